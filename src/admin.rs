@@ -1,0 +1,55 @@
+//! The administrative operations behind `frontdesk admin ...`: creating
+//! organizations, locations and staff users. Used by the command line, the
+//! demo and tests.
+
+use std::path::Path;
+
+use crate::storage::{Clock, Db, StoreError, auth, orgs};
+
+/// Opens the database at `path` (creating it and applying migrations).
+pub async fn open(path: &Path) -> Result<Db, StoreError> {
+    Db::open(path).await
+}
+
+pub async fn create_org(db: &Db, name: &str, time_zone: &str) -> Result<i64, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let id = orgs::create_org(&mut tx, name, time_zone, Clock::System.now_micros()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a location; its time zone defaults to the organization's.
+pub async fn create_location(db: &Db, org: &str, name: &str, time_zone: Option<&str>) -> Result<i64, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let org = orgs::org_by_name(&mut tx, org).await?;
+    let tz = time_zone.unwrap_or(&org.time_zone_name).to_string();
+    let id = orgs::create_location(&org, &mut tx, name, &tz, false, Clock::System.now_micros()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a staff user with an argon2-hashed password.
+pub async fn create_user(
+    db: &Db,
+    org: &str,
+    username: &str,
+    password: &str,
+    location: Option<&str>,
+) -> Result<i64, StoreError> {
+    if password.is_empty() {
+        return Err(StoreError::Conflict("the password must not be empty".into()));
+    }
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let mut tx = db.begin_write().await?;
+    let org = orgs::org_by_name(&mut tx, org).await?;
+    let location_id = match location {
+        Some(name) => Some(orgs::location_by_name(&org, &mut tx, name).await?.id),
+        None => None,
+    };
+    let id = orgs::create_user(&org, &mut tx, username, &hash, location_id, Clock::System.now_micros()).await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,236 @@
+//! The command line: `frontdesk` opens the terminal app; `serve`, `admin`,
+//! `import` and `demo` run the server side. Admin and import commands print
+//! only the new id (or a one-line summary) on stdout; errors are one line on
+//! stderr and a non-zero exit.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::server::{Server, ServerConfig, shutdown_signal};
+use crate::storage::{Clock, orgs};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "frontdesk",
+    version,
+    about = "A keyboard-driven front desk for climbing gyms, and the Capitan-compatible API it talks to"
+)]
+pub struct Cli {
+    /// The terminal app's config file (default: the user's config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Customers API server.
+    Serve(ServeArgs),
+    /// Create organizations, locations and staff users.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Load a JSON import document (see docs/import.md) into an organization, all or nothing.
+    Import(ImportArgs),
+    /// Build a demo gym, start the server on a free port and open the app on it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// SQLite database file (created if missing).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
+    pub listen: SocketAddr,
+    /// Where profile photos are stored.
+    #[arg(long, value_name = "DIR")]
+    pub media_dir: Option<PathBuf>,
+    /// The base URL clients reach the server at, used in every `url` field
+    /// (default: http://<listen>).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an organization; prints its id.
+    CreateOrg {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// IANA time zone, such as America/Denver.
+        #[arg(long, value_name = "TZ", default_value = "UTC")]
+        time_zone: String,
+    },
+    /// Create a location of an organization; prints its id.
+    CreateLocation {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The organization's name.
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// IANA time zone (default: the organization's).
+        #[arg(long, value_name = "TZ")]
+        time_zone: Option<String>,
+    },
+    /// Create a staff user who can log in to the API; prints their id.
+    CreateUser {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        #[arg(long, value_name = "U")]
+        username: String,
+        /// The password (visible to other users of this machine; prefer --password-stdin).
+        #[arg(long, value_name = "P", conflicts_with = "password_stdin", required_unless_present = "password_stdin")]
+        password: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The user's own location (used for check-ins that name none).
+        #[arg(long, value_name = "NAME")]
+        location: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// The organization to import into.
+    #[arg(long, value_name = "NAME")]
+    pub org: String,
+    /// The JSON import document.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many customers the demo gym has.
+    #[arg(long, default_value_t = 500)]
+    pub customers: usize,
+    /// The demo database (default: a fresh one in a temporary directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Seed for the generator: the same seed gives the same gym.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Only run the server; do not open the terminal app.
+    #[arg(long)]
+    pub no_app: bool,
+}
+
+/// The user's data directory for frontdesk (`~/.local/share/frontdesk`).
+pub fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "frontdesk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".frontdesk"))
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime")
+}
+
+/// Runs the command line; the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Serve(args)) => {
+            init_logging("info,sqlx=warn");
+            runtime().block_on(serve(args))
+        }
+        Some(Command::Admin(cmd)) => {
+            init_logging("warn");
+            runtime().block_on(admin(cmd))
+        }
+        Some(Command::Import(args)) => {
+            init_logging("warn");
+            runtime().block_on(import(args))
+        }
+        Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
+        None => Err(anyhow::anyhow!("the terminal app is not part of this build yet")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("frontdesk: {}", one_line(&format!("{e:#}")));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let data = data_dir();
+    let config = ServerConfig {
+        db_path: args.db.unwrap_or_else(|| data.join("frontdesk.db")),
+        listen: args.listen,
+        media_dir: args.media_dir.unwrap_or_else(|| data.join("media")),
+        public_url: args.public_url,
+        clock: Clock::System,
+    };
+    let server = Server::bind(config.clone()).await?;
+    tracing::info!(
+        addr = %server.local_addr(),
+        public_url = server.state().public_url(),
+        db = %config.db_path.display(),
+        media = %config.media_dir.display(),
+        "frontdesk API server listening"
+    );
+    server.run(shutdown_signal()).await
+}
+
+async fn admin(cmd: AdminCommand) -> anyhow::Result<()> {
+    let id = match cmd {
+        AdminCommand::CreateOrg { db, name, time_zone } => {
+            crate::admin::create_org(&crate::admin::open(&db).await?, &name, &time_zone).await?
+        }
+        AdminCommand::CreateLocation { db, org, name, time_zone } => {
+            crate::admin::create_location(&crate::admin::open(&db).await?, &org, &name, time_zone.as_deref()).await?
+        }
+        AdminCommand::CreateUser { db, org, username, password, password_stdin, location } => {
+            let password = match (password, password_stdin) {
+                (Some(p), _) => p,
+                (None, _) => {
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let db = crate::admin::open(&db).await?;
+            crate::admin::create_user(&db, &org, &username, &password, location.as_deref()).await?
+        }
+    };
+    println!("{id}");
+    Ok(())
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let doc = crate::import::read_document(&args.file).map_err(anyhow::Error::msg)?;
+    let db = crate::admin::open(&args.db).await?;
+    let mut conn = db.acquire().await?;
+    let org = orgs::org_by_name(&mut conn, &args.org).await?;
+    drop(conn);
+    let started = std::time::Instant::now();
+    let summary = crate::import::import(&db, &org, &doc, Clock::System.now()).await?;
+    println!("{summary} in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}

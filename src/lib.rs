@@ -1,0 +1,15 @@
+//! frontdesk: a keyboard-driven front desk for climbing gyms, and a faithful
+//! implementation of the Capitan Customers API that it talks to.
+//!
+//! The crate has two halves that share [`model`] (the API's shapes and
+//! validation rules): the server ([`server`], backed by [`storage`]) and the
+//! terminal app ([`tui`], talking HTTP through [`client`]).
+
+pub mod admin;
+pub mod cli;
+pub mod client;
+pub mod demo;
+pub mod import;
+pub mod model;
+pub mod server;
+pub mod storage;

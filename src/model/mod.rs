@@ -1,0 +1,15 @@
+//! The API model shared by the server and the client: the wire shapes of
+//! Capitan's resources, and the validation rules for what a client may write.
+//!
+//! Read shapes deserialize leniently (missing keys and nulls become defaults) so
+//! that the client copes with the real service; the server always fills them.
+
+pub mod customer;
+pub mod fields;
+pub mod paging;
+pub mod time;
+pub mod validation;
+
+pub use customer::{CustomFieldValue, Customer, Gender};
+pub use paging::Page;
+pub use validation::FieldErrors;

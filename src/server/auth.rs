@@ -1,0 +1,154 @@
+//! Token authentication as DRF does it: `POST /api/get-token/` trades a
+//! username and password for a token, and every other request carries
+//! `Authorization: Token <token>` (the keyword in any case).
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::body::{JSON_LIMIT, media_type, parse_object, read_limited};
+use super::error::{ApiError, ApiResult, method_not_allowed};
+use crate::model::FieldErrors;
+use crate::model::validation::{MSG_BLANK, MSG_NOT_STRING, MSG_REQUIRED};
+use crate::storage::activity::Actor;
+use crate::storage::{OrgScope, auth, orgs};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/get-token/", post(get_token).fallback(method_not_allowed))
+}
+
+/// The staff user a request acts for, and their organization.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub org: OrgScope,
+    pub user_id: i64,
+    pub username: String,
+    pub location_id: Option<i64>,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff(self.user_id)
+    }
+}
+
+/// Reads the token from an `Authorization` header value, as DRF's
+/// `TokenAuthentication` does.
+pub fn token_from_header(value: Option<&[u8]>) -> Result<String, ApiError> {
+    let Some(value) = value else {
+        return Err(ApiError::Unauthorized("Authentication credentials were not provided."));
+    };
+    let words: Vec<&[u8]> = value.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [] => Err(ApiError::Unauthorized("Authentication credentials were not provided.")),
+        [keyword, ..] if !keyword.eq_ignore_ascii_case(b"token") => {
+            Err(ApiError::Unauthorized("Authentication credentials were not provided."))
+        }
+        [_] => Err(ApiError::Unauthorized("Invalid token header. No credentials provided.")),
+        [_, token] => std::str::from_utf8(token).map(str::to_string).map_err(|_| {
+            ApiError::Unauthorized("Invalid token header. Token string should not contain invalid characters.")
+        }),
+        _ => Err(ApiError::Unauthorized("Invalid token header. Token string should not contain spaces.")),
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = token_from_header(parts.headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()))?;
+        let mut conn = state.db().acquire().await?;
+        let identity = auth::identity(&mut conn, &token).await?.ok_or(ApiError::Unauthorized("Invalid token."))?;
+        drop(conn);
+        state.ensure_derived_current(&identity.org).await?;
+        Ok(Staff {
+            org: identity.org,
+            user_id: identity.user_id,
+            username: identity.username,
+            location_id: identity.location_id,
+        })
+    }
+}
+
+/// A hash to verify against when the username is unknown, so that a wrong
+/// username takes as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password("frontdesk dummy password"))
+}
+
+/// `POST /api/get-token/` with `{"username", "password"}` (JSON or a form).
+async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axum::Json<Value>> {
+    let form = media_type(&req).as_deref() == Some("application/x-www-form-urlencoded");
+    let bytes = read_limited(req.into_body(), JSON_LIMIT).await?;
+    let fields = if form {
+        form_urlencoded::parse(&bytes).into_owned().map(|(k, v)| (k, Value::String(v))).collect()
+    } else {
+        parse_object(&bytes)?
+    };
+    let mut errors = FieldErrors::new();
+    let mut text = |name: &str| -> Option<String> {
+        match fields.get(name) {
+            None | Some(Value::Null) => {
+                errors.add(name, MSG_REQUIRED);
+                None
+            }
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                errors.add(name, MSG_BLANK);
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                errors.add(name, MSG_NOT_STRING);
+                None
+            }
+        }
+    };
+    let (username, password) = (text("username"), text("password"));
+    let (Some(username), Some(password)) = (username, password) else {
+        return Err(ApiError::Validation(errors));
+    };
+
+    let mut conn = state.db().acquire().await?;
+    let credentials = auth::credentials(&mut conn, username.trim()).await?;
+    drop(conn);
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let password_ok = tokio::task::spawn_blocking(move || {
+        let hash = stored.as_deref().unwrap_or_else(|| dummy_hash());
+        auth::verify_password(&password, hash)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(credentials) = credentials.filter(|_| password_ok) else {
+        return Err(ApiError::field("non_field_errors", "Unable to log in with provided credentials."));
+    };
+
+    let mut tx = state.db().begin_write().await?;
+    let org = orgs::org_by_id(&mut tx, credentials.org_id).await?;
+    let token = auth::issue_token(&org, &mut tx, credentials.user_id, state.now_micros()).await?;
+    tx.commit().await.map_err(crate::storage::StoreError::from)?;
+    Ok(axum::Json(json!({ "token": token })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_keyword_is_case_insensitive_and_malformed_headers_are_named() {
+        assert_eq!(token_from_header(Some(b"Token abc")).unwrap(), "abc");
+        assert_eq!(token_from_header(Some(b"token abc")).unwrap(), "abc");
+        assert_eq!(token_from_header(Some(b"TOKEN  abc ")).unwrap(), "abc");
+        let msg = |h: &[u8]| match token_from_header(Some(h)) {
+            Err(ApiError::Unauthorized(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(msg(b"Bearer abc"), "Authentication credentials were not provided.");
+        assert_eq!(msg(b"Token"), "Invalid token header. No credentials provided.");
+        assert_eq!(msg(b"Token a b"), "Invalid token header. Token string should not contain spaces.");
+    }
+}

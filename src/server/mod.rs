@@ -1,0 +1,275 @@
+//! The Capitan-compatible API server: an axum router over [`crate::storage`].
+//!
+//! Handlers are thin: extract, call storage, shape the answer. Every failure
+//! is an [`error::ApiError`], so every endpoint answers errors the same way.
+
+pub mod auth;
+pub mod body;
+pub mod customers;
+pub mod error;
+pub mod filters;
+pub mod gyms;
+pub mod paging;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use tower::ServiceExt as _;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::storage::{Clock, Db, OrgScope, StoreResult, derived};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    public_url: String,
+    media_dir: PathBuf,
+    clock: Clock,
+    /// The local date each organization's summary columns are known to be
+    /// current for, so the check costs nothing on most requests.
+    derived_dates: Mutex<HashMap<i64, Date>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, public_url: &str, media_dir: PathBuf, clock: Clock) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                db,
+                public_url: public_url.trim_end_matches('/').to_string(),
+                media_dir,
+                clock,
+                derived_dates: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The public base URL, without a trailing slash (`http://127.0.0.1:8000`).
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
+    }
+
+    pub fn media_dir(&self) -> &PathBuf {
+        &self.inner.media_dir
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn now_micros(&self) -> i64 {
+        self.inner.clock.now_micros()
+    }
+
+    /// The organization's local date now.
+    pub fn today(&self, org: &OrgScope) -> Date {
+        org.local_date(self.inner.clock.now())
+    }
+
+    /// Absolute URLs of the API's resources.
+    pub fn urls(&self) -> Urls<'_> {
+        Urls { base: &self.inner.public_url }
+    }
+
+    /// Brings the organization's date-dependent summary columns up to today
+    /// (once per organization per local day).
+    pub async fn ensure_derived_current(&self, org: &OrgScope) -> StoreResult<()> {
+        let today = self.today(org);
+        if self.inner.derived_dates.lock().expect("derived dates lock").get(&org.id) == Some(&today) {
+            return Ok(());
+        }
+        derived::ensure_current(org, &self.inner.db, today).await?;
+        self.inner.derived_dates.lock().expect("derived dates lock").insert(org.id, today);
+        Ok(())
+    }
+
+    /// Forgets what [`ensure_derived_current`] knows (after an import).
+    pub fn forget_derived_dates(&self) {
+        self.inner.derived_dates.lock().expect("derived dates lock").clear();
+    }
+}
+
+/// Builds the absolute URLs the API answers with.
+#[derive(Clone, Copy)]
+pub struct Urls<'a> {
+    base: &'a str,
+}
+
+impl Urls<'_> {
+    pub fn customer(&self, id: i64) -> String {
+        format!("{}/api/customers/{id}/", self.base)
+    }
+
+    /// A customer's sub-collection, by its hyphenated path segment.
+    pub fn customer_sub(&self, id: i64, segment: &str) -> String {
+        format!("{}/api/customers/{id}/{segment}/", self.base)
+    }
+
+    /// A record in a customer's sub-collection.
+    pub fn customer_sub_record(&self, id: i64, segment: &str, record_id: i64) -> String {
+        format!("{}/api/customers/{id}/{segment}/{record_id}/", self.base)
+    }
+
+    pub fn location(&self, id: i64) -> String {
+        format!("{}/api/gyms/{id}/", self.base)
+    }
+
+    pub fn media(&self, file_name: &str) -> String {
+        format!("{}/media/{file_name}", self.base)
+    }
+
+    /// A top-level collection or record: `collection("check-ins", Some(5))`.
+    pub fn resource(&self, collection: &str, id: Option<i64>) -> String {
+        match id {
+            Some(id) => format!("{}/api/{collection}/{id}/", self.base),
+            None => format!("{}/api/{collection}/", self.base),
+        }
+    }
+}
+
+/// The API's routes, without the outer layers.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .merge(auth::routes())
+        .merge(customers::routes())
+        .merge(gyms::routes())
+        .fallback(error::not_found)
+        .with_state(state)
+}
+
+/// `/api/customers` and `/api/customers/1` answer as their slash-terminated
+/// forms do (Capitan's paths all end in a slash).
+fn append_trailing_slash(mut req: Request) -> Request {
+    let path = req.uri().path();
+    if path.starts_with("/api/") && !path.ends_with('/') {
+        let mut pq = format!("{path}/");
+        if let Some(q) = req.uri().query() {
+            pq.push('?');
+            pq.push_str(q);
+        }
+        let mut parts = req.uri().clone().into_parts();
+        parts.path_and_query = pq.parse().ok();
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
+}
+
+/// A panic in a handler is a logged `500` in the API's shape, not a dropped connection.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    error::ApiError::Internal("handler panicked".into()).into_response()
+}
+
+/// The whole service: routes plus tracing, timeouts, request ids, panic
+/// catching and path normalisation.
+pub fn app(state: AppState) -> axum::routing::RouterIntoService<axum::body::Body> {
+    let request_id = HeaderName::from_static("x-request-id");
+    routes(state)
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http())
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(30))),
+        )
+        .into_service()
+}
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub db_path: PathBuf,
+    pub listen: SocketAddr,
+    pub media_dir: PathBuf,
+    /// Defaults to `http://<bound address>`.
+    pub public_url: Option<String>,
+    pub clock: Clock,
+}
+
+/// A bound, not yet running, server.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens the database (applying migrations) and binds the address.
+    pub async fn bind(config: ServerConfig) -> anyhow::Result<Server> {
+        let db = Db::open(&config.db_path).await?;
+        std::fs::create_dir_all(&config.media_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create media dir {}: {e}", config.media_dir.display()))?;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let state = AppState::new(db, &public_url, config.media_dir.clone(), config.clock.clone());
+        Ok(Server { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests and
+    /// closes the database.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let db = self.state.db().clone();
+        let service = tower::ServiceBuilder::new().map_request(append_trailing_slash).service(app(self.state));
+        let service = service.map_err(|never| match never {});
+        axum::serve(self.listener, tower::make::Shared::new(service)).with_graceful_shutdown(shutdown).await?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

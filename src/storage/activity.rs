@@ -1,0 +1,143 @@
+//! The audit trail behind a customer's `activity-log/`: who changed what,
+//! when, from what to what.
+
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::sql::{self, Conn};
+use super::{OrgScope, StoreResult};
+
+/// Who made a change: a staff user through the API, or the system (import,
+/// admin commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Staff(i64),
+    System,
+}
+
+impl Actor {
+    pub fn user_id(self) -> Option<i64> {
+        match self {
+            Actor::Staff(id) => Some(id),
+            Actor::System => None,
+        }
+    }
+}
+
+/// One field's change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub field: String,
+    pub from: Value,
+    pub to: Value,
+}
+
+impl Change {
+    pub fn new(field: &str, from: Value, to: Value) -> Change {
+        // A government id is sensitive: the log says it changed, not to what.
+        let (from, to) = if field == "government_id" { (mask(&from), mask(&to)) } else { (from, to) };
+        Change { field: field.to_string(), from, to }
+    }
+}
+
+fn mask(v: &Value) -> Value {
+    match v {
+        Value::String(s) if !s.is_empty() => Value::String("••••".into()),
+        other => other.clone(),
+    }
+}
+
+/// Records an action on a customer or one of its sub-records. An update that
+/// changed nothing is not recorded.
+#[allow(clippy::too_many_arguments)]
+pub async fn record(
+    org: &OrgScope,
+    conn: &mut Conn,
+    customer_id: i64,
+    actor: Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    changes: &[Change],
+    now: i64,
+) -> StoreResult<()> {
+    if action == "update" && changes.is_empty() {
+        return Ok(());
+    }
+    let mut map = Map::new();
+    for c in changes {
+        map.insert(c.field.clone(), serde_json::json!({"from": c.from, "to": c.to}));
+    }
+    let stmt = Query::insert()
+        .into_table("activity_log")
+        .columns(["org_id", "customer_id", "staff_user_id", "action", "entity", "entity_id", "changes", "created_at"])
+        .values_panic([
+            org.id.into(),
+            customer_id.into(),
+            actor.user_id().into(),
+            action.into(),
+            entity.into(),
+            entity_id.into(),
+            Value::Object(map).to_string().into(),
+            now.into(),
+        ])
+        .to_owned();
+    sql::execute(conn, &stmt).await?;
+    Ok(())
+}
+
+/// A stored activity entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActivityEntry {
+    pub id: i64,
+    pub customer_id: i64,
+    pub staff_user_id: Option<i64>,
+    pub staff_username: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub changes: String,
+    pub created_at: i64,
+}
+
+/// A page of a customer's activity, newest first, and the total.
+pub async fn list(
+    org: &OrgScope,
+    conn: &mut Conn,
+    customer_id: i64,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(u64, Vec<ActivityEntry>)> {
+    let count = Query::select()
+        .expr(Expr::col("id").count())
+        .from("activity_log")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("customer_id").eq(customer_id))
+        .to_owned();
+    let total: i64 = sql::fetch_scalar(conn, &count).await?;
+    let stmt = Query::select()
+        .columns([
+            ("a", "id"),
+            ("a", "customer_id"),
+            ("a", "staff_user_id"),
+            ("a", "action"),
+            ("a", "entity"),
+            ("a", "entity_id"),
+            ("a", "changes"),
+            ("a", "created_at"),
+        ])
+        .expr_as(Expr::col(("u", "username")), "staff_username")
+        .from_as("activity_log", "a")
+        .left_join(
+            sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
+            Expr::col(("u", "id")).equals(("a", "staff_user_id")),
+        )
+        .and_where(Expr::col(("a", "org_id")).eq(org.id))
+        .and_where(Expr::col(("a", "customer_id")).eq(customer_id))
+        .order_by(("a", "id"), Order::Desc)
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    Ok((total as u64, sql::fetch_as(conn, &stmt).await?))
+}

@@ -1,0 +1,261 @@
+//! The seed's customer filters as SQL conditions. Every value here is already
+//! parsed and typed (see `server::filters` for the query-string side); dates
+//! "in the local time of your org" become instants here.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement};
+
+use super::derived::{covering_memberships, membership_active};
+use super::sql::{self, Conn};
+use super::{OrgScope, StoreResult};
+
+/// `has_active_membership` is two filters in the seed: a status, or a name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActiveMembership {
+    Status(bool),
+    /// Case-insensitive substring of an active membership's type name.
+    Name(String),
+    /// `Name` resolved to the membership types it matches (see [`resolve`]).
+    TypeIds(Vec<i64>),
+}
+
+/// Every filter of the seed; `None` or empty means "not filtered".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerFilter {
+    /// Lower-cased words; each must match one of the searchable fields.
+    pub search: Vec<String>,
+    pub age_min: Option<i64>,
+    pub age_max: Option<i64>,
+    pub birthday_min: Option<Date>,
+    pub birthday_max: Option<Date>,
+    pub created_at_min: Option<Date>,
+    pub created_at_max: Option<Date>,
+    /// Lower-cased postcodes, any of which matches.
+    pub address_postcode: Vec<String>,
+    pub gender: Option<String>,
+    pub has_opted_in_to_marketing: Option<bool>,
+    pub check_in_count_min: Option<i64>,
+    pub check_in_count_max: Option<i64>,
+    pub first_membership_timestamp_min: Option<Date>,
+    pub first_membership_timestamp_max: Option<Date>,
+    pub has_active_membership: Option<ActiveMembership>,
+    pub has_active_youth_programming_membership: Option<bool>,
+    pub has_active_non_youth_programming_membership: Option<bool>,
+    pub has_membership_with_future_start: Option<bool>,
+    pub has_frozen_membership: Option<bool>,
+    /// Lower-cased tag names, all of which the customer must have.
+    pub tags: Vec<String>,
+    pub has_event_type_reservation: Option<i64>,
+    pub latest_check_in_timestamp_min: Option<Date>,
+    pub latest_check_in_timestamp_max: Option<Date>,
+    /// Proficiency ids, all of which must be active for the customer.
+    pub has_proficiencies: Vec<i64>,
+    /// Association ids, all of which the customer must belong to.
+    pub has_association_memberships: Vec<i64>,
+    pub has_challenge: Option<i64>,
+    /// The organization's local date the filter is evaluated on (ages,
+    /// active memberships).
+    pub today: Option<Date>,
+}
+
+/// The latest birthday of someone at least `years` old on `today` (a 29
+/// February `today` minus whole years clamps to 28 February).
+fn born_on_or_before_for_age(today: Date, years: i64) -> Option<Date> {
+    today.checked_sub(years.years()).ok()
+}
+
+fn customer_ids_in(stmt: SelectStatement) -> sea_query::SimpleExpr {
+    Expr::col(("c", "id")).in_subquery(stmt)
+}
+
+/// Turns a membership-name filter into the ids of the membership types whose
+/// names contain it. Type names are few, so they are matched here with full
+/// Unicode case folding (SQLite's LIKE folds ASCII only).
+pub async fn resolve(org: &OrgScope, conn: &mut Conn, filter: &mut CustomerFilter) -> StoreResult<()> {
+    if let Some(ActiveMembership::Name(name)) = &filter.has_active_membership {
+        let needle = name.to_lowercase();
+        let stmt = Query::select()
+            .columns(["id", "name"])
+            .from("membership_types")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .to_owned();
+        let ids = sql::fetch_as::<(i64, String), _>(conn, &stmt)
+            .await?
+            .into_iter()
+            .filter(|(_, type_name)| type_name.to_lowercase().contains(&needle))
+            .map(|(id, _)| id)
+            .collect();
+        filter.has_active_membership = Some(ActiveMembership::TypeIds(ids));
+    }
+    Ok(())
+}
+
+impl CustomerFilter {
+    /// The filter as one condition over `customers c`.
+    pub fn condition(&self, org: &OrgScope) -> Cond {
+        let mut cond = Cond::all();
+        let today = self.today.unwrap_or_else(|| org.local_date(jiff::Timestamp::now()));
+        cond = self.search_condition(cond);
+
+        if let Some(age) = self.age_min {
+            // age >= N  <=>  born on or before today minus N years
+            match born_on_or_before_for_age(today, age) {
+                Some(cutoff) => cond = cond.add(Expr::col(("c", "birthday")).lte(cutoff.to_string())),
+                None => cond = cond.add(Expr::val(false)),
+            }
+        }
+        if let Some(age) = self.age_max {
+            // age <= N  <=>  not yet N+1  <=>  born after today minus N+1 years
+            if let Some(cutoff) = born_on_or_before_for_age(today, age.saturating_add(1)) {
+                cond = cond.add(Expr::col(("c", "birthday")).gt(cutoff.to_string()));
+            } else if age < 0 {
+                cond = cond.add(Expr::val(false));
+            }
+        }
+        if let Some(d) = self.birthday_min {
+            cond = cond.add(Expr::col(("c", "birthday")).gte(d.to_string()));
+        }
+        if let Some(d) = self.birthday_max {
+            cond = cond.add(Expr::col(("c", "birthday")).lte(d.to_string()));
+        }
+        cond = instant_range(cond, org, "created_at", self.created_at_min, self.created_at_max);
+        if !self.address_postcode.is_empty() {
+            cond = cond.add(Expr::col(("c", "address_postcode_key")).is_in(self.address_postcode.clone()));
+        }
+        if let Some(g) = &self.gender {
+            cond = cond.add(Expr::col(("c", "gender")).eq(g.as_str()));
+        }
+        for (column, value) in [
+            ("has_opted_in_to_marketing", self.has_opted_in_to_marketing),
+            ("has_active_youth_membership", self.has_active_youth_programming_membership),
+            ("has_active_adult_membership", self.has_active_non_youth_programming_membership),
+            ("has_future_membership", self.has_membership_with_future_start),
+            ("has_frozen_membership", self.has_frozen_membership),
+        ] {
+            if let Some(v) = value {
+                cond = cond.add(Expr::col(("c", column)).eq(v));
+            }
+        }
+        if let Some(n) = self.check_in_count_min {
+            cond = cond.add(Expr::col(("c", "check_in_count")).gte(n));
+        }
+        if let Some(n) = self.check_in_count_max {
+            cond = cond.add(Expr::col(("c", "check_in_count")).lte(n));
+        }
+        if let Some(d) = self.first_membership_timestamp_min {
+            cond = cond.add(Expr::col(("c", "first_membership_date")).gte(d.to_string()));
+        }
+        if let Some(d) = self.first_membership_timestamp_max {
+            cond = cond.add(Expr::col(("c", "first_membership_date")).lte(d.to_string()));
+        }
+        match &self.has_active_membership {
+            Some(ActiveMembership::Status(v)) => cond = cond.add(Expr::col(("c", "has_active_membership")).eq(*v)),
+            Some(ActiveMembership::TypeIds(type_ids)) => {
+                let stmt = covering_memberships()
+                    .column(("m", "customer_id"))
+                    .and_where(Expr::col(("m", "org_id")).eq(org.id))
+                    .cond_where(membership_active(today))
+                    .and_where(Expr::col(("cm", "membership_type_id")).is_in(type_ids.iter().copied()))
+                    .to_owned();
+                cond = cond.add(customer_ids_in(stmt));
+            }
+            Some(ActiveMembership::Name(_)) => unreachable!("resolve() turns names into type ids"),
+            None => {}
+        }
+        for tag in &self.tags {
+            let stmt = Query::select()
+                .column(("ct", "customer_id"))
+                .from_as("customer_tags", "ct")
+                .inner_join(
+                    sea_query::TableRef::Table("tags".into(), Some("t".into())),
+                    Expr::col(("t", "id")).equals(("ct", "tag_id")),
+                )
+                .and_where(Expr::col(("t", "org_id")).eq(org.id))
+                .and_where(Expr::col(("t", "name_key")).eq(tag.as_str()))
+                .to_owned();
+            cond = cond.add(customer_ids_in(stmt));
+        }
+        if let Some(event_type) = self.has_event_type_reservation {
+            let stmt = Query::select()
+                .column("customer_id")
+                .from("reservations")
+                .and_where(Expr::col("org_id").eq(org.id))
+                .and_where(Expr::col("event_type_id").eq(event_type))
+                .and_where(Expr::col("status").ne("CAN"))
+                .to_owned();
+            cond = cond.add(customer_ids_in(stmt));
+        }
+        cond = instant_range(
+            cond,
+            org,
+            "latest_check_in_at",
+            self.latest_check_in_timestamp_min,
+            self.latest_check_in_timestamp_max,
+        );
+        for proficiency in &self.has_proficiencies {
+            let stmt = Query::select()
+                .column("customer_id")
+                .from("customer_proficiencies")
+                .and_where(Expr::col("org_id").eq(org.id))
+                .and_where(Expr::col("proficiency_id").eq(*proficiency))
+                .and_where(Expr::col("is_active").eq(true))
+                .to_owned();
+            cond = cond.add(customer_ids_in(stmt));
+        }
+        for association in &self.has_association_memberships {
+            let stmt = Query::select()
+                .column("customer_id")
+                .from("association_members")
+                .and_where(Expr::col("org_id").eq(org.id))
+                .and_where(Expr::col("association_id").eq(*association))
+                .to_owned();
+            cond = cond.add(customer_ids_in(stmt));
+        }
+        if let Some(challenge) = self.has_challenge {
+            let stmt = Query::select()
+                .column("customer_id")
+                .from("customer_challenges")
+                .and_where(Expr::col("org_id").eq(org.id))
+                .and_where(Expr::col("challenge_id").eq(challenge))
+                .to_owned();
+            cond = cond.add(customer_ids_in(stmt));
+        }
+        cond
+    }
+
+    /// Words of three or more characters go through the trigram index (one
+    /// MATCH, every word quoted so FTS syntax in the input is inert); shorter
+    /// ones, which a trigram index cannot answer, scan the search column.
+    fn search_condition(&self, mut cond: Cond) -> Cond {
+        let (long, short): (Vec<&String>, Vec<&String>) = self.search.iter().partition(|w| w.chars().count() >= 3);
+        if !long.is_empty() {
+            let query =
+                long.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+            let matches = Query::select()
+                .expr(Expr::col("rowid"))
+                .from("customer_search")
+                .and_where(Expr::cust_with_values("customer_search MATCH ?", [query]))
+                .to_owned();
+            cond = cond.add(customer_ids_in(matches));
+        }
+        for word in short {
+            cond = cond.add(Expr::cust_with_values("instr(\"c\".\"search_text\", ?) > 0", [word.as_str()]));
+        }
+        cond
+    }
+}
+
+/// `column` (an instant) within the organization-local days [min, max].
+fn instant_range(mut cond: Cond, org: &OrgScope, column: &'static str, min: Option<Date>, max: Option<Date>) -> Cond {
+    if let Some(d) = min {
+        cond = cond.add(Expr::col(("c", column)).gte(org.start_of_day(d).as_microsecond()));
+    }
+    if let Some(d) = max {
+        match d.tomorrow() {
+            Ok(next) => cond = cond.add(Expr::col(("c", column)).lt(org.start_of_day(next).as_microsecond())),
+            Err(_) => cond = cond.add(Expr::col(("c", column)).is_not_null()),
+        }
+    }
+    cond
+}

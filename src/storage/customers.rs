@@ -1,0 +1,606 @@
+//! Customers: reading them with every Automatic field, listing with filters,
+//! and writing them with the rules that need the database.
+
+use std::collections::HashMap;
+
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, Value};
+
+use super::activity::{self, Actor, Change};
+use super::customer_filters::CustomerFilter;
+use super::sql::{self, Conn};
+use super::{OrgScope, StoreError, StoreResult, derived};
+use crate::model::fields::{CUSTOMER_FIELDS, CustomerWrite, FieldValue};
+use crate::model::validation::FieldErrors;
+use crate::model::{CustomFieldValue, Gender};
+
+/// A customer row with everything needed to answer the Read shape.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct CustomerRecord {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub preferred_name: String,
+    pub birthday: String,
+    pub address_postcode: String,
+    pub address_street_1: String,
+    pub address_street_2: String,
+    pub address_city: String,
+    pub address_state: String,
+    pub address_country: String,
+    pub government_id: String,
+    pub telephone: String,
+    pub gender: Option<String>,
+    pub pronouns: String,
+    pub has_opted_in_to_marketing: bool,
+    pub barcode: Option<String>,
+    pub profile_image: Option<String>,
+    pub profile_image_small: Option<String>,
+    pub home_location_id: Option<i64>,
+    pub home_location_name: Option<String>,
+    pub capitan_invite_sent: bool,
+    pub has_capitan_login: bool,
+    pub is_active: bool,
+    pub check_in_count: i64,
+    pub first_check_in_at: Option<i64>,
+    pub latest_check_in_at: Option<i64>,
+    pub first_membership_date: Option<String>,
+    pub has_active_membership: bool,
+    pub has_active_youth_membership: bool,
+    pub has_active_adult_membership: bool,
+    pub has_future_membership: bool,
+    pub has_frozen_membership: bool,
+    pub available_entry_passes: i64,
+    pub active_waiver_exists: bool,
+    pub latest_waiver_expiration: Option<String>,
+    pub has_medical_notes: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[sqlx(skip)]
+    pub tags: Vec<String>,
+    #[sqlx(skip)]
+    pub active_proficiency_names: Vec<String>,
+    #[sqlx(skip)]
+    pub custom_field_values: Vec<CustomFieldValue>,
+}
+
+/// Columns of `customers` read into a [`CustomerRecord`].
+const RECORD_COLUMNS: [&str; 40] = [
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "birthday",
+    "address_postcode",
+    "address_street_1",
+    "address_street_2",
+    "address_city",
+    "address_state",
+    "address_country",
+    "government_id",
+    "telephone",
+    "gender",
+    "pronouns",
+    "has_opted_in_to_marketing",
+    "barcode",
+    "profile_image",
+    "profile_image_small",
+    "home_location_id",
+    "capitan_invite_sent",
+    "has_capitan_login",
+    "is_active",
+    "check_in_count",
+    "first_check_in_at",
+    "latest_check_in_at",
+    "first_membership_date",
+    "has_active_membership",
+    "has_active_youth_membership",
+    "has_active_adult_membership",
+    "has_future_membership",
+    "has_frozen_membership",
+    "available_entry_passes",
+    "active_waiver_exists",
+    "latest_waiver_expiration",
+    "has_medical_notes",
+    "created_at",
+    "updated_at",
+    "org_id",
+];
+
+/// `SELECT <record columns>, l.name AS home_location_name FROM customers c LEFT JOIN locations l`,
+/// scoped to the organization.
+fn record_select(org: &OrgScope) -> SelectStatement {
+    let mut stmt = Query::select();
+    for col in RECORD_COLUMNS.iter().filter(|c| **c != "org_id") {
+        stmt.column(("c", *col));
+    }
+    stmt.expr_as(Expr::col(("l", "name")), "home_location_name")
+        .from_as("customers", "c")
+        .left_join(
+            sea_query::TableRef::Table("locations".into(), Some("l".into())),
+            Cond::all()
+                .add(Expr::col(("l", "id")).equals(("c", "home_location_id")))
+                .add(Expr::col(("l", "org_id")).equals(("c", "org_id"))),
+        )
+        .and_where(Expr::col(("c", "org_id")).eq(org.id))
+        .to_owned()
+}
+
+/// One customer with every Automatic field, or `None` (also for another
+/// organization's id).
+pub async fn get(org: &OrgScope, conn: &mut Conn, id: i64) -> StoreResult<Option<CustomerRecord>> {
+    let stmt = record_select(org).and_where(Expr::col(("c", "id")).eq(id)).to_owned();
+    let Some(record) = sql::fetch_optional_as::<CustomerRecord, _>(conn, &stmt).await? else {
+        return Ok(None);
+    };
+    let mut records = vec![record];
+    load_related(org, conn, &mut records).await?;
+    Ok(records.pop())
+}
+
+/// Finds a customer id by barcode (exact match), within the organization.
+pub async fn id_by_barcode(org: &OrgScope, conn: &mut Conn, barcode: &str) -> StoreResult<Option<i64>> {
+    let stmt = Query::select()
+        .column("id")
+        .from("customers")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("barcode").eq(barcode))
+        .to_owned();
+    Ok(sql::fetch_optional_scalar(conn, &stmt).await?)
+}
+
+/// True when the id is one of the organization's customers.
+pub async fn exists(org: &OrgScope, conn: &mut Conn, id: i64) -> StoreResult<bool> {
+    let stmt = Query::select()
+        .column("id")
+        .from("customers")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    Ok(sql::fetch_optional_scalar::<i64, _>(conn, &stmt).await?.is_some())
+}
+
+/// One page of the filtered list, ordered by last name, first name and id,
+/// and the total count of matches.
+pub async fn list(
+    org: &OrgScope,
+    conn: &mut Conn,
+    filter: &CustomerFilter,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(u64, Vec<CustomerRecord>)> {
+    let mut filter = filter.clone();
+    super::customer_filters::resolve(org, conn, &mut filter).await?;
+    let condition = filter.condition(org);
+    let count_stmt = Query::select()
+        .expr(Expr::col(("c", "id")).count())
+        .from_as("customers", "c")
+        .and_where(Expr::col(("c", "org_id")).eq(org.id))
+        .cond_where(condition.clone())
+        .to_owned();
+    let count: i64 = sql::fetch_scalar(conn, &count_stmt).await?;
+    let count = count as u64;
+    if offset >= count {
+        return Ok((count, Vec::new()));
+    }
+    let stmt = record_select(org)
+        .cond_where(condition)
+        .order_by(("c", "sort_last"), Order::Asc)
+        .order_by(("c", "sort_first"), Order::Asc)
+        .order_by(("c", "id"), Order::Asc)
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    let mut records = sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?;
+    load_related(org, conn, &mut records).await?;
+    Ok((count, records))
+}
+
+/// Fills tags, active proficiency names and custom field values for a batch
+/// of customers: three queries for the whole batch, never one per customer.
+pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [CustomerRecord]) -> StoreResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+    let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+
+    let tags = Query::select()
+        .column(("ct", "customer_id"))
+        .column(("t", "name"))
+        .from_as("customer_tags", "ct")
+        .inner_join(
+            sea_query::TableRef::Table("tags".into(), Some("t".into())),
+            Expr::col(("t", "id")).equals(("ct", "tag_id")),
+        )
+        .and_where(Expr::col(("ct", "org_id")).eq(org.id))
+        .and_where(Expr::col(("ct", "customer_id")).is_in(ids.clone()))
+        .order_by(("t", "name_key"), Order::Asc)
+        .to_owned();
+    for (customer_id, name) in sql::fetch_as::<(i64, String), _>(conn, &tags).await? {
+        records[index[&customer_id]].tags.push(name);
+    }
+
+    let proficiencies = Query::select()
+        .column(("cp", "customer_id"))
+        .column(("p", "name"))
+        .from_as("customer_proficiencies", "cp")
+        .inner_join(
+            sea_query::TableRef::Table("proficiencies".into(), Some("p".into())),
+            Expr::col(("p", "id")).equals(("cp", "proficiency_id")),
+        )
+        .and_where(Expr::col(("cp", "org_id")).eq(org.id))
+        .and_where(Expr::col(("cp", "is_active")).eq(true))
+        .and_where(Expr::col(("cp", "customer_id")).is_in(ids.clone()))
+        .order_by(("p", "name"), Order::Asc)
+        .to_owned();
+    for (customer_id, name) in sql::fetch_as::<(i64, String), _>(conn, &proficiencies).await? {
+        records[index[&customer_id]].active_proficiency_names.push(name);
+    }
+
+    let fields = custom_fields(org, conn).await?;
+    if !fields.is_empty() {
+        let values = Query::select()
+            .columns(["customer_id", "field_id", "value"])
+            .from("custom_field_values")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .and_where(Expr::col("customer_id").is_in(ids))
+            .to_owned();
+        let mut by_customer: HashMap<(i64, i64), String> = HashMap::new();
+        for (customer_id, field_id, value) in sql::fetch_as::<(i64, i64, String), _>(conn, &values).await? {
+            by_customer.insert((customer_id, field_id), value);
+        }
+        for record in records.iter_mut() {
+            record.custom_field_values = fields
+                .iter()
+                .map(|(field_id, field_name)| CustomFieldValue {
+                    field_id: *field_id,
+                    field_name: field_name.clone(),
+                    value: by_customer.remove(&(record.id, *field_id)).unwrap_or_default(),
+                })
+                .collect();
+        }
+    }
+    Ok(())
+}
+
+/// The organization's custom customer fields: (id, name) in display order.
+pub async fn custom_fields(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String)>> {
+    let stmt = Query::select()
+        .columns(["id", "name"])
+        .from("custom_fields")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .order_by("position", Order::Asc)
+        .order_by("id", Order::Asc)
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// The lower-cased text that `search` matches: the searchable fields
+/// separated by a control character no search term contains, plus the
+/// telephone's digits alone so "5551234" finds "(555) 123-4".
+pub fn search_text(
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+    preferred_name: &str,
+    telephone: &str,
+    barcode: &str,
+) -> String {
+    let digits: String = telephone.chars().filter(char::is_ascii_digit).collect();
+    [email, first_name, last_name, preferred_name, telephone, barcode, &digits].join("\u{1f}").to_lowercase()
+}
+
+/// The key names are sorted by: lower-cased, so "de Vries" sorts with "De Vries".
+pub fn sort_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Editable values of a stored customer, as the form of a write.
+fn current_values(record: &CustomerRecord) -> Vec<(&'static str, FieldValue)> {
+    CUSTOMER_FIELDS
+        .iter()
+        .map(|spec| {
+            let value = match spec.name {
+                "email" => FieldValue::Text(record.email.clone()),
+                "first_name" => FieldValue::Text(record.first_name.clone()),
+                "last_name" => FieldValue::Text(record.last_name.clone()),
+                "preferred_name" => FieldValue::Text(record.preferred_name.clone()),
+                "birthday" => match record.birthday.parse() {
+                    Ok(d) => FieldValue::Date(d),
+                    Err(_) => FieldValue::Text(record.birthday.clone()),
+                },
+                "address_postcode" => FieldValue::Text(record.address_postcode.clone()),
+                "address_street_1" => FieldValue::Text(record.address_street_1.clone()),
+                "address_street_2" => FieldValue::Text(record.address_street_2.clone()),
+                "address_city" => FieldValue::Text(record.address_city.clone()),
+                "address_state" => FieldValue::Text(record.address_state.clone()),
+                "address_country" => FieldValue::Text(record.address_country.clone()),
+                "government_id" => FieldValue::Text(record.government_id.clone()),
+                "telephone" => FieldValue::Text(record.telephone.clone()),
+                "gender" => FieldValue::Gender(record.gender.as_deref().and_then(Gender::from_code)),
+                "pronouns" => FieldValue::Text(record.pronouns.clone()),
+                "has_opted_in_to_marketing" => FieldValue::Bool(record.has_opted_in_to_marketing),
+                "barcode" => FieldValue::Text(record.barcode.clone().unwrap_or_default()),
+                "home_location_id" => FieldValue::LocationId(record.home_location_id),
+                other => unreachable!("editable field {other} has no column"),
+            };
+            (spec.name, value)
+        })
+        .collect()
+}
+
+/// The SQL value a field is stored as.
+fn stored_value(name: &str, value: &FieldValue) -> Value {
+    match value {
+        // An empty barcode is no barcode: NULL, so it is exempt from uniqueness.
+        FieldValue::Text(s) if name == "barcode" && s.is_empty() => Value::String(None),
+        FieldValue::Text(s) => s.clone().into(),
+        FieldValue::Date(d) => d.to_string().into(),
+        FieldValue::Gender(g) => Value::String(g.map(|g| g.code().to_string())),
+        FieldValue::Bool(b) => (*b).into(),
+        FieldValue::LocationId(id) => Value::BigInt(*id),
+    }
+}
+
+fn text_of<'a>(values: &'a [(&'static str, FieldValue)], name: &str) -> &'a str {
+    match values.iter().find(|(n, _)| *n == name) {
+        Some((_, FieldValue::Text(s))) => s,
+        _ => "",
+    }
+}
+
+/// Columns computed from the editable values: keys for uniqueness, ordering and search.
+fn key_columns(values: &[(&'static str, FieldValue)]) -> Vec<(&'static str, Value)> {
+    let t = |n| text_of(values, n);
+    vec![
+        ("email_key", t("email").to_lowercase().into()),
+        ("address_postcode_key", t("address_postcode").trim().to_lowercase().into()),
+        ("sort_last", sort_key(t("last_name")).into()),
+        ("sort_first", sort_key(t("first_name")).into()),
+        (
+            "search_text",
+            search_text(t("email"), t("first_name"), t("last_name"), t("preferred_name"), t("telephone"), t("barcode"))
+                .into(),
+        ),
+    ]
+}
+
+/// Checks the rules that need the database: unique email and barcode, the
+/// home location and custom fields belonging to the organization.
+pub async fn check_against_db(
+    org: &OrgScope,
+    conn: &mut Conn,
+    self_id: Option<i64>,
+    write: &CustomerWrite,
+) -> StoreResult<()> {
+    let mut errors = FieldErrors::new();
+    let others = |stmt: &mut SelectStatement| {
+        if let Some(id) = self_id {
+            stmt.and_where(Expr::col("id").ne(id));
+        }
+    };
+    if let Some(email) = write.text("email") {
+        let mut stmt = Query::select()
+            .column("id")
+            .from("customers")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .and_where(Expr::col("email_key").eq(email.to_lowercase()))
+            .to_owned();
+        others(&mut stmt);
+        if sql::fetch_optional_scalar::<i64, _>(conn, &stmt).await?.is_some() {
+            errors.add("email", "customer with this email already exists.");
+        }
+    }
+    if let Some(barcode) = write.text("barcode").filter(|b| !b.is_empty()) {
+        let mut stmt = Query::select()
+            .column("id")
+            .from("customers")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .and_where(Expr::col("barcode").eq(barcode))
+            .to_owned();
+        others(&mut stmt);
+        if sql::fetch_optional_scalar::<i64, _>(conn, &stmt).await?.is_some() {
+            errors.add("barcode", "customer with this barcode already exists.");
+        }
+    }
+    if let Some(FieldValue::LocationId(Some(location_id))) = write.get("home_location_id")
+        && super::orgs::location(org, conn, *location_id).await?.is_none()
+    {
+        errors.add("home_location_id", format!("Invalid pk \"{location_id}\" - object does not exist."));
+    }
+    if let Some(values) = &write.custom_field_values {
+        let known: Vec<i64> = custom_fields(org, conn).await?.into_iter().map(|(id, _)| id).collect();
+        for (field_id, _) in values {
+            if !known.contains(field_id) {
+                errors.add("custom_field_values", format!("Invalid field_id \"{field_id}\" - object does not exist."));
+            }
+        }
+    }
+    errors.into_result().map_err(StoreError::Invalid)
+}
+
+/// Who is writing and when.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteContext {
+    pub actor: Actor,
+    pub now: i64,
+}
+
+/// Creates a customer from a full write; returns its id.
+pub async fn create(org: &OrgScope, conn: &mut Conn, write: &CustomerWrite, ctx: WriteContext) -> StoreResult<i64> {
+    check_against_db(org, conn, None, write).await?;
+    let mut values = current_values(&CustomerRecord { has_opted_in_to_marketing: false, ..Default::default() });
+    apply(&mut values, write);
+    let mut columns: Vec<&str> = vec!["org_id", "created_at", "updated_at"];
+    let mut row: Vec<SimpleExpr> = vec![org.id.into(), ctx.now.into(), ctx.now.into()];
+    for (name, value) in &values {
+        columns.push(name);
+        row.push(Expr::val(stored_value(name, value)));
+    }
+    for (name, value) in key_columns(&values) {
+        columns.push(name);
+        row.push(Expr::val(value));
+    }
+    let stmt =
+        Query::insert().into_table("customers").columns(columns).values_panic(row).returning_col("id").to_owned();
+    let id = sql::insert_returning_id(conn, &stmt).await.map_err(unique_to_field_error)?;
+    if let Some(custom) = &write.custom_field_values {
+        set_custom_field_values(org, conn, id, custom).await?;
+    }
+    let changes: Vec<Change> = values
+        .iter()
+        .map(|(name, value)| Change::new(name, serde_json::Value::Null, value.to_json()))
+        .chain(custom_changes(&[], write))
+        .collect();
+    activity::record(org, conn, id, ctx.actor, "create", "customer", Some(id), &changes, ctx.now).await?;
+    Ok(id)
+}
+
+/// Applies a write (full for PUT, partial for PATCH) to an existing customer.
+/// Returns `NotFound` for an id outside the organization.
+pub async fn update(
+    org: &OrgScope,
+    conn: &mut Conn,
+    id: i64,
+    write: &CustomerWrite,
+    ctx: WriteContext,
+) -> StoreResult<()> {
+    let current = get(org, conn, id).await?.ok_or(StoreError::NotFound)?;
+    check_against_db(org, conn, Some(id), write).await?;
+    let before = current_values(&current);
+    let mut after = before.clone();
+    apply(&mut after, write);
+
+    let mut changes: Vec<Change> = before
+        .iter()
+        .zip(&after)
+        .filter(|((_, b), (_, a))| b != a)
+        .map(|((name, b), (_, a))| Change::new(name, b.to_json(), a.to_json()))
+        .collect();
+    changes.extend(custom_changes(&current.custom_field_values, write));
+
+    // updated_at moves on every write, and always forwards.
+    let updated_at = std::cmp::max(ctx.now, current.updated_at + 1);
+    let mut stmt = Query::update();
+    stmt.table("customers")
+        .value("updated_at", updated_at)
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("id").eq(id));
+    for (name, value) in &after {
+        stmt.value(*name, Expr::val(stored_value(name, value)));
+    }
+    for (name, value) in key_columns(&after) {
+        stmt.value(name, Expr::val(value));
+    }
+    sql::execute(conn, &stmt).await.map_err(unique_to_field_error)?;
+    if let Some(custom) = &write.custom_field_values {
+        set_custom_field_values(org, conn, id, custom).await?;
+    }
+    activity::record(org, conn, id, ctx.actor, "update", "customer", Some(id), &changes, ctx.now).await?;
+    Ok(())
+}
+
+fn apply(values: &mut [(&'static str, FieldValue)], write: &CustomerWrite) {
+    for (name, value) in &write.fields {
+        if let Some(slot) = values.iter_mut().find(|(n, _)| n == name) {
+            slot.1 = value.clone();
+        }
+    }
+}
+
+fn custom_changes(before: &[CustomFieldValue], write: &CustomerWrite) -> Vec<Change> {
+    let Some(values) = &write.custom_field_values else {
+        return Vec::new();
+    };
+    values
+        .iter()
+        .filter_map(|(field_id, value)| {
+            let old = before.iter().find(|f| f.field_id == *field_id).map(|f| f.value.as_str()).unwrap_or("");
+            (old != value)
+                .then(|| Change::new(&format!("custom_field_values[{field_id}]"), old.into(), value.as_str().into()))
+        })
+        .collect()
+}
+
+/// Writes custom field values; an empty value clears the field.
+async fn set_custom_field_values(
+    org: &OrgScope,
+    conn: &mut Conn,
+    id: i64,
+    values: &[(i64, String)],
+) -> StoreResult<()> {
+    for (field_id, value) in values {
+        let delete = Query::delete()
+            .from_table("custom_field_values")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .and_where(Expr::col("customer_id").eq(id))
+            .and_where(Expr::col("field_id").eq(*field_id))
+            .to_owned();
+        sql::execute(conn, &delete).await?;
+        if !value.is_empty() {
+            let insert = Query::insert()
+                .into_table("custom_field_values")
+                .columns(["org_id", "customer_id", "field_id", "value"])
+                .values_panic([org.id.into(), id.into(), (*field_id).into(), value.as_str().into()])
+                .to_owned();
+            sql::execute(conn, &insert).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A concurrent writer can take an email or barcode between the check and the
+/// write; the unique index still refuses it, and the answer names the field.
+fn unique_to_field_error(err: sqlx::Error) -> StoreError {
+    if sql::is_unique_violation(&err) {
+        let message = err.to_string();
+        let field = if message.contains("barcode") { "barcode" } else { "email" };
+        StoreError::Invalid(FieldErrors::single(field, format!("customer with this {field} already exists.")))
+    } else {
+        err.into()
+    }
+}
+
+/// Sets the stored photo file names (None removes them); returns the old names.
+pub async fn set_profile_image(
+    org: &OrgScope,
+    conn: &mut Conn,
+    id: i64,
+    images: Option<(&str, &str)>,
+    ctx: WriteContext,
+) -> StoreResult<(Option<String>, Option<String>)> {
+    let current = Query::select()
+        .columns(["profile_image", "profile_image_small", "updated_at"])
+        .from("customers")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    let (old_full, old_small, updated_at) =
+        sql::fetch_optional_as::<(Option<String>, Option<String>, i64), _>(conn, &current)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let (full, small) = images.map_or((None, None), |(f, s)| (Some(f.to_string()), Some(s.to_string())));
+    let stmt = Query::update()
+        .table("customers")
+        .value("profile_image", full.clone())
+        .value("profile_image_small", small)
+        .value("updated_at", std::cmp::max(ctx.now, updated_at + 1))
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    sql::execute(conn, &stmt).await?;
+    let change = Change::new(
+        "profile_image",
+        old_full.as_deref().map_or(serde_json::Value::Null, |_| "(photo)".into()),
+        full.map_or(serde_json::Value::Null, |_| "(new photo)".into()),
+    );
+    activity::record(org, conn, id, ctx.actor, "update", "customer", Some(id), &[change], ctx.now).await?;
+    Ok((old_full, old_small))
+}
+
+/// Recomputes the customer's summary columns (after a write to what they summarise).
+pub async fn refresh_summary(org: &OrgScope, conn: &mut Conn, ids: &[i64], now: jiff::Timestamp) -> StoreResult<()> {
+    derived::refresh_customers(org, conn, Some(ids), org.local_date(now)).await
+}

@@ -1,0 +1,259 @@
+//! The customer's summary columns: membership, waiver and pass flags, check-in
+//! statistics, the medical-notes flag. They are what the seed's Automatic
+//! fields and most filters read, so a list of 100,000 customers is filtered
+//! on plain indexed columns instead of a subquery per row.
+//!
+//! Two things move them: a write to the rows they summarise (the writer calls
+//! [`refresh_customers`] for the customers it touched, in its transaction) and
+//! the calendar (a membership starts, a waiver expires at midnight in the
+//! organization's time zone), which [`ensure_current`] catches up with.
+
+use jiff::civil::Date;
+use sea_query::{
+    Cond, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr, TableRef, UnionType, UpdateStatement,
+};
+
+use super::sql::{self, Conn};
+use super::{OrgScope, StoreResult};
+
+fn table(name: &'static str, alias: &'static str) -> TableRef {
+    TableRef::Table(name.into(), Some(alias.into()))
+}
+
+/// Memberships covering a customer (`m` member rows, `cm` memberships, `mt`
+/// types), without a customer condition.
+pub fn covering_memberships() -> SelectStatement {
+    Query::select()
+        .from_as("customer_membership_members", "m")
+        .inner_join(table("customer_memberships", "cm"), Expr::col(("cm", "id")).equals(("m", "membership_id")))
+        .inner_join(table("membership_types", "mt"), Expr::col(("mt", "id")).equals(("cm", "membership_type_id")))
+        .to_owned()
+}
+
+/// The membership in `cm`, seen by the member in `m`, is active on `today`:
+/// not frozen (for everyone or for this member), started, not ended.
+pub fn membership_active(today: Date) -> Cond {
+    let today = today.to_string();
+    Cond::all()
+        .add(Expr::col(("cm", "status")).is_in(["ACT", "FUT"]))
+        .add(Expr::col(("cm", "start_date")).lte(today.clone()))
+        .add(Cond::any().add(Expr::col(("cm", "end_date")).is_null()).add(Expr::col(("cm", "end_date")).gte(today)))
+        .add(Expr::col(("m", "is_individually_frozen")).eq(false))
+}
+
+/// Starts after `today` and is not cancelled or ended.
+pub fn membership_future(today: Date) -> Cond {
+    Cond::all()
+        .add(Expr::col(("cm", "status")).is_in(["ACT", "FUT"]))
+        .add(Expr::col(("cm", "start_date")).gt(today.to_string()))
+}
+
+/// Frozen for everyone, or for this member, and not over.
+pub fn membership_frozen(today: Date) -> Cond {
+    Cond::all()
+        .add(
+            Cond::any().add(Expr::col(("cm", "status")).eq("FRZ")).add(
+                Cond::all()
+                    .add(Expr::col(("cm", "status")).is_in(["ACT", "FUT"]))
+                    .add(Expr::col(("m", "is_individually_frozen")).eq(true)),
+            ),
+        )
+        .add(
+            Cond::any()
+                .add(Expr::col(("cm", "end_date")).is_null())
+                .add(Expr::col(("cm", "end_date")).gte(today.to_string())),
+        )
+}
+
+/// A waiver (`d`) in force on `today`: not revoked, not past its expiry date.
+pub fn waiver_active(today: Date) -> Cond {
+    Cond::all().add(Expr::col(("d", "status")).eq("ACT")).add(
+        Cond::any()
+            .add(Expr::col(("d", "expiration_date")).is_null())
+            .add(Expr::col(("d", "expiration_date")).gte(today.to_string())),
+    )
+}
+
+/// An entry pass (`p`) usable on `today`.
+pub fn pass_usable(today: Date) -> Cond {
+    Cond::all().add(Expr::col(("p", "uses_remaining")).gt(0)).add(
+        Cond::any()
+            .add(Expr::col(("p", "expiration_date")).is_null())
+            .add(Expr::col(("p", "expiration_date")).gte(today.to_string())),
+    )
+}
+
+fn for_this_customer(mut stmt: SelectStatement, column: (&'static str, &'static str)) -> SelectStatement {
+    stmt.and_where(Expr::col(column).equals(("customers", "id")));
+    stmt
+}
+
+fn exists(mut stmt: SelectStatement) -> SimpleExpr {
+    Expr::exists(stmt.expr(Expr::val(1)).to_owned())
+}
+
+fn membership_exists(today_cond: Cond, extra: Option<SimpleExpr>) -> SimpleExpr {
+    let mut stmt = for_this_customer(covering_memberships(), ("m", "customer_id"));
+    stmt.cond_where(today_cond);
+    if let Some(e) = extra {
+        stmt.and_where(e);
+    }
+    exists(stmt)
+}
+
+fn active_waivers(today: Date) -> SelectStatement {
+    for_this_customer(
+        Query::select().from_as("documents", "d").cond_where(waiver_active(today)).to_owned(),
+        ("d", "customer_id"),
+    )
+}
+
+/// Sets the date-dependent summary columns for `today`.
+fn set_date_dependent(stmt: &mut UpdateStatement, today: Date) {
+    let first_membership = for_this_customer(covering_memberships(), ("m", "customer_id"))
+        .expr(Func::min(Expr::col(("cm", "start_date"))))
+        .and_where(Expr::col(("cm", "status")).is_not_in(["PAY", "IPC"]))
+        .and_where(Expr::col(("cm", "start_date")).lte(today.to_string()))
+        .to_owned();
+    let passes = for_this_customer(Query::select().from_as("entry_passes", "p").to_owned(), ("p", "owner_id"))
+        .expr(Func::coalesce([Func::sum(Expr::col(("p", "uses_remaining"))).into(), Expr::val(0)]))
+        .cond_where(pass_usable(today))
+        .to_owned();
+    let never_expiring_waiver =
+        active_waivers(today).and_where(Expr::col(("d", "expiration_date")).is_null()).to_owned();
+    let latest_expiry = active_waivers(today).expr(Func::max(Expr::col(("d", "expiration_date")))).to_owned();
+
+    stmt.value("has_active_membership", membership_exists(membership_active(today), None))
+        .value(
+            "has_active_youth_membership",
+            membership_exists(membership_active(today), Some(Expr::col(("mt", "is_youth_programming")).eq(true))),
+        )
+        .value(
+            "has_active_adult_membership",
+            membership_exists(membership_active(today), Some(Expr::col(("mt", "is_youth_programming")).eq(false))),
+        )
+        .value("has_future_membership", membership_exists(membership_future(today), None))
+        .value("has_frozen_membership", membership_exists(membership_frozen(today), None))
+        .value("first_membership_date", Expr::SubQuery(None, Box::new(first_membership.into())))
+        .value("available_entry_passes", Expr::SubQuery(None, Box::new(passes.into())))
+        .value("active_waiver_exists", exists(active_waivers(today)))
+        .value(
+            "latest_waiver_expiration",
+            Expr::case(exists(never_expiring_waiver), Expr::val(Option::<String>::None))
+                .finally(Expr::SubQuery(None, Box::new(latest_expiry.into()))),
+        );
+}
+
+/// Sets the columns that do not depend on the date.
+fn set_date_independent(stmt: &mut UpdateStatement) {
+    let check_ins = |f: SimpleExpr| {
+        let s = for_this_customer(Query::select().from_as("check_ins", "k").expr(f).to_owned(), ("k", "customer_id"));
+        Expr::SubQuery(None, Box::new(s.into()))
+    };
+    let medical = for_this_customer(Query::select().from_as("medical_notes", "n").to_owned(), ("n", "customer_id"));
+    stmt.value("check_in_count", check_ins(Func::count(Expr::col(("k", "id"))).into()))
+        .value("first_check_in_at", check_ins(Func::min(Expr::col(("k", "checked_in_at"))).into()))
+        .value("latest_check_in_at", check_ins(Func::max(Expr::col(("k", "checked_in_at"))).into()))
+        .value("has_medical_notes", exists(medical));
+}
+
+/// Recomputes every summary column of the given customers (all of the
+/// organization's when `ids` is `None`).
+pub async fn refresh_customers(org: &OrgScope, conn: &mut Conn, ids: Option<&[i64]>, today: Date) -> StoreResult<()> {
+    let mut stmt = Query::update();
+    stmt.table("customers").and_where(Expr::col("org_id").eq(org.id));
+    if let Some(ids) = ids {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        stmt.and_where(Expr::col("id").is_in(ids.iter().copied()));
+    }
+    set_date_dependent(&mut stmt, today);
+    set_date_independent(&mut stmt);
+    sql::execute(conn, &stmt).await?;
+    Ok(())
+}
+
+/// Brings the date-dependent columns from `as_of` to `today`. Only customers
+/// with a membership start or end, a waiver expiry or a pass expiry between
+/// the two dates can have changed, so only they are recomputed; with no
+/// earlier date (or a clock that went backwards) everyone is.
+pub async fn catch_up(org: &OrgScope, conn: &mut Conn, as_of: Option<Date>, today: Date) -> StoreResult<()> {
+    let mut stmt = Query::update();
+    stmt.table("customers").and_where(Expr::col("org_id").eq(org.id));
+    if let Some(as_of) = as_of.filter(|d| *d <= today) {
+        if as_of == today {
+            return Ok(());
+        }
+        let (from, to) = (as_of.to_string(), today.to_string());
+        let member_ids = |date_col: &'static str, lower_inclusive: bool| {
+            let cond = if lower_inclusive {
+                // ended or expired on a day in [from, to): no longer in force today
+                Cond::all()
+                    .add(Expr::col(("cm", date_col)).gte(from.clone()))
+                    .add(Expr::col(("cm", date_col)).lt(to.clone()))
+            } else {
+                // started on a day in (from, to]
+                Cond::all()
+                    .add(Expr::col(("cm", date_col)).gt(from.clone()))
+                    .add(Expr::col(("cm", date_col)).lte(to.clone()))
+            };
+            Query::select()
+                .column(("m", "customer_id"))
+                .from_as("customer_membership_members", "m")
+                .inner_join(table("customer_memberships", "cm"), Expr::col(("cm", "id")).equals(("m", "membership_id")))
+                .and_where(Expr::col(("cm", "org_id")).eq(org.id))
+                .cond_where(cond)
+                .to_owned()
+        };
+        let expiring = |tbl: &'static str, customer_col: &'static str| {
+            Query::select()
+                .column(customer_col)
+                .from(tbl)
+                .and_where(Expr::col("org_id").eq(org.id))
+                .and_where(Expr::col("expiration_date").gte(from.clone()))
+                .and_where(Expr::col("expiration_date").lt(to.clone()))
+                .to_owned()
+        };
+        let affected = member_ids("start_date", false)
+            .union(UnionType::Distinct, member_ids("end_date", true))
+            .union(UnionType::Distinct, expiring("documents", "customer_id"))
+            .union(UnionType::Distinct, expiring("entry_passes", "owner_id"))
+            .to_owned();
+        stmt.and_where(Expr::col("id").in_subquery(affected));
+    }
+    set_date_dependent(&mut stmt, today);
+    sql::execute(conn, &stmt).await?;
+    let mark = Query::update()
+        .table("organizations")
+        .value("derived_as_of", today.to_string())
+        .and_where(Expr::col("id").eq(org.id))
+        .to_owned();
+    sql::execute(conn, &mark).await?;
+    Ok(())
+}
+
+/// The date the organization's summary columns were last brought up to.
+pub async fn as_of(org: &OrgScope, conn: &mut Conn) -> StoreResult<Option<Date>> {
+    let stmt =
+        Query::select().column("derived_as_of").from("organizations").and_where(Expr::col("id").eq(org.id)).to_owned();
+    let raw: Option<String> = sql::fetch_optional_scalar::<Option<String>, _>(conn, &stmt).await?.flatten();
+    Ok(raw.and_then(|s| s.parse().ok()))
+}
+
+/// Catches the organization's summary columns up with `today` if the date
+/// has moved since they were computed. Cheap when it has not.
+pub async fn ensure_current(org: &OrgScope, db: &super::Db, today: Date) -> StoreResult<()> {
+    let mut conn = db.acquire().await?;
+    if as_of(org, &mut conn).await? == Some(today) {
+        return Ok(());
+    }
+    drop(conn);
+    let mut tx = db.begin_write().await?;
+    let as_of = as_of(org, &mut tx).await?;
+    if as_of != Some(today) {
+        catch_up(org, &mut tx, as_of, today).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

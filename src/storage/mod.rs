@@ -1,0 +1,153 @@
+//! All SQL lives here. Every function that touches an organization's rows takes
+//! that organization's [`OrgScope`] as its first argument, so no query can
+//! forget the scope; queries are built with sea-query so the same code renders
+//! for SQLite now and PostgreSQL later.
+
+pub mod activity;
+pub mod auth;
+pub mod bulk;
+pub mod customer_filters;
+pub mod customers;
+pub mod derived;
+pub mod orgs;
+mod sql;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::model::FieldErrors;
+
+pub use sql::{Conn, Pool, Tx};
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The write breaks a rule that needs the database to check (a unique
+    /// email, an unknown location id...).
+    #[error("invalid: {0}")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The organization a request acts for: every query is scoped to it.
+#[derive(Debug, Clone)]
+pub struct OrgScope {
+    pub id: i64,
+    pub name: String,
+    pub time_zone: TimeZone,
+    pub time_zone_name: String,
+}
+
+impl OrgScope {
+    /// The organization's local calendar date at `now`.
+    pub fn local_date(&self, now: Timestamp) -> Date {
+        now.to_zoned(self.time_zone.clone()).date()
+    }
+
+    /// The first instant of `date` in the organization's time zone.
+    pub fn start_of_day(&self, date: Date) -> Timestamp {
+        start_of_day(&self.time_zone, date)
+    }
+}
+
+/// The first instant of `date` in `tz` (a day that starts in a DST gap
+/// starts at the first instant that exists).
+pub fn start_of_day(tz: &TimeZone, date: Date) -> Timestamp {
+    date.to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or_else(|_| {
+        // Outside jiff's range: clamp rather than fail a filter.
+        if date.year() > 0 { Timestamp::MAX } else { Timestamp::MIN }
+    })
+}
+
+/// Wall-clock time of `ts` in `tz`, as check-ins show it.
+pub fn local_datetime(tz: &TimeZone, ts: Timestamp) -> DateTime {
+    ts.to_zoned(tz.clone()).datetime()
+}
+
+/// Parses an IANA time zone name, with a message that names it.
+pub fn parse_time_zone(name: &str) -> Result<TimeZone, String> {
+    TimeZone::get(name).map_err(|_| format!("unknown time zone {name:?} (use an IANA name such as America/Denver)"))
+}
+
+/// Where "now" comes from. Production uses the system clock; tests and demos
+/// can pin it.
+#[derive(Debug, Clone, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(ts) => *ts,
+        }
+    }
+
+    pub fn now_micros(&self) -> i64 {
+        self.now().as_microsecond()
+    }
+}
+
+/// The database: a pool of SQLite connections in WAL mode.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub async fn open(path: &Path) -> StoreResult<Db> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-32768")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Db(e.into()))?;
+        Ok(Db { pool })
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Starts a write transaction. SQLite takes the write lock at the first
+    /// write, so a read-then-write sequence inside one transaction is begun
+    /// with `BEGIN IMMEDIATE` to avoid a lock upgrade failing under load.
+    pub async fn begin_write(&self) -> StoreResult<Tx> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    pub async fn acquire(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./src/storage/migrations/sqlite");

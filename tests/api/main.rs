@@ -1,0 +1,7 @@
+//! The API server over HTTP: a real server on a loopback port with a
+//! temporary database, one module per area.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod smoke;
