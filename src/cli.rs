@@ -162,7 +162,10 @@ pub fn main() -> ExitCode {
             init_logging("warn");
             runtime().block_on(import(args))
         }
-        Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
+        Some(Command::Demo(args)) => {
+            init_logging("warn");
+            crate::demo::run(args, cli.config)
+        }
         None => Err(anyhow::anyhow!("the terminal app is not part of this build yet")),
     };
     match result {

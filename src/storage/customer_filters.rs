@@ -6,7 +6,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement};
 
-use super::derived::{covering_memberships, membership_active};
+use super::derived::membership_active;
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
 
@@ -152,11 +152,18 @@ impl CustomerFilter {
         match &self.has_active_membership {
             Some(ActiveMembership::Status(v)) => cond = cond.add(Expr::col(("c", "has_active_membership")).eq(*v)),
             Some(ActiveMembership::TypeIds(type_ids)) => {
-                let stmt = covering_memberships()
+                // From the memberships of those types to who they cover: both
+                // steps are covering index ranges.
+                let stmt = Query::select()
                     .column(("m", "customer_id"))
-                    .and_where(Expr::col(("m", "org_id")).eq(org.id))
-                    .cond_where(membership_active(today))
+                    .from_as("customer_memberships", "cm")
+                    .inner_join(
+                        sea_query::TableRef::Table("customer_membership_members".into(), Some("m".into())),
+                        Expr::col(("m", "membership_id")).equals(("cm", "id")),
+                    )
+                    .and_where(Expr::col(("cm", "org_id")).eq(org.id))
                     .and_where(Expr::col(("cm", "membership_type_id")).is_in(type_ids.iter().copied()))
+                    .cond_where(membership_active(today))
                     .to_owned();
                 cond = cond.add(customer_ids_in(stmt));
             }

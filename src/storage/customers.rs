@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, Value};
+use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, Value};
 
 use super::activity::{self, Actor, Change};
 use super::customer_filters::CustomerFilter;
@@ -181,20 +181,90 @@ pub async fn list(
         .to_owned();
     let count: i64 = sql::fetch_scalar(conn, &count_stmt).await?;
     let count = count as u64;
-    if offset >= count {
+    if offset >= count || limit == 0 {
         return Ok((count, Vec::new()));
     }
-    let stmt = record_select(org)
-        .cond_where(condition)
-        .order_by(("c", "sort_last"), Order::Asc)
-        .order_by(("c", "sort_first"), Order::Asc)
-        .order_by(("c", "id"), Order::Asc)
+    // Search matches bunch together in list order (a surname prefix is one
+    // stretch of it), so a walk would read far more than the spread estimate.
+    let spread = filter.search.is_empty();
+    let ids = page_ids(org, conn, condition, spread, count, offset, limit).await?;
+    let stmt = record_select(org).and_where(Expr::col(("c", "id")).is_in(ids.iter().copied())).to_owned();
+    let mut by_id: HashMap<i64, CustomerRecord> =
+        sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?.into_iter().map(|r| (r.id, r)).collect();
+    let mut records: Vec<CustomerRecord> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    load_related(org, conn, &mut records).await?;
+    Ok((count, records))
+}
+
+/// A walk in list order reads about this many rows whatever the count.
+const WALK_ALWAYS_ROWS: u64 = 1_000;
+
+/// The ids of one page of `count` matches, in list order. `spread`: the
+/// matches are not bunched in list order.
+///
+/// There are two ways to find them, and the count (already known) chooses
+/// rather than the planner's guess: walk the customers in list order testing
+/// each against the filter, which reads about `(offset + limit) × customers /
+/// count` rows, or find every match through the filter's own indexes and sort
+/// them, which reads `count` rows. A dense filter (active members) walks a
+/// few dozen rows instead of sorting fifty thousand; a sparse one (frozen
+/// members, page 100) sorts a few thousand instead of walking the table.
+async fn page_ids(
+    org: &OrgScope,
+    conn: &mut Conn,
+    condition: Cond,
+    spread: bool,
+    count: u64,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<i64>> {
+    let wanted = offset.saturating_add(limit);
+    let walk = condition.is_empty() || spread && walk_is_cheaper(count, wanted, id_span(org, conn).await?);
+    let mut stmt = Query::select()
+        .column(("c", "id"))
+        .from_as("customers", "c")
+        .and_where(Expr::col(("c", "org_id")).eq(org.id))
         .limit(limit)
         .offset(offset)
         .to_owned();
-    let mut records = sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?;
-    load_related(org, conn, &mut records).await?;
-    Ok((count, records))
+    // SQLite's unary `+` keeps a term from being answered through an index:
+    // on the filter it forces the walk along the list-order index, on the
+    // ordering it forces the filter's indexes and a sort.
+    if walk {
+        if !condition.is_empty() {
+            stmt.and_where(Expr::cust_with_expr("+($1)", condition));
+        }
+        for column in ["sort_last", "sort_first", "id"] {
+            stmt.order_by(("c", column), Order::Asc);
+        }
+    } else {
+        stmt.cond_where(condition);
+        for column in ["sort_last", "sort_first", "id"] {
+            stmt.order_by_expr(Expr::cust(format!("+\"c\".\"{column}\"")), Order::Asc);
+        }
+    }
+    Ok(sql::fetch_as::<(i64,), _>(conn, &stmt).await?.into_iter().map(|(id,)| id).collect())
+}
+
+/// Whether walking `span` customers in list order for `wanted` of `count`
+/// evenly spread matches reads fewer rows than sorting all of them.
+fn walk_is_cheaper(count: u64, wanted: u64, span: u64) -> bool {
+    let walked = wanted.saturating_mul(span) / std::cmp::max(count, 1);
+    walked <= std::cmp::max(count, WALK_ALWAYS_ROWS)
+}
+
+/// An upper bound on the organization's number of customers from two index
+/// seeks: the range its ids span.
+async fn id_span(org: &OrgScope, conn: &mut Conn) -> StoreResult<u64> {
+    let bound = |f: fn(Expr) -> sea_query::FunctionCall| {
+        Query::select().expr(f(Expr::col("id"))).from("customers").and_where(Expr::col("org_id").eq(org.id)).to_owned()
+    };
+    let max: Option<i64> = sql::fetch_scalar(conn, &bound(Func::max)).await?;
+    let min: Option<i64> = sql::fetch_scalar(conn, &bound(Func::min)).await?;
+    Ok(match (min, max) {
+        (Some(min), Some(max)) => (max - min + 1) as u64,
+        _ => 0,
+    })
 }
 
 /// Fills tags, active proficiency names and custom field values for a batch
@@ -603,4 +673,21 @@ pub async fn set_profile_image(
 /// Recomputes the customer's summary columns (after a write to what they summarise).
 pub async fn refresh_summary(org: &OrgScope, conn: &mut Conn, ids: &[i64], now: jiff::Timestamp) -> StoreResult<()> {
     derived::refresh_customers(org, conn, Some(ids), org.local_date(now)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::walk_is_cheaper;
+
+    #[test]
+    fn dense_filters_walk_the_list_and_sparse_ones_sort_their_matches() {
+        // Active members: half of 100,000; page 1 meets ten of them in ~20 rows.
+        assert!(walk_is_cheaper(55_000, 10, 100_000));
+        // Frozen members, page 100: walking would read ~330,000 rows for 3,000 matches.
+        assert!(!walk_is_cheaper(3_000, 1_000, 100_000));
+        // One match among 100,000 customers.
+        assert!(!walk_is_cheaper(1, 10, 100_000));
+        // A small gym: any walk is short.
+        assert!(walk_is_cheaper(5, 10, 300));
+    }
 }

@@ -34,12 +34,18 @@ pub fn covering_memberships() -> SelectStatement {
 /// not frozen (for everyone or for this member), started, not ended.
 pub fn membership_active(today: Date) -> Cond {
     let today = today.to_string();
+    // "No end date, or not ended yet" as one comparison: as an OR, SQLite
+    // answers it through the end-date index and loses the type index's range.
+    let end = Func::coalesce([Expr::col(("cm", "end_date")), Expr::val(FOREVER)]);
     Cond::all()
         .add(Expr::col(("cm", "status")).is_in(["ACT", "FUT"]))
         .add(Expr::col(("cm", "start_date")).lte(today.clone()))
-        .add(Cond::any().add(Expr::col(("cm", "end_date")).is_null()).add(Expr::col(("cm", "end_date")).gte(today)))
+        .add(Expr::expr(end).gte(today))
         .add(Expr::col(("m", "is_individually_frozen")).eq(false))
 }
+
+/// Later than any end date.
+const FOREVER: &str = "9999-12-31";
 
 /// Starts after `today` and is not cancelled or ended.
 pub fn membership_future(today: Date) -> Cond {

@@ -74,7 +74,7 @@ pub fn start_of_day(tz: &TimeZone, date: Date) -> Timestamp {
 
 /// Wall-clock time of `ts` in `tz`, as check-ins show it.
 pub fn local_datetime(tz: &TimeZone, ts: Timestamp) -> DateTime {
-    ts.to_zoned(tz.clone()).datetime()
+    tz.to_datetime(ts)
 }
 
 /// Parses an IANA time zone name, with a message that names it.
@@ -127,6 +127,9 @@ impl Db {
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Db(e.into()))?;
+        // The list filters' plans depend on the planner's statistics: gather
+        // them where they are missing or stale (a no-op when they are current).
+        sql::execute_schema(&mut *pool.acquire().await?, "PRAGMA optimize=0x10002").await?;
         Ok(Db { pool })
     }
 

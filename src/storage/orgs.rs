@@ -149,3 +149,9 @@ pub async fn create_user(
         }
     })
 }
+
+/// Every organization's name, oldest first.
+pub async fn org_names(conn: &mut Conn) -> StoreResult<Vec<String>> {
+    let stmt = Query::select().column("name").from("organizations").order_by("id", Order::Asc).to_owned();
+    Ok(sql::fetch_as::<(String,), _>(conn, &stmt).await?.into_iter().map(|(name,)| name).collect())
+}

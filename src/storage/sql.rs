@@ -17,6 +17,29 @@ pub fn build<S: SqlxBinder>(stmt: &S) -> (AssertSqlSafe<String>, SqlxValues) {
     (AssertSqlSafe(sql), values)
 }
 
+/// The statement's SQL text alone (its values are bound separately).
+pub fn render<S: SqlxBinder>(stmt: &S) -> String {
+    stmt.build_sqlx(SqliteQueryBuilder).0
+}
+
+/// Runs SQL text from [`render`] with `values` bound to its placeholders in
+/// order: for bulk writes, where one rendered shape serves many batches.
+pub async fn execute_rendered(
+    conn: &mut Conn,
+    text: std::sync::Arc<str>,
+    values: Vec<sea_query::Value>,
+) -> Result<u64, sqlx::Error> {
+    let values = SqlxValues(sea_query::Values(values));
+    Ok(sqlx::query_with(AssertSqlSafe(text), values).execute(conn).await?.rows_affected())
+}
+
+/// Runs schema text of our own (a stored index definition, `ANALYZE`):
+/// never user input, and without values.
+pub async fn execute_schema(conn: &mut Conn, text: &str) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(AssertSqlSafe(text.to_string())).execute(conn).await?;
+    Ok(())
+}
+
 /// Runs a statement and maps each row.
 pub async fn fetch_as<T, S>(conn: &mut Conn, stmt: &S) -> Result<Vec<T>, sqlx::Error>
 where
@@ -70,4 +93,16 @@ pub async fn insert_returning_id<S: SqlxBinder>(conn: &mut Conn, stmt: &S) -> Re
 /// True when `err` is a violated UNIQUE constraint.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|e| e.is_unique_violation())
+}
+
+/// Reads a numeric PRAGMA (which sea-query cannot express). `name` is one of
+/// ours, never user input.
+pub async fn pragma_value(conn: &mut Conn, name: &'static str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(AssertSqlSafe(format!("PRAGMA {name}"))).fetch_one(conn).await
+}
+
+/// Sets a numeric PRAGMA for this connection.
+pub async fn set_pragma(conn: &mut Conn, name: &'static str, value: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(AssertSqlSafe(format!("PRAGMA {name} = {value}"))).execute(conn).await?;
+    Ok(())
 }

@@ -4,4 +4,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod demo;
+mod list_order;
 mod smoke;

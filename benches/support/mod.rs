@@ -1,0 +1,277 @@
+//! Shared by the benchmarks (`benches/*.rs`, each `harness = false`): a demo
+//! database of a given size, built once through the import path and cached
+//! under `target/bench-data/`; the real server on a loopback port over it; and
+//! latency samples reported as p50/p95/p99/max.
+//!
+//! A bench file uses it with `mod support;` (or `#[path = "support/mod.rs"]`).
+//! Set `FRONTDESK_BENCH_REBUILD=1` to rebuild the cached database (and so
+//! measure the import again).
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use frontdesk::demo::{self, generate::GENERATOR_VERSION};
+use frontdesk::server::{Server, ServerConfig};
+use frontdesk::storage::{Clock, Db, OrgScope, orgs};
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+/// What building a cached database took, kept beside it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BuildFigures {
+    pub customers: usize,
+    pub check_ins: usize,
+    pub memberships: usize,
+    pub other_records: usize,
+    pub generate_secs: f64,
+    pub import_secs: f64,
+    /// When it was built (the data's "today").
+    pub built_at: String,
+}
+
+/// A demo database of `customers` customers for `seed`.
+pub struct Dataset {
+    pub path: PathBuf,
+    pub seed: u64,
+    pub figures: BuildFigures,
+    /// Whether this run built it (so `figures` were measured now).
+    pub built_now: bool,
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+/// The cached demo database for `seed` and `customers`, built (through
+/// `frontdesk::demo::build`, that is through the import) when missing, when
+/// the generator changed, or when `FRONTDESK_BENCH_REBUILD` is set.
+pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
+    // FRONTDESK_LOG=frontdesk=debug shows where an import's time goes.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    }
+    let dir = target_dir().join("bench-data");
+    std::fs::create_dir_all(&dir)?;
+    let stem = format!("demo-v{GENERATOR_VERSION}-seed{seed}-{customers}");
+    let path = dir.join(format!("{stem}.db"));
+    // The figures are written last: without them the build did not finish.
+    let figures_path = dir.join(format!("{stem}.json"));
+    let rebuild = std::env::var_os("FRONTDESK_BENCH_REBUILD").is_some_and(|v| !v.is_empty() && v != "0");
+    if !rebuild
+        && let Ok(raw) = std::fs::read(&figures_path)
+        && let Ok(figures) = serde_json::from_slice::<BuildFigures>(&raw)
+        && path.exists()
+    {
+        return Ok(Dataset { path, seed, figures, built_now: false });
+    }
+    let _ = std::fs::remove_file(&figures_path);
+    remove_database(&path);
+    eprintln!("building the benchmark database: {customers} demo customers (seed {seed}) into {}", path.display());
+    let db = Db::open(&path).await?;
+    let now = jiff::Timestamp::now();
+    let report = demo::build(&db, seed, customers, now).await?;
+    db.close().await;
+    let figures = BuildFigures {
+        customers: report.summary.customers,
+        check_ins: report.summary.check_ins,
+        memberships: report.summary.memberships,
+        other_records: report.summary.other_records,
+        generate_secs: report.generate_time.as_secs_f64(),
+        import_secs: report.import_time.as_secs_f64(),
+        built_at: now.to_string(),
+    };
+    std::fs::write(&figures_path, serde_json::to_vec_pretty(&figures)?)?;
+    Ok(Dataset { path, seed, figures, built_now: true })
+}
+
+/// The real server over a dataset, on `127.0.0.1:0`, logged in as the demo's
+/// staff user.
+pub struct BenchServer {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub db: Db,
+    pub org: OrgScope,
+    token: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl BenchServer {
+    pub async fn start(dataset: &Dataset) -> anyhow::Result<BenchServer> {
+        let config = ServerConfig {
+            db_path: dataset.path.clone(),
+            listen: "127.0.0.1:0".parse()?,
+            media_dir: dataset.path.with_extension("media"),
+            public_url: None,
+            clock: Clock::System,
+        };
+        let server = Server::bind(config).await?;
+        let base = format!("http://{}", server.local_addr());
+        let db = server.state().db().clone();
+        let mut conn = db.acquire().await?;
+        let org = orgs::org_by_name(&mut conn, demo::ORG_NAME).await?;
+        drop(conn);
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(server.run(async {
+            let _ = rx.await;
+        }));
+        let http = frontdesk::client::http_builder().build()?;
+        let login = http
+            .post(format!("{base}/api/get-token/"))
+            .json(&serde_json::json!({"username": demo::USERNAME, "password": demo::PASSWORD}))
+            .send()
+            .await?;
+        anyhow::ensure!(login.status() == StatusCode::OK, "login failed: {}", login.status());
+        let token = login.json::<serde_json::Value>().await?["token"].as_str().unwrap_or_default().to_string();
+        Ok(BenchServer { base, http, db, org, token, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// An authenticated request to a path (`/api/customers/`).
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .header("Authorization", format!("Token {}", self.token))
+    }
+
+    /// Sends a request and reads the whole body; panics on an unexpected status
+    /// (a benchmark of errors measures nothing).
+    pub async fn expect(&self, req: reqwest::RequestBuilder, status: StatusCode) -> bytes::Bytes {
+        let resp = req.send().await.expect("request");
+        let got = resp.status();
+        let body = resp.bytes().await.expect("body");
+        assert_eq!(got, status, "{}", String::from_utf8_lossy(&body));
+        body
+    }
+
+    pub async fn get_ok(&self, path: &str) -> bytes::Bytes {
+        self.expect(self.request(Method::GET, path), StatusCode::OK).await
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+/// A latency goal: p50 and p99 at most these.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+impl Target {
+    pub const fn ms(p50: u64, p99: u64) -> Target {
+        Target { p50: Duration::from_millis(p50), p99: Duration::from_millis(p99) }
+    }
+}
+
+/// One measured operation.
+#[derive(Debug, Clone)]
+pub struct Samples {
+    pub name: String,
+    pub durations: Vec<Duration>,
+    pub target: Option<Target>,
+    /// Free text shown after the figures (a result count...).
+    pub note: String,
+}
+
+impl Samples {
+    /// Nearest-rank percentile (`p` in 0..=100).
+    pub fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.durations.clone();
+        sorted.sort();
+        if sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+        sorted[rank.clamp(1, sorted.len()) - 1]
+    }
+
+    pub fn max(&self) -> Duration {
+        self.durations.iter().copied().max().unwrap_or_default()
+    }
+
+    pub fn meets_target(&self) -> Option<bool> {
+        self.target.map(|t| self.percentile(50.0) <= t.p50 && self.percentile(99.0) <= t.p99)
+    }
+}
+
+/// Runs `op` `warmup` times unmeasured, then `n` times measured, one at a
+/// time (latency, not throughput). `op` gets the sample's index.
+pub async fn measure<F, Fut>(name: &str, warmup: usize, n: usize, target: Option<Target>, mut op: F) -> Samples
+where
+    F: FnMut(usize) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for i in 0..warmup {
+        op(i).await;
+    }
+    let mut durations = Vec::with_capacity(n);
+    for i in 0..n {
+        let started = Instant::now();
+        op(warmup + i).await;
+        durations.push(started.elapsed());
+    }
+    Samples { name: name.to_string(), durations, target, note: String::new() }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+/// A Markdown table of the samples, with each target and whether it was met.
+pub fn table(samples: &[Samples]) -> String {
+    let mut out = String::from(
+        "| operation | n | p50 ms | p95 ms | p99 ms | max ms | target (p50/p99 ms) | met | note |\n|---|---:|---:|---:|---:|---:|---|---|---|\n",
+    );
+    for s in samples {
+        let target = s.target.map_or(String::new(), |t| format!("< {} / < {}", ms(t.p50), ms(t.p99)));
+        let met = match s.meets_target() {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "",
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {target} | {met} | {} |\n",
+            s.name,
+            s.durations.len(),
+            ms(s.percentile(50.0)),
+            ms(s.percentile(95.0)),
+            ms(s.percentile(99.0)),
+            ms(s.max()),
+            s.note
+        ));
+    }
+    out
+}
+
+/// The machine's load averages (1, 5, 15 minutes), where the OS tells them:
+/// the figures mean little on a busy machine.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// A small deterministic PRNG for picking ids (the demo generator's).
+pub fn rng(seed: u64) -> frontdesk::demo::generate::Rng {
+    frontdesk::demo::generate::Rng::new(seed)
+}

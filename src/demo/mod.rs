@@ -1,0 +1,254 @@
+//! `frontdesk demo`: builds a realistic demo gym ([`generate`]) in a database
+//! of its own, through the import path, and serves the API on a free loopback port.
+//!
+//! [`start`] is the reusable core (the command, the tests and the benchmarks
+//! use it); [`run`] is the command around it.
+
+pub mod generate;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::cli::DemoArgs;
+use crate::import::{self, ImportSummary};
+use crate::server::{Server, ServerConfig, shutdown_signal};
+use crate::storage::customer_filters::CustomerFilter;
+use crate::storage::{Clock, Db, auth, customers, orgs};
+
+pub use generate::{ORG_NAME, TIME_ZONE};
+
+/// The demo's staff login. It is a local demo's documented login, not a
+/// secret: the demo listens on loopback only.
+pub const USERNAME: &str = "demo";
+pub const PASSWORD: &str = "demo";
+/// The staff login's own location (check-ins that name none happen there).
+pub const STAFF_LOCATION: &str = "Basecamp Boulder";
+
+/// What building a demo database took.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub summary: ImportSummary,
+    pub generate_time: Duration,
+    pub import_time: Duration,
+}
+
+/// A running demo: the server and how to reach it. Stop it with
+/// [`stop`](Self::stop); dropping it also asks the server to stop.
+pub struct DemoServer {
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub base_url: String,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub db_path: PathBuf,
+    /// How many customers the demo gym has.
+    pub customers: u64,
+    /// `None` when an existing demo database was reused.
+    pub built: Option<BuildReport>,
+    /// Whether the database lives in a temporary directory removed on stop.
+    pub temporary: bool,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+    temp_dir: Option<tempfile::TempDir>,
+}
+
+impl DemoServer {
+    /// The API's base URL, as the terminal app's `base_url` wants it.
+    pub fn api_url(&self) -> String {
+        format!("{}/api/", self.base_url)
+    }
+
+    /// Stops the server, waits for in-flight requests, and removes a temporary database.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let result = match self.task.take() {
+            Some(task) => task.await.unwrap_or_else(|e| Err(anyhow::anyhow!("the demo server failed: {e}"))),
+            None => Ok(()),
+        };
+        drop(self.temp_dir.take());
+        result
+    }
+
+    /// Serves until `signal` resolves (or the server fails), then stops.
+    pub async fn serve_until(mut self, signal: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Some(mut task) = self.task.take() else { return Ok(()) };
+        tokio::select! {
+            () = signal => {
+                self.task = Some(task);
+                self.stop().await
+            }
+            ended = &mut task => ended.unwrap_or_else(|e| Err(anyhow::anyhow!("the demo server failed: {e}"))),
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Builds (or reuses) the demo database and starts the server on a free
+/// loopback port. With `args.db` naming an existing demo database, that one
+/// is served as it is; a database holding anything else is refused.
+pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
+    let (db_path, media_dir, temp_dir) = match &args.db {
+        Some(path) => (path.clone(), path.with_extension("media"), None),
+        None => {
+            let dir = tempfile::Builder::new().prefix("frontdesk-demo-").tempdir()?;
+            (dir.path().join("demo.db"), dir.path().join("media"), Some(dir))
+        }
+    };
+    let db = Db::open(&db_path).await?;
+    let prepared = async {
+        if existing_demo(&db, &db_path).await? {
+            Ok(None)
+        } else {
+            build(&db, args.seed, args.customers, Timestamp::now()).await.map(Some)
+        }
+    }
+    .await;
+    let built = match prepared {
+        Ok(built) => built,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
+    let customers = match &built {
+        Some(report) => report.summary.customers as u64,
+        None => count_customers(&db).await?,
+    };
+    db.close().await;
+
+    let config = ServerConfig {
+        db_path: db_path.clone(),
+        listen: "127.0.0.1:0".parse().expect("a loopback address"),
+        media_dir,
+        public_url: None,
+        clock: Clock::System,
+    };
+    let server = Server::bind(config).await?;
+    let base_url = format!("http://{}", server.local_addr());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async {
+        let _ = rx.await;
+    }));
+    Ok(DemoServer {
+        base_url,
+        username: USERNAME,
+        password: PASSWORD,
+        db_path,
+        customers,
+        built,
+        temporary: temp_dir.is_some(),
+        shutdown: Some(tx),
+        task: Some(task),
+        temp_dir,
+    })
+}
+
+/// True when the database already holds a complete demo gym; false when it
+/// is empty; an error when it holds anything else (or a half-built demo).
+async fn existing_demo(db: &Db, path: &Path) -> anyhow::Result<bool> {
+    let mut conn = db.acquire().await?;
+    let names = orgs::org_names(&mut conn).await?;
+    if names.is_empty() {
+        return Ok(false);
+    }
+    if names.iter().any(|n| n == ORG_NAME) {
+        // The staff login is created last: without it the build never finished.
+        if auth::credentials(&mut conn, USERNAME).await?.is_some() {
+            return Ok(true);
+        }
+        anyhow::bail!("{} holds an unfinished demo gym; delete it and run the demo again", path.display());
+    }
+    anyhow::bail!(
+        "{} is not a demo database (it holds {}); give a new path, or none for a temporary one",
+        path.display(),
+        names.join(", ")
+    )
+}
+
+async fn count_customers(db: &Db) -> anyhow::Result<u64> {
+    let mut conn = db.acquire().await?;
+    let org = orgs::org_by_name(&mut conn, ORG_NAME).await?;
+    let (count, _) = customers::list(&org, &mut conn, &CustomerFilter::default(), u64::MAX, 0).await?;
+    Ok(count)
+}
+
+/// Fills an empty database with the demo gym: the organization, the
+/// generated document (locations, membership types, customers and all their
+/// records) imported in one transaction, then the staff login.
+pub async fn build(db: &Db, seed: u64, customers: usize, now: Timestamp) -> anyhow::Result<BuildReport> {
+    crate::admin::create_org(db, ORG_NAME, TIME_ZONE).await?;
+    let mut conn = db.acquire().await?;
+    let org = orgs::org_by_name(&mut conn, ORG_NAME).await?;
+    drop(conn);
+    let started = Instant::now();
+    let doc = generate::generate(seed, customers, now);
+    let generate_time = started.elapsed();
+    let started = Instant::now();
+    let summary = import::import(db, &org, &doc, now).await?;
+    let import_time = started.elapsed();
+    crate::admin::create_user(db, ORG_NAME, USERNAME, PASSWORD, Some(STAFF_LOCATION)).await?;
+    Ok(BuildReport { summary, generate_time, import_time })
+}
+
+/// `frontdesk demo`: starts the demo and serves it until Ctrl-C or SIGTERM.
+pub fn run(args: DemoArgs, _config: Option<PathBuf>) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let demo = start(&args).await?;
+        let app_config = if demo.temporary { write_app_config(&demo).ok() } else { None };
+        print!("{}", banner(&demo, &args, app_config.as_deref()));
+        if !args.no_app {
+            eprintln!("The terminal app is not part of this build yet: serving the API only.");
+        }
+        println!("Serving until Ctrl-C.");
+        demo.serve_until(shutdown_signal()).await
+    })
+}
+
+/// A config file for the terminal app pointing at the demo, beside the
+/// temporary database.
+fn write_app_config(demo: &DemoServer) -> std::io::Result<PathBuf> {
+    let path = demo.db_path.with_file_name("frontdesk.toml");
+    std::fs::write(&path, format!("# The frontdesk demo's server.\nbase_url = \"{}\"\n", demo.api_url()))?;
+    Ok(path)
+}
+
+fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> String {
+    let mut out = String::new();
+    match &demo.built {
+        Some(report) => out.push_str(&format!(
+            "Demo gym \"{ORG_NAME}\": {} customers at 2 locations (seed {}), built in {:.1}s\n",
+            demo.customers,
+            args.seed,
+            (report.generate_time + report.import_time).as_secs_f64()
+        )),
+        None => out.push_str(&format!(
+            "Demo gym \"{ORG_NAME}\": {} customers, reusing {}\n",
+            demo.customers,
+            demo.db_path.display()
+        )),
+    }
+    out.push_str(&format!("  API:    {}\n", demo.api_url()));
+    out.push_str(&format!("  Login:  username {}, password {}\n", demo.username, demo.password));
+    let lifetime = if demo.temporary { " (removed when the demo stops)" } else { "" };
+    out.push_str(&format!("  Data:   {}{lifetime}\n", demo.db_path.display()));
+    out.push_str("Point the terminal app at it:\n");
+    if let Some(path) = app_config {
+        out.push_str(&format!("  frontdesk --config {}\n", path.display()));
+    }
+    out.push_str(&format!("  or put base_url = \"{}\" in your config file\n", demo.api_url()));
+    out
+}

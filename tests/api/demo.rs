@@ -1,0 +1,77 @@
+//! `frontdesk demo`'s library path: it builds a gym through the import and
+//! serves it on a loopback port with a working staff login.
+
+use frontdesk::cli::DemoArgs;
+use frontdesk::demo;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::Api;
+
+fn args(customers: usize, db: Option<std::path::PathBuf>) -> DemoArgs {
+    DemoArgs { customers, db, seed: 11, no_app: true }
+}
+
+async fn login(demo: &demo::DemoServer) -> Api {
+    let anon = Api::anonymous(&demo.base_url);
+    let (status, body) =
+        anon.post("/api/get-token/", json!({"username": demo.username, "password": demo.password})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    Api { token: Some(body["token"].as_str().unwrap().to_string()), ..anon }
+}
+
+#[tokio::test]
+async fn the_demo_builds_a_gym_and_serves_it_to_its_staff_login() {
+    let running = demo::start(&args(80, None)).await.expect("demo starts");
+    assert!(running.base_url.starts_with("http://127.0.0.1:"));
+    assert_eq!(running.customers, 80);
+    let api = login(&running).await;
+
+    let customers = api.ok("/api/customers/?page_size=100").await;
+    assert_eq!(customers["count"], json!(80));
+    let gyms = api.ok("/api/gyms/").await;
+    assert_eq!(gyms["count"], json!(2));
+    // The summary columns came through the import: members, waivers, check-ins.
+    let members = api.ok("/api/customers/?has_active_membership=true").await["count"].as_u64().unwrap();
+    assert!(members > 20 && members < 80, "{members} active members of 80");
+    let waivered = api.ok("/api/customers/?page_size=100").await["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["active_waiver_exists"] == json!(true))
+        .count();
+    assert!(waivered > 40, "{waivered} of 80 have a waiver");
+    let regulars = api.ok("/api/customers/?check_in_count_min=1").await["count"].as_u64().unwrap();
+    assert!(regulars > 40, "{regulars} of 80 have checked in");
+
+    let temp_db = running.db_path.clone();
+    running.stop().await.expect("clean stop");
+    assert!(!temp_db.exists(), "the temporary demo database is removed on stop");
+}
+
+#[tokio::test]
+async fn a_named_demo_database_is_reused_and_a_foreign_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gym.db");
+    let first = demo::start(&args(30, Some(path.clone()))).await.expect("first start");
+    assert!(first.built.is_some());
+    let api = login(&first).await;
+    let (status, _) = api.patch("/api/customers/1/", json!({"first_name": "Changed"})).await;
+    assert_eq!(status, StatusCode::OK);
+    first.stop().await.unwrap();
+
+    let again = demo::start(&args(30, Some(path.clone()))).await.expect("reuse");
+    assert!(again.built.is_none(), "the existing demo gym is served as it is");
+    assert_eq!(again.customers, 30);
+    let api = login(&again).await;
+    assert_eq!(api.ok("/api/customers/1/").await["first_name"], json!("Changed"));
+    again.stop().await.unwrap();
+    assert!(path.exists(), "a named database is kept");
+
+    let other = dir.path().join("other.db");
+    let db = frontdesk::admin::open(&other).await.unwrap();
+    frontdesk::admin::create_org(&db, "Real Gym", "UTC").await.unwrap();
+    db.close().await;
+    let refused = demo::start(&args(30, Some(other))).await.err().expect("a foreign database is refused");
+    assert!(refused.to_string().contains("not a demo database"), "{refused}");
+}
