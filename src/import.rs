@@ -502,16 +502,47 @@ fn opt_date(d: Option<Date>) -> Value {
     Value::String(d.map(|d| d.to_string()))
 }
 
-/// Rows for one table, collected while walking the document.
+/// Rows for one table, collected while walking the document: one flat run
+/// of values, a row every `columns.len()` (a million check-ins are not a
+/// million small vectors).
 struct Rows {
     table: &'static str,
     columns: Vec<&'static str>,
-    rows: Vec<Vec<Value>>,
+    values: Vec<Value>,
 }
 
 impl Rows {
     fn new(table: &'static str, columns: &[&'static str]) -> Rows {
-        Rows { table, columns: columns.to_vec(), rows: Vec::new() }
+        Rows { table, columns: columns.to_vec(), values: Vec::new() }
+    }
+
+    fn push(&mut self, row: impl IntoIterator<Item = Value>) {
+        let before = self.values.len();
+        self.values.extend(row);
+        debug_assert_eq!(self.values.len() - before, self.columns.len(), "row width for {}", self.table);
+    }
+
+    fn len(&self) -> usize {
+        self.values.len() / self.columns.len()
+    }
+
+    /// Reorders the rows by an integer column (nulls first).
+    fn sort_by_integer(&mut self, column: usize) {
+        let width = self.columns.len();
+        let mut order: Vec<(i64, usize)> = (0..self.len())
+            .map(|row| match self.values[row * width + column] {
+                Value::BigInt(Some(key)) => (key, row),
+                _ => (i64::MIN, row),
+            })
+            .collect();
+        order.sort_unstable();
+        let mut values = std::mem::take(&mut self.values);
+        self.values = Vec::with_capacity(values.len());
+        for (_, row) in order {
+            for value in &mut values[row * width..(row + 1) * width] {
+                self.values.push(std::mem::replace(value, Value::Bool(None)));
+            }
+        }
     }
 }
 
@@ -615,7 +646,7 @@ async fn import_in(
         if existing_locations.contains(l.name.trim()) {
             p.add(&record, "name", format!("{} already has a location named {:?}", org.name, l.name));
         }
-        location_rows.rows.push(vec![
+        location_rows.push([
             locations.map[&l.id].into(),
             l.name.trim().into(),
             tz_name.into(),
@@ -631,7 +662,7 @@ async fn import_in(
             if extra_desc {
                 row.push(item.description.clone().into());
             }
-            rows.rows.push(row);
+            rows.push(row);
         }
         rows
     };
@@ -653,10 +684,9 @@ async fn import_in(
             }
         }
     }
-    let mut custom_field_rows = named("custom_fields", &doc.custom_fields, &custom_fields, false);
-    custom_field_rows.columns.push("position");
-    for (i, row) in custom_field_rows.rows.iter_mut().enumerate() {
-        row.push((i as i64).into());
+    let mut custom_field_rows = Rows::new("custom_fields", &["id", "name", "position"]);
+    for (position, item) in doc.custom_fields.iter().enumerate() {
+        custom_field_rows.push([custom_fields.map[&item.id].into(), item.name.trim().into(), (position as i64).into()]);
     }
     let proficiency_rows = named("proficiencies", &doc.proficiencies, &proficiencies, true);
     let association_rows = named("associations", &doc.associations, &associations, false);
@@ -690,7 +720,7 @@ async fn import_in(
             p.add(&record, "name", format!("the name {:?} is already taken", t.name));
         }
         let location = t.location_id.and_then(|l| locations.resolve(l, &record, "location_id", &mut p));
-        type_rows.rows.push(vec![
+        type_rows.push([
             membership_types.map[&t.id].into(),
             t.name.trim().into(),
             t.description.clone().into(),
@@ -872,13 +902,13 @@ async fn import_in(
             created.into(),
             c.updated_at.map(micros).unwrap_or(created).into(),
         ]);
-        customer_rows.rows.push(row);
+        customer_rows.push(row);
 
         for (field_id, value) in write.custom_field_values.iter().flatten() {
             if let Some(f) = custom_fields.resolve(*field_id, &record, "custom_field_values", &mut p)
                 && !value.is_empty()
             {
-                cfv.rows.push(vec![id.into(), f.into(), value.clone().into()]);
+                cfv.push([id.into(), f.into(), value.clone().into()]);
             }
         }
         let mut seen_tags = HashSet::new();
@@ -891,17 +921,17 @@ async fn import_in(
             let tag_id = *tag_ids.entry(key.clone()).or_insert_with(|| {
                 let id = next_tag;
                 next_tag += 1;
-                new_tags.rows.push(vec![id.into(), tag.trim().into(), key.clone().into()]);
+                new_tags.push([id.into(), tag.trim().into(), key.clone().into()]);
                 id
             });
             if seen_tags.insert(tag_id) {
-                customer_tags.rows.push(vec![id.into(), tag_id.into()]);
+                customer_tags.push([id.into(), tag_id.into()]);
             }
         }
         for (j, d) in c.documents.iter().enumerate() {
             check_code(&d.status, &["ACT", "REV"], &format!("{record} documents[{j}]"), "status", &mut p);
             let at = d.created_at.map(micros).unwrap_or(created);
-            documents.rows.push(vec![
+            documents.push([
                 id.into(),
                 d.name.clone().into(),
                 Value::String(d.pdf.clone()),
@@ -919,7 +949,7 @@ async fn import_in(
                     p.add(&format!("{record} emergency_contacts[{j}]"), field, "This field may not be blank.");
                 }
             }
-            contacts.rows.push(vec![
+            contacts.push([
                 id.into(),
                 e.first_name.trim().into(),
                 e.last_name.trim().into(),
@@ -934,14 +964,14 @@ async fn import_in(
             if m.medical_notes.trim().is_empty() {
                 p.add(&format!("{record} medical_notes[{j}]"), "medical_notes", "This field may not be blank.");
             }
-            medical.rows.push(vec![id.into(), m.medical_notes.clone().into(), created.into(), created.into()]);
+            medical.push([id.into(), m.medical_notes.clone().into(), created.into(), created.into()]);
         }
         for n in &c.notes {
             let at = n.created_at.map(micros).unwrap_or(created);
-            notes.rows.push(vec![id.into(), n.note.clone().into(), at.into(), at.into()]);
+            notes.push([id.into(), n.note.clone().into(), at.into(), at.into()]);
         }
         for a in &c.alerts {
-            alerts.rows.push(vec![
+            alerts.push([
                 id.into(),
                 a.message.clone().into(),
                 a.prevents_check_in.into(),
@@ -955,7 +985,7 @@ async fn import_in(
                 p.add(&rec, "uses_remaining", "must be between 0 and uses_total");
             }
             let association = e.association_id.and_then(|a| associations.resolve(a, &rec, "association_id", &mut p));
-            passes.rows.push(vec![
+            passes.push([
                 id.into(),
                 e.name.clone().into(),
                 e.uses_total.into(),
@@ -971,7 +1001,7 @@ async fn import_in(
             let rec = format!("{record} proficiencies[{j}]");
             if let Some(pid) = proficiencies.resolve(cp.proficiency_id, &rec, "proficiency_id", &mut p) {
                 let at = cp.granted_at.map(micros).unwrap_or(created);
-                customer_proficiencies.rows.push(vec![
+                customer_proficiencies.push([
                     id.into(),
                     pid.into(),
                     cp.is_active.into(),
@@ -983,14 +1013,14 @@ async fn import_in(
         }
         for a in &c.association_ids {
             if let Some(aid) = associations.resolve(*a, &record, "association_ids", &mut p) {
-                association_members.rows.push(vec![aid.into(), id.into(), created.into()]);
+                association_members.push([aid.into(), id.into(), created.into()]);
             }
         }
         for (j, ch) in c.challenges.iter().enumerate() {
             let rec = format!("{record} challenges[{j}]");
             check_code(&ch.status, &["INP", "COM"], &rec, "status", &mut p);
             if let Some(cid) = challenges.resolve(ch.challenge_id, &rec, "challenge_id", &mut p) {
-                customer_challenges.rows.push(vec![
+                customer_challenges.push([
                     id.into(),
                     cid.into(),
                     ch.status.clone().into(),
@@ -1005,7 +1035,7 @@ async fn import_in(
             let event_type = event_types.resolve(r.event_type_id, &rec, "event_type_id", &mut p);
             let location = r.location_id.and_then(|l| locations.resolve(l, &rec, "location_id", &mut p));
             let ends = r.ends_at.unwrap_or(r.starts_at);
-            reservations.rows.push(vec![
+            reservations.push([
                 id.into(),
                 Value::BigInt(event_type),
                 Value::BigInt(location),
@@ -1025,7 +1055,7 @@ async fn import_in(
                 continue;
             };
             let local = |ts: Timestamp| wall_clock(tz, ts);
-            check_ins.rows.push(vec![
+            check_ins.push([
                 id.into(),
                 location.into(),
                 micros(k.checked_in_at).into(),
@@ -1040,7 +1070,7 @@ async fn import_in(
         }
         for (rows, items) in [(&mut credits, &c.credits), (&mut payments, &c.payments)] {
             for item in items {
-                rows.rows.push(vec![
+                rows.push([
                     id.into(),
                     item.amount.clone().into(),
                     item.description.clone().into(),
@@ -1049,7 +1079,7 @@ async fn import_in(
             }
         }
         for v in &c.event_vouchers {
-            vouchers.rows.push(vec![
+            vouchers.push([
                 id.into(),
                 v.name.clone().into(),
                 v.uses_remaining.into(),
@@ -1060,7 +1090,7 @@ async fn import_in(
         for (j, g) in c.guest_pass_usages.iter().enumerate() {
             let rec = format!("{record} guest_pass_usages[{j}]");
             let location = g.location_id.and_then(|l| locations.resolve(l, &rec, "location_id", &mut p));
-            guest_usages.rows.push(vec![
+            guest_usages.push([
                 id.into(),
                 g.guest_first_name.clone().into(),
                 g.guest_last_name.clone().into(),
@@ -1102,7 +1132,7 @@ async fn import_in(
         let owner = customers.resolve(m.owner_id, &record, "owner_id", &mut p);
         let kind = type_by_id.get(&m.membership_type_id);
         let at = today.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(now_us);
-        membership_rows.rows.push(vec![
+        membership_rows.push([
             membership_id.into(),
             Value::BigInt(type_id),
             Value::BigInt(owner),
@@ -1129,7 +1159,7 @@ async fn import_in(
             let rec = format!("{record} members[{j}]");
             if let Some(cid) = customers.resolve(member.customer_id, &rec, "customer_id", &mut p) {
                 if seen.insert(cid) {
-                    member_rows.rows.push(vec![membership_id.into(), cid.into(), member.is_individually_frozen.into()]);
+                    member_rows.push([membership_id.into(), cid.into(), member.is_individually_frozen.into()]);
                 } else {
                     p.add(&rec, "customer_id", "listed twice");
                 }
@@ -1155,14 +1185,8 @@ async fn import_in(
             p.add(&record, "related_customer_id", "these customers are already related");
             continue;
         }
-        relation_rows.rows.push(vec![a.into(), b.into(), r.relation.clone().into(), now_us.into(), now_us.into()]);
-        relation_rows.rows.push(vec![
-            b.into(),
-            a.into(),
-            reverse_relation(&r.relation).into(),
-            now_us.into(),
-            now_us.into(),
-        ]);
+        relation_rows.push([a.into(), b.into(), r.relation.clone().into(), now_us.into(), now_us.into()]);
+        relation_rows.push([b.into(), a.into(), reverse_relation(&r.relation).into(), now_us.into(), now_us.into()]);
     }
 
     if !p.0.is_empty() {
@@ -1170,17 +1194,14 @@ async fn import_in(
     }
     // In time order, the check-ins' time indexes are appended to rather than
     // written all over (and their ids follow time, as the API's own would).
-    check_ins.rows.sort_by_key(|row| match row[2] {
-        Value::BigInt(Some(at)) => at,
-        _ => i64::MIN,
-    });
+    check_ins.sort_by_integer(2);
 
     let summary = ImportSummary {
-        locations: location_rows.rows.len(),
-        membership_types: type_rows.rows.len(),
-        customers: customer_rows.rows.len(),
-        memberships: membership_rows.rows.len(),
-        check_ins: check_ins.rows.len(),
+        locations: location_rows.len(),
+        membership_types: type_rows.len(),
+        customers: customer_rows.len(),
+        memberships: membership_rows.len(),
+        check_ins: check_ins.len(),
         other_records: 0,
     };
     tracing::debug!(elapsed_ms = checking.elapsed().as_millis() as u64, "document checked");
@@ -1230,14 +1251,14 @@ async fn import_in(
         ]
         .contains(&rows.table)
         {
-            other += rows.rows.len();
+            other += rows.len();
         }
         let started = std::time::Instant::now();
-        let (table, count) = (rows.table, rows.rows.len());
+        let (table, count) = (rows.table, rows.len());
         if count >= BULK_LOAD_ROWS && count as i64 >= bulk::row_count(conn, table).await? {
             set_aside.extend(bulk::set_indexes_aside(conn, table).await?);
         }
-        bulk::insert_rows(org, conn, rows.table, &rows.columns, rows.rows).await.map_err(|e| {
+        bulk::insert_rows(org, conn, rows.table, &rows.columns, rows.values).await.map_err(|e| {
             ImportFailure(vec![ImportError {
                 record: rows.table.to_string(),
                 field: String::new(),

@@ -11,43 +11,43 @@ use super::{OrgScope, StoreResult};
 /// SQLite allows 32,766 bound parameters a statement; stay well below.
 const MAX_PARAMS: usize = 30_000;
 
-/// Inserts rows of `columns` (without `org_id`, which is added) into `table`.
+/// Inserts rows of `columns` (without `org_id`, which is added) into
+/// `table`: `values` holds them one after the other.
 pub async fn insert_rows(
     org: &OrgScope,
     conn: &mut Conn,
     table: &'static str,
     columns: &[&'static str],
-    rows: Vec<Vec<Value>>,
+    values: Vec<Value>,
 ) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let width = columns.len() + 1;
-    let per_statement = (MAX_PARAMS / width).max(1);
+    let width = columns.len();
+    assert!(width > 0 && values.len() % width == 0, "{table}: {} values are not rows of {width}", values.len());
+    let mut remaining = values.len() / width;
+    let per_statement = (MAX_PARAMS / (width + 1)).max(1);
     let mut all_columns = vec!["org_id"];
     all_columns.extend_from_slice(columns);
     // A statement's text depends only on its shape, and rendering thirty
     // thousand placeholders costs more than the write: render each batch
     // size once and bind every batch of that size to it.
     let mut rendered: Option<(usize, Arc<str>)> = None;
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
+    let mut values = values.into_iter();
+    while remaining > 0 {
+        let rows = remaining.min(per_statement);
+        remaining -= rows;
         let text = match &rendered {
-            Some((size, text)) if *size == batch.len() => text.clone(),
+            Some((size, text)) if *size == rows => text.clone(),
             _ => {
-                let text: Arc<str> = insert_text(table, &all_columns, batch.len()).into();
-                rendered = Some((batch.len(), text.clone()));
+                let text: Arc<str> = insert_text(table, &all_columns, rows).into();
+                rendered = Some((rows, text.clone()));
                 text
             }
         };
-        let mut values = Vec::with_capacity(batch.len() * width);
-        for row in batch {
-            debug_assert_eq!(row.len(), columns.len(), "row width for {table}");
-            values.push(Value::BigInt(Some(org.id)));
-            values.extend(row);
+        let mut batch = Vec::with_capacity(rows * (width + 1));
+        for _ in 0..rows {
+            batch.push(Value::BigInt(Some(org.id)));
+            batch.extend(values.by_ref().take(width));
         }
-        sql::execute_rendered(conn, text, values).await?;
+        sql::execute_rendered(conn, text, batch).await?;
     }
     Ok(())
 }
@@ -170,9 +170,9 @@ mod tests {
         orgs::create_org(&mut conn, "Bulk Gym", "UTC", 0).await.unwrap();
         let org = orgs::org_by_name(&mut conn, "Bulk Gym").await.unwrap();
         // Four values a row: 7,500 rows a statement, so three full statements and a short one.
-        let rows: Vec<Vec<Value>> =
-            (1..=25_001_i64).map(|i| vec![i.into(), format!("Tag {i}").into(), format!("tag {i}").into()]).collect();
-        insert_rows(&org, &mut conn, "tags", &["id", "name", "name_key"], rows).await.unwrap();
+        let values: Vec<Value> =
+            (1..=25_001_i64).flat_map(|i| [i.into(), format!("Tag {i}").into(), format!("tag {i}").into()]).collect();
+        insert_rows(&org, &mut conn, "tags", &["id", "name", "name_key"], values).await.unwrap();
         let names = existing_named(&org, &mut conn, "tags", "name").await.unwrap();
         assert_eq!(names.len(), 25_001);
         assert!(names.iter().all(|(id, name)| *name == format!("Tag {id}")));

@@ -4,7 +4,7 @@
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
 
 use super::derived::membership_active;
 use super::sql::{self, Conn};
@@ -91,10 +91,32 @@ pub async fn resolve(org: &OrgScope, conn: &mut Conn, filter: &mut CustomerFilte
     Ok(())
 }
 
+/// A filter's conditions over `customers c`, one per constraint, all of which
+/// must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Terms(pub Vec<Cond>);
+
+impl Terms {
+    fn add<C: IntoCondition>(mut self, condition: C) -> Terms {
+        self.0.push(Cond::all().add(condition));
+        self
+    }
+
+    /// All of them as one condition.
+    pub fn all(&self) -> Cond {
+        self.0.iter().cloned().fold(Cond::all(), Cond::add)
+    }
+}
+
 impl CustomerFilter {
     /// The filter as one condition over `customers c`.
     pub fn condition(&self, org: &OrgScope) -> Cond {
-        let mut cond = Cond::all();
+        self.terms(org).all()
+    }
+
+    /// The filter as separate conditions over `customers c`.
+    pub fn terms(&self, org: &OrgScope) -> Terms {
+        let mut cond = Terms::default();
         let today = self.today.unwrap_or_else(|| org.local_date(jiff::Timestamp::now()));
         cond = self.search_condition(cond);
 
@@ -234,7 +256,7 @@ impl CustomerFilter {
     /// Words of three or more characters go through the trigram index (one
     /// MATCH, every word quoted so FTS syntax in the input is inert); shorter
     /// ones, which a trigram index cannot answer, scan the search column.
-    fn search_condition(&self, mut cond: Cond) -> Cond {
+    fn search_condition(&self, mut cond: Terms) -> Terms {
         let (long, short): (Vec<&String>, Vec<&String>) = self.search.iter().partition(|w| w.chars().count() >= 3);
         if !long.is_empty() {
             let query =
@@ -254,7 +276,7 @@ impl CustomerFilter {
 }
 
 /// `column` (an instant) within the organization-local days [min, max].
-fn instant_range(mut cond: Cond, org: &OrgScope, column: &'static str, min: Option<Date>, max: Option<Date>) -> Cond {
+fn instant_range(mut cond: Terms, org: &OrgScope, column: &'static str, min: Option<Date>, max: Option<Date>) -> Terms {
     if let Some(d) = min {
         cond = cond.add(Expr::col(("c", column)).gte(org.start_of_day(d).as_microsecond()));
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, Value};
 
 use super::activity::{self, Actor, Change};
-use super::customer_filters::CustomerFilter;
+use super::customer_filters::{CustomerFilter, Terms};
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreError, StoreResult, derived};
 use crate::model::fields::{CUSTOMER_FIELDS, CustomerWrite, FieldValue};
@@ -172,22 +172,20 @@ pub async fn list(
 ) -> StoreResult<(u64, Vec<CustomerRecord>)> {
     let mut filter = filter.clone();
     super::customer_filters::resolve(org, conn, &mut filter).await?;
-    let condition = filter.condition(org);
+    let terms = filter.terms(org);
+    let condition = terms.all();
     let count_stmt = Query::select()
         .expr(Expr::col(("c", "id")).count())
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
-        .cond_where(condition.clone())
+        .cond_where(condition)
         .to_owned();
     let count: i64 = sql::fetch_scalar(conn, &count_stmt).await?;
     let count = count as u64;
     if offset >= count || limit == 0 {
         return Ok((count, Vec::new()));
     }
-    // Search matches bunch together in list order (a surname prefix is one
-    // stretch of it), so a walk would read far more than the spread estimate.
-    let spread = filter.search.is_empty();
-    let ids = page_ids(org, conn, condition, spread, count, offset, limit).await?;
+    let ids = page_ids(org, conn, terms, count, offset, limit).await?;
     let stmt = record_select(org).and_where(Expr::col(("c", "id")).is_in(ids.iter().copied())).to_owned();
     let mut by_id: HashMap<i64, CustomerRecord> =
         sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?.into_iter().map(|r| (r.id, r)).collect();
@@ -199,8 +197,7 @@ pub async fn list(
 /// A walk in list order reads about this many rows whatever the count.
 const WALK_ALWAYS_ROWS: u64 = 1_000;
 
-/// The ids of one page of `count` matches, in list order. `spread`: the
-/// matches are not bunched in list order.
+/// The ids of one page of `count` matches, in list order.
 ///
 /// There are two ways to find them, and the count (already known) chooses
 /// rather than the planner's guess: walk the customers in list order testing
@@ -209,17 +206,20 @@ const WALK_ALWAYS_ROWS: u64 = 1_000;
 /// them, which reads `count` rows. A dense filter (active members) walks a
 /// few dozen rows instead of sorting fifty thousand; a sparse one (frozen
 /// members, page 100) sorts a few thousand instead of walking the table.
+/// Search matches bunch together in list order (a surname prefix is one
+/// stretch of it), which the estimate ignores; but the walk tests a search's
+/// ids on the list-order index itself, before reading any row, so reaching
+/// the stretch costs an index scan at most.
 async fn page_ids(
     org: &OrgScope,
     conn: &mut Conn,
-    condition: Cond,
-    spread: bool,
+    terms: Terms,
     count: u64,
     offset: u64,
     limit: u64,
 ) -> StoreResult<Vec<i64>> {
     let wanted = offset.saturating_add(limit);
-    let walk = condition.is_empty() || spread && walk_is_cheaper(count, wanted, id_span(org, conn).await?);
+    let walk = terms.0.is_empty() || walk_is_cheaper(count, wanted, id_span(org, conn).await?);
     let mut stmt = Query::select()
         .column(("c", "id"))
         .from_as("customers", "c")
@@ -229,16 +229,18 @@ async fn page_ids(
         .to_owned();
     // SQLite's unary `+` keeps a term from being answered through an index:
     // on the filter it forces the walk along the list-order index, on the
-    // ordering it forces the filter's indexes and a sort.
+    // ordering it forces the filter's indexes and a sort. Each term is kept
+    // apart so that SQLite tests those the index can answer (a search's ids)
+    // before reading the row for the others.
     if walk {
-        if !condition.is_empty() {
-            stmt.and_where(Expr::cust_with_expr("+($1)", condition));
+        for term in terms.0 {
+            stmt.and_where(Expr::cust_with_expr("+($1)", term));
         }
         for column in ["sort_last", "sort_first", "id"] {
             stmt.order_by(("c", column), Order::Asc);
         }
     } else {
-        stmt.cond_where(condition);
+        stmt.cond_where(terms.all());
         for column in ["sort_last", "sort_first", "id"] {
             stmt.order_by_expr(Expr::cust(format!("+\"c\".\"{column}\"")), Order::Asc);
         }
