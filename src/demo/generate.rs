@@ -929,7 +929,7 @@ impl Generator {
     /// How often a member came during a span of `days` days.
     fn visits(&mut self, days: i64, current: bool) -> i64 {
         let visits = if current {
-            let (lo, hi) = self.rng.weighted(&[(28, (0, 5)), (40, (6, 15)), (26, (16, 40)), (6, (41, 120))]);
+            let (lo, hi) = self.rng.weighted(&[(30, (0, 5)), (42, (6, 14)), (23, (15, 35)), (5, (36, 100))]);
             self.rng.between(lo, hi)
         } else {
             self.rng.between(0, 25)

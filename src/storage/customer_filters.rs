@@ -6,7 +6,6 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use sea_query::{Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
 
-use super::derived::membership_active;
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
 
@@ -174,18 +173,12 @@ impl CustomerFilter {
         match &self.has_active_membership {
             Some(ActiveMembership::Status(v)) => cond = cond.add(Expr::col(("c", "has_active_membership")).eq(*v)),
             Some(ActiveMembership::TypeIds(type_ids)) => {
-                // From the memberships of those types to who they cover: both
-                // steps are covering index ranges.
+                // Kept per customer and type by storage::derived, with the flags.
                 let stmt = Query::select()
-                    .column(("m", "customer_id"))
-                    .from_as("customer_memberships", "cm")
-                    .inner_join(
-                        sea_query::TableRef::Table("customer_membership_members".into(), Some("m".into())),
-                        Expr::col(("m", "membership_id")).equals(("cm", "id")),
-                    )
-                    .and_where(Expr::col(("cm", "org_id")).eq(org.id))
-                    .and_where(Expr::col(("cm", "membership_type_id")).is_in(type_ids.iter().copied()))
-                    .cond_where(membership_active(today))
+                    .column("customer_id")
+                    .from("customer_active_membership_types")
+                    .and_where(Expr::col("org_id").eq(org.id))
+                    .and_where(Expr::col("membership_type_id").is_in(type_ids.iter().copied()))
                     .to_owned();
                 cond = cond.add(customer_ids_in(stmt));
             }

@@ -34,18 +34,12 @@ pub fn covering_memberships() -> SelectStatement {
 /// not frozen (for everyone or for this member), started, not ended.
 pub fn membership_active(today: Date) -> Cond {
     let today = today.to_string();
-    // "No end date, or not ended yet" as one comparison: as an OR, SQLite
-    // answers it through the end-date index and loses the type index's range.
-    let end = Func::coalesce([Expr::col(("cm", "end_date")), Expr::val(FOREVER)]);
     Cond::all()
         .add(Expr::col(("cm", "status")).is_in(["ACT", "FUT"]))
         .add(Expr::col(("cm", "start_date")).lte(today.clone()))
-        .add(Expr::expr(end).gte(today))
+        .add(Cond::any().add(Expr::col(("cm", "end_date")).is_null()).add(Expr::col(("cm", "end_date")).gte(today)))
         .add(Expr::col(("m", "is_individually_frozen")).eq(false))
 }
-
-/// Later than any end date.
-const FOREVER: &str = "9999-12-31";
 
 /// Starts after `today` and is not cancelled or ended.
 pub fn membership_future(today: Date) -> Cond {
@@ -177,6 +171,62 @@ pub async fn refresh_customers(org: &OrgScope, conn: &mut Conn, ids: Option<&[i6
     set_date_dependent(&mut stmt, today);
     set_date_independent(&mut stmt);
     sql::execute(conn, &stmt).await?;
+    let which = match ids {
+        Some(ids) => Customers::Ids(ids),
+        None => Customers::All,
+    };
+    refresh_active_types(org, conn, &which, today).await
+}
+
+/// Which of the organization's customers a refresh covers.
+enum Customers<'a> {
+    All,
+    Ids(&'a [i64]),
+    /// Those whose ids a query selects.
+    Selected(SelectStatement),
+}
+
+impl Customers<'_> {
+    /// The test of a customer-id column, if any.
+    fn test(&self, column: (&'static str, &'static str)) -> Option<SimpleExpr> {
+        match self {
+            Customers::All => None,
+            Customers::Ids(ids) => Some(Expr::col(column).is_in(ids.iter().copied())),
+            Customers::Selected(query) => Some(Expr::col(column).in_subquery(query.clone())),
+        }
+    }
+}
+
+/// Rewrites `customer_active_membership_types` (the membership types each
+/// customer holds an active membership of, which the membership-name filter
+/// reads) for the customers `which` covers.
+async fn refresh_active_types(org: &OrgScope, conn: &mut Conn, which: &Customers<'_>, today: Date) -> StoreResult<()> {
+    let mut delete = Query::delete();
+    delete.from_table("customer_active_membership_types").and_where(Expr::col("org_id").eq(org.id));
+    if let Some(test) = which.test(("customer_active_membership_types", "customer_id")) {
+        delete.and_where(test);
+    }
+    sql::execute(conn, &delete).await?;
+    let mut active = Query::select();
+    active
+        .distinct()
+        .column(("cm", "org_id"))
+        .column(("m", "customer_id"))
+        .column(("cm", "membership_type_id"))
+        .from_as("customer_memberships", "cm")
+        .inner_join(table("customer_membership_members", "m"), Expr::col(("m", "membership_id")).equals(("cm", "id")))
+        .and_where(Expr::col(("cm", "org_id")).eq(org.id))
+        .cond_where(membership_active(today));
+    if let Some(test) = which.test(("m", "customer_id")) {
+        active.and_where(test);
+    }
+    let insert = Query::insert()
+        .into_table("customer_active_membership_types")
+        .columns(["org_id", "customer_id", "membership_type_id"])
+        .select_from(active)
+        .expect("the select has the insert's three columns")
+        .to_owned();
+    sql::execute(conn, &insert).await?;
     Ok(())
 }
 
@@ -187,6 +237,7 @@ pub async fn refresh_customers(org: &OrgScope, conn: &mut Conn, ids: Option<&[i6
 pub async fn catch_up(org: &OrgScope, conn: &mut Conn, as_of: Option<Date>, today: Date) -> StoreResult<()> {
     let mut stmt = Query::update();
     stmt.table("customers").and_where(Expr::col("org_id").eq(org.id));
+    let mut which = Customers::All;
     if let Some(as_of) = as_of.filter(|d| *d <= today) {
         if as_of == today {
             return Ok(());
@@ -226,10 +277,12 @@ pub async fn catch_up(org: &OrgScope, conn: &mut Conn, as_of: Option<Date>, toda
             .union(UnionType::Distinct, expiring("documents", "customer_id"))
             .union(UnionType::Distinct, expiring("entry_passes", "owner_id"))
             .to_owned();
-        stmt.and_where(Expr::col("id").in_subquery(affected));
+        stmt.and_where(Expr::col("id").in_subquery(affected.clone()));
+        which = Customers::Selected(affected);
     }
     set_date_dependent(&mut stmt, today);
     sql::execute(conn, &stmt).await?;
+    refresh_active_types(org, conn, &which, today).await?;
     let mark = Query::update()
         .table("organizations")
         .value("derived_as_of", today.to_string())

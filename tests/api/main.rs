@@ -4,6 +4,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod customer_list;
 mod demo;
-mod list_order;
 mod smoke;

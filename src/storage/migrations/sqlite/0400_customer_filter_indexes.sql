@@ -23,8 +23,20 @@ CREATE INDEX customer_proficiencies_filter ON customer_proficiencies (org_id, pr
 CREATE INDEX association_members_filter ON association_members (org_id, association_id, customer_id);
 CREATE INDEX customer_challenges_filter ON customer_challenges (org_id, challenge_id, customer_id);
 CREATE INDEX reservations_filter ON reservations (org_id, event_type_id, status, customer_id);
--- Active memberships by type, and who they cover (the membership-name filter).
-CREATE INDEX customer_memberships_type ON customer_memberships
-    (org_id, membership_type_id, status, start_date, end_date);
-CREATE INDEX customer_membership_members_covered ON customer_membership_members
-    (membership_id, is_individually_frozen, customer_id);
+
+-- The membership types each customer holds an active membership of, kept by
+-- storage::derived with the summary columns, so that the membership-name
+-- filter is one index range instead of a join over every membership.
+CREATE TABLE customer_active_membership_types (
+    org_id             INTEGER NOT NULL,
+    customer_id        INTEGER NOT NULL,
+    membership_type_id INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, membership_type_id),
+    FOREIGN KEY (org_id, customer_id) REFERENCES customers(org_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (org_id, membership_type_id) REFERENCES membership_types(org_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX customer_active_membership_types_by_type
+    ON customer_active_membership_types (org_id, membership_type_id, customer_id);
+-- Fill it for existing organizations: their summary columns are recomputed
+-- (and the table with them) on their next request.
+UPDATE organizations SET derived_as_of = NULL;
