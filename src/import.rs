@@ -10,11 +10,11 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sea_query::Value;
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
 
 use crate::model::fields::{CUSTOMER_FIELDS, CustomerWrite, FieldValue, WriteMode};
+use crate::storage::bulk::BulkValue;
 use crate::storage::customers::{search_text, sort_key};
 use crate::storage::{Db, OrgScope, StoreError, bulk, derived, local_datetime, parse_time_zone};
 
@@ -498,8 +498,24 @@ fn micros(ts: Timestamp) -> i64 {
     ts.as_microsecond()
 }
 
-fn opt_date(d: Option<Date>) -> Value {
-    Value::String(d.map(|d| d.to_string()))
+fn opt_date(d: Option<Date>) -> BulkValue {
+    BulkValue::from(d.map(|d| d.to_string()))
+}
+
+/// Repeated text (entry methods, statuses, pass names) shared rather than
+/// copied for every row that holds it.
+#[derive(Default)]
+struct Texts(HashSet<std::sync::Arc<str>>);
+
+impl Texts {
+    fn get(&mut self, text: &str) -> std::sync::Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<str> = text.into();
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 /// Rows for one table, collected while walking the document: one flat run
@@ -508,7 +524,7 @@ fn opt_date(d: Option<Date>) -> Value {
 struct Rows {
     table: &'static str,
     columns: Vec<&'static str>,
-    values: Vec<Value>,
+    values: Vec<BulkValue>,
 }
 
 impl Rows {
@@ -516,7 +532,7 @@ impl Rows {
         Rows { table, columns: columns.to_vec(), values: Vec::new() }
     }
 
-    fn push(&mut self, row: impl IntoIterator<Item = Value>) {
+    fn push(&mut self, row: impl IntoIterator<Item = BulkValue>) {
         let before = self.values.len();
         self.values.extend(row);
         debug_assert_eq!(self.values.len() - before, self.columns.len(), "row width for {}", self.table);
@@ -531,7 +547,7 @@ impl Rows {
         let width = self.columns.len();
         let mut order: Vec<(i64, usize)> = (0..self.len())
             .map(|row| match self.values[row * width + column] {
-                Value::BigInt(Some(key)) => (key, row),
+                BulkValue::Int(key) => (key, row),
                 _ => (i64::MIN, row),
             })
             .collect();
@@ -540,7 +556,7 @@ impl Rows {
         self.values = Vec::with_capacity(values.len());
         for (_, row) in order {
             for value in &mut values[row * width..(row + 1) * width] {
-                self.values.push(std::mem::replace(value, Value::Bool(None)));
+                self.values.push(std::mem::replace(value, BulkValue::Null));
             }
         }
     }
@@ -582,6 +598,7 @@ async fn import_in(
 ) -> Result<ImportSummary, ImportFailure> {
     let checking = std::time::Instant::now();
     let mut p = Problems::default();
+    let mut texts = Texts::default();
     let now_us = micros(now);
     let today = org.local_date(now);
 
@@ -658,7 +675,7 @@ async fn import_in(
         let columns: &[&'static str] = if extra_desc { &["id", "name", "description"] } else { &["id", "name"] };
         let mut rows = Rows::new(table, columns);
         for item in items {
-            let mut row: Vec<Value> = vec![ids.map[&item.id].into(), item.name.trim().into()];
+            let mut row: Vec<BulkValue> = vec![ids.map[&item.id].into(), item.name.trim().into()];
             if extra_desc {
                 row.push(item.description.clone().into());
             }
@@ -730,7 +747,7 @@ async fn import_in(
             t.is_group.into(),
             t.is_youth_programming.into(),
             t.billing_amount.clone().into(),
-            Value::BigInt(location),
+            BulkValue::from(location),
             now_us.into(),
         ]);
     }
@@ -858,23 +875,23 @@ async fn import_in(
         if !barcode.is_empty() && !barcodes.insert(barcode.clone()) {
             p.add(&record, "barcode", "customer with this barcode already exists.");
         }
-        let mut row: Vec<Value> = Vec::with_capacity(customer_columns.len());
+        let mut row: Vec<BulkValue> = Vec::with_capacity(customer_columns.len());
         for spec in &CUSTOMER_FIELDS {
             let value = match write.get(spec.name) {
-                Some(FieldValue::Text(s)) if spec.name == "barcode" && s.is_empty() => Value::String(None),
+                Some(FieldValue::Text(s)) if spec.name == "barcode" && s.is_empty() => BulkValue::Null,
                 Some(FieldValue::Text(s)) => s.clone().into(),
                 Some(FieldValue::Date(d)) => d.to_string().into(),
-                Some(FieldValue::Gender(g)) => Value::String(g.map(|g| g.code().to_string())),
+                Some(FieldValue::Gender(g)) => BulkValue::from(g.map(|g| g.code().to_string())),
                 Some(FieldValue::Bool(b)) => (*b).into(),
-                Some(FieldValue::LocationId(None)) => Value::BigInt(None),
+                Some(FieldValue::LocationId(None)) => BulkValue::Null,
                 Some(FieldValue::LocationId(Some(l))) => {
-                    Value::BigInt(locations.resolve(*l, &record, "home_location_id", &mut p))
+                    BulkValue::from(locations.resolve(*l, &record, "home_location_id", &mut p))
                 }
                 None => match spec.kind {
                     crate::model::fields::FieldKind::Bool => false.into(),
-                    crate::model::fields::FieldKind::Gender => Value::String(None),
-                    crate::model::fields::FieldKind::LocationId => Value::BigInt(None),
-                    _ if spec.name == "barcode" => Value::String(None),
+                    crate::model::fields::FieldKind::Gender => BulkValue::Null,
+                    crate::model::fields::FieldKind::LocationId => BulkValue::Null,
+                    _ if spec.name == "barcode" => BulkValue::Null,
                     _ => "".into(),
                 },
             };
@@ -933,10 +950,10 @@ async fn import_in(
             let at = d.created_at.map(micros).unwrap_or(created);
             documents.push([
                 id.into(),
-                d.name.clone().into(),
-                Value::String(d.pdf.clone()),
+                texts.get(&d.name).into(),
+                BulkValue::from(d.pdf.clone()),
                 opt_date(d.expiration_date),
-                d.status.clone().into(),
+                texts.get(&d.status).into(),
                 at.into(),
                 at.into(),
             ]);
@@ -987,12 +1004,12 @@ async fn import_in(
             let association = e.association_id.and_then(|a| associations.resolve(a, &rec, "association_id", &mut p));
             passes.push([
                 id.into(),
-                e.name.clone().into(),
+                texts.get(&e.name).into(),
                 e.uses_total.into(),
                 e.uses_remaining.into(),
                 opt_date(e.expiration_date),
                 (e.is_association_pass || association.is_some()).into(),
-                Value::BigInt(association),
+                BulkValue::from(association),
                 created.into(),
                 created.into(),
             ]);
@@ -1025,7 +1042,7 @@ async fn import_in(
                     cid.into(),
                     ch.status.clone().into(),
                     ch.started_at.map(micros).unwrap_or(created).into(),
-                    Value::BigInt(ch.completed_at.map(micros)),
+                    BulkValue::from(ch.completed_at.map(micros)),
                 ]);
             }
         }
@@ -1037,8 +1054,8 @@ async fn import_in(
             let ends = r.ends_at.unwrap_or(r.starts_at);
             reservations.push([
                 id.into(),
-                Value::BigInt(event_type),
-                Value::BigInt(location),
+                BulkValue::from(event_type),
+                BulkValue::from(location),
                 micros(r.starts_at).into(),
                 micros(ends).into(),
                 r.status.clone().into(),
@@ -1060,11 +1077,11 @@ async fn import_in(
                 location.into(),
                 micros(k.checked_in_at).into(),
                 local(k.checked_in_at).into(),
-                Value::BigInt(k.checked_out_at.map(micros)),
-                Value::String(k.checked_out_at.map(local)),
-                k.entry_method.clone().into(),
-                k.entry_method_description.clone().into(),
-                Value::String(k.free_entry_reason.clone()),
+                BulkValue::from(k.checked_out_at.map(micros)),
+                BulkValue::from(k.checked_out_at.map(local)),
+                texts.get(&k.entry_method).into(),
+                texts.get(&k.entry_method_description).into(),
+                BulkValue::from(k.free_entry_reason.as_deref().map(|r| texts.get(r))),
                 micros(k.checked_in_at).into(),
             ]);
         }
@@ -1073,7 +1090,7 @@ async fn import_in(
                 rows.push([
                     id.into(),
                     item.amount.clone().into(),
-                    item.description.clone().into(),
+                    texts.get(&item.description).into(),
                     item.created_at.map(micros).unwrap_or(created).into(),
                 ]);
             }
@@ -1094,7 +1111,7 @@ async fn import_in(
                 id.into(),
                 g.guest_first_name.clone().into(),
                 g.guest_last_name.clone().into(),
-                Value::BigInt(location),
+                BulkValue::from(location),
                 micros(g.used_at).into(),
                 micros(g.used_at).into(),
             ]);
@@ -1134,9 +1151,9 @@ async fn import_in(
         let at = today.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(now_us);
         membership_rows.push([
             membership_id.into(),
-            Value::BigInt(type_id),
-            Value::BigInt(owner),
-            m.status.clone().into(),
+            BulkValue::from(type_id),
+            BulkValue::from(owner),
+            texts.get(&m.status).into(),
             m.start_date.to_string().into(),
             opt_date(m.end_date),
             m.interval.clone().or_else(|| kind.map(|k| k.interval.clone())).unwrap_or_else(mon).into(),
@@ -1185,8 +1202,14 @@ async fn import_in(
             p.add(&record, "related_customer_id", "these customers are already related");
             continue;
         }
-        relation_rows.push([a.into(), b.into(), r.relation.clone().into(), now_us.into(), now_us.into()]);
-        relation_rows.push([b.into(), a.into(), reverse_relation(&r.relation).into(), now_us.into(), now_us.into()]);
+        relation_rows.push([a.into(), b.into(), texts.get(&r.relation).into(), now_us.into(), now_us.into()]);
+        relation_rows.push([
+            b.into(),
+            a.into(),
+            texts.get(reverse_relation(&r.relation)).into(),
+            now_us.into(),
+            now_us.into(),
+        ]);
     }
 
     if !p.0.is_empty() {

@@ -8,6 +8,52 @@ use sea_query::{Asterisk, Expr, ExprTrait, Func, Index, Query, SqliteQueryBuilde
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
 
+/// One value of a bulk-inserted row. Text is shared, not copied: a million
+/// check-ins name a handful of entry methods, and every copy would be an
+/// allocation (and a free) on the import's hottest path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkValue {
+    Null,
+    Int(i64),
+    Text(Arc<str>),
+}
+
+impl From<i64> for BulkValue {
+    fn from(v: i64) -> Self {
+        BulkValue::Int(v)
+    }
+}
+
+impl From<bool> for BulkValue {
+    fn from(v: bool) -> Self {
+        BulkValue::Int(i64::from(v))
+    }
+}
+
+impl From<Arc<str>> for BulkValue {
+    fn from(v: Arc<str>) -> Self {
+        BulkValue::Text(v)
+    }
+}
+
+impl From<&str> for BulkValue {
+    fn from(v: &str) -> Self {
+        BulkValue::Text(v.into())
+    }
+}
+
+impl From<String> for BulkValue {
+    fn from(v: String) -> Self {
+        BulkValue::Text(v.into())
+    }
+}
+
+impl<T: Into<BulkValue>> From<Option<T>> for BulkValue {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(BulkValue::Null, Into::into)
+    }
+}
+
 /// SQLite allows 32,766 bound parameters a statement; stay well below.
 const MAX_PARAMS: usize = 30_000;
 
@@ -18,10 +64,14 @@ pub async fn insert_rows(
     conn: &mut Conn,
     table: &'static str,
     columns: &[&'static str],
-    values: Vec<Value>,
+    values: Vec<BulkValue>,
 ) -> StoreResult<()> {
     let width = columns.len();
-    assert!(width > 0 && values.len() % width == 0, "{table}: {} values are not rows of {width}", values.len());
+    assert!(
+        width > 0 && values.len().is_multiple_of(width),
+        "{table}: {} values are not rows of {width}",
+        values.len()
+    );
     let mut remaining = values.len() / width;
     let per_statement = (MAX_PARAMS / (width + 1)).max(1);
     let mut all_columns = vec!["org_id"];
@@ -44,7 +94,7 @@ pub async fn insert_rows(
         };
         let mut batch = Vec::with_capacity(rows * (width + 1));
         for _ in 0..rows {
-            batch.push(Value::BigInt(Some(org.id)));
+            batch.push(BulkValue::Int(org.id));
             batch.extend(values.by_ref().take(width));
         }
         sql::execute_rendered(conn, text, batch).await?;
@@ -170,7 +220,7 @@ mod tests {
         orgs::create_org(&mut conn, "Bulk Gym", "UTC", 0).await.unwrap();
         let org = orgs::org_by_name(&mut conn, "Bulk Gym").await.unwrap();
         // Four values a row: 7,500 rows a statement, so three full statements and a short one.
-        let values: Vec<Value> =
+        let values: Vec<BulkValue> =
             (1..=25_001_i64).flat_map(|i| [i.into(), format!("Tag {i}").into(), format!("tag {i}").into()]).collect();
         insert_rows(&org, &mut conn, "tags", &["id", "name", "name_key"], values).await.unwrap();
         let names = existing_named(&org, &mut conn, "tags", "name").await.unwrap();

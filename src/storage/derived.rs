@@ -183,7 +183,7 @@ enum Customers<'a> {
     All,
     Ids(&'a [i64]),
     /// Those whose ids a query selects.
-    Selected(SelectStatement),
+    Selected(Box<SelectStatement>),
 }
 
 impl Customers<'_> {
@@ -192,7 +192,7 @@ impl Customers<'_> {
         match self {
             Customers::All => None,
             Customers::Ids(ids) => Some(Expr::col(column).is_in(ids.iter().copied())),
-            Customers::Selected(query) => Some(Expr::col(column).in_subquery(query.clone())),
+            Customers::Selected(query) => Some(Expr::col(column).in_subquery((**query).clone())),
         }
     }
 }
@@ -278,7 +278,7 @@ pub async fn catch_up(org: &OrgScope, conn: &mut Conn, as_of: Option<Date>, toda
             .union(UnionType::Distinct, expiring("entry_passes", "owner_id"))
             .to_owned();
         stmt.and_where(Expr::col("id").in_subquery(affected.clone()));
-        which = Customers::Selected(affected);
+        which = Customers::Selected(Box::new(affected));
     }
     set_date_dependent(&mut stmt, today);
     sql::execute(conn, &stmt).await?;

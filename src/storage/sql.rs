@@ -27,10 +27,20 @@ pub fn render<S: SqlxBinder>(stmt: &S) -> String {
 pub async fn execute_rendered(
     conn: &mut Conn,
     text: std::sync::Arc<str>,
-    values: Vec<sea_query::Value>,
+    values: Vec<super::bulk::BulkValue>,
 ) -> Result<u64, sqlx::Error> {
-    let values = SqlxValues(sea_query::Values(values));
-    Ok(sqlx::query_with(AssertSqlSafe(text), values).execute(conn).await?.rows_affected())
+    use sqlx::Arguments;
+    let mut args = sqlx::sqlite::SqliteArguments::default();
+    args.reserve(values.len(), 0);
+    for value in values {
+        let added = match value {
+            super::bulk::BulkValue::Null => args.add(Option::<i64>::None),
+            super::bulk::BulkValue::Int(v) => args.add(v),
+            super::bulk::BulkValue::Text(v) => args.add(v),
+        };
+        added.map_err(sqlx::Error::Encode)?;
+    }
+    Ok(sqlx::query_with(AssertSqlSafe(text), args).execute(conn).await?.rows_affected())
 }
 
 /// Runs schema text of our own (a stored index definition, `ANALYZE`):
