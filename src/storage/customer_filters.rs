@@ -64,10 +64,6 @@ fn born_on_or_before_for_age(today: Date, years: i64) -> Option<Date> {
     today.checked_sub(years.years()).ok()
 }
 
-fn customer_ids_in(stmt: SelectStatement) -> sea_query::SimpleExpr {
-    Expr::col(("c", "id")).in_subquery(stmt)
-}
-
 /// Turns a membership-name filter into the ids of the membership types whose
 /// names contain it. Type names are few, so they are matched here with full
 /// Unicode case folding (SQLite's LIKE folds ASCII only).
@@ -90,20 +86,43 @@ pub async fn resolve(org: &OrgScope, conn: &mut Conn, filter: &mut CustomerFilte
     Ok(())
 }
 
-/// A filter's conditions over `customers c`, one per constraint, all of which
-/// must hold.
+/// One constraint of a filter over `customers c`.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The test for every customer at once (an index range, a set of ids).
+    pub cond: Cond,
+    /// For a constraint on related rows, the same test one customer at a
+    /// time (a correlated EXISTS on the related rows' customer index):
+    /// cheaper than building the whole set when only a few customers are
+    /// tested, as on a walk down the list.
+    pub per_customer: Option<Cond>,
+}
+
+/// A filter's constraints, all of which must hold.
 #[derive(Debug, Clone, Default)]
-pub struct Terms(pub Vec<Cond>);
+pub struct Terms(pub Vec<Term>);
 
 impl Terms {
     fn add<C: IntoCondition>(mut self, condition: C) -> Terms {
-        self.0.push(Cond::all().add(condition));
+        self.0.push(Term { cond: Cond::all().add(condition), per_customer: None });
+        self
+    }
+
+    /// Customers that `related` (a query of customer ids in its
+    /// `customer_column`) selects.
+    fn related(mut self, related: SelectStatement, customer_column: (&'static str, &'static str)) -> Terms {
+        let mut one = related.clone();
+        one.and_where(Expr::col(customer_column).equals(("c", "id")));
+        self.0.push(Term {
+            cond: Cond::all().add(Expr::col(("c", "id")).in_subquery(related)),
+            per_customer: Some(Cond::all().add(Expr::exists(one))),
+        });
         self
     }
 
     /// All of them as one condition.
     pub fn all(&self) -> Cond {
-        self.0.iter().cloned().fold(Cond::all(), Cond::add)
+        self.0.iter().map(|t| t.cond.clone()).fold(Cond::all(), Cond::add)
     }
 }
 
@@ -180,7 +199,7 @@ impl CustomerFilter {
                     .and_where(Expr::col("org_id").eq(org.id))
                     .and_where(Expr::col("membership_type_id").is_in(type_ids.iter().copied()))
                     .to_owned();
-                cond = cond.add(customer_ids_in(stmt));
+                cond = cond.related(stmt, ("customer_active_membership_types", "customer_id"));
             }
             Some(ActiveMembership::Name(_)) => unreachable!("resolve() turns names into type ids"),
             None => {}
@@ -196,7 +215,7 @@ impl CustomerFilter {
                 .and_where(Expr::col(("t", "org_id")).eq(org.id))
                 .and_where(Expr::col(("t", "name_key")).eq(tag.as_str()))
                 .to_owned();
-            cond = cond.add(customer_ids_in(stmt));
+            cond = cond.related(stmt, ("ct", "customer_id"));
         }
         if let Some(event_type) = self.has_event_type_reservation {
             let stmt = Query::select()
@@ -206,7 +225,7 @@ impl CustomerFilter {
                 .and_where(Expr::col("event_type_id").eq(event_type))
                 .and_where(Expr::col("status").ne("CAN"))
                 .to_owned();
-            cond = cond.add(customer_ids_in(stmt));
+            cond = cond.related(stmt, ("reservations", "customer_id"));
         }
         cond = instant_range(
             cond,
@@ -223,7 +242,7 @@ impl CustomerFilter {
                 .and_where(Expr::col("proficiency_id").eq(*proficiency))
                 .and_where(Expr::col("is_active").eq(true))
                 .to_owned();
-            cond = cond.add(customer_ids_in(stmt));
+            cond = cond.related(stmt, ("customer_proficiencies", "customer_id"));
         }
         for association in &self.has_association_memberships {
             let stmt = Query::select()
@@ -232,7 +251,7 @@ impl CustomerFilter {
                 .and_where(Expr::col("org_id").eq(org.id))
                 .and_where(Expr::col("association_id").eq(*association))
                 .to_owned();
-            cond = cond.add(customer_ids_in(stmt));
+            cond = cond.related(stmt, ("association_members", "customer_id"));
         }
         if let Some(challenge) = self.has_challenge {
             let stmt = Query::select()
@@ -241,7 +260,7 @@ impl CustomerFilter {
                 .and_where(Expr::col("org_id").eq(org.id))
                 .and_where(Expr::col("challenge_id").eq(challenge))
                 .to_owned();
-            cond = cond.add(customer_ids_in(stmt));
+            cond = cond.related(stmt, ("customer_challenges", "customer_id"));
         }
         cond
     }
@@ -259,7 +278,8 @@ impl CustomerFilter {
                 .from("customer_search")
                 .and_where(Expr::cust_with_values("customer_search MATCH ?", [query]))
                 .to_owned();
-            cond = cond.add(customer_ids_in(matches));
+            // Always as a set: a full-text match per customer would run the search each time.
+            cond = cond.add(Expr::col(("c", "id")).in_subquery(matches));
         }
         for word in short {
             cond = cond.add(Expr::cust_with_values("instr(\"c\".\"search_text\", ?) > 0", [word.as_str()]));

@@ -231,10 +231,11 @@ async fn page_ids(
     // on the filter it forces the walk along the list-order index, on the
     // ordering it forces the filter's indexes and a sort. Each term is kept
     // apart so that SQLite tests those the index can answer (a search's ids)
-    // before reading the row for the others.
+    // before reading the row for the others, and a filter on related rows
+    // looks up the few walked customers' rows rather than collecting all.
     if walk {
         for term in terms.0 {
-            stmt.and_where(Expr::cust_with_expr("+($1)", term));
+            stmt.and_where(Expr::cust_with_expr("+($1)", term.per_customer.unwrap_or(term.cond)));
         }
         for column in ["sort_last", "sort_first", "id"] {
             stmt.order_by(("c", column), Order::Asc);
