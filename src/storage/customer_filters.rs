@@ -96,6 +96,9 @@ pub struct Term {
     /// cheaper than building the whole set when only a few customers are
     /// tested, as on a walk down the list.
     pub per_customer: Option<Cond>,
+    /// For a constraint on related rows, the query of the customer ids it
+    /// selects (the organization's only, by the rows' own scope).
+    pub ids: Option<SelectStatement>,
 }
 
 /// A filter's constraints, all of which must hold.
@@ -104,7 +107,7 @@ pub struct Terms(pub Vec<Term>);
 
 impl Terms {
     fn add<C: IntoCondition>(mut self, condition: C) -> Terms {
-        self.0.push(Term { cond: Cond::all().add(condition), per_customer: None });
+        self.0.push(Term { cond: Cond::all().add(condition), per_customer: None, ids: None });
         self
     }
 
@@ -114,8 +117,9 @@ impl Terms {
         let mut one = related.clone();
         one.and_where(Expr::col(customer_column).equals(("c", "id")));
         self.0.push(Term {
-            cond: Cond::all().add(Expr::col(("c", "id")).in_subquery(related)),
+            cond: Cond::all().add(Expr::col(("c", "id")).in_subquery(related.clone())),
             per_customer: Some(Cond::all().add(Expr::exists(one))),
+            ids: Some(related),
         });
         self
     }
@@ -123,6 +127,18 @@ impl Terms {
     /// All of them as one condition.
     pub fn all(&self) -> Cond {
         self.0.iter().map(|t| t.cond.clone()).fold(Cond::all(), Cond::add)
+    }
+
+    /// When every constraint is on related rows: the customer ids all of
+    /// them select, as one query (an intersection), which counts without
+    /// visiting a single customer.
+    pub fn only_related_ids(&self) -> Option<SelectStatement> {
+        let mut sets = self.0.iter().map(|t| t.ids.clone());
+        let mut all = sets.next()??.distinct().to_owned();
+        for set in sets {
+            all.union(sea_query::UnionType::Intersect, set?);
+        }
+        Some(all)
     }
 }
 

@@ -39,6 +39,9 @@ async fn filtered_pages_keep_the_full_lists_order_whichever_way_they_are_found()
         // A few dozen: walked on page 1, sorted deeper down.
         "has_frozen_membership=true".to_string(),
         "tags=vip".to_string(),
+        // Counted from the related rows alone (one set, then an intersection).
+        "has_proficiencies=4".to_string(),
+        "has_proficiencies=4,5".to_string(),
         // Hundreds: walked.
         "has_active_membership=true".to_string(),
         "age_max=12".to_string(),
