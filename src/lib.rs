@@ -11,5 +11,6 @@ pub mod client;
 pub mod demo;
 pub mod import;
 pub mod model;
+pub mod photo;
 pub mod server;
 pub mod storage;

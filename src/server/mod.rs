@@ -9,7 +9,9 @@ pub mod customers;
 pub mod error;
 pub mod filters;
 pub mod gyms;
+pub mod media;
 pub mod paging;
+pub mod photos;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -72,6 +74,11 @@ impl AppState {
 
     pub fn media_dir(&self) -> &PathBuf {
         &self.inner.media_dir
+    }
+
+    /// The profile photo files in the media directory.
+    pub fn photo_store(&self) -> crate::photo::PhotoStore {
+        crate::photo::PhotoStore::new(self.inner.media_dir.clone())
     }
 
     pub fn clock(&self) -> &Clock {
@@ -154,6 +161,7 @@ pub fn routes(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(customers::routes())
         .merge(gyms::routes())
+        .merge(media::routes())
         .fallback(error::not_found)
         .with_state(state)
 }
