@@ -1,16 +1,16 @@
 //! Generated portrait-like photos for demo customers: a backdrop, shoulders,
 //! a head with hair, eyes, brows, nose and mouth, varied by a seed.
 //!
-//! Drawn as horizontal spans (each a memcpy) at twice the size and resampled
-//! down with Lanczos3, so it is smooth-edged and fast even in a debug build.
+//! Drawn as anti-aliased horizontal spans (mostly memcpy), so it is
+//! smooth-edged and fast even in a debug build.
 
-use fast_image_resize as fir;
 use image::RgbImage;
 
-use super::{FULL_SIDE, PhotoError, PreparedPhoto, SMALL_SIDE, encode_jpeg, resample_square};
-
-/// Drawing size: twice the output, for anti-aliased edges.
-const CANVAS: usize = 2 * FULL_SIDE as usize;
+use super::store::{PendingPhoto, PhotoStore};
+use super::{FULL_SIDE, PhotoError, PreparedPhoto, SMALL_SIDE, encode_jpeg};
+use crate::storage::activity::Actor;
+use crate::storage::customers::{self, WriteContext};
+use crate::storage::{Db, OrgScope};
 
 type Rgb = [u8; 3];
 
@@ -56,9 +56,24 @@ const EYES: [Rgb; 4] = [[70, 45, 25], [40, 90, 140], [60, 110, 70], [110, 90, 60
 
 /// A 512x512 portrait-like image; the same seed always gives the same image.
 pub fn generate(seed: u64) -> RgbImage {
+    draw(seed, FULL_SIDE)
+}
+
+/// A generated portrait, ready to store as a customer's photo. Both sizes
+/// are drawn directly (the same picture), which keeps a demo with hundreds
+/// of photos quick to build even in a debug build.
+pub fn prepared(seed: u64) -> Result<PreparedPhoto, PhotoError> {
+    Ok(PreparedPhoto {
+        full_jpeg: encode_jpeg(&draw(seed, FULL_SIDE))?,
+        small_jpeg: encode_jpeg(&draw(seed, SMALL_SIDE))?,
+    })
+}
+
+/// The portrait at `side` x `side`; drawn in 512ths so every size shows the same face.
+fn draw(seed: u64, side: u32) -> RgbImage {
     let mut rng = SplitMix(seed ^ 0x5EED_F00D_CAFE_D00D);
-    let mut canvas = Canvas::new();
-    let s = |v: f64| v * CANVAS as f64 / 512.0;
+    let mut canvas = Canvas::new(side as usize);
+    let s = |v: f64| v * f64::from(side) / 512.0;
 
     let (top, bottom) = BACKDROPS[rng.below(BACKDROPS.len())];
     canvas.vertical_gradient(top, bottom);
@@ -80,9 +95,9 @@ pub fn generate(seed: u64) -> RgbImage {
         canvas.ellipse(cx, head_cy + s(70.0), head_rx * 1.35, head_ry * 1.25, hair);
     }
     // Shoulders, neck, ears, head.
-    canvas.ellipse(cx, s(600.0), s(rng.between(210.0, 250.0)), s(190.0), clothes);
-    canvas.rect(cx - head_rx * 0.42, head_cy + head_ry * 0.55, cx + head_rx * 0.42, s(455.0), shade);
-    canvas.ellipse(cx, s(452.0), head_rx * 0.52, s(22.0), shade);
+    canvas.rect(cx - head_rx * 0.4, head_cy + head_ry * 0.55, cx + head_rx * 0.4, s(420.0), shade);
+    canvas.ellipse(cx, s(585.0), s(rng.between(210.0, 250.0)), s(200.0), clothes);
+    canvas.ellipse_above(cx, s(392.0), head_rx * 0.4, s(26.0), s(392.0) + s(26.0), shade);
     for side in [-1.0, 1.0] {
         canvas.ellipse(cx + side * head_rx * 0.98, head_cy + s(6.0), s(16.0), s(28.0), shade);
     }
@@ -118,72 +133,148 @@ pub fn generate(seed: u64) -> RgbImage {
         }
         canvas.rect(cx - eye_dx + s(27.0), eye_y - s(2.0), cx + eye_dx - s(27.0), eye_y + s(2.0), [30, 30, 30]);
     }
-    canvas.downsample()
+    canvas.into_image()
 }
 
-/// A generated portrait, ready to store as a customer's photo.
-pub fn prepared(seed: u64) -> Result<PreparedPhoto, PhotoError> {
-    let full = generate(seed);
-    let small = resample_square(&full, SMALL_SIDE)?;
-    Ok(PreparedPhoto { full_jpeg: encode_jpeg(&full)?, small_jpeg: encode_jpeg(&small)? })
+/// Gives customers generated portraits (the demo gym's photos): `(customer
+/// id, seed)` pairs. The pictures are drawn and written on blocking threads,
+/// then one transaction points the customers at them; on any failure no
+/// file is left behind. Returns how many customers got a photo.
+pub async fn attach(
+    db: &Db,
+    org: &OrgScope,
+    store: &PhotoStore,
+    customers: &[(i64, u64)],
+    now_micros: i64,
+) -> anyhow::Result<usize> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = customers.len().div_ceil(threads).max(1);
+    let mut tasks = Vec::new();
+    for part in customers.chunks(chunk) {
+        let (store, part) = (store.clone(), part.to_vec());
+        tasks.push(tokio::task::spawn_blocking(move || {
+            part.into_iter()
+                .map(|(id, seed)| Ok((id, store.save(&prepared(seed)?)?)))
+                .collect::<anyhow::Result<Vec<(i64, PendingPhoto)>>>()
+        }));
+    }
+    let mut written = Vec::with_capacity(customers.len());
+    for task in tasks {
+        written.extend(task.await??);
+    }
+    let ctx = WriteContext { actor: Actor::System, now: now_micros };
+    let mut tx = db.begin_write().await?;
+    let mut replaced = Vec::new();
+    for (id, pending) in &written {
+        let (full, small) = customers::set_profile_image(org, &mut tx, *id, Some(pending.names().as_pair()), ctx).await?;
+        replaced.extend([full, small].into_iter().flatten());
+    }
+    tx.commit().await?;
+    let count = written.len();
+    written.into_iter().for_each(|(_, pending)| drop(pending.keep()));
+    store.remove(replaced.iter().map(String::as_str));
+    Ok(count)
 }
 
 fn scale(c: Rgb, f: f64) -> Rgb {
     c.map(|v| (f64::from(v) * f).clamp(0.0, 255.0) as u8)
 }
 
+/// An RGB canvas drawn with anti-aliased horizontal spans: each row is
+/// sampled at four heights, fully covered pixels are copied from a row of
+/// the colour, only the edge pixels are blended.
 struct Canvas {
+    size: usize,
     raw: Vec<u8>,
-    /// One row of the current colour, copied into spans.
+    /// One row of the current colour.
     pattern: Vec<u8>,
+    colour: Rgb,
 }
 
+/// Sub-rows sampled per pixel row, for vertical anti-aliasing.
+const SUB_ROWS: usize = 4;
+
 impl Canvas {
-    fn new() -> Canvas {
-        Canvas { raw: vec![0; CANVAS * CANVAS * 3], pattern: Vec::with_capacity(CANVAS * 3) }
+    fn new(size: usize) -> Canvas {
+        Canvas { size, raw: vec![0; size * size * 3], pattern: Vec::with_capacity(size * 3), colour: [0; 3] }
     }
 
     fn set_colour(&mut self, c: Rgb) {
+        self.colour = c;
         self.pattern.clear();
-        for _ in 0..CANVAS {
+        for _ in 0..self.size {
             self.pattern.extend_from_slice(&c);
         }
     }
 
-    /// Fills pixels [x0, x1) of row y.
-    fn span(&mut self, y: usize, x0: f64, x1: f64) {
-        let x0 = x0.round().clamp(0.0, CANVAS as f64) as usize;
-        let x1 = x1.round().clamp(0.0, CANVAS as f64) as usize;
-        if x1 > x0 && y < CANVAS {
-            let start = (y * CANVAS + x0) * 3;
-            self.raw[start..start + (x1 - x0) * 3].copy_from_slice(&self.pattern[..(x1 - x0) * 3]);
+    /// Covers row y where each sub-row's intervals say, blending partial pixels.
+    fn cover_row(&mut self, y: usize, sub_rows: &[[Option<(f64, f64)>; 2]; SUB_ROWS]) {
+        let size = self.size as f64;
+        let intervals = || sub_rows.iter().flatten().flatten().map(|&(a, b)| (a.clamp(0.0, size), b.clamp(0.0, size)));
+        let Some(left) = intervals().map(|(a, _)| a).reduce(f64::min) else { return };
+        let right = intervals().map(|(_, b)| b).fold(left, f64::max);
+        // Pixels every sub-row covers with its first interval are plain copies.
+        let (mut inner_left, mut inner_right) = (left.ceil(), right.floor());
+        for sub in sub_rows {
+            match sub {
+                [Some((a, b)), None] => {
+                    inner_left = inner_left.max(a.ceil());
+                    inner_right = inner_right.min(b.floor());
+                }
+                _ => inner_right = inner_left,
+            }
+        }
+        let row = y * self.size * 3;
+        if inner_right > inner_left {
+            let (x0, x1) = (inner_left as usize, inner_right as usize);
+            self.raw[row + x0 * 3..row + x1 * 3].copy_from_slice(&self.pattern[..(x1 - x0) * 3]);
+        }
+        for x in left.floor() as usize..(right.ceil() as usize).min(self.size) {
+            let xf = x as f64;
+            if xf >= inner_left && xf + 1.0 <= inner_right {
+                continue;
+            }
+            let covered: f64 = intervals().map(|(a, b)| (b.min(xf + 1.0) - a.max(xf)).max(0.0)).sum::<f64>();
+            let alpha = (covered / SUB_ROWS as f64).min(1.0);
+            let px = &mut self.raw[row + x * 3..row + x * 3 + 3];
+            for (p, c) in px.iter_mut().zip(self.colour) {
+                *p = (f64::from(*p) * (1.0 - alpha) + f64::from(c) * alpha).round() as u8;
+            }
         }
     }
 
-    fn rows(y0: f64, y1: f64) -> std::ops::Range<usize> {
-        let clamp = |v: f64| v.clamp(0.0, CANVAS as f64) as usize;
+    /// Rows a shape from y0 to y1 touches.
+    fn rows(&self, y0: f64, y1: f64) -> std::ops::Range<usize> {
+        let clamp = |v: f64| v.clamp(0.0, self.size as f64) as usize;
         clamp(y0.floor())..clamp(y1.ceil())
     }
 
+    /// Sub-row heights of row y.
+    fn sub_rows(y: usize) -> [f64; SUB_ROWS] {
+        std::array::from_fn(|k| y as f64 + (k as f64 + 0.5) / SUB_ROWS as f64)
+    }
+
     fn vertical_gradient(&mut self, top: Rgb, bottom: Rgb) {
-        for y in 0..CANVAS {
-            let t = y as f64 / CANVAS as f64;
+        for y in 0..self.size {
+            let t = y as f64 / self.size as f64;
             let c: Rgb = std::array::from_fn(|i| (f64::from(top[i]) * (1.0 - t) + f64::from(bottom[i]) * t) as u8);
             self.set_colour(c);
-            self.span(y, 0.0, CANVAS as f64);
+            let row = y * self.size * 3;
+            self.raw[row..row + self.size * 3].copy_from_slice(&self.pattern);
         }
     }
 
     fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, c: Rgb) {
         self.set_colour(c);
-        for y in Self::rows(y0, y1) {
-            self.span(y, x0, x1);
+        for y in self.rows(y0, y1) {
+            let subs = Self::sub_rows(y).map(|sy| [(sy >= y0 && sy < y1).then_some((x0, x1)), None]);
+            self.cover_row(y, &subs);
         }
     }
 
-    /// Half-width of an ellipse at row y (pixel centre), if the row crosses it.
-    fn half_width(cy: f64, rx: f64, ry: f64, y: usize) -> Option<f64> {
-        let dy = (y as f64 + 0.5 - cy) / ry;
+    /// Half-width of an ellipse at height y, if it reaches there.
+    fn half_width(cy: f64, rx: f64, ry: f64, y: f64) -> Option<f64> {
+        let dy = (y - cy) / ry;
         (dy.abs() < 1.0).then(|| rx * (1.0 - dy * dy).sqrt())
     }
 
@@ -191,38 +282,35 @@ impl Canvas {
         self.ellipse_above(cx, cy, rx, ry, cy + ry, c);
     }
 
-    /// The part of an ellipse above row `limit`.
+    /// The part of an ellipse above height `limit`.
     fn ellipse_above(&mut self, cx: f64, cy: f64, rx: f64, ry: f64, limit: f64, c: Rgb) {
         self.set_colour(c);
-        for y in Self::rows(cy - ry, limit.min(cy + ry)) {
-            if let Some(hw) = Self::half_width(cy, rx, ry, y) {
-                self.span(y, cx - hw, cx + hw);
-            }
+        for y in self.rows(cy - ry, limit.min(cy + ry)) {
+            let subs = Self::sub_rows(y).map(|sy| {
+                [Self::half_width(cy, rx, ry, sy).filter(|_| sy < limit).map(|hw| (cx - hw, cx + hw)), None]
+            });
+            self.cover_row(y, &subs);
         }
     }
 
     /// An elliptical outline `thickness` wide.
     fn ring(&mut self, cx: f64, cy: f64, rx: f64, ry: f64, thickness: f64, c: Rgb) {
         self.set_colour(c);
-        for y in Self::rows(cy - ry, cy + ry) {
-            let Some(outer) = Self::half_width(cy, rx, ry, y) else { continue };
-            match Self::half_width(cy, rx - thickness, ry - thickness, y) {
-                Some(inner) => {
-                    self.span(y, cx - outer, cx - inner);
-                    self.span(y, cx + inner, cx + outer);
-                }
-                None => self.span(y, cx - outer, cx + outer),
-            }
+        for y in self.rows(cy - ry, cy + ry) {
+            let subs = Self::sub_rows(y).map(|sy| match Self::half_width(cy, rx, ry, sy) {
+                None => [None, None],
+                Some(outer) => match Self::half_width(cy, rx - thickness, ry - thickness, sy) {
+                    Some(inner) => [Some((cx - outer, cx - inner)), Some((cx + inner, cx + outer))],
+                    None => [Some((cx - outer, cx + outer)), None],
+                },
+            });
+            self.cover_row(y, &subs);
         }
     }
 
-    fn downsample(self) -> RgbImage {
-        let side = CANVAS as u32;
-        let src = fir::images::ImageRef::new(side, side, &self.raw, fir::PixelType::U8x3).expect("canvas size");
-        let mut dst = fir::images::Image::new(FULL_SIDE, FULL_SIDE, fir::PixelType::U8x3);
-        let options = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-        fir::Resizer::new().resize(&src, &mut dst, &options).expect("same pixel type");
-        RgbImage::from_raw(FULL_SIDE, FULL_SIDE, dst.into_vec()).expect("output size")
+    fn into_image(self) -> RgbImage {
+        let side = self.size as u32;
+        RgbImage::from_raw(side, side, self.raw).expect("canvas size")
     }
 }
 

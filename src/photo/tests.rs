@@ -364,3 +364,31 @@ fn the_scale_factor_is_the_largest_that_keeps_enough_pixels() {
     assert_eq!(decode::scale_factor_for(12_240, min), 8);
 }
 
+#[test]
+fn every_common_sampling_and_restart_markers_decode_like_a_full_decoder() {
+    let source = textured(333, 250, 9);
+    let samplings = [
+        jpeg_encoder::SamplingFactor::R_4_4_4,
+        jpeg_encoder::SamplingFactor::R_4_2_2,
+        jpeg_encoder::SamplingFactor::R_4_4_0,
+        jpeg_encoder::SamplingFactor::R_4_2_0,
+    ];
+    for sampling in samplings {
+        for restart in [0, 3] {
+            let mut bytes = Vec::new();
+            let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 90);
+            encoder.set_sampling_factor(sampling);
+            if restart > 0 {
+                encoder.set_restart_interval(restart);
+            }
+            encoder.encode(source.as_raw(), 333, 250, jpeg_encoder::ColorType::Rgb).unwrap();
+            let reference = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap().into_rgb8();
+            let ours = decode_rgb(&bytes, &Limits::default(), None).unwrap();
+            assert_eq!(ours.dimensions(), (333, 250));
+            // Not identical: at full scale subsampled chroma is replicated here,
+            // interpolated there. A misplaced block would score below 20 dB.
+            let db = psnr(&ours, &reference);
+            assert!(db.iter().all(|d| *d >= 36.0), "{sampling:?}, restart {restart}: PSNR {db:?}");
+        }
+    }
+}

@@ -284,3 +284,20 @@ async fn media_serves_only_stored_photo_names() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+async fn generated_portraits_can_be_given_to_customers_for_the_demo() {
+    let server = TestServer::start().await;
+    let api = server.api().await;
+    let ids = [create_customer(&api, "a@example.com").await, create_customer(&api, "b@example.com").await];
+    let store = frontdesk::photo::PhotoStore::new(server.media_dir());
+    let org = server.org().await;
+    let count = frontdesk::photo::portrait::attach(&server.db, &org, &store, &[(ids[0], 1), (ids[1], 2)], 0).await;
+    assert_eq!(count.unwrap(), 2);
+    assert_eq!(media_files(&server).len(), 4);
+    let read = api.ok(&format!("/api/customers/{}/", ids[1])).await;
+    let (status, _, bytes) = fetch(read["profile_image_small"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let small = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((small.width(), small.height()), (128, 128));
+}
