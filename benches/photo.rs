@@ -172,9 +172,12 @@ fn lanczos_square(src: &RgbImage, side: u32) -> RgbImage {
     let square = f64::from(w.min(h));
     let view = fir::images::ImageRef::new(w, h, src.as_raw(), fir::PixelType::U8x3).unwrap();
     let mut dst = fir::images::Image::new(side, side, fir::PixelType::U8x3);
-    let options = fir::ResizeOptions::new()
-        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
-        .crop((f64::from(w) - square) / 2.0, (f64::from(h) - square) / 2.0, square, square);
+    let options = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3)).crop(
+        (f64::from(w) - square) / 2.0,
+        (f64::from(h) - square) / 2.0,
+        square,
+        square,
+    );
     fir::Resizer::new().resize(&view, &mut dst, &options).unwrap();
     RgbImage::from_raw(side, side, dst.into_vec()).unwrap()
 }
@@ -239,7 +242,8 @@ fn main() {
     let (_, peak_full) = peak_heap(|| full_decode_pipeline(&input));
     println!(
         "{}  peak heap {:.1} MB",
-        Timing::measure(runs.min(10), || drop(full_decode_pipeline(&input))).line("for scale: full decode (image) + same steps"),
+        Timing::measure(runs.min(10), || drop(full_decode_pipeline(&input)))
+            .line("for scale: full decode (image) + same steps"),
         peak_full as f64 / 1e6
     );
 
@@ -248,17 +252,25 @@ fn main() {
         FULL_SIDE,
     );
     let result = photo::square(&input, FULL_SIDE).unwrap();
-    let stored = image::load_from_memory_with_format(&prepared.full_jpeg, image::ImageFormat::Jpeg).unwrap().into_rgb8();
-    let stored_reference = image::load_from_memory_with_format(
-        &photo::encode_jpeg(&reference).unwrap(),
-        image::ImageFormat::Jpeg,
-    )
-    .unwrap()
-    .into_rgb8();
+    let stored =
+        image::load_from_memory_with_format(&prepared.full_jpeg, image::ImageFormat::Jpeg).unwrap().into_rgb8();
+    let stored_reference =
+        image::load_from_memory_with_format(&photo::encode_jpeg(&reference).unwrap(), image::ImageFormat::Jpeg)
+            .unwrap()
+            .into_rgb8();
     let db = psnr(&result, &reference);
-    println!("PSNR of the 512 result against full decode + Lanczos3 (R, G, B): {:.1} {:.1} {:.1} dB", db[0], db[1], db[2]);
+    println!(
+        "PSNR of the 512 result against full decode + Lanczos3 (R, G, B): {:.1} {:.1} {:.1} dB",
+        db[0], db[1], db[2]
+    );
     let db = psnr(&stored, &stored_reference);
-    println!("  the same after JPEG encoding both at quality {}: {:.1} {:.1} {:.1} dB", photo::JPEG_QUALITY, db[0], db[1], db[2]);
+    println!(
+        "  the same after JPEG encoding both at quality {}: {:.1} {:.1} {:.1} dB",
+        photo::JPEG_QUALITY,
+        db[0],
+        db[1],
+        db[2]
+    );
 
     for (what, bomb) in [
         ("JPEG claiming 50000x50000", jpeg_claiming(50_000, 50_000)),

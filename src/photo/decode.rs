@@ -11,9 +11,9 @@
 
 use std::io::Cursor;
 
+use super::{Limits, PhotoError, jpeg};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, RgbImage};
-use super::{Limits, PhotoError, jpeg};
 
 /// The two formats a photo may be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,7 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits, min_short_side: Option<u32>) -> Re
     if header.is_simple_baseline() {
         let factor = min_short_side.map_or(1, |min| scale_factor_for(width.min(height), min));
         // One plane per component at output size, padded to whole blocks, and the RGB result.
-        let pixels = u64::from(padded(width) / u64::from(factor)) * (padded(height) / u64::from(factor));
+        let pixels = (padded(width) / u64::from(factor)) * (padded(height) / u64::from(factor));
         check_memory(width, height, pixels * (channels + 3), limits)?;
         let pixels = jpeg::decode_scaled(bytes, &header, factor)?;
         return Ok(Stored { pixels, orientation });

@@ -14,7 +14,7 @@ use image::RgbImage;
 use super::PhotoError;
 
 /// What the markers before the first scan say.
-pub(super) struct Header<'a> {
+pub struct Header<'a> {
     pub width: u32,
     pub height: u32,
     /// Start-of-frame marker: 0xC0 baseline, 0xC1 extended, 0xC2 progressive, ...
@@ -107,7 +107,9 @@ impl<'a> Header<'a> {
                     header.restart_interval = u16::from_be_bytes([b[0], b[1]]);
                 }
                 0xE1 if segment.starts_with(b"Exif\0\0") && header.exif.is_none() => header.exif = Some(&segment[6..]),
-                0xEE if segment.starts_with(b"Adobe") && segment.len() >= 12 => header.adobe_transform = Some(segment[11]),
+                0xEE if segment.starts_with(b"Adobe") && segment.len() >= 12 => {
+                    header.adobe_transform = Some(segment[11])
+                }
                 0xDA => {
                     header.read_scan(segment)?;
                     header.scan_start = pos;
@@ -154,7 +156,8 @@ impl<'a> Header<'a> {
             }
             let mut table = [0f32; 64];
             for (k, &natural) in ZIGZAG.iter().enumerate() {
-                let q = if wide { u16::from_be_bytes([values[2 * k], values[2 * k + 1]]) } else { u16::from(values[k]) };
+                let q =
+                    if wide { u16::from_be_bytes([values[2 * k], values[2 * k + 1]]) } else { u16::from(values[k]) };
                 table[natural] = f32::from(q);
             }
             self.quant[id] = Some(table);
@@ -259,7 +262,7 @@ impl<'a> Header<'a> {
 
 /// Decodes a [`Header::is_simple_baseline`] file at 1/`factor` scale
 /// (`factor` 1, 2, 4 or 8): `ceil(width / factor)` x `ceil(height / factor)`.
-pub(super) fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Result<RgbImage, PhotoError> {
+pub fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Result<RgbImage, PhotoError> {
     debug_assert!(header.is_simple_baseline() && matches!(factor, 1 | 2 | 4 | 8));
     let (hmax, vmax) = header.max_sampling();
     let mcus_x = header.width.div_ceil(8 * hmax) as usize;
@@ -278,8 +281,7 @@ pub(super) fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Resul
         ry: usize,
         h: usize,
         v: usize,
-        idct_x: &'static [[f32; 8]],
-        idct_y: &'static [[f32; 8]],
+        idct: Idct,
         quant: [f32; 64],
         dc: Huffman,
         ac: Huffman,
@@ -305,8 +307,7 @@ pub(super) fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Resul
                 ry: span_y / ky,
                 h: h as usize,
                 v: v as usize,
-                idct_x: box_idct(kx),
-                idct_y: box_idct(ky),
+                idct: Idct::new(kx, ky),
                 quant: header.quant[c.quant].expect("checked by is_simple_baseline"),
                 dc: header.dc_tables[s.dc].clone().expect("checked by is_simple_baseline"),
                 ac: header.ac_tables[s.ac].clone().expect("checked by is_simple_baseline"),
@@ -317,7 +318,7 @@ pub(super) fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Resul
 
     let mut bits = BitReader::new(&bytes[header.scan_start..]);
     let restart = usize::from(header.restart_interval);
-    let mut block = [0f32; 64];
+    let mut block = Coefficients::default();
     let mut out = [0u8; 64];
     for mcu in 0..mcus_x * mcus_y {
         if restart > 0 && mcu > 0 && mcu % restart == 0 {
@@ -328,8 +329,8 @@ pub(super) fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Resul
         for plane in planes.iter_mut() {
             for by in 0..plane.v {
                 for bx in 0..plane.h {
-                    let rows = decode_block(&mut bits, &plane.dc, &plane.ac, &plane.quant, &mut plane.predictor, &mut block)?;
-                    idct_box(&block, rows, plane.idct_x, plane.idct_y, &mut out);
+                    decode_block(&mut bits, &plane.dc, &plane.ac, &plane.quant, &mut plane.predictor, &mut block)?;
+                    plane.idct.apply(&block, &mut out);
                     let x0 = (mx * plane.h + bx) * plane.kx * plane.rx;
                     let y0 = (my * plane.v + by) * plane.ky * plane.ry;
                     for y in 0..plane.ky * plane.ry {
@@ -352,23 +353,26 @@ pub(super) fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Resul
     }
 
     let (out_w, out_h) = (header.width.div_ceil(factor) as usize, header.height.div_ceil(factor) as usize);
-    let mut rgb = Vec::with_capacity(out_w * out_h * 3);
-    for y in 0..out_h {
-        fn row(p: &Plane, start: usize, len: usize) -> &[u8] {
+    let mut rgb = vec![0u8; out_w * out_h * 3];
+    for (y, rgb_row) in rgb.chunks_exact_mut(out_w * 3).enumerate() {
+        fn plane_row(p: &Plane, start: usize, len: usize) -> &[u8] {
             &p.pixels[start..start + len]
         }
-        let row = |p| row(p, y * plane_w, out_w);
+        let row = |p| plane_row(p, y * plane_w, out_w);
         if single {
-            rgb.extend(row(&planes[0]).iter().flat_map(|&l| [l, l, l]));
+            for (px, &l) in rgb_row.chunks_exact_mut(3).zip(row(&planes[0])) {
+                px.copy_from_slice(&[l, l, l]);
+            }
         } else {
             let (a, b, c) = (row(&planes[0]), row(&planes[1]), row(&planes[2]));
+            let pixels = rgb_row.chunks_exact_mut(3).zip(a.iter().zip(b).zip(c));
             if header.is_rgb() {
-                for x in 0..out_w {
-                    rgb.extend_from_slice(&[a[x], b[x], c[x]]);
+                for (px, ((&r, &g), &b)) in pixels {
+                    px.copy_from_slice(&[r, g, b]);
                 }
             } else {
-                for x in 0..out_w {
-                    rgb.extend_from_slice(&ycbcr_to_rgb(a[x], b[x], c[x]));
+                for (px, ((&y, &cb), &cr)) in pixels {
+                    px.copy_from_slice(&ycbcr_to_rgb(y, cb, cr));
                 }
             }
         }
@@ -385,8 +389,21 @@ fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
     [clamp(y + 91_881 * cr), clamp(y - 22_554 * cb - 46_802 * cr), clamp(y + 116_130 * cb)]
 }
 
-/// Decodes one block's coefficients, dequantized, in natural order; returns
-/// a bit mask of the rows holding a non-zero coefficient.
+/// A block's non-zero coefficients, dequantized: (natural position, value),
+/// the DC first. Blocks are sparse, so the IDCT works from this list.
+struct Coefficients {
+    position: [u8; 64],
+    value: [f32; 64],
+    len: usize,
+}
+
+impl Default for Coefficients {
+    fn default() -> Coefficients {
+        Coefficients { position: [0; 64], value: [0.0; 64], len: 0 }
+    }
+}
+
+/// Decodes one block's coefficients.
 #[inline]
 fn decode_block(
     bits: &mut BitReader,
@@ -394,9 +411,8 @@ fn decode_block(
     ac: &Huffman,
     quant: &[f32; 64],
     predictor: &mut i32,
-    block: &mut [f32; 64],
-) -> Result<u8, PhotoError> {
-    *block = [0.0; 64];
+    block: &mut Coefficients,
+) -> Result<(), PhotoError> {
     bits.refill();
     let size = dc.decode(bits)?;
     if size > 11 {
@@ -404,11 +420,34 @@ fn decode_block(
     }
     let diff = bits.receive_extend(u32::from(size));
     *predictor = predictor.wrapping_add(diff);
-    block[0] = *predictor as f32 * quant[0];
-    let mut rows = 1u8;
+    block.position[0] = 0;
+    block.value[0] = *predictor as f32 * quant[0];
+    let mut len = 1;
     let mut k = 1;
     while k < 64 {
         bits.refill();
+        let fast = ac.fast_ac[bits.peek(LOOKAHEAD) as usize];
+        if fast != 0 {
+            bits.consume((fast & 15) as u32);
+            let run = ((fast >> 4) & 15) as usize;
+            if fast >> 8 == 0 {
+                if run == 0 {
+                    break;
+                }
+                k += 16;
+                continue;
+            }
+            k += run;
+            if k > 63 {
+                return Err(corrupt("too many coefficients in a block"));
+            }
+            let natural = ZIGZAG[k & 63];
+            block.position[len & 63] = natural as u8;
+            block.value[len & 63] = f32::from(fast >> 8) * quant[natural];
+            len += 1;
+            k += 1;
+            continue;
+        }
         let symbol = ac.decode(bits)?;
         let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
         if size == 0 {
@@ -423,68 +462,142 @@ fn decode_block(
             return Err(corrupt("too many coefficients in a block"));
         }
         let natural = ZIGZAG[k];
-        block[natural] = bits.receive_extend(size) as f32 * quant[natural];
-        rows |= 1 << (natural / 8);
+        block.position[len] = natural as u8;
+        block.value[len] = bits.receive_extend(size) as f32 * quant[natural];
+        len += 1;
         k += 1;
     }
-    Ok(rows)
+    block.len = len;
+    Ok(())
+}
+
+/// Output pixels at most for which the IDCT scatters each coefficient's
+/// whole contribution (4x4); larger outputs go row by row.
+const SCATTER_MAX: usize = 16;
+
+/// The box-averaged IDCT to kx x ky outputs.
+struct Idct {
+    kx: usize,
+    ky: usize,
+    /// Columns: basis[c][x], the contribution of column frequency c to output column x.
+    columns: [[f32; 8]; 8],
+    /// Rows: basis[r][y].
+    rows: [[f32; 8]; 8],
+    /// For small outputs, each coefficient's contribution to every output
+    /// pixel: scatter[position][y * kx + x].
+    scatter: Option<Box<[[f32; SCATTER_MAX]; 64]>>,
+}
+
+impl Idct {
+    fn new(kx: usize, ky: usize) -> Idct {
+        let transpose = |k: usize| {
+            let basis = box_idct(k);
+            let mut t = [[0f32; 8]; 8];
+            for (x, row) in basis.iter().enumerate() {
+                for (u, &b) in row.iter().enumerate() {
+                    t[u][x] = b;
+                }
+            }
+            t
+        };
+        let (columns, rows) = (transpose(kx), transpose(ky));
+        let scatter = (kx * ky <= SCATTER_MAX).then(|| {
+            let mut table = Box::new([[0f32; SCATTER_MAX]; 64]);
+            for (position, contributions) in table.iter_mut().enumerate() {
+                let (r, c) = (position / 8, position % 8);
+                for y in 0..ky {
+                    for x in 0..kx {
+                        contributions[y * kx + x] = rows[r][y] * columns[c][x];
+                    }
+                }
+            }
+            table
+        });
+        Idct { kx, ky, columns, rows, scatter }
+    }
+
+    /// out[y * kx + x] = 128 + sum of each coefficient times its basis
+    /// averaged over output pixel (x, y)'s box.
+    #[inline]
+    fn apply(&self, block: &Coefficients, out: &mut [u8; 64]) {
+        let n = self.kx * self.ky;
+        let to_pixel = |v: f32| (v + 128.5).clamp(0.0, 255.0) as u8;
+        if block.len == 1 {
+            out[..n].fill(to_pixel(block.value[0] * self.rows[0][0] * self.columns[0][0]));
+            return;
+        }
+        if let Some(scatter) = &self.scatter {
+            // As many lanes as output pixels, so the loop is a few vector operations.
+            match n {
+                1 => scatter_into::<1>(block, scatter, out),
+                2 => scatter_into::<2>(block, scatter, out),
+                4 => scatter_into::<4>(block, scatter, out),
+                8 => scatter_into::<8>(block, scatter, out),
+                _ => scatter_into::<16>(block, scatter, out),
+            }
+            return;
+        }
+        // Rows of coefficients to rows of output columns, then down the rows.
+        let mut tmp = [[0f32; 8]; 8];
+        let mut used_rows = 0u8;
+        for i in 0..block.len {
+            let position = usize::from(block.position[i]);
+            let (r, c, value) = (position / 8, position % 8, block.value[i]);
+            used_rows |= 1 << r;
+            for (t, b) in tmp[r].iter_mut().zip(&self.columns[c]) {
+                *t += value * b;
+            }
+        }
+        let mut acc = [[0f32; 8]; 8];
+        for (r, row) in tmp.iter().enumerate() {
+            if used_rows & (1 << r) == 0 {
+                continue;
+            }
+            for (y, acc_row) in acc.iter_mut().enumerate().take(self.ky) {
+                let weight = self.rows[r][y];
+                for (a, t) in acc_row.iter_mut().zip(row) {
+                    *a += weight * t;
+                }
+            }
+        }
+        for y in 0..self.ky {
+            for x in 0..self.kx {
+                out[y * self.kx + x] = to_pixel(acc[y][x]);
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn scatter_into<const N: usize>(block: &Coefficients, scatter: &[[f32; SCATTER_MAX]; 64], out: &mut [u8; 64]) {
+    let mut acc = [128.5f32; N];
+    for i in 0..block.len {
+        let (value, contributions) = (block.value[i], &scatter[usize::from(block.position[i]) & 63]);
+        for (a, c) in acc.iter_mut().zip(&contributions[..N]) {
+            *a += value * c;
+        }
+    }
+    for (o, a) in out[..N].iter_mut().zip(acc) {
+        *o = a.clamp(0.0, 255.0) as u8;
+    }
 }
 
 /// The k-point box-averaged IDCT basis: entry [x][u] is the mean of the
 /// 8-point IDCT basis function u over the x-th of k equal boxes.
-fn box_idct(k: usize) -> &'static [[f32; 8]] {
-    use std::sync::OnceLock;
-    static TABLES: OnceLock<[[[f32; 8]; 8]; 4]> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        std::array::from_fn(|t| {
-            let k = 1usize << t;
-            let width = 8 / k;
-            std::array::from_fn(|x| {
-                std::array::from_fn(|u| {
-                    if x >= k {
-                        return 0.0;
-                    }
-                    let scale = if u == 0 { std::f64::consts::FRAC_1_SQRT_2 } else { 1.0 };
-                    let sum: f64 = (x * width..(x + 1) * width)
-                        .map(|p| 0.5 * scale * ((2 * p + 1) as f64 * u as f64 * std::f64::consts::PI / 16.0).cos())
-                        .sum();
-                    (sum / width as f64) as f32
-                })
-            })
-        })
-    });
-    &tables[k.trailing_zeros() as usize][..k]
-}
-
-/// out[y][x] = sum over rows r, columns c of idct_y[y][r] * idct_x[x][c] * block[r][c], plus 128.
-#[inline]
-fn idct_box(block: &[f32; 64], rows: u8, idct_x: &[[f32; 8]], idct_y: &[[f32; 8]], out: &mut [u8; 64]) {
-    let (kx, ky) = (idct_x.len(), idct_y.len());
-    if rows == 1 && block[1..8].iter().all(|&c| c == 0.0) {
-        let value = (block[0] * idct_y[0][0] * idct_x[0][0] + 128.5).clamp(0.0, 255.0) as u8;
-        out[..kx * ky].fill(value);
-        return;
-    }
-    // Rows first: tmp[r][x] for the rows with coefficients.
-    let mut tmp = [[0f32; 8]; 8];
-    for r in 0..8 {
-        if rows & (1 << r) == 0 {
-            continue;
-        }
-        let coefficients = &block[r * 8..r * 8 + 8];
-        for (x, basis) in idct_x.iter().enumerate() {
-            tmp[r][x] = coefficients.iter().zip(basis).map(|(c, b)| c * b).sum();
-        }
-    }
-    for (y, basis) in idct_y.iter().enumerate() {
-        for x in 0..kx {
-            let mut sum = 128.5;
-            for r in 0..8 {
-                sum += basis[r] * tmp[r][x];
+fn box_idct(k: usize) -> [[f32; 8]; 8] {
+    let width = 8 / k;
+    std::array::from_fn(|x| {
+        std::array::from_fn(|u| {
+            if x >= k {
+                return 0.0;
             }
-            out[y * kx + x] = sum.clamp(0.0, 255.0) as u8;
-        }
-    }
+            let scale = if u == 0 { std::f64::consts::FRAC_1_SQRT_2 } else { 1.0 };
+            let sum: f64 = (x * width..(x + 1) * width)
+                .map(|p| 0.5 * scale * ((2 * p + 1) as f64 * u as f64 * std::f64::consts::PI / 16.0).cos())
+                .sum();
+            (sum / width as f64) as f32
+        })
+    })
 }
 
 /// Zigzag position to natural (row-major) position.
@@ -502,6 +615,10 @@ const LOOKAHEAD: u32 = 9;
 struct Huffman {
     /// (code length << 8 | symbol), 0 when the code is longer than 9 bits.
     fast: Box<[u16; 1 << LOOKAHEAD]>,
+    /// For AC tables, a run and value decoded together when the code and
+    /// its value bits fit in 9: (value << 8 | run << 4 | bits used), 0 otherwise;
+    /// value 0 is end of block (run 0) or sixteen zeros (run 15).
+    fast_ac: Box<[i16; 1 << LOOKAHEAD]>,
     /// Largest code of each length, left-aligned to 16 bits, exclusive (0 = none).
     max_code: [u32; 18],
     /// Index of the first symbol of each length, minus its first code.
@@ -537,7 +654,25 @@ impl Huffman {
         }
         // Codes of 17 bits never match.
         max_code[17] = u32::MAX;
-        Ok(Huffman { fast, max_code, offset, symbols: symbols.to_vec() })
+        let mut fast_ac = Box::new([0i16; 1 << LOOKAHEAD]);
+        for (bits, entry) in fast.iter().enumerate() {
+            let (len, symbol) = (u32::from(entry >> 8), (entry & 0xFF) as u32);
+            let (run, size) = (symbol >> 4, symbol & 15);
+            // End of block and a run of 16 zeros: a value of 0, which no coded value has.
+            if len != 0 && size == 0 && (run == 0 || run == 15) {
+                fast_ac[bits] = (run * 16 + len) as i16;
+                continue;
+            }
+            if len == 0 || size == 0 || len + size > LOOKAHEAD {
+                continue;
+            }
+            let raw = ((bits as u32) << len & ((1 << LOOKAHEAD) - 1)) >> (LOOKAHEAD - size);
+            let value = if raw < 1 << (size - 1) { raw as i32 - (1 << size) + 1 } else { raw as i32 };
+            if (-128..=127).contains(&value) {
+                fast_ac[bits] = (value * 256 + (run * 16 + len + size) as i32) as i16;
+            }
+        }
+        Ok(Huffman { fast, fast_ac, max_code, offset, symbols: symbols.to_vec() })
     }
 
     /// Decodes one symbol; the reader must hold at least 16 bits.
@@ -581,10 +716,11 @@ impl<'a> BitReader<'a> {
         BitReader { data, pos: 0, acc: 0, count: 0, padding: 0, at_marker: false }
     }
 
-    /// Tops the accumulator up to at least 57 bits.
+    /// Makes sure at least 32 bits are buffered (a Huffman code and its
+    /// value take at most 27), topping up to at least 57.
     #[inline]
     fn refill(&mut self) {
-        if self.count > 56 {
+        if self.count >= 32 {
             return;
         }
         if !self.at_marker

@@ -173,7 +173,9 @@ pub fn encode_jpeg(img: &RgbImage) -> Result<Vec<u8>, PhotoError> {
     // Not `set_optimized_huffman_tables`: zune-jpeg (the `image` crate's
     // decoder, which the terminal app and many viewers share) misreads
     // jpeg-encoder's optimized tables as green noise.
-    encoder.encode(img.as_raw(), w16, h16, jpeg_encoder::ColorType::Rgb).map_err(|e| PhotoError::Encode(e.to_string()))?;
+    encoder
+        .encode(img.as_raw(), w16, h16, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| PhotoError::Encode(e.to_string()))?;
     Ok(out)
 }
 

@@ -166,7 +166,8 @@ pub async fn attach(
     let mut tx = db.begin_write().await?;
     let mut replaced = Vec::new();
     for (id, pending) in &written {
-        let (full, small) = customers::set_profile_image(org, &mut tx, *id, Some(pending.names().as_pair()), ctx).await?;
+        let (full, small) =
+            customers::set_profile_image(org, &mut tx, *id, Some(pending.names().as_pair()), ctx).await?;
         replaced.extend([full, small].into_iter().flatten());
     }
     tx.commit().await?;
@@ -286,9 +287,8 @@ impl Canvas {
     fn ellipse_above(&mut self, cx: f64, cy: f64, rx: f64, ry: f64, limit: f64, c: Rgb) {
         self.set_colour(c);
         for y in self.rows(cy - ry, limit.min(cy + ry)) {
-            let subs = Self::sub_rows(y).map(|sy| {
-                [Self::half_width(cy, rx, ry, sy).filter(|_| sy < limit).map(|hw| (cx - hw, cx + hw)), None]
-            });
+            let subs = Self::sub_rows(y)
+                .map(|sy| [Self::half_width(cy, rx, ry, sy).filter(|_| sy < limit).map(|hw| (cx - hw, cx + hw)), None]);
             self.cover_row(y, &subs);
         }
     }
@@ -353,7 +353,8 @@ mod tests {
             let img = generate(seed);
             let corner = *img.get_pixel(4, 4);
             let below_eyes = *img.get_pixel(256, 300);
-            let distance: i32 = corner.0.iter().zip(below_eyes.0).map(|(a, b)| (i32::from(*a) - i32::from(b)).abs()).sum();
+            let distance: i32 =
+                corner.0.iter().zip(below_eyes.0).map(|(a, b)| (i32::from(*a) - i32::from(b)).abs()).sum();
             assert!(distance > 30, "seed {seed}: face {below_eyes:?} looks like the backdrop {corner:?}");
         }
     }

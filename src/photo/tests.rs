@@ -125,12 +125,7 @@ fn start_of_frame(bytes: &[u8]) -> (u8, u16, u16, u8) {
         let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
         if matches!(marker, 0xC0..=0xC3) {
             let s = &bytes[i + 4..];
-            return (
-                marker,
-                u16::from_be_bytes([s[3], s[4]]),
-                u16::from_be_bytes([s[1], s[2]]),
-                s[7],
-            );
+            return (marker, u16::from_be_bytes([s[3], s[4]]), u16::from_be_bytes([s[1], s[2]]), s[7]);
         }
         i += 2 + len;
     }
@@ -264,7 +259,8 @@ fn files_that_are_not_jpeg_or_png_are_refused_by_name() {
 }
 
 /// A 1x1 lossless WebP.
-pub(crate) const WEBP_1X1: &[u8] = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
+pub(crate) const WEBP_1X1: &[u8] =
+    b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
 
 #[test]
 fn damaged_files_are_refused_without_panicking() {
@@ -391,4 +387,19 @@ fn every_common_sampling_and_restart_markers_decode_like_a_full_decoder() {
             assert!(db.iter().all(|d| *d >= 36.0), "{sampling:?}, restart {restart}: PSNR {db:?}");
         }
     }
+}
+
+#[test]
+fn a_progressive_jpeg_goes_the_full_size_way_upright_and_is_refused_when_cut_short() {
+    let stored = RgbImage::from_fn(600, 600, |_, y| if y < 300 { RED } else { BLUE });
+    let mut bytes = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 90);
+    encoder.set_progressive(true);
+    encoder.add_app_segment(1, &exif_orientation(6)).unwrap();
+    encoder.encode(stored.as_raw(), 600, 600, jpeg_encoder::ColorType::Rgb).unwrap();
+    assert_eq!(start_of_frame(&bytes).0, 0xC2);
+    let full = decode_jpeg_output(&prepare(&bytes).unwrap().full_jpeg, FULL_SIDE);
+    assert_colour(&full, (32, 256), BLUE, "left");
+    assert_colour(&full, (480, 256), RED, "right");
+    assert!(matches!(refused(&bytes[..bytes.len() * 2 / 3]), PhotoError::Corrupt(_)));
 }

@@ -20,17 +20,15 @@ use crate::storage::customers::{self, CustomerRecord, WriteContext};
 use crate::storage::{OrgScope, StoreError};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/customers/", get(list).post(create).fallback(method_not_allowed))
-        .route(
-            "/api/customers/{id}/",
-            get(read)
-                .put(replace)
-                .patch(update)
-                .fallback(method_not_allowed)
-                // A photo upload is larger than axum's default 2 MB (JSON bodies keep their own limit).
-                .layer(DefaultBodyLimit::max(super::photos::MULTIPART_LIMIT)),
-        )
+    Router::new().route("/api/customers/", get(list).post(create).fallback(method_not_allowed)).route(
+        "/api/customers/{id}/",
+        get(read)
+            .put(replace)
+            .patch(update)
+            .fallback(method_not_allowed)
+            // A photo upload is larger than axum's default 2 MB (JSON bodies keep their own limit).
+            .layer(DefaultBodyLimit::max(super::photos::MULTIPART_LIMIT)),
+    )
 }
 
 /// A path id that is not an integer names no customer.

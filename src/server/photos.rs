@@ -76,7 +76,9 @@ pub async fn update_multipart(state: &AppState, staff: &Staff, id: i64, req: Req
     }
     let replaced = match &pending {
         Some(p) => Some(customers::set_profile_image(&staff.org, &mut tx, id, Some(p.names().as_pair()), ctx).await?),
-        None if write.remove_profile_image => Some(customers::set_profile_image(&staff.org, &mut tx, id, None, ctx).await?),
+        None if write.remove_profile_image => {
+            Some(customers::set_profile_image(&staff.org, &mut tx, id, None, ctx).await?)
+        }
         None => None,
     };
     let customer = reread(state, &staff.org, &mut tx, id).await?;

@@ -75,8 +75,9 @@ async fn an_uploaded_photo_is_served_as_a_512_and_a_128_jpeg_of_its_centred_squa
     let server = TestServer::start().await;
     let api = server.api().await;
     let id = create_customer(&api, "ann@example.com").await;
-    let (status, body) =
-        api.patch_multipart(&format!("/api/customers/{id}/"), photo_form(banded_landscape(), "me.jpg", "image/jpeg")).await;
+    let (status, body) = api
+        .patch_multipart(&format!("/api/customers/{id}/"), photo_form(banded_landscape(), "me.jpg", "image/jpeg"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let media = format!("{}/media/", server.base);
     for (field, side) in [("profile_image", 512), ("profile_image_small", 128)] {
@@ -110,7 +111,8 @@ async fn a_png_with_alpha_is_stored_flattened_onto_white() {
     let server = TestServer::start().await;
     let api = server.api().await;
     let id = create_customer(&api, "ann@example.com").await;
-    let source = RgbaImage::from_fn(300, 300, |x, _| if x < 150 { Rgba([0, 0, 0, 0]) } else { Rgba([20, 40, 230, 255]) });
+    let source =
+        RgbaImage::from_fn(300, 300, |x, _| if x < 150 { Rgba([0, 0, 0, 0]) } else { Rgba([20, 40, 230, 255]) });
     let (status, body) =
         api.patch_multipart(&format!("/api/customers/{id}/"), photo_form(png(&source), "me.png", "image/png")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -188,7 +190,8 @@ async fn hostile_or_wrong_files_are_refused_and_the_previous_photo_stays() {
 
     let whole = banded_landscape();
     let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;".to_vec();
-    let webp = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00".to_vec();
+    let webp = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
+        .to_vec();
     let cases: [(&str, Vec<u8>, &str); 6] = [
         ("gif", gif, "Must be a JPEG or PNG image"),
         ("webp", webp, "Must be a JPEG or PNG image"),
