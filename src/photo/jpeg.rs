@@ -320,35 +320,47 @@ pub fn decode_scaled(bytes: &[u8], header: &Header, factor: u32) -> Result<RgbIm
     let restart = usize::from(header.restart_interval);
     let mut block = Coefficients::default();
     let mut out = [0u8; 64];
-    for mcu in 0..mcus_x * mcus_y {
-        if restart > 0 && mcu > 0 && mcu % restart == 0 {
-            bits.restart()?;
-            planes.iter_mut().for_each(|p| p.predictor = 0);
-        }
-        let (mx, my) = (mcu % mcus_x, mcu / mcus_x);
-        for plane in planes.iter_mut() {
-            for by in 0..plane.v {
-                for bx in 0..plane.h {
-                    decode_block(&mut bits, &plane.dc, &plane.ac, &plane.quant, &mut plane.predictor, &mut block)?;
-                    plane.idct.apply(&block, &mut out);
-                    let x0 = (mx * plane.h + bx) * plane.kx * plane.rx;
-                    let y0 = (my * plane.v + by) * plane.ky * plane.ry;
-                    for y in 0..plane.ky * plane.ry {
-                        let row = &mut plane.pixels[(y0 + y) * plane_w + x0..][..plane.kx * plane.rx];
-                        let src = &out[(y / plane.ry) * plane.kx..][..plane.kx];
-                        if plane.rx == 1 {
-                            row.copy_from_slice(src);
-                        } else {
-                            for (pair, &value) in row.chunks_exact_mut(plane.rx).zip(src) {
-                                pair.fill(value);
+    let mut until_restart = restart;
+    for my in 0..mcus_y {
+        for mx in 0..mcus_x {
+            if restart > 0 {
+                if until_restart == 0 {
+                    bits.restart()?;
+                    planes.iter_mut().for_each(|p| p.predictor = 0);
+                    until_restart = restart;
+                }
+                until_restart -= 1;
+            }
+            for plane in planes.iter_mut() {
+                let (width, height) = (plane.kx * plane.rx, plane.ky * plane.ry);
+                for by in 0..plane.v {
+                    for bx in 0..plane.h {
+                        decode_block(&mut bits, &plane.dc, &plane.ac, &plane.quant, &mut plane.predictor, &mut block)?;
+                        plane.idct.apply(&block, &mut out);
+                        let x0 = (mx * plane.h + bx) * width;
+                        let y0 = (my * plane.v + by) * height;
+                        for (y, src) in out[..plane.kx * plane.ky].chunks_exact(plane.kx).enumerate() {
+                            for copy in 0..plane.ry {
+                                let start = (y0 + y * plane.ry + copy) * plane_w + x0;
+                                let row = &mut plane.pixels[start..start + width];
+                                if plane.rx == 1 {
+                                    // Rows are a few bytes: a plain loop beats a memcpy call.
+                                    for (d, s) in row.iter_mut().zip(src) {
+                                        *d = *s;
+                                    }
+                                } else {
+                                    for (pair, &value) in row.chunks_exact_mut(plane.rx).zip(src) {
+                                        pair.fill(value);
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        if bits.overran() {
-            return Err(ends_early());
+            if bits.overran() {
+                return Err(ends_early());
+            }
         }
     }
 
@@ -676,13 +688,20 @@ impl Huffman {
     }
 
     /// Decodes one symbol; the reader must hold at least 16 bits.
-    #[inline]
+    #[inline(always)]
     fn decode(&self, bits: &mut BitReader) -> Result<u8, PhotoError> {
         let entry = self.fast[bits.peek(LOOKAHEAD) as usize];
         if entry != 0 {
             bits.consume(u32::from(entry >> 8));
             return Ok(entry as u8);
         }
+        self.decode_long(bits)
+    }
+
+    /// Codes longer than the lookup: rare, so kept out of the hot loop.
+    #[cold]
+    #[inline(never)]
+    fn decode_long(&self, bits: &mut BitReader) -> Result<u8, PhotoError> {
         let code16 = bits.peek(16);
         let mut len = LOOKAHEAD as usize + 1;
         while len <= 16 && code16 >= self.max_code[len] {
