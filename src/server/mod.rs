@@ -5,9 +5,11 @@
 
 pub mod auth;
 pub mod body;
+pub mod check_ins;
 pub mod customers;
 pub mod error;
 pub mod filters;
+pub mod gym_endpoints;
 pub mod gyms;
 pub mod paging;
 
@@ -154,6 +156,7 @@ pub fn routes(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(customers::routes())
         .merge(gyms::routes())
+        .merge(check_ins::routes())
         .fallback(error::not_found)
         .with_state(state)
 }

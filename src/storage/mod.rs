@@ -6,9 +6,11 @@
 pub mod activity;
 pub mod auth;
 pub mod bulk;
+pub mod check_ins;
 pub mod customer_filters;
 pub mod customers;
 pub mod derived;
+pub mod idempotency;
 pub mod orgs;
 mod sql;
 

@@ -4,4 +4,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod check_in;
+mod check_ins_list;
 mod smoke;
