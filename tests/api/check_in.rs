@@ -577,3 +577,35 @@ async fn failures_are_plain_text_for_the_desk() {
     assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     assert_eq!(resp.text().await.unwrap(), UNKNOWN);
 }
+
+#[tokio::test]
+async fn a_pass_shared_by_another_customer_is_debited_and_names_its_owner() {
+    let server = start().await;
+    server
+        .import(json!({"customers": [
+            person(1, "JANE", json!({"first_name": "Jane", "last_name": "Doe",
+                "entry_passes": [{"name": "10-Punch Pass", "uses_total": 10, "uses_remaining": 4}]})),
+            person(2, "SAM", json!({})),
+        ]}))
+        .await;
+    let api = server.api().await;
+    let customers = api.all("/api/customers/").await;
+    let id_of = |barcode: &str| customers.iter().find(|c| c["barcode"] == barcode).unwrap()["id"].as_i64().unwrap();
+    let (jane, sam) = (id_of("JANE"), id_of("SAM"));
+    // The import format has no shared passes: share Jane's directly.
+    sqlx::query(
+        "INSERT INTO shared_passes (org_id, entry_pass_id, customer_id, created_at) \
+         SELECT org_id, id, ?, 0 FROM entry_passes WHERE owner_id = ?",
+    )
+    .bind(sam)
+    .bind(jane)
+    .execute(server.db.pool())
+    .await
+    .unwrap();
+    let (status, body) = scan(&api, "SAM").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["entry_method_description"], "10-Punch Pass from Jane Doe (3 remaining)");
+    let owner = customer(&api, &json!(jane)).await;
+    assert_eq!(owner["number_of_available_entry_passes"], 3, "the owner's pass count follows");
+    assert_eq!(owner["check_in_count"], 0);
+}
