@@ -95,6 +95,14 @@ async fn scan(client: &reqwest::Client, base: &str, token: &str, barcode: &str) 
     (elapsed, outcome)
 }
 
+/// Other work on the machine shows in the tail latencies: say how much there was.
+fn load_average() -> String {
+    let raw = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let parts: Vec<&str> = raw.split_whitespace().take(3).collect();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    if parts.is_empty() { "unknown".into() } else { format!("{} (1, 5, 15 min) on {cores} cores", parts.join(" ")) }
+}
+
 fn barcodes(rng: &mut check_in_data::Rng, n: usize) -> Vec<String> {
     (0..n)
         .map(|_| {
@@ -149,6 +157,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     println!("barcode check-in, {CUSTOMERS} customers, {CHECK_INS} check-ins, loopback HTTP");
+    println!("machine load before: {}", load_average());
     let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
     let mut samples = Vec::with_capacity(SEQUENTIAL);
     let started = Instant::now();
@@ -179,6 +188,7 @@ async fn main() -> anyhow::Result<()> {
     }
     report(&format!("{DESKS} desks at once"), all, started.elapsed());
 
+    println!("machine load after: {}", load_average());
     println!("outcomes of the sequential scans:");
     for (outcome, n) in outcomes {
         println!("  {n:>5}  {outcome}");

@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, TableRef, UnionType};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
 use serde_json::Value;
 
 use super::activity::{self, Actor, Change};
@@ -46,7 +46,7 @@ pub struct CheckInRecord {
     pub created_at: i64,
 }
 
-fn record_select(org: &OrgScope) -> SelectStatement {
+fn record_select() -> SelectStatement {
     Query::select()
         .columns([
             ("k", "id"),
@@ -70,13 +70,24 @@ fn record_select(org: &OrgScope) -> SelectStatement {
         .from_as("check_ins", "k")
         .inner_join(table("customers", "c"), Expr::col(("c", "id")).equals(("k", "customer_id")))
         .inner_join(table("locations", "l"), Expr::col(("l", "id")).equals(("k", "location_id")))
-        .and_where(Expr::col(("k", "org_id")).eq(org.id))
         .to_owned()
+}
+
+/// `org_id = <org>` for a check-ins query that also names a customer, in a
+/// form SQLite will not pick an index for. Without ANALYZE statistics the
+/// planner rates the (org_id, ...) indexes as selective as the customer's
+/// and may walk every check-in of the organization (seconds at a million);
+/// the unary `+` keeps the scope and leaves the choice to the customer's index.
+fn org_beside_customer(column: &str, org: &OrgScope) -> SimpleExpr {
+    Expr::cust_with_values(format!("+{column} = ?"), [org.id])
 }
 
 /// One check-in of the organization.
 pub async fn get(org: &OrgScope, conn: &mut Conn, id: i64) -> StoreResult<Option<CheckInRecord>> {
-    let stmt = record_select(org).and_where(Expr::col(("k", "id")).eq(id)).to_owned();
+    let stmt = record_select()
+        .and_where(Expr::col(("k", "org_id")).eq(org.id))
+        .and_where(Expr::col(("k", "id")).eq(id))
+        .to_owned();
     Ok(sql::fetch_optional_as(conn, &stmt).await?)
 }
 
@@ -94,10 +105,15 @@ pub struct CheckInFilter {
 }
 
 impl CheckInFilter {
-    fn condition(&self) -> Cond {
+    /// The filter, scoped to the organization.
+    fn condition(&self, org: &OrgScope) -> Cond {
         let mut cond = Cond::all();
-        if let Some(id) = self.customer_id {
-            cond = cond.add(Expr::col(("k", "customer_id")).eq(id));
+        match self.customer_id {
+            Some(id) => {
+                cond =
+                    cond.add(org_beside_customer("\"k\".\"org_id\"", org)).add(Expr::col(("k", "customer_id")).eq(id))
+            }
+            None => cond = cond.add(Expr::col(("k", "org_id")).eq(org.id)),
         }
         if let Some(id) = self.location_id {
             cond = cond.add(Expr::col(("k", "location_id")).eq(id));
@@ -145,19 +161,20 @@ pub async fn list(
     let count_stmt = Query::select()
         .expr(Expr::col(("k", "id")).count())
         .from_as("check_ins", "k")
-        .and_where(Expr::col(("k", "org_id")).eq(org.id))
-        .cond_where(filter.condition())
+        .cond_where(filter.condition(org))
         .to_owned();
     let count = sql::fetch_scalar::<i64, _>(conn, &count_stmt).await? as u64;
     if offset >= count || limit == 0 {
         return Ok((count, Vec::new()));
     }
     let sort = if sort.is_empty() { &[DEFAULT_SORT][..] } else { sort };
-    let mut stmt = record_select(org).cond_where(filter.condition()).to_owned();
+    let mut stmt = record_select().cond_where(filter.condition(org)).to_owned();
     for s in sort {
-        // The instant orders check-ins of locations in different time zones correctly.
+        // By the field's own value, the local wall clock, as DRF orders: the
+        // (org_id, local_datetime, id) index then serves both the date
+        // filters and the order, with no sort of a million rows.
         let column = match s.key {
-            SortKey::CheckInDatetime => "checked_in_at",
+            SortKey::CheckInDatetime => "local_datetime",
             SortKey::CreatedAt => "created_at",
             SortKey::Id => "id",
         };
@@ -211,11 +228,68 @@ struct Entry {
     pass_owner_id: Option<i64>,
 }
 
+/// The scanned customer and everything the refusals need, read at once.
 #[derive(sqlx::FromRow)]
 struct ScannedCustomer {
     id: i64,
     is_active: bool,
     birthday: String,
+    /// The oldest alert flagged as blocking check-in.
+    blocking_alert: Option<String>,
+    has_waiver: bool,
+    has_automatic_check_ins: bool,
+    milestone_every: i64,
+}
+
+/// One statement for the customer behind a barcode, their blocking alert,
+/// waiver and door history, and the organization's milestone interval: a
+/// scan is on the desk's critical path, so round trips count.
+async fn find_customer(
+    org: &OrgScope,
+    conn: &mut Conn,
+    barcode: &str,
+    today: Date,
+) -> StoreResult<Option<ScannedCustomer>> {
+    let of_customer = |alias: &'static str, column: &'static str| Expr::col((alias, column)).equals(("c", "id"));
+    let alert = Query::select()
+        .column(("a", "message"))
+        .from_as("alerts", "a")
+        .and_where(Expr::col(("a", "org_id")).eq(org.id))
+        .and_where(of_customer("a", "customer_id"))
+        .and_where(Expr::col(("a", "prevents_check_in")).eq(true))
+        .order_by(("a", "id"), Order::Asc)
+        .limit(1)
+        .to_owned();
+    let waiver = Query::select()
+        .expr(Expr::val(1))
+        .from_as("documents", "d")
+        .and_where(Expr::col(("d", "org_id")).eq(org.id))
+        .and_where(of_customer("d", "customer_id"))
+        .cond_where(derived::waiver_active(today))
+        .to_owned();
+    let automatic = Query::select()
+        .expr(Expr::val(1))
+        .from_as("check_ins", "k")
+        .and_where(org_beside_customer("\"k\".\"org_id\"", org))
+        .and_where(of_customer("k", "customer_id"))
+        .and_where(Expr::col(("k", "is_automatic")).eq(true))
+        .to_owned();
+    let every = Query::select()
+        .column("milestone_every")
+        .from("organizations")
+        .and_where(Expr::col("id").eq(org.id))
+        .to_owned();
+    let stmt = Query::select()
+        .columns([("c", "id"), ("c", "is_active"), ("c", "birthday")])
+        .expr_as(Expr::SubQuery(None, Box::new(alert.into())), "blocking_alert")
+        .expr_as(Expr::exists(waiver), "has_waiver")
+        .expr_as(Expr::exists(automatic), "has_automatic_check_ins")
+        .expr_as(Expr::SubQuery(None, Box::new(every.into())), "milestone_every")
+        .from_as("customers", "c")
+        .and_where(Expr::col(("c", "org_id")).eq(org.id))
+        .and_where(Expr::col(("c", "barcode")).eq(barcode))
+        .to_owned();
+    Ok(sql::fetch_optional_as(conn, &stmt).await?)
 }
 
 /// The day of a scan at its location: the local date and its instants.
@@ -247,24 +321,24 @@ impl LocalDay {
 /// on the caller's transaction; a refusal writes nothing.
 pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResult<Result<Admitted, Refusal>> {
     let day = LocalDay::of(scan.location, scan.now)?;
-    let find_customer = Query::select()
-        .columns(["id", "is_active", "birthday"])
-        .from("customers")
-        .and_where(Expr::col("org_id").eq(org.id))
-        .and_where(Expr::col("barcode").eq(scan.barcode))
-        .to_owned();
-    let customer = match sql::fetch_optional_as::<ScannedCustomer, _>(conn, &find_customer).await? {
+    let customer = match find_customer(org, conn, scan.barcode, day.date).await? {
         Some(c) if c.is_active => c,
         _ => return Ok(Err(Refusal::UnknownAccount)),
     };
-    if let Some(alert) = blocking_alert(org, conn, customer.id, day.date).await? {
+    // Staff alerts first: they are the more specific instruction, and a
+    // banned customer should not be sent to sign a waiver.
+    if let Some(alert) = customer.blocking_alert {
         return Ok(Err(Refusal::BlockingAlert(alert)));
     }
+    if !customer.has_waiver {
+        return Ok(Err(Refusal::BlockingAlert(NO_WAIVER_ALERT.to_string())));
+    }
+    let has_any_automatic_check_ins = customer.has_automatic_check_ins || scan.automatic;
     if scan.location.combine_same_day_check_ins
         && let Some(earlier) = earlier_check_in_today(org, conn, customer.id, scan.location.id, &day).await?
     {
         let check_in = get(org, conn, earlier).await?.ok_or(StoreError::NotFound)?;
-        let has_any_automatic_check_ins = has_automatic_check_ins(org, conn, customer.id).await?;
+        let has_any_automatic_check_ins = customer.has_automatic_check_ins;
         return Ok(Ok(Admitted { check_in, milestones: Vec::new(), has_any_automatic_check_ins, combined: true }));
     }
     let entry = match membership_entry(org, conn, customer.id, scan.location.id, day.date).await? {
@@ -325,42 +399,13 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
     activity::record(org, conn, customer.id, scan.actor, "check_in", "check_in", Some(id), &changes, now).await?;
 
     let check_in = get(org, conn, id).await?.ok_or(StoreError::NotFound)?;
-    let every = milestone_every(org, conn).await?;
     let birthday_today = customer.birthday.parse::<Date>().is_ok_and(|b| is_birthday(b, day.date));
-    let has_any_automatic_check_ins = has_automatic_check_ins(org, conn, customer.id).await?;
     Ok(Ok(Admitted {
-        milestones: milestones(check_in.check_in_count, every, birthday_today),
+        milestones: milestones(check_in.check_in_count, customer.milestone_every, birthday_today),
         check_in,
         has_any_automatic_check_ins,
         combined: false,
     }))
-}
-
-/// The first alert that blocks check-in: staff alerts flagged so (oldest
-/// first), then a missing or expired waiver.
-async fn blocking_alert(org: &OrgScope, conn: &mut Conn, customer_id: i64, today: Date) -> StoreResult<Option<String>> {
-    let alerts = Query::select()
-        .column("message")
-        .from("alerts")
-        .and_where(Expr::col("org_id").eq(org.id))
-        .and_where(Expr::col("customer_id").eq(customer_id))
-        .and_where(Expr::col("prevents_check_in").eq(true))
-        .order_by("id", Order::Asc)
-        .limit(1)
-        .to_owned();
-    if let Some(message) = sql::fetch_optional_scalar::<String, _>(conn, &alerts).await? {
-        return Ok(Some(message));
-    }
-    let waiver = Query::select()
-        .column(("d", "id"))
-        .from_as("documents", "d")
-        .and_where(Expr::col(("d", "org_id")).eq(org.id))
-        .and_where(Expr::col(("d", "customer_id")).eq(customer_id))
-        .cond_where(derived::waiver_active(today))
-        .limit(1)
-        .to_owned();
-    let has_waiver = sql::fetch_optional_scalar::<i64, _>(conn, &waiver).await?.is_some();
-    Ok((!has_waiver).then(|| NO_WAIVER_ALERT.to_string()))
 }
 
 /// The customer's first check-in at this location today, if any.
@@ -374,7 +419,7 @@ async fn earlier_check_in_today(
     let stmt = Query::select()
         .column("id")
         .from("check_ins")
-        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(org_beside_customer("\"org_id\"", org))
         .and_where(Expr::col("customer_id").eq(customer_id))
         .and_where(Expr::col("location_id").eq(location_id))
         .and_where(Expr::col("checked_in_at").gte(day.start))
@@ -546,27 +591,6 @@ async fn pass_entry(
         }));
     }
     Ok(None)
-}
-
-async fn has_automatic_check_ins(org: &OrgScope, conn: &mut Conn, customer_id: i64) -> StoreResult<bool> {
-    let stmt = Query::select()
-        .column("id")
-        .from("check_ins")
-        .and_where(Expr::col("org_id").eq(org.id))
-        .and_where(Expr::col("customer_id").eq(customer_id))
-        .and_where(Expr::col("is_automatic").eq(true))
-        .limit(1)
-        .to_owned();
-    Ok(sql::fetch_optional_scalar::<i64, _>(conn, &stmt).await?.is_some())
-}
-
-async fn milestone_every(org: &OrgScope, conn: &mut Conn) -> StoreResult<i64> {
-    let stmt = Query::select()
-        .column("milestone_every")
-        .from("organizations")
-        .and_where(Expr::col("id").eq(org.id))
-        .to_owned();
-    Ok(sql::fetch_scalar(conn, &stmt).await?)
 }
 
 /// The milestones a check-in that brings the customer's total to `count`
