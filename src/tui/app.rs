@@ -1053,4 +1053,4 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -32,7 +32,7 @@ pub fn areas(area: Rect, app: &App) -> Areas {
     .areas(area);
     let mut out = Areas { search, chips: (chips_height > 0).then_some(chips), status, footer, ..Areas::default() };
     if area.width >= WIDE {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(44), Constraint::Percentage(56)]).areas(main);
+        let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
         out.results = Some(left);
         if app.filters.open {
             out.filters = Some(right);

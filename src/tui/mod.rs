@@ -14,6 +14,9 @@ pub mod tasks;
 pub mod theme;
 pub mod view;
 
+#[cfg(test)]
+mod screen_tests;
+
 use std::io::Write;
 use std::path::PathBuf;
 

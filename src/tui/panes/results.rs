@@ -29,7 +29,7 @@ struct Columns {
 
 fn columns(width: usize) -> Columns {
     let (member, waiver, age) = (6, 9, 14);
-    let wide = width >= 110;
+    let wide = width >= 100;
     let (phone, visits) = if wide { (15, 7) } else { (0, 0) };
     let gaps = if wide { 7 } else { 5 };
     let rest = width.saturating_sub(member + waiver + age + phone + visits + gaps);
