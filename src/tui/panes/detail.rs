@@ -87,21 +87,22 @@ fn render_photo(frame: &mut Frame, rect: Rect, app: &App, customer: &Customer) {
     let has_photo = customer.profile_image.as_deref().is_some_and(|u| !u.is_empty())
         || customer.profile_image_small.as_deref().is_some_and(|u| !u.is_empty());
     let (text, style) = match (app.photo_mode, has_photo) {
-        (_, false) => ("No photo on file", theme.warn()),
-        (PhotoMode::Off, true) => ("Photos are off", theme.muted()),
+        (_, false) => (["No photo", "on file"], theme.warn()),
+        (PhotoMode::Off, true) => (["Photos", "are off"], theme.muted()),
         (PhotoMode::On { .. }, true) => match app.photo_key().and_then(|k| app.photos.get(&k)) {
-            Some(PhotoEntry::Failed(_)) => ("Photo could not be shown", theme.error()),
-            _ => ("Loading photo…", theme.muted()),
+            Some(PhotoEntry::Failed(_)) => (["Photo could", "not be shown"], theme.error()),
+            _ => (["Loading", "photo…"], theme.muted()),
         },
     };
     let block = Block::default().borders(Borders::ALL).border_style(theme.border());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    frame.render_widget(Paragraph::new(fit(text, inner.width as usize)).style(style).centered(), Rect {
-        y: inner.y + inner.height / 2,
-        height: 1.min(inner.height),
-        ..inner
-    });
+    let lines: Vec<Line> = text.iter().map(|t| Line::raw(fit(t, inner.width as usize))).collect();
+    let top = inner.y + inner.height.saturating_sub(2) / 2;
+    frame.render_widget(
+        Paragraph::new(lines).style(style).centered(),
+        Rect { y: top, height: 2.min(inner.height), ..inner },
+    );
 }
 
 fn header_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
