@@ -6,7 +6,7 @@ use std::time::Duration;
 use frontdesk::client::{self, Client, ClientError, CustomerQuery, SubCollection, Timeouts};
 use serde_json::json;
 
-use crate::support::{PASSWORD, TestServer, USER};
+use crate::support::{PASSWORD, TestServer, USER, jpeg};
 
 fn base(server: &TestServer) -> reqwest::Url {
     client::parse_base_url(&format!("{}/api/", server.base)).unwrap()
@@ -115,4 +115,21 @@ async fn a_sub_collection_this_server_lacks_is_not_available_rather_than_an_erro
     // A link off the API's own server is refused, so the token never leaves it.
     customer.notes_url = "http://elsewhere.invalid/api/notes/".into();
     assert!(matches!(client.sub_collection(&customer, SubCollection::Notes).await, Err(ClientError::BadResponse(_))));
+}
+
+#[tokio::test]
+async fn photos_download_from_the_api_server_within_a_size_limit() {
+    let server = TestServer::start_serving_media().await;
+    server.import(people(1)).await;
+    let client = logged_in(&server).await;
+    let id = client.customers(&CustomerQuery::default(), 1).await.unwrap().results[0].id;
+    let (full, small) = (jpeg(512, 3), jpeg(128, 3));
+    server.set_photo(id, &full, &small).await;
+    let customer = client.customer(id).await.unwrap();
+    let bytes = client.photo(customer.profile_image.as_deref().unwrap()).await.unwrap();
+    assert_eq!(bytes, full);
+    let bytes = client.photo(customer.profile_image_small.as_deref().unwrap()).await.unwrap();
+    assert_eq!(bytes, small);
+    let missing = format!("{}/media/none.jpg", server.base);
+    assert!(matches!(client.photo(&missing).await, Err(ClientError::NotFound(_))));
 }

@@ -36,8 +36,8 @@ fn app(config: &std::path::Path, home: &std::path::Path) -> Pty {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_desk_user_finds_a_customer_opens_the_profile_and_quits() {
-    let server = TestServer::start().await;
+async fn a_desk_user_finds_a_customer_opens_the_profile_with_the_photo_and_quits() {
+    let server = TestServer::start_serving_media().await;
     server
         .import(json!({
             "customers": [
@@ -48,7 +48,10 @@ async fn a_desk_user_finds_a_customer_opens_the_profile_and_quits() {
             ]
         }))
         .await;
-    let token = server.api().await.token.unwrap();
+    let api = server.api().await;
+    let ann = api.ok("/api/customers/?search=ann.smith").await["results"][0]["id"].as_i64().unwrap();
+    server.set_photo(ann, &support::jpeg(512, 1), &support::jpeg(128, 1)).await;
+    let token = api.token.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut pty = app(&config_for(dir.path(), &server.base, &token), dir.path());
 
@@ -57,12 +60,20 @@ async fn a_desk_user_finds_a_customer_opens_the_profile_and_quits() {
     pty.wait_for("1 customer ").await;
     pty.wait_for("Smith, Ann (Annie)").await;
     assert!(!pty.screen().contains("Smyth"), "{}", pty.screen());
+    pty.type_text("\x15"); // ctrl-u: clear the search, everyone is back
+    pty.wait_for("3 customers").await;
 
     pty.type_text("\x1b[B"); // Down: into the list
     pty.type_text("\r"); // Enter: open the profile
     pty.wait_for("Identity and photo").await;
-    pty.wait_for("No photo").await;
     pty.wait_for("36 years").await;
+    // The photo, drawn in half-blocks beside the name.
+    pty.wait_for("▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄  Ann Smith").await;
+
+    // The next customer has none, and says so.
+    pty.type_text("]");
+    pty.wait_for("Ann Smyth").await;
+    pty.wait_for("No photo").await;
 
     pty.type_text("q");
     let status = pty.wait_exit().await;

@@ -63,6 +63,65 @@ impl TestServer {
         TestServer { base, dir, db, org_id, location_id, shutdown: Some(tx), handle: Some(handle) }
     }
 
+    /// Like [`start`](Self::start), and also serves `/media/{file}` from the
+    /// media folder, so photos can be fetched over HTTP (added for the
+    /// terminal app's tests; harmless once the server serves media itself).
+    pub async fn start_serving_media() -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("test.db");
+        let db = Db::open(&db_path).await.expect("open db");
+        let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
+        let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
+        frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
+        let media_dir = dir.path().join("media");
+        std::fs::create_dir_all(&media_dir).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = frontdesk::server::AppState::new(db.clone(), &base, media_dir.clone(), Clock::System);
+        let router = axum::Router::new()
+            .route(
+                "/media/{file}",
+                axum::routing::get(move |axum::extract::Path(file): axum::extract::Path<String>| {
+                    let path = media_dir.join(&file);
+                    async move {
+                        if file.contains('/') || file.contains("..") {
+                            return Err(StatusCode::NOT_FOUND);
+                        }
+                        tokio::fs::read(path).await.map_err(|_| StatusCode::NOT_FOUND)
+                    }
+                }),
+            )
+            .fallback_service(frontdesk::server::app(state));
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("server run");
+        });
+        TestServer { base, dir, db, org_id, location_id, shutdown: Some(tx), handle: Some(handle) }
+    }
+
+    /// Gives a customer a profile photo (full size and small), as files in
+    /// the media folder.
+    pub async fn set_photo(&self, customer_id: i64, full: &[u8], small: &[u8]) {
+        let (full_name, small_name) = (format!("c{customer_id}.jpg"), format!("c{customer_id}-small.jpg"));
+        std::fs::write(self.media_dir().join(&full_name), full).unwrap();
+        std::fs::write(self.media_dir().join(&small_name), small).unwrap();
+        let org = self.org().await;
+        let mut tx = self.db.begin_write().await.unwrap();
+        let ctx = frontdesk::storage::customers::WriteContext {
+            actor: frontdesk::storage::activity::Actor::System,
+            now: jiff::Timestamp::now().as_microsecond(),
+        };
+        frontdesk::storage::customers::set_profile_image(&org, &mut tx, customer_id, Some((&full_name, &small_name)), ctx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     pub fn media_dir(&self) -> PathBuf {
         self.dir.path().join("media")
     }
@@ -217,6 +276,18 @@ pub async fn read(resp: reqwest::Response) -> (StatusCode, Value) {
     let text = resp.text().await.expect("body");
     let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
     (status, value)
+}
+
+/// A JPEG of `size` pixels square, a gradient tinted by `seed`.
+pub fn jpeg(size: u32, seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(size, size, |x, y| {
+        image::Rgb([(x * 255 / size) as u8, (y * 255 / size) as u8, seed.wrapping_mul(37)])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .expect("encode jpeg");
+    out
 }
 
 /// A minimal valid customer for writes.
