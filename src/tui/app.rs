@@ -29,7 +29,7 @@ pub const SELECTION_SETTLE: Duration = Duration::from_millis(100);
 /// Fetch the next page when the selection is this close to the end.
 pub const PREFETCH_MARGIN: usize = 10;
 /// Encoded photos kept (per customer and size).
-pub const PHOTO_CACHE: usize = 24;
+pub const PHOTO_CACHE: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);

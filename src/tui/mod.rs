@@ -149,7 +149,8 @@ async fn open(config: Config, client: Client) -> anyhow::Result<()> {
     runtime::spawn_input(tx.clone());
     let tasks = tasks::Tasks::new(client, picker, tx);
     let clear = matches!(photos, PhotoMode::On { clear_on_change: true });
-    let result = runtime::drive(&mut terminal, &mut app, &mut rx, &tasks, clear).await;
+    let stats = runtime::LoopStats::default();
+    let result = runtime::drive(&mut terminal, &mut app, &mut rx, &tasks, clear, &stats).await;
     drop(guard);
-    result.map(|_| ()).context("drawing the screen")
+    result.context("drawing the screen")
 }

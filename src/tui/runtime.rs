@@ -4,6 +4,7 @@
 //! changed, one frame per burst of messages.
 
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crossterm::event::{
@@ -88,11 +89,12 @@ pub fn spawn_input(tx: UnboundedSender<Msg>) {
     });
 }
 
-/// What the loop did, for tests and the benchmark.
-#[derive(Debug, Default, Clone, Copy)]
+/// What the loop has done, readable while it runs (the benchmark counts
+/// frames drawn while idle).
+#[derive(Debug, Default)]
 pub struct LoopStats {
-    pub frames: u64,
-    pub messages: u64,
+    pub frames: AtomicU64,
+    pub messages: AtomicU64,
 }
 
 /// Runs the app until it quits or its channel closes: messages in, commands
@@ -103,8 +105,8 @@ pub async fn drive<B: Backend>(
     rx: &mut UnboundedReceiver<Msg>,
     tasks: &Tasks,
     clear_on_change: bool,
-) -> Result<LoopStats, B::Error> {
-    let mut stats = LoopStats::default();
+    stats: &LoopStats,
+) -> Result<(), B::Error> {
     for command in app.start() {
         tasks.run(command);
     }
@@ -121,7 +123,7 @@ pub async fn drive<B: Backend>(
                 }
             }
             terminal.draw(|frame| view::draw(frame, app))?;
-            stats.frames += 1;
+            stats.frames.fetch_add(1, Ordering::Relaxed);
         }
         if app.quit {
             break;
@@ -138,7 +140,7 @@ pub async fn drive<B: Backend>(
         let mut next = Some(msg);
         // Everything already waiting is handled before the next frame.
         while let Some(msg) = next {
-            stats.messages += 1;
+            stats.messages.fetch_add(1, Ordering::Relaxed);
             for command in app.update(msg) {
                 tasks.run(command);
             }
@@ -148,7 +150,7 @@ pub async fn drive<B: Backend>(
             next = rx.try_recv().ok();
         }
     }
-    Ok(stats)
+    Ok(())
 }
 
 /// The terminal's size as the app's first layout.
