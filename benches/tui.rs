@@ -70,7 +70,12 @@ fn customers(n: i64) -> Vec<Customer> {
 fn full_app(width: u16, height: u16) -> App {
     let mut app = App::new(options(), Rect::new(0, 0, width, height));
     let Some(Command::FetchCustomers { request, .. }) = app.start().into_iter().next() else { unreachable!() };
-    let page = Page { count: 1000, next: Some("http://x/api/customers/?page=2".into()), previous: None, results: customers(100) };
+    let page = Page {
+        count: 1000,
+        next: Some("http://x/api/customers/?page=2".into()),
+        previous: None,
+        results: customers(100),
+    };
     app.update(Msg::ListLoaded { request, result: Ok(page) });
     app.update(key(KeyCode::Down));
     let commands = app.update(key(KeyCode::Enter));
@@ -80,11 +85,44 @@ fn full_app(width: u16, height: u16) -> App {
         match command {
             Command::FetchSubCollections { request, .. } => {
                 let answers = [
-                    (SubCollection::Alerts, SubRecords::Alerts(vec![Alert { id: 1, message: "Belay test due".into(), ..Alert::default() }])),
-                    (SubCollection::Notes, SubRecords::Notes(vec![Note { id: 1, note: "Likes the north wall".into(), ..Note::default() }; 3])),
-                    (SubCollection::EmergencyContacts, SubRecords::EmergencyContacts(vec![EmergencyContact { id: 1, first_name: "Bob".into(), last_name: "Jones".into(), telephone: "303".into(), ..EmergencyContact::default() }])),
+                    (
+                        SubCollection::Alerts,
+                        SubRecords::Alerts(vec![Alert { id: 1, message: "Belay test due".into(), ..Alert::default() }]),
+                    ),
+                    (
+                        SubCollection::Notes,
+                        SubRecords::Notes(vec![
+                            Note { id: 1, note: "Likes the north wall".into(), ..Note::default() };
+                            3
+                        ]),
+                    ),
+                    (
+                        SubCollection::EmergencyContacts,
+                        SubRecords::EmergencyContacts(vec![EmergencyContact {
+                            id: 1,
+                            first_name: "Bob".into(),
+                            last_name: "Jones".into(),
+                            telephone: "303".into(),
+                            ..EmergencyContact::default()
+                        }]),
+                    ),
                     (SubCollection::Relations, SubRecords::Relations(vec![])),
-                    (SubCollection::CheckIns, SubRecords::CheckIns(vec![CheckIn { id: 1, check_in_datetime: "2026-11-24T18:00:00".into(), location_name: "Main".into(), entry_method: "MEM".into(), entry_method_description: "Monthly".into() }; 10], 40)),
+                    (
+                        SubCollection::CheckIns,
+                        SubRecords::CheckIns(
+                            vec![
+                                CheckIn {
+                                    id: 1,
+                                    check_in_datetime: "2026-11-24T18:00:00".into(),
+                                    location_name: "Main".into(),
+                                    entry_method: "MEM".into(),
+                                    entry_method_description: "Monthly".into()
+                                };
+                                10
+                            ],
+                            40,
+                        ),
+                    ),
                 ];
                 for (kind, records) in answers {
                     app.update(Msg::SubLoaded { request, kind, result: Ok(Some(records)) });
@@ -92,7 +130,12 @@ fn full_app(width: u16, height: u16) -> App {
             }
             Command::FetchPhoto { request, key } => {
                 let image = frontdesk::tui::photo_view::decode_photo(&support::jpeg(512, 7)).unwrap();
-                let photo = frontdesk::tui::photo_view::encode_photo(&Picker::halfblocks(), image, Size::new(key.width, key.height)).unwrap();
+                let photo = frontdesk::tui::photo_view::encode_photo(
+                    &Picker::halfblocks(),
+                    image,
+                    Size::new(key.width, key.height),
+                )
+                .unwrap();
                 app.update(Msg::PhotoLoaded { request, key, result: Ok(photo) });
             }
             _ => {}
@@ -220,12 +263,19 @@ async fn idle() {
 
 /// Runs commands, firing timers at once (the pause they model is the
 /// user's, not the app's), until nothing is loading.
-async fn settle(app: &mut App, tasks: &Tasks, rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>, commands: Vec<Command>) {
+async fn settle(
+    app: &mut App,
+    tasks: &Tasks,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    commands: Vec<Command>,
+) {
     let mut queue = commands;
     loop {
         while let Some(command) = queue.pop() {
             match command {
-                Command::StartTimer { timer, generation, .. } => queue.extend(app.update(Msg::Timer { timer, generation })),
+                Command::StartTimer { timer, generation, .. } => {
+                    queue.extend(app.update(Msg::Timer { timer, generation }))
+                }
                 other => tasks.run(other),
             }
         }
@@ -259,7 +309,10 @@ async fn browse(base: &str, token: &str, protocol: &str) {
     let mut photos_shown = 0;
     for _ in 0..1000 {
         seen.extend(app.list.selected_customer().map(|c| c.id));
-        if app.photo_key().is_some_and(|k| matches!(app.photos.get(&k), Some(frontdesk::tui::app::PhotoEntry::Ready(_)))) {
+        if app
+            .photo_key()
+            .is_some_and(|k| matches!(app.photos.get(&k), Some(frontdesk::tui::app::PhotoEntry::Ready(_))))
+        {
             photos_shown += 1;
         }
         terminal.draw(|f| frontdesk::tui::view::draw(f, &app)).unwrap();
@@ -278,7 +331,8 @@ async fn browse_rss() {
     let server = support::TestServer::start_serving_media().await;
     server.import(people(1000)).await;
     let api = server.api().await;
-    let ids: Vec<i64> = api.all("/api/customers/?page_size=100").await.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> =
+        api.all("/api/customers/?page_size=100").await.iter().map(|c| c["id"].as_i64().unwrap()).collect();
     let photos: Vec<(Vec<u8>, Vec<u8>)> = (0..20).map(|i| (support::jpeg(512, i), support::jpeg(128, i))).collect();
     for (n, id) in ids.iter().enumerate() {
         let (full, small) = &photos[n % photos.len()];

@@ -301,6 +301,14 @@ accent = "#ff8800"
     }
 
     #[test]
+    fn the_example_config_is_valid() {
+        let text = include_str!("../config.example.toml");
+        let c = parse(text, Path::new("config.example.toml")).unwrap();
+        assert_eq!(c.username.as_deref(), Some("desk"));
+        assert_eq!(c.photos, PhotoProtocol::Auto);
+    }
+
+    #[test]
     fn no_color_turns_colour_off() {
         let colors = Colors::default();
         assert!(colors_enabled(&colors, None));

@@ -308,11 +308,15 @@ impl Client {
     /// A `next` link must stay on the API's origin, so a hostile answer cannot
     /// send the token elsewhere.
     fn follow(&self, link: &str) -> ClientResult<Url> {
-        let url = Url::parse(link).or_else(|_| self.base.join(link)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        let url =
+            Url::parse(link).or_else(|_| self.base.join(link)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         if self.same_origin(&url) {
             Ok(url)
         } else {
-            Err(ClientError::BadResponse(format!("a page link points off the API's server ({})", url.origin().ascii_serialization())))
+            Err(ClientError::BadResponse(format!(
+                "a page link points off the API's server ({})",
+                url.origin().ascii_serialization()
+            )))
         }
     }
 
@@ -352,7 +356,8 @@ impl Client {
     /// A profile photo's bytes. The token is sent only when the photo is on
     /// the API's own server (Capitan keeps photos on a storage service).
     pub async fn photo(&self, url: &str) -> ClientResult<Vec<u8>> {
-        let url = Url::parse(url).or_else(|_| self.base.join(url)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        let url =
+            Url::parse(url).or_else(|_| self.base.join(url)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         self.get_bytes(url, &[], PHOTO_MAX_BYTES).await
     }
 }
@@ -363,7 +368,10 @@ mod tests {
 
     #[test]
     fn base_urls_gain_a_trailing_slash_and_must_be_http() {
-        assert_eq!(parse_base_url("https://api.hellocapitan.com/api").unwrap().as_str(), "https://api.hellocapitan.com/api/");
+        assert_eq!(
+            parse_base_url("https://api.hellocapitan.com/api").unwrap().as_str(),
+            "https://api.hellocapitan.com/api/"
+        );
         assert!(parse_base_url("ftp://x/api/").is_err());
         assert!(parse_base_url("not a url").is_err());
     }

@@ -70,7 +70,9 @@ pub enum PhotoMode {
     Off,
     /// Drawn with an image protocol; `clear_on_change` for protocols whose
     /// pixels live outside the cell grid (sixel, iTerm2).
-    On { clear_on_change: bool },
+    On {
+        clear_on_change: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -81,10 +83,24 @@ pub enum Msg {
     Resize(u16, u16),
     /// Animation while something loads.
     Tick,
-    Timer { timer: Timer, generation: u64 },
-    ListLoaded { request: RequestId, result: Result<Page<Customer>, ClientError> },
-    SubLoaded { request: RequestId, kind: SubCollection, result: Result<Option<SubRecords>, ClientError> },
-    PhotoLoaded { request: RequestId, key: PhotoKey, result: Result<EncodedPhoto, String> },
+    Timer {
+        timer: Timer,
+        generation: u64,
+    },
+    ListLoaded {
+        request: RequestId,
+        result: Result<Page<Customer>, ClientError>,
+    },
+    SubLoaded {
+        request: RequestId,
+        kind: SubCollection,
+        result: Result<Option<SubRecords>, ClientError>,
+    },
+    PhotoLoaded {
+        request: RequestId,
+        key: PhotoKey,
+        result: Result<EncodedPhoto, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -475,7 +491,11 @@ impl App {
     fn search_changed(&mut self, out: &mut Vec<Command>) {
         self.search_generation += 1;
         self.search_pending = true;
-        out.push(Command::StartTimer { timer: Timer::Search, generation: self.search_generation, after: SEARCH_DEBOUNCE });
+        out.push(Command::StartTimer {
+            timer: Timer::Search,
+            generation: self.search_generation,
+            after: SEARCH_DEBOUNCE,
+        });
     }
 
     fn filters_changed(&mut self, out: &mut Vec<Command>) {
@@ -565,16 +585,10 @@ impl App {
                 self.movement(context, action, out)
             }
             Action::Open => match context {
-                KeyContext::Search => {
-                    if !self.list.rows.is_empty() {
-                        self.focus = Focus::Results;
-                    }
-                }
-                KeyContext::Results => {
-                    if self.list.selected_customer().is_some() {
-                        self.focus = Focus::Detail;
-                        self.load_visible_detail(out);
-                    }
+                KeyContext::Search if !self.list.rows.is_empty() => self.focus = Focus::Results,
+                KeyContext::Results if self.list.selected_customer().is_some() => {
+                    self.focus = Focus::Detail;
+                    self.load_visible_detail(out);
                 }
                 KeyContext::Filters => self.open_filter(out),
                 _ => {}
@@ -631,10 +645,8 @@ impl App {
 
     fn movement(&mut self, context: KeyContext, action: Action, out: &mut Vec<Command>) {
         match context {
-            KeyContext::Search if action == Action::Down => {
-                if !self.list.rows.is_empty() {
-                    self.focus = Focus::Results;
-                }
+            KeyContext::Search if action == Action::Down && !self.list.rows.is_empty() => {
+                self.focus = Focus::Results;
             }
             KeyContext::Results => {
                 let page = self.areas().results.map_or(10, layout::result_rows).max(1) as isize;
@@ -917,10 +929,10 @@ impl App {
             *remaining -= 1;
             if *remaining == 0 {
                 self.detail.in_flight = None;
-                if let Some(waiting) = self.detail.waiting.take() {
-                    if Some(waiting.id) == self.detail.customer_id {
-                        self.issue_subs(waiting, out);
-                    }
+                if let Some(waiting) = self.detail.waiting.take()
+                    && Some(waiting.id) == self.detail.customer_id
+                {
+                    self.issue_subs(waiting, out);
                 }
             }
         }
@@ -948,7 +960,13 @@ impl App {
         out.push(Command::FetchPhoto { request, key });
     }
 
-    fn on_photo(&mut self, request: RequestId, key: PhotoKey, result: Result<EncodedPhoto, String>, out: &mut Vec<Command>) {
+    fn on_photo(
+        &mut self,
+        request: RequestId,
+        key: PhotoKey,
+        result: Result<EncodedPhoto, String>,
+        out: &mut Vec<Command>,
+    ) {
         if self.photo_slot.in_flight.as_ref().is_some_and(|(id, _)| *id == request) {
             self.photo_slot.in_flight = None;
         } else {

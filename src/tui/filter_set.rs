@@ -60,10 +60,9 @@ impl FilterKind {
             FilterKind::Date => crate::model::validation::iso_date(text)
                 .map(|d| Some(d.to_string()))
                 .map_err(|_| format!("{text:?} is not a date; write YYYY-MM-DD, for example 2001-04-30")),
-            FilterKind::Whole => text
-                .parse::<i64>()
-                .map(|n| Some(n.to_string()))
-                .map_err(|_| format!("{text:?} is not a whole number")),
+            FilterKind::Whole => {
+                text.parse::<i64>().map(|n| Some(n.to_string())).map_err(|_| format!("{text:?} is not a whole number"))
+            }
             FilterKind::Ids => {
                 let ids: Result<Vec<i64>, _> =
                     text.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse::<i64>).collect();
@@ -108,7 +107,13 @@ pub struct FilterSpec {
     pub group: &'static str,
 }
 
-const fn f(param: &'static str, label: &'static str, chip: &'static str, kind: FilterKind, group: &'static str) -> FilterSpec {
+const fn f(
+    param: &'static str,
+    label: &'static str,
+    chip: &'static str,
+    kind: FilterKind,
+    group: &'static str,
+) -> FilterSpec {
     FilterSpec { param, label, chip, kind, group }
 }
 
@@ -243,13 +248,31 @@ mod tests {
     fn every_server_filter_is_offered() {
         let params: std::collections::BTreeSet<_> = specs().iter().map(|s| s.param).collect();
         for name in [
-            "age_min", "age_max", "birthday_min", "birthday_max", "created_at_min", "created_at_max",
-            "address_postcode", "gender", "has_opted_in_to_marketing", "check_in_count_min", "check_in_count_max",
-            "first_membership_timestamp_min", "first_membership_timestamp_max", "has_active_membership",
-            "has_active_youth_programming_membership", "has_active_non_youth_programming_membership",
-            "has_membership_with_future_start", "has_frozen_membership", "tags", "has_event_type_reservation",
-            "latest_check_in_timestamp_min", "latest_check_in_timestamp_max", "has_proficiencies",
-            "has_association_memberships", "has_challenge",
+            "age_min",
+            "age_max",
+            "birthday_min",
+            "birthday_max",
+            "created_at_min",
+            "created_at_max",
+            "address_postcode",
+            "gender",
+            "has_opted_in_to_marketing",
+            "check_in_count_min",
+            "check_in_count_max",
+            "first_membership_timestamp_min",
+            "first_membership_timestamp_max",
+            "has_active_membership",
+            "has_active_youth_programming_membership",
+            "has_active_non_youth_programming_membership",
+            "has_membership_with_future_start",
+            "has_frozen_membership",
+            "tags",
+            "has_event_type_reservation",
+            "latest_check_in_timestamp_min",
+            "latest_check_in_timestamp_max",
+            "has_proficiencies",
+            "has_association_memberships",
+            "has_challenge",
         ] {
             assert!(params.contains(name), "{name} missing");
         }
@@ -258,7 +281,10 @@ mod tests {
 
     #[test]
     fn typed_values_are_checked_before_sending() {
-        assert_eq!(FilterKind::Date.check("2001-4-30").unwrap_err(), "\"2001-4-30\" is not a date; write YYYY-MM-DD, for example 2001-04-30");
+        assert_eq!(
+            FilterKind::Date.check("2001-4-30").unwrap_err(),
+            "\"2001-4-30\" is not a date; write YYYY-MM-DD, for example 2001-04-30"
+        );
         assert_eq!(FilterKind::Date.check(" 2001-04-30 ").unwrap(), Some("2001-04-30".into()));
         assert!(FilterKind::Whole.check("1.5").is_err());
         assert_eq!(FilterKind::Ids.check("3, 7,").unwrap(), Some("3,7".into()));

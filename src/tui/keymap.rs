@@ -71,15 +71,12 @@ impl KeyContext {
     fn footer_actions(self) -> &'static [Action] {
         match self {
             KeyContext::Global => &[],
-            KeyContext::Search => &[Action::Down, Action::ToggleFilters, Action::ClearSearch, Action::Help, Action::Quit],
-            KeyContext::Results => &[
-                Action::Down,
-                Action::Open,
-                Action::FocusSearch,
-                Action::ToggleFilters,
-                Action::Help,
-                Action::Quit,
-            ],
+            KeyContext::Search => {
+                &[Action::Down, Action::ToggleFilters, Action::ClearSearch, Action::Help, Action::Quit]
+            }
+            KeyContext::Results => {
+                &[Action::Down, Action::Open, Action::FocusSearch, Action::ToggleFilters, Action::Help, Action::Quit]
+            }
             KeyContext::Detail => {
                 &[Action::Down, Action::SelectNext, Action::Back, Action::FocusSearch, Action::Help, Action::Quit]
             }
@@ -147,7 +144,8 @@ impl Key {
         let mut rest = text;
         loop {
             let lower = rest.to_ascii_lowercase();
-            if let Some(r) = ["ctrl-", "control-"].iter().find_map(|p| lower.strip_prefix(p).map(|_| &rest[p.len()..])) {
+            if let Some(r) = ["ctrl-", "control-"].iter().find_map(|p| lower.strip_prefix(p).map(|_| &rest[p.len()..]))
+            {
                 mods |= KeyModifiers::CONTROL;
                 rest = r;
             } else if lower.starts_with("alt-") && rest.len() > 4 {
@@ -405,7 +403,8 @@ impl KeyMap {
         let mut keys: Vec<Key> = self.bindings(context).filter(|b| b.action == action).map(|b| b.key).collect();
         for b in self.bindings(KeyContext::Global).filter(|b| b.action == action) {
             let shadowed = self.bindings(context).any(|own| own.key == b.key);
-            if !shadowed && !(context.takes_text() && b.key.is_printable()) && !keys.contains(&b.key) {
+            let typed = context.takes_text() && b.key.is_printable();
+            if !(shadowed || typed || keys.contains(&b.key)) {
                 keys.push(b.key);
             }
         }
@@ -449,9 +448,7 @@ impl KeyMap {
                 }
                 let rows = rows
                     .into_iter()
-                    .map(|(a, keys)| {
-                        (keys.iter().map(Key::to_string).collect::<Vec<_>>().join(", "), a.description())
-                    })
+                    .map(|(a, keys)| (keys.iter().map(Key::to_string).collect::<Vec<_>>().join(", "), a.description()))
                     .collect();
                 (context.title(), rows)
             })
@@ -487,10 +484,16 @@ mod tests {
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(map.action(KeyContext::Results, &q), Some(Action::Quit));
         assert_eq!(map.action(KeyContext::Search, &q), None);
-        assert_eq!(map.action(KeyContext::Search, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(
+            map.action(KeyContext::Search, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
         assert_eq!(map.action(KeyContext::Search, &press(KeyCode::Esc, KeyModifiers::NONE)), Some(Action::Back));
         // Shift is not needed to match an upper-case binding.
-        assert_eq!(map.action(KeyContext::Results, &press(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(
+            map.action(KeyContext::Results, &press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
     }
 
     #[test]
@@ -501,7 +504,10 @@ mod tests {
             BTreeMap::from([("ctrl-o".to_string(), "open".to_string()), ("j".to_string(), "none".to_string())]),
         );
         let map = KeyMap::with_overrides(&overrides).unwrap();
-        assert_eq!(map.action(KeyContext::Results, &press(KeyCode::Char('o'), KeyModifiers::CONTROL)), Some(Action::Open));
+        assert_eq!(
+            map.action(KeyContext::Results, &press(KeyCode::Char('o'), KeyModifiers::CONTROL)),
+            Some(Action::Open)
+        );
         assert_eq!(map.action(KeyContext::Results, &press(KeyCode::Char('j'), KeyModifiers::NONE)), None);
         assert!(map.help_sections().iter().any(|(_, rows)| rows.iter().any(|(keys, _)| keys.contains("ctrl-o"))));
         let bad = BTreeMap::from([("nowhere".to_string(), BTreeMap::new())]);

@@ -93,7 +93,10 @@ fn ask_password(username: &str, base: &reqwest::Url) -> anyhow::Result<String> {
     use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("a password is needed for {username} but there is no terminal to ask on; set {}", config::TOKEN_ENV);
+        anyhow::bail!(
+            "a password is needed for {username} but there is no terminal to ask on; set {}",
+            config::TOKEN_ENV
+        );
     }
     eprint!("Password for {username} at {}: ", base.host_str().unwrap_or("the server"));
     let _ = std::io::stderr().flush();

@@ -6,9 +6,9 @@
 
 use image::DynamicImage;
 use ratatui::layout::Size;
+use ratatui_image::Resize;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
-use ratatui_image::Resize;
 
 use crate::config::PhotoProtocol;
 

@@ -97,8 +97,18 @@ fn with_profile(size: (u16, u16)) -> App {
     });
     let subs = subs.expect("sub-collections requested");
     let answers = [
-        (SubCollection::Alerts, Some(SubRecords::Alerts(vec![Alert { id: 1, message: "Owes a belay test".into(), ..Alert::default() }]))),
-        (SubCollection::Notes, Some(SubRecords::Notes(vec![Note { id: 1, note: "Prefers the north wall".into(), created_at: "2026-10-01T10:00:00Z".into() }]))),
+        (
+            SubCollection::Alerts,
+            Some(SubRecords::Alerts(vec![Alert { id: 1, message: "Owes a belay test".into(), ..Alert::default() }])),
+        ),
+        (
+            SubCollection::Notes,
+            Some(SubRecords::Notes(vec![Note {
+                id: 1,
+                note: "Prefers the north wall".into(),
+                created_at: "2026-10-01T10:00:00Z".into(),
+            }])),
+        ),
         (
             SubCollection::EmergencyContacts,
             Some(SubRecords::EmergencyContacts(vec![EmergencyContact {
@@ -128,7 +138,9 @@ fn with_profile(size: (u16, u16)) -> App {
     for (kind, result) in answers {
         app.update(Msg::SubLoaded { request: subs, kind, result: Ok(result) });
     }
-    if let Some(Command::FetchPhoto { request, key }) = commands.iter().find(|c| matches!(c, Command::FetchPhoto { .. })) {
+    if let Some(Command::FetchPhoto { request, key }) =
+        commands.iter().find(|c| matches!(c, Command::FetchPhoto { .. }))
+    {
         let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(64, 64, |x, y| {
             image::Rgb([(x * 4) as u8, (y * 4) as u8, 128])
         }));
@@ -168,18 +180,21 @@ fn an_empty_answer_says_nothing_matches() {
 #[test]
 fn results_tell_look_alikes_apart() {
     let lines = screen(&loaded(SMALL));
-    assert_has(&lines, &[
-        "Customers · 1 of 123",
-        "123 customers",
-        "Smith, Ann (Annie)",
-        "36 1990-05-17",
-        "ann.smith@example.com",
-        "member",
-        "exp 11-28",
-        "Smyth, Ann",
-        "frozen",
-        "no waiver",
-    ]);
+    assert_has(
+        &lines,
+        &[
+            "Customers · 1 of 123",
+            "123 customers",
+            "Smith, Ann (Annie)",
+            "36 1990-05-17",
+            "ann.smith@example.com",
+            "member",
+            "exp 11-28",
+            "Smyth, Ann",
+            "frozen",
+            "no waiver",
+        ],
+    );
     assert_eq!(lines.len(), 24);
     let large = screen(&loaded(LARGE));
     // A large terminal shows more columns and the profile beside the list.
@@ -199,33 +214,36 @@ fn the_profile_shows_every_group_the_photo_and_the_sub_collections() {
         seen.extend(screen(&app));
         app.update(key(KeyCode::PageDown));
     }
-    assert_has(&seen, &[
-        "Alerts",
-        "Owes a belay test",
-        "Identity and photo",
-        "•••••••6789",
-        "Contact and address",
-        "1 Crag Road",
-        "Membership and passes",
-        "Waiver",
-        "2026-11-28",
-        "Check-ins",
-        "Most recent 1 of 41:",
-        "2026-11-24 18:04  Main  Monthly Membership",
-        "Notes",
-        "Prefers the north wall",
-        "Emergency contacts",
-        "Bob Smith (husband)  303-555-0199",
-        "Family and relations",
-        "not offered by this server",
-        "Tags",
-        "route setter, staff",
-        "Proficiencies",
-        "Lead",
-        "Custom fields",
-        "Shoe size",
-        "Record",
-    ]);
+    assert_has(
+        &seen,
+        &[
+            "Alerts",
+            "Owes a belay test",
+            "Identity and photo",
+            "•••••••6789",
+            "Contact and address",
+            "1 Crag Road",
+            "Membership and passes",
+            "Waiver",
+            "2026-11-28",
+            "Check-ins",
+            "Most recent 1 of 41:",
+            "2026-11-24 18:04  Main  Monthly Membership",
+            "Notes",
+            "Prefers the north wall",
+            "Emergency contacts",
+            "Bob Smith (husband)  303-555-0199",
+            "Family and relations",
+            "not offered by this server",
+            "Tags",
+            "route setter, staff",
+            "Proficiencies",
+            "Lead",
+            "Custom fields",
+            "Shoe size",
+            "Record",
+        ],
+    );
 }
 
 #[test]
@@ -235,7 +253,10 @@ fn the_filter_pane_lists_every_filter_and_chips_show_what_is_on() {
         app.update(Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)));
         app.update(key(KeyCode::Char(' ')));
         let lines = screen(&app);
-        assert_has(&lines, &["Filters · 1 on", "Membership", "Active membership", "yes", "member yes ×", "ctrl-x clears all"]);
+        assert_has(
+            &lines,
+            &["Filters · 1 on", "Membership", "Active membership", "yes", "member yes ×", "ctrl-x clears all"],
+        );
         app.update(key(KeyCode::Down));
         app.update(key(KeyCode::Enter));
         for c in "month".chars() {
@@ -259,7 +280,10 @@ fn an_outage_shows_in_the_status_line_with_the_retry_key() {
         let Some(Command::FetchCustomers { request, .. }) = start.first().cloned() else { panic!() };
         app.update(Msg::ListLoaded { request, result: Err(ClientError::Offline("connection failed".into())) });
         let lines = screen(&app);
-        assert_has(&lines, &["Offline: Cannot reach the server (connection failed)", "ctrl-r retry", "Press ctrl-r to try again."]);
+        assert_has(
+            &lines,
+            &["Offline: Cannot reach the server (connection failed)", "ctrl-r retry", "Press ctrl-r to try again."],
+        );
     }
 }
 
@@ -293,7 +317,8 @@ fn without_colour_the_selection_still_shows() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| super::view::draw(f, &app)).unwrap();
     let buffer = terminal.backend().buffer();
-    let selected_row = (0..24).find(|&y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>().contains("Smith, Ann")).unwrap();
+    let selected_row =
+        (0..24).find(|&y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>().contains("Smith, Ann")).unwrap();
     let cell = &buffer[(2, selected_row)];
     assert_eq!(cell.fg, ratatui::style::Color::Reset, "monochrome draws no colours");
     assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED));

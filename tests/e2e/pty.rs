@@ -51,7 +51,8 @@ impl Pty {
         let child = command.spawn().expect("spawn the app");
         let mut reader = File::from(master.try_clone().unwrap());
         let writer = File::from(master);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows.try_into().expect("rows"), cols.try_into().expect("cols"), 0)));
+        let parser =
+            Arc::new(Mutex::new(vt100::Parser::new(rows.try_into().expect("rows"), cols.try_into().expect("cols"), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {

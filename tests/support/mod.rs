@@ -116,9 +116,15 @@ impl TestServer {
             actor: frontdesk::storage::activity::Actor::System,
             now: jiff::Timestamp::now().as_microsecond(),
         };
-        frontdesk::storage::customers::set_profile_image(&org, &mut tx, customer_id, Some((&full_name, &small_name)), ctx)
-            .await
-            .unwrap();
+        frontdesk::storage::customers::set_profile_image(
+            &org,
+            &mut tx,
+            customer_id,
+            Some((&full_name, &small_name)),
+            ctx,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     }
 

@@ -167,7 +167,12 @@ fn opening_a_profile_loads_its_sub_collections_and_drops_answers_for_someone_els
     };
     assert_eq!(customer.id, 1);
     assert!(opened.iter().any(|c| matches!(c, Command::FetchPhoto { key, .. } if key.customer_id == 1)));
-    let alerts = SubRecords::Alerts(vec![Alert { id: 1, message: "Belay check due".into(), prevents_check_in: true, ..Alert::default() }]);
+    let alerts = SubRecords::Alerts(vec![Alert {
+        id: 1,
+        message: "Belay check due".into(),
+        prevents_check_in: true,
+        ..Alert::default()
+    }]);
     app.update(Msg::SubLoaded { request, kind: SubCollection::Alerts, result: Ok(Some(alerts.clone())) });
     app.update(Msg::SubLoaded { request, kind: SubCollection::Relations, result: Ok(None) });
     app.update(Msg::SubLoaded {
@@ -181,7 +186,11 @@ fn opening_a_profile_loads_its_sub_collections_and_drops_answers_for_someone_els
     // Next customer: the old request's late answers no longer apply.
     let moved = app.update(key(KeyCode::Char(']')));
     fire_timer(&mut app, &moved, Timer::Selection);
-    app.update(Msg::SubLoaded { request, kind: SubCollection::CheckIns, result: Ok(Some(SubRecords::CheckIns(vec![], 0))) });
+    app.update(Msg::SubLoaded {
+        request,
+        kind: SubCollection::CheckIns,
+        result: Ok(Some(SubRecords::CheckIns(vec![], 0))),
+    });
     assert_eq!(app.detail.customer_id, Some(2));
     assert_eq!(app.detail.sub(SubCollection::CheckIns), &SubState::Loading);
 }
@@ -221,7 +230,9 @@ fn filters_are_checked_before_sending_and_show_as_removable_chips() {
     assert_eq!(app.focus, Focus::Search);
     let removed = app.update(key(KeyCode::Backspace));
     assert!(app.filters.values.is_empty());
-    assert!(matches!(fetches(&removed).as_slice(), [Command::FetchCustomers { query, .. }] if query.filters.is_empty()));
+    assert!(
+        matches!(fetches(&removed).as_slice(), [Command::FetchCustomers { query, .. }] if query.filters.is_empty())
+    );
 }
 
 #[test]
@@ -270,9 +281,12 @@ fn photos_load_for_the_visible_profile_and_only_the_newest_waits() {
     app.update(key(KeyCode::Down));
     for _ in 0..2 {
         let moved = app.update(key(KeyCode::Down));
-        assert!(fetches(&fire_timer(&mut app, &moved, Timer::Selection))
-            .iter()
-            .all(|c| !matches!(c, Command::FetchPhoto { .. })), "one photo in flight");
+        assert!(
+            fetches(&fire_timer(&mut app, &moved, Timer::Selection))
+                .iter()
+                .all(|c| !matches!(c, Command::FetchPhoto { .. })),
+            "one photo in flight"
+        );
     }
     let photo = super::super::photo_view::encode_photo(
         &ratatui_image::picker::Picker::halfblocks(),
@@ -305,14 +319,22 @@ fn paste_and_letters_go_to_the_search() {
 #[test]
 fn the_mouse_selects_opens_scrolls_and_removes_chips() {
     let mut app = loaded(80, 24, many(5), None);
-    let click = |x, y| Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: x, row: y, modifiers: KeyModifiers::NONE });
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
     // Rows start under the search line, the border and the header.
     app.update(click(5, 5));
     assert_eq!((app.focus, app.list.selected), (Focus::Results, 2));
     app.update(click(5, 5));
     assert_eq!(app.focus, Focus::Detail);
     app.update(key(KeyCode::Esc));
-    let scroll = Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 5, row: 8, modifiers: KeyModifiers::NONE });
+    let scroll =
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 5, row: 8, modifiers: KeyModifiers::NONE });
     app.update(scroll);
     assert_eq!(app.list.selected, 3);
     app.filters.values.set(0, Some("true".into()));
@@ -328,7 +350,8 @@ fn idle_messages_ask_for_no_redraw() {
     app.take_redraw();
     app.update(Msg::Tick);
     assert!(!app.take_redraw(), "nothing loads, so a tick draws nothing");
-    let moved = Msg::Mouse(MouseEvent { kind: MouseEventKind::Moved, column: 1, row: 1, modifiers: KeyModifiers::NONE });
+    let moved =
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::Moved, column: 1, row: 1, modifiers: KeyModifiers::NONE });
     app.update(moved);
     assert!(!app.take_redraw());
 }

@@ -12,8 +12,8 @@ use ratatui_image::Image;
 
 use super::results::{display_name, membership_badge, waiver_badge};
 use super::{fit, pane_block};
-use crate::client::SubRecords;
 use crate::client::SubCollection;
+use crate::client::SubRecords;
 use crate::model::Customer;
 use crate::model::fields::customer_field;
 use crate::tui::app::{App, Focus, PhotoEntry, PhotoMode, SubState};
@@ -135,16 +135,18 @@ fn header_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
         Span::raw(" · "),
         Span::styled(waiver, waiver_style),
     ]));
-    lines.push(Line::raw(fit(
-        &format!("Barcode {} · {} check-ins", or_dash(&c.barcode), c.check_in_count),
-        width,
-    )));
+    lines.push(Line::raw(fit(&format!("Barcode {} · {} check-ins", or_dash(&c.barcode), c.check_in_count), width)));
     let mut attention = Vec::new();
     if let SubState::Loaded(SubRecords::Alerts(alerts)) = app.detail.sub(SubCollection::Alerts)
         && !alerts.is_empty()
     {
         let blocking = alerts.iter().any(|a| a.prevents_check_in);
-        let text = format!("⚠ {} alert{}{}", alerts.len(), plural(alerts.len()), if blocking { " (blocks check-in)" } else { "" });
+        let text = format!(
+            "⚠ {} alert{}{}",
+            alerts.len(),
+            plural(alerts.len()),
+            if blocking { " (blocks check-in)" } else { "" }
+        );
         attention.push(Span::styled(text, theme.error()));
     }
     if c.has_medical_notes {
@@ -266,7 +268,10 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
     b.field("home_location_id", c.home_location_name.clone().unwrap_or_default());
     b.row("Photo", if c.profile_image.is_some() { "on file" } else { "none on file" });
     b.row("Customer id", c.id.to_string());
-    b.row("Capitan app login", format!("{} (invite sent: {})", yes_no(c.has_capitan_login), yes_no(c.capitan_invite_sent)));
+    b.row(
+        "Capitan app login",
+        format!("{} (invite sent: {})", yes_no(c.has_capitan_login), yes_no(c.capitan_invite_sent)),
+    );
 
     b.heading("Contact and address");
     b.field("email", &c.email);
@@ -322,7 +327,8 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
             b.text(format!("Most recent {} of {total}:", rows.len()), theme.muted());
         }
         for ci in rows {
-            let how = if ci.entry_method_description.is_empty() { &ci.entry_method } else { &ci.entry_method_description };
+            let how =
+                if ci.entry_method_description.is_empty() { &ci.entry_method } else { &ci.entry_method_description };
             b.text(format!("{}  {}  {}", ci.when(), ci.location_name, how), Style::new());
         }
     }

@@ -105,17 +105,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines), list_area);
     if let (Some((col, line_no)), true) = (cursor, focused) {
         let row = line_no - offset(app, visible);
-        frame.set_cursor_position(Position::new(
-            inner.x + (label_width + 3 + col) as u16,
-            inner.y + row as u16,
-        ));
+        frame.set_cursor_position(Position::new(inner.x + (label_width + 3 + col) as u16, inner.y + row as u16));
     }
     let spec = &specs()[app.filters.selected];
     let hint = match &app.filters.editing {
         Some((_, Some(problem))) => Line::styled(fit(problem, inner.width as usize), theme.error()),
-        Some(_) => Line::styled(fit(&format!(" {}: enter applies, esc cancels", spec.kind.hint()), inner.width as usize), theme.muted()),
+        Some(_) => Line::styled(
+            fit(&format!(" {}: enter applies, esc cancels", spec.kind.hint()), inner.width as usize),
+            theme.muted(),
+        ),
         None if spec.kind.is_choice() => Line::styled(" space or ←/→ changes; x removes", theme.muted()),
-        None => Line::styled(fit(&format!(" enter to type {}; x removes", spec.kind.hint()), inner.width as usize), theme.muted()),
+        None => Line::styled(
+            fit(&format!(" enter to type {}; x removes", spec.kind.hint()), inner.width as usize),
+            theme.muted(),
+        ),
     };
     let footer = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1.min(inner.height), ..inner };
     frame.render_widget(Paragraph::new(hint), footer);

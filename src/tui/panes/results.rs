@@ -107,11 +107,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let cols = columns(inner.width as usize);
     let wide = cols.phone > 0;
-    let mut header = vec![
-        cell("Name", cols.name),
-        cell("Age Birthday", cols.age),
-        cell("Email", cols.email),
-    ];
+    let mut header = vec![cell("Name", cols.name), cell("Age Birthday", cols.age), cell("Email", cols.email)];
     if wide {
         header.push(cell("Telephone", cols.phone));
         header.push(cell("Visits", cols.visits));
@@ -154,11 +150,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 fn empty_message(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
     if let (Some(problem), None) = (&app.problem, app.list.count) {
-        return vec![
-            Line::styled(problem.message.clone(), theme.error()),
-            Line::raw(""),
-            Line::raw(retry_hint(app)),
-        ];
+        return vec![Line::styled(problem.message.clone(), theme.error()), Line::raw(""), Line::raw(retry_hint(app))];
     }
     if app.list.count.is_none() {
         return vec![Line::styled("Loading customers…", theme.muted())];
