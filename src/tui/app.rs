@@ -28,6 +28,8 @@ pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
 pub const SELECTION_SETTLE: Duration = Duration::from_millis(100);
 /// Fetch the next page when the selection is this close to the end.
 pub const PREFETCH_MARGIN: usize = 10;
+/// What the first Esc over an edited filter value says.
+pub const DISCARD_PROMPT: &str = "Esc again discards what you typed; Enter applies it";
 /// Encoded photos kept (per customer and size).
 pub const PHOTO_CACHE: usize = 16;
 
@@ -610,7 +612,18 @@ impl App {
             return;
         }
         match self.focus {
-            Focus::Filters if self.filters.editing.is_some() => self.filters.editing = None,
+            Focus::Filters if self.filters.editing.is_some() => {
+                let stored = self.filters.values.get(self.filters.selected).unwrap_or("").to_string();
+                if let Some((input, problem)) = &mut self.filters.editing {
+                    // Typed text is not thrown away on one key: the first Esc asks.
+                    let changed = input.value().trim() != stored;
+                    if changed && problem.as_deref() != Some(DISCARD_PROMPT) {
+                        *problem = Some(DISCARD_PROMPT.to_string());
+                        return;
+                    }
+                }
+                self.filters.editing = None;
+            }
             Focus::Filters => {
                 self.filters.open = false;
                 self.focus = Focus::Results;

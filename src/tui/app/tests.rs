@@ -224,6 +224,15 @@ fn filters_are_checked_before_sending_and_show_as_removable_chips() {
     };
     app.update(Msg::ListLoaded { request, result: Ok(page(many(1), 1, None)) });
     assert_eq!(app.filters.values.chip(age).as_deref(), Some("age ≥ 18"));
+    // Esc over a changed value asks first, and a second Esc discards it.
+    app.update(key(KeyCode::Enter));
+    typed(&mut app, "9");
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.filters.editing.as_ref().unwrap().0.value(), "189");
+    assert_eq!(app.filters.editing.as_ref().unwrap().1.as_deref(), Some(DISCARD_PROMPT));
+    app.update(key(KeyCode::Esc));
+    assert!(app.filters.editing.is_none());
+    assert_eq!(app.filters.values.get(age), Some("18"));
     // Backspace on an empty search removes the last chip.
     app.update(key(KeyCode::Esc));
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
