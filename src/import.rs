@@ -430,19 +430,7 @@ impl std::fmt::Display for ImportSummary {
 
 const MEMBERSHIP_STATUSES: [&str; 7] = ["ACT", "FRZ", "END", "CAN", "FUT", "PAY", "IPC"];
 const ENTRY_METHODS: [&str; 5] = ["MEM", "ENT", "GUE", "FRE", "EVE"];
-pub const RELATION_CODES: [&str; 8] = ["SPO", "PRT", "PRE", "CHI", "GUA", "WAR", "SIB", "OTH"];
-
-/// The relation the other side of a relation gets: a child's parent, a
-/// ward's guardian; the others are their own reverse.
-pub fn reverse_relation(code: &str) -> &str {
-    match code {
-        "CHI" => "PRE",
-        "PRE" => "CHI",
-        "WAR" => "GUA",
-        "GUA" => "WAR",
-        other => other,
-    }
-}
+pub use crate::model::subrecords::{RELATION_CODES, reverse_relation};
 
 /// Collects problems while checking a document.
 #[derive(Default)]
