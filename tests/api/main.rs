@@ -4,4 +4,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity_log;
+mod collections;
+mod isolation;
+mod relations;
 mod smoke;
+mod subcollections;

@@ -117,6 +117,12 @@ impl TestServer {
         self.login(&user, PASSWORD).await
     }
 
+    /// Runs SQL against the test database, for rows that neither the API nor
+    /// the import creates (shared passes, pending relations).
+    pub async fn execute_sql(&self, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(self.db.pool()).await.expect("test SQL");
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -197,6 +203,21 @@ impl Api {
         let (status, body) = self.get(path).await;
         assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
         body
+    }
+
+    /// Creates a customer (birthday 1990-05-17) and returns their id.
+    pub async fn create_customer(&self, email: &str, first: &str, last: &str) -> i64 {
+        let (status, body) = self.post("/api/customers/", customer_json(email, first, last)).await;
+        assert_eq!(status, StatusCode::CREATED, "create customer {email}: {body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// The id of the customer with this email (which must be unique to one).
+    pub async fn customer_id(&self, email: &str) -> i64 {
+        let page = self.ok(&format!("/api/customers/?search={}", email.replace('+', "%2B"))).await;
+        let matches: Vec<&Value> = page["results"].as_array().unwrap().iter().filter(|c| c["email"] == email).collect();
+        assert_eq!(matches.len(), 1, "one customer with email {email}: {page}");
+        matches[0]["id"].as_i64().unwrap()
     }
 
     /// Follows `next` from `path` and returns every result.
