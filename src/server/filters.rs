@@ -92,10 +92,15 @@ fn parse_bool(raw: &str) -> Option<bool> {
 /// Reads every filter of the seed from the query string.
 pub fn customer_filter(req: &ListRequest, today: Date) -> Result<CustomerFilter, FieldErrors> {
     let mut p = Parser { req, errors: FieldErrors::new() };
+    // Control characters separate words too: the searchable fields are
+    // stored joined by one, so a word holding it could match across fields.
     let search = p
         .raw("search")
         .map(|s| {
-            s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+            s.split(|c: char| c.is_whitespace() || c.is_control() || c == ',')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
         })
         .unwrap_or_default();
     let gender = match p.raw("gender") {

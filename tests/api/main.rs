@@ -4,4 +4,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod auth;
+mod automatic_fields;
+mod customers;
+mod filters;
+mod import;
+mod paging;
 mod smoke;
+mod validation;
