@@ -56,7 +56,10 @@ async fn get_token_refuses_wrong_credentials_and_names_missing_fields() {
     let wrong = (StatusCode::BAD_REQUEST, json!({"non_field_errors": ["Unable to log in with provided credentials."]}));
     assert_eq!(anon.post("/api/get-token/", json!({"username": USER, "password": "wrong"})).await, wrong);
     assert_eq!(anon.post("/api/get-token/", json!({"username": "nobody", "password": PASSWORD})).await, wrong);
-    assert_eq!(anon.post("/api/get-token/", json!({"username": USER.to_uppercase(), "password": PASSWORD})).await, wrong);
+    assert_eq!(
+        anon.post("/api/get-token/", json!({"username": USER.to_uppercase(), "password": PASSWORD})).await,
+        wrong
+    );
 
     let required = json!(["This field is required."]);
     assert_eq!(
@@ -75,7 +78,8 @@ async fn get_token_refuses_wrong_credentials_and_names_missing_fields() {
         anon.post("/api/get-token/", json!({"username": "", "password": PASSWORD})).await,
         (StatusCode::BAD_REQUEST, json!({"username": ["This field may not be blank."]}))
     );
-    let (status, body) = anon.send_bytes(Method::POST, "/api/get-token/", Some("application/json"), b"{".to_vec()).await;
+    let (status, body) =
+        anon.send_bytes(Method::POST, "/api/get-token/", Some("application/json"), b"{".to_vec()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["detail"].is_string());
 
@@ -142,7 +146,8 @@ async fn another_organization_never_appears_in_lists_or_search() {
         )
         .await
         .unwrap();
-    for query in ["", "?search=shared", "?search=ann", "?search=B1", "?search=theirs", "?tags=VIP", "?birthday_min=1990-01-01"]
+    for query in
+        ["", "?search=shared", "?search=ann", "?search=B1", "?search=theirs", "?tags=VIP", "?birthday_min=1990-01-01"]
     {
         let ours = api.all(&format!("/api/customers/{query}")).await;
         assert!(ours.iter().all(|c| c["email"].as_str().unwrap().ends_with("@ours.example")), "{query}: {ours:?}");

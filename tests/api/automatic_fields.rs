@@ -310,9 +310,13 @@ async fn every_datetime_of_a_page_has_the_same_utc_form() {
     }))
     .await;
     for c in api.all("/api/customers/").await {
-        for field in ["created_at", "updated_at", "first_check_in_timestamp", "latest_check_in_timestamp",
-                      "first_membership_timestamp"]
-        {
+        for field in [
+            "created_at",
+            "updated_at",
+            "first_check_in_timestamp",
+            "latest_check_in_timestamp",
+            "first_membership_timestamp",
+        ] {
             if let Some(s) = c[field].as_str() {
                 assert!(s.ends_with('Z') && s.len() == 27 && s.as_bytes()[19] == b'.', "{field}: {s}");
             }
@@ -347,7 +351,10 @@ async fn date_dependent_flags_flip_when_the_servers_date_moves() {
     assert_eq!(membership_flags(&api, "starts@x.io").await, [false, false, false, true, false]);
     assert_eq!(membership_flags(&api, "ends@x.io").await, ACTIVE_ADULT);
     let starts = api.customer_by_email("starts@x.io").await;
-    assert_eq!((starts["active_waiver_exists"].clone(), starts["latest_waiver_expiration_date"].clone()), (json!(true), json!("2026-03-10")));
+    assert_eq!(
+        (starts["active_waiver_exists"].clone(), starts["latest_waiver_expiration_date"].clone()),
+        (json!(true), json!("2026-03-10"))
+    );
     assert_eq!(starts["first_membership_timestamp"], Value::Null);
     assert_eq!(api.customer_by_email("ends@x.io").await["number_of_available_entry_passes"], json!(2));
     assert_eq!(api.ok("/api/customers/?has_active_membership=true").await["count"], json!(2));
@@ -359,7 +366,10 @@ async fn date_dependent_flags_flip_when_the_servers_date_moves() {
     assert_eq!(membership_flags(&api, "ends@x.io").await, NONE, "the membership has ended");
     assert_eq!(membership_flags(&api, "steady@x.io").await, ACTIVE_ADULT);
     let starts = api.customer_by_email("starts@x.io").await;
-    assert_eq!((starts["active_waiver_exists"].clone(), starts["latest_waiver_expiration_date"].clone()), (json!(false), Value::Null));
+    assert_eq!(
+        (starts["active_waiver_exists"].clone(), starts["latest_waiver_expiration_date"].clone()),
+        (json!(false), Value::Null)
+    );
     assert_eq!(starts["first_membership_timestamp"], json!("2026-03-11T06:00:00.000000Z"));
     assert_eq!(api.customer_by_email("ends@x.io").await["number_of_available_entry_passes"], json!(0));
     let active = api.emails("/api/customers/?has_active_membership=true").await;

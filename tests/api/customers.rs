@@ -366,7 +366,8 @@ async fn updated_at_moves_on_every_write_and_created_at_never() {
         json!({}),
         customer_json("ann@example.com", "Ann", "Smith"),
     ] {
-        let (status, after) = if body.get("email").is_some() { api.put(&url, body).await } else { api.patch(&url, body).await };
+        let (status, after) =
+            if body.get("email").is_some() { api.put(&url, body).await } else { api.patch(&url, body).await };
         assert_eq!(status, StatusCode::OK, "{after}");
         let updated = after["updated_at"].as_str().unwrap().parse::<jiff::Timestamp>().unwrap();
         assert!(updated > last, "updated_at moved forwards: {last} -> {updated}");
@@ -378,9 +379,7 @@ async fn updated_at_moves_on_every_write_and_created_at_never() {
 #[tokio::test]
 async fn custom_field_values_are_edited_by_field_id() {
     let server = TestServer::start().await;
-    server
-        .import(json!({"custom_fields": [{"id": 1, "name": "Shoe size"}, {"id": 2, "name": "Belay card"}]}))
-        .await;
+    server.import(json!({"custom_fields": [{"id": 1, "name": "Shoe size"}, {"id": 2, "name": "Belay card"}]})).await;
     let api = server.api().await;
     let (status, c) = api.post("/api/customers/", customer_json("ann@example.com", "Ann", "Smith")).await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
@@ -409,14 +408,20 @@ async fn custom_field_values_are_edited_by_field_id() {
     );
 
     let (status, patched) = api
-        .patch(&url, json!({"custom_field_values": [{"field_id": belay, "value": "yes"}, {"field_id": shoe, "value": ""}]}))
+        .patch(
+            &url,
+            json!({"custom_field_values": [{"field_id": belay, "value": "yes"}, {"field_id": shoe, "value": ""}]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{patched}");
     assert_eq!(patched["custom_field_values"][0]["value"], json!(""));
     assert_eq!(patched["custom_field_values"][1]["value"], json!("yes"));
 
     let (status, errors) = api
-        .patch(&url, json!({"custom_field_values": [{"field_id": belay, "value": "no"}, {"field_id": 987654, "value": "x"}]}))
+        .patch(
+            &url,
+            json!({"custom_field_values": [{"field_id": belay, "value": "no"}, {"field_id": 987654, "value": "x"}]}),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(errors["custom_field_values"][0].as_str().unwrap().contains("987654"), "{errors}");
@@ -458,7 +463,10 @@ async fn home_location_must_be_the_organizations_and_null_clears_it() {
     body["home_location_id"] = json!(their_location);
     let (status, errors) = api.post("/api/customers/", body.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(errors, json!({"home_location_id": [format!("Invalid pk \"{their_location}\" - object does not exist.")]}));
+    assert_eq!(
+        errors,
+        json!({"home_location_id": [format!("Invalid pk \"{their_location}\" - object does not exist.")]})
+    );
 
     body["home_location_id"] = json!(server.location_id);
     let (status, c) = api.post("/api/customers/", body).await;

@@ -159,8 +159,11 @@ async fn assert_bad_value(api: &Api, query: &str, params: &[&str]) {
 /// (split on spaces, control characters and commas) a case-insensitive substring of one of the
 /// searchable fields.
 fn reference_search(customers: &[Value], query: &str) -> BTreeSet<String> {
-    let words: Vec<String> =
-        query.split(|c: char| c.is_whitespace() || c.is_control() || c == ',').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words: Vec<String> = query
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
     customers
         .iter()
         .filter(|c| {
@@ -352,16 +355,31 @@ async fn a_29_february_birthday_ages_on_1_march_in_common_years() {
         let server = TestServer::start_with_clock(fixed_clock(clock)).await;
         server.import(doc.clone()).await;
         let api = server.api().await;
-        let today = clock.parse::<jiff::Timestamp>().unwrap().to_zoned(jiff::tz::TimeZone::get("America/Denver").unwrap()).date();
-        let mut adults_found: Vec<String> =
-            api.emails("/api/customers/?age_min=18").await.iter().map(|e| e.split('@').next().unwrap().to_string()).collect();
+        let today = clock
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::get("America/Denver").unwrap())
+            .date();
+        let mut adults_found: Vec<String> = api
+            .emails("/api/customers/?age_min=18")
+            .await
+            .iter()
+            .map(|e| e.split('@').next().unwrap().to_string())
+            .collect();
         adults_found.sort();
         let mut adults_by_rule: Vec<String> = ["leap", "eve", "march"]
             .iter()
             .filter(|name| {
-                let birthday = doc["customers"].as_array().unwrap().iter()
-                    .find(|c| c["email"].as_str().unwrap().starts_with(*name)).unwrap()["birthday"]
-                    .as_str().unwrap().parse().unwrap();
+                let birthday = doc["customers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["email"].as_str().unwrap().starts_with(*name))
+                    .unwrap()["birthday"]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 frontdesk::model::customer::age_on(birthday, today) >= 18
             })
             .map(|n| n.to_string())
@@ -730,7 +748,8 @@ async fn values_of_the_wrong_type_are_400_naming_each_parameter() {
     assert_bad_value(&api, "birthday_min=2020-13-45", &["birthday_min"]).await;
     assert_bad_value(&api, "birthday_max=2021-02-30", &["birthday_max"]).await;
     assert_bad_value(&api, "created_at_min=yesterday", &["created_at_min"]).await;
-    assert_bad_value(&api, "latest_check_in_timestamp_max=2026-03-10T00:00:00", &["latest_check_in_timestamp_max"]).await;
+    assert_bad_value(&api, "latest_check_in_timestamp_max=2026-03-10T00:00:00", &["latest_check_in_timestamp_max"])
+        .await;
     assert_bad_value(&api, "first_membership_timestamp_min=2026/01/01", &["first_membership_timestamp_min"]).await;
     assert_bad_value(
         &api,
@@ -738,4 +757,46 @@ async fn values_of_the_wrong_type_are_400_naming_each_parameter() {
         &["age_min", "birthday_min", "check_in_count_min", "has_frozen_membership"],
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_largest_lists_a_filter_takes_are_answered_and_longer_ones_are_refused() {
+    let (_server, api) = start().await;
+    let ids = |n: usize| (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    // One-letter words first: they take the slow path, a condition each.
+    let words = |n: usize, sep: &str| {
+        (0..n)
+            .map(|i| if i < 26 { char::from(b'a' + i as u8).to_string() } else { format!("w{i}") })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    // Every filter at once, each list at its largest: one condition each.
+    let everything = format!(
+        "search={}&tags={}&address_postcode={}&has_proficiencies={}&has_association_memberships={}\
+         &age_min=1&age_max=99&birthday_min=1900-01-01&birthday_max=2100-01-01&created_at_min=1900-01-01\
+         &created_at_max=2100-01-01&gender=F&has_opted_in_to_marketing=true&check_in_count_min=0&check_in_count_max=9\
+         &first_membership_timestamp_min=1900-01-01&first_membership_timestamp_max=2100-01-01&has_active_membership=a\
+         &has_active_youth_programming_membership=false&has_active_non_youth_programming_membership=true\
+         &has_membership_with_future_start=false&has_frozen_membership=false&has_event_type_reservation=1\
+         &latest_check_in_timestamp_min=1900-01-01&latest_check_in_timestamp_max=2100-01-01&has_challenge=1",
+        words(20, "+"),
+        words(50, ","),
+        words(50, ","),
+        ids(50),
+        ids(50),
+    );
+    let (status, body) = api.get(&format!("/api/customers/?{everything}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["count"], json!(0));
+    // Repeats count once.
+    expect(&api, &[(&format!("tags={}", ["VIP"; 200].join(",")), set(&["ann", "bob"]))]).await;
+    expect(&api, &[(&format!("search={}", ["smith"; 200].join("+")), set(&["ann"]))]).await;
+
+    assert_bad_value(&api, &format!("search={}", words(21, "+")), &["search"]).await;
+    for name in ["tags", "address_postcode", "has_proficiencies", "has_association_memberships"] {
+        let list = if name.starts_with("has_") { ids(51) } else { words(51, ",") };
+        assert_bad_value(&api, &format!("{name}={list}"), &[name]).await;
+    }
+    let thousands = format!("search={}&tags={}&has_proficiencies={}", words(3000, "+"), words(2000, ","), ids(2000));
+    assert_bad_value(&api, &thousands, &["search", "tags", "has_proficiencies"]).await;
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Api, ORG, TestServer};
+use crate::support::{Api, ORG, TestServer, fixed_clock};
 
 fn good_customer(email: &str) -> Value {
     json!({"email": email, "first_name": "Good", "last_name": "Customer", "birthday": "1990-01-01"})
@@ -50,7 +50,7 @@ async fn assert_nothing_written(server: &TestServer, api: &Api) {
 
 #[tokio::test]
 async fn the_good_document_imports_every_record() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_with_clock(fixed_clock("2026-06-15T18:00:00Z")).await;
     let api = server.api().await;
     let summary = server.import(document(|_| {})).await;
     assert_eq!((summary.customers, summary.locations, summary.memberships, summary.check_ins), (3, 1, 1, 1));
@@ -75,6 +75,8 @@ async fn one_invalid_customer_field_writes_nothing_and_names_the_record_and_fiel
 
 #[tokio::test]
 async fn a_bad_sub_record_or_reference_writes_nothing() {
+    let server = TestServer::start().await;
+    let api = server.api().await;
     for (spoil, record, field) in [
         (
             Box::new(|d: &mut Value| d["customers"][1]["check_ins"][0]["location_id"] = json!(9))
@@ -95,17 +97,21 @@ async fn a_bad_sub_record_or_reference_writes_nothing() {
             "status",
         ),
         (Box::new(|d: &mut Value| d["customers"][0]["nickname"] = json!("x")), "customers[0]", "nickname"),
-        (Box::new(|d: &mut Value| d["locations"][0]["time_zone"] = json!("Mars/Base")), "locations[0] (id 1)", "time_zone"),
+        (
+            Box::new(|d: &mut Value| d["locations"][0]["time_zone"] = json!("Mars/Base")),
+            "locations[0] (id 1)",
+            "time_zone",
+        ),
     ] {
-        let server = TestServer::start().await;
-        let api = server.api().await;
         let problems = refused(&server, document(spoil)).await;
         assert!(
             problems.iter().any(|p| p.starts_with(&format!("{record} {field}:"))),
             "{record} {field} should be named: {problems:?}"
         );
-        assert_nothing_written(&server, &api).await;
+        assert_eq!(api.ok("/api/customers/").await["count"], json!(0), "{record} {field}: no customer was written");
+        assert_eq!(api.ok("/api/gyms/").await["count"], json!(1), "{record} {field}: no location was written");
     }
+    assert_nothing_written(&server, &api).await;
 }
 
 #[tokio::test]
@@ -126,7 +132,9 @@ async fn duplicate_emails_and_barcodes_are_refused_within_the_document_and_again
     assert_eq!(api.ok("/api/customers/").await["count"], json!(0));
 
     server.import(json!({"customers": [good_customer("one@example.com")]})).await;
-    let problems = refused(&server, json!({"customers": [good_customer("new@example.com"), good_customer("One@Example.com")]})).await;
+    let problems =
+        refused(&server, json!({"customers": [good_customer("new@example.com"), good_customer("One@Example.com")]}))
+            .await;
     assert!(problems.iter().any(|p| p.starts_with("customers[1] email:")), "{problems:?}");
     assert_eq!(api.ok("/api/customers/").await["count"], json!(1), "the new customer was not written");
 }

@@ -61,7 +61,16 @@ async fn zero_negative_and_junk_page_sizes_fall_back_to_10() {
 async fn a_page_past_the_end_is_404_invalid_page() {
     let (_server, api) = server_with(12).await;
     let invalid = (StatusCode::NOT_FOUND, json!({"detail": "Invalid page."}));
-    for query in ["page=3", "page=2&page_size=12", "page=0", "page=-1", "page=abc", "page=", "page=1.0", "page=99999999999999999999"] {
+    for query in [
+        "page=3",
+        "page=2&page_size=12",
+        "page=0",
+        "page=-1",
+        "page=abc",
+        "page=",
+        "page=1.0",
+        "page=99999999999999999999",
+    ] {
         assert_eq!(api.get(&format!("/api/customers/?{query}")).await, invalid, "{query}");
     }
     assert_eq!(api.ok("/api/customers/?page=2").await["results"].as_array().unwrap().len(), 2);
@@ -89,8 +98,7 @@ async fn next_and_previous_are_absolute_and_keep_every_other_parameter() {
     assert_eq!(first["previous"], Value::Null);
     let next = first["next"].as_str().unwrap();
     assert!(next.starts_with(&format!("{}/api/customers/?", server.base)), "{next}");
-    let params: HashSet<(String, String)> =
-        url_params(next).into_iter().collect::<HashSet<_>>();
+    let params: HashSet<(String, String)> = url_params(next).into_iter().collect::<HashSet<_>>();
     for expected in [("search", "ann"), ("page_size", "3"), ("gender", ""), ("unknown", "x y"), ("page", "2")] {
         assert!(params.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {next}");
     }

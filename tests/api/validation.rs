@@ -138,7 +138,10 @@ async fn barcode_takes_128_characters_and_is_unique_per_organization_unless_empt
     let mut body = customer_json("cy@example.com", "Cy", "Young");
     body["barcode"] = json!("A-100");
     let (status, errors) = api.post("/api/customers/", body).await;
-    assert_eq!((status, errors), (StatusCode::BAD_REQUEST, json!({"barcode": ["customer with this barcode already exists."]})));
+    assert_eq!(
+        (status, errors),
+        (StatusCode::BAD_REQUEST, json!({"barcode": ["customer with this barcode already exists."]}))
+    );
     assert_accepted(&api, &ann, "barcode", json!("A-100")).await;
 
     // No barcode is no clash, however many customers have none.
@@ -190,8 +193,14 @@ async fn booleans_and_ids_of_the_wrong_json_type_are_named() {
         let message = format!("Incorrect type. Expected pk value, received {got}.");
         assert_refused(&api, &url, "home_location_id", bad, &message).await;
     }
-    assert_refused(&api, &url, "custom_field_values", json!({"a": 1}), "Expected a list of items but got type \"dict\".")
-        .await;
+    assert_refused(
+        &api,
+        &url,
+        "custom_field_values",
+        json!({"a": 1}),
+        "Expected a list of items but got type \"dict\".",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -240,10 +249,12 @@ async fn bodies_that_are_not_a_json_object_are_refused() {
             assert!(body["detail"].as_str().unwrap().starts_with("JSON parse error"), "{body}");
         }
         for (json_body, kind) in [("[1, 2]", "list"), ("\"text\"", "str"), ("42", "int"), ("null", "NoneType")] {
-            let (status, body) =
-                api.send_bytes(method.clone(), path, Some("application/json"), json_body.into()).await;
+            let (status, body) = api.send_bytes(method.clone(), path, Some("application/json"), json_body.into()).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {json_body}");
-            assert_eq!(body, json!({"non_field_errors": [format!("Invalid data. Expected a dictionary, but got {kind}.")]}));
+            assert_eq!(
+                body,
+                json!({"non_field_errors": [format!("Invalid data. Expected a dictionary, but got {kind}.")]})
+            );
         }
         for content_type in ["text/plain", "application/xml", "multipart/mixed; boundary=x"] {
             let (status, body) =
@@ -323,4 +334,41 @@ async fn junk_query_strings_never_break_a_list() {
         assert_eq!(status, StatusCode::OK, "{query}: {body}");
         assert!(body["count"].is_u64(), "{query}: {body}");
     }
+}
+
+#[tokio::test]
+async fn simultaneous_writes_of_one_email_or_barcode_let_exactly_one_through() {
+    let server = TestServer::start().await;
+    let api = server.api().await;
+    let creates = (0..8).map(|i| {
+        let api = api.clone();
+        async move {
+            let email = if i % 2 == 0 { "SAME@example.com" } else { "same@Example.com" };
+            let mut body = customer_json(email, "Same", "Same");
+            body["barcode"] = json!(format!("B{i}"));
+            api.post("/api/customers/", body).await
+        }
+    });
+    let answers = futures_util::future::join_all(creates).await;
+    let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(
+            (*status, body.clone()),
+            (StatusCode::BAD_REQUEST, json!({"email": ["customer with this email already exists."]}))
+        );
+    }
+
+    let mut urls = Vec::new();
+    for i in 0..6 {
+        urls.push(create(&api, customer_json(&format!("c{i}@example.com"), "C", "C")).await);
+    }
+    let patches = urls.iter().map(|url| {
+        let api = api.clone();
+        async move { api.patch(url, json!({"barcode": "SCAN-1"})).await }
+    });
+    let answers = futures_util::future::join_all(patches).await;
+    assert_eq!(answers.iter().filter(|(s, _)| *s == StatusCode::OK).count(), 1, "{answers:?}");
+    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK || *s == StatusCode::BAD_REQUEST), "{answers:?}");
+    assert_eq!(api.ok("/api/customers/?search=SCAN-1").await["count"], json!(1));
 }

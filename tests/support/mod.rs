@@ -314,8 +314,7 @@ impl RawApi {
             req = req.header("Authorization", a);
         }
         let resp = req.send().await.expect("request");
-        let challenge =
-            resp.headers().get("www-authenticate").map(|v| v.to_str().expect("ascii header").to_string());
+        let challenge = resp.headers().get("www-authenticate").map(|v| v.to_str().expect("ascii header").to_string());
         let (status, body) = read(resp).await;
         (status, challenge, body)
     }
