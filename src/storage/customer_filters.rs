@@ -62,7 +62,8 @@ pub struct CustomerFilter {
 /// February `today` minus whole years clamps to 28 February); `None` when
 /// that is outside the calendar (an age of 99999999999 years).
 fn born_on_or_before_for_age(today: Date, years: i64) -> Option<Date> {
-    // `years.years()` panics on a span out of range; a query string must not.
+    // `try_years`, not `years()`: an age from a query string may be out of
+    // the span's range, and that must be an answer, not a panic.
     let span = jiff::Span::new().try_years(years).ok()?;
     today.checked_sub(span).ok()
 }
