@@ -5,13 +5,11 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Api, LOCATION, TestServer};
-use frontdesk::storage::Clock;
+use crate::support::{Api, LOCATION, TestServer, fixed_clock};
 
 /// Today is 2026-03-10 in the organization (America/Denver).
 async fn members_server() -> (TestServer, Api) {
-    let now: jiff::Timestamp = "2026-03-10T18:00:00Z".parse().unwrap();
-    let server = TestServer::start_with_clock(Clock::Fixed(now)).await;
+    let server = TestServer::start_with_clock(fixed_clock("2026-03-10T18:00:00Z")).await;
     let api = server.api().await;
     server
         .import(json!({
@@ -75,8 +73,8 @@ async fn customer_memberships_list_newest_start_first_and_never_unpaid_ones() {
     assert_eq!(family["owner_birthday"], "1980-02-03");
     assert_eq!(family["membership_unfreeze_date"], Value::Null);
     assert_eq!(family["upcoming_bill_dates"], json!(["2026-03-31", "2026-04-30", "2026-05-31"]));
-    let olga = api.customer_id("owner@example.com").await;
-    let kim = api.customer_id("kid@example.com").await;
+    let olga = api.id_of("owner@example.com").await;
+    let kim = api.id_of("kid@example.com").await;
     let members = family["all_customers"].as_array().unwrap();
     assert_eq!(members.len(), 2);
     assert_eq!((members[0]["id"].as_i64(), members[0]["first_name"].as_str()), (Some(olga), Some("Olga")));
@@ -103,9 +101,9 @@ async fn customer_memberships_list_newest_start_first_and_never_unpaid_ones() {
 #[tokio::test]
 async fn a_customers_memberships_are_those_covering_or_owned_by_them() {
     let (server, api) = members_server().await;
-    let olga = api.customer_id("owner@example.com").await;
-    let kim = api.customer_id("kid@example.com").await;
-    let sol = api.customer_id("solo@example.com").await;
+    let olga = api.id_of("owner@example.com").await;
+    let kim = api.id_of("kid@example.com").await;
+    let sol = api.id_of("solo@example.com").await;
     let of = |id: i64| {
         let api = api.clone();
         async move { api.all(&format!("/api/customers/{id}/memberships/")).await }
@@ -145,7 +143,7 @@ async fn membership_types_and_entry_passes_list_with_their_fields() {
 
     let passes = api.all("/api/customer-entry-passes/").await;
     assert_eq!(passes.len(), 2);
-    let olga = api.customer_id("owner@example.com").await;
+    let olga = api.id_of("owner@example.com").await;
     let punch = passes.iter().find(|p| p["name"] == "10-Punch").unwrap();
     assert_eq!(punch["owner_id"], olga);
     assert_eq!((punch["uses_total"].clone(), punch["uses_remaining"].clone()), (json!(10), json!(4)));

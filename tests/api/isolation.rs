@@ -57,8 +57,8 @@ fn path_of(url: &Value, base: &str) -> String {
 #[tokio::test]
 async fn another_organizations_customer_is_not_found_on_any_sub_collection() {
     let (server, api, other) = two_orgs().await;
-    let theirs = other.customer_id("theirs@example.com").await;
-    let ours = api.customer_id("ours@example.com").await;
+    let theirs = other.id_of("theirs@example.com").await;
+    let ours = api.id_of("ours@example.com").await;
     for (_, segment) in SUB_COLLECTIONS.iter().filter(|(_, s)| *s != "check-ins") {
         let list = format!("/api/customers/{theirs}/{segment}/");
         // The same customer is there for their own organization.
@@ -79,9 +79,9 @@ async fn another_organizations_customer_is_not_found_on_any_sub_collection() {
 #[tokio::test]
 async fn another_organizations_records_cannot_be_written() {
     let (server, api, other) = two_orgs().await;
-    let theirs = other.customer_id("theirs@example.com").await;
-    let kin = other.customer_id("theirs-kin@example.com").await;
-    let ours = api.customer_id("ours@example.com").await;
+    let theirs = other.id_of("theirs@example.com").await;
+    let kin = other.id_of("theirs-kin@example.com").await;
+    let ours = api.id_of("ours@example.com").await;
     let bodies = [
         ("emergency-contacts", json!({"first_name": "X", "last_name": "Y", "telephone": "1"})),
         ("medical-notes", json!({"medical_notes": "X"})),
@@ -138,5 +138,5 @@ async fn top_level_collections_list_only_the_organizations_own_records() {
     };
     assert_eq!(names(api.all("/api/memberships/").await), ["ours monthly"]);
     assert_eq!(names(other.all("/api/customer-memberships/").await), ["theirs monthly"]);
-    assert_eq!(api.all("/api/customer-entry-passes/").await[0]["owner_id"], api.customer_id("ours@example.com").await);
+    assert_eq!(api.all("/api/customer-entry-passes/").await[0]["owner_id"], api.id_of("ours@example.com").await);
 }

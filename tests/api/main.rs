@@ -5,8 +5,15 @@
 mod support;
 
 mod activity_log;
+mod auth;
+mod automatic_fields;
 mod collections;
+mod customers;
+mod filters;
+mod import;
 mod isolation;
+mod paging;
 mod relations;
 mod smoke;
 mod subcollections;
+mod validation;

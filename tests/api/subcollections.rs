@@ -5,9 +5,8 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Api, TestServer};
+use crate::support::{Api, TestServer, fixed_clock};
 use frontdesk::model::customer::SUB_COLLECTIONS;
-use frontdesk::storage::Clock;
 
 fn sub(customer_id: i64, segment: &str) -> String {
     format!("/api/customers/{customer_id}/{segment}/")
@@ -250,8 +249,7 @@ async fn every_sub_collection_url_of_a_customer_answers_a_paged_list() {
 
 /// A customer with one of every read-only sub-record, at a fixed date.
 async fn stocked_server() -> (TestServer, Api, i64, i64) {
-    let now: jiff::Timestamp = "2026-03-10T18:00:00Z".parse().unwrap();
-    let server = TestServer::start_with_clock(Clock::Fixed(now)).await;
+    let server = TestServer::start_with_clock(fixed_clock("2026-03-10T18:00:00Z")).await;
     let api = server.api().await;
     server
         .import(json!({
@@ -281,8 +279,8 @@ async fn stocked_server() -> (TestServer, Api, i64, i64) {
             ]
         }))
         .await;
-    let ann = api.customer_id("ann@example.com").await;
-    let ben = api.customer_id("ben@example.com").await;
+    let ann = api.id_of("ann@example.com").await;
+    let ben = api.id_of("ben@example.com").await;
     (server, api, ann, ben)
 }
 
