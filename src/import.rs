@@ -1142,6 +1142,11 @@ async fn import_in(
         check_ins: check_ins.rows.len(),
         other_records: 0,
     };
+    // The organization's existing customers: only the calendar may have moved
+    // for them since their summary columns were computed.
+    let as_of = derived::as_of(org, conn).await?;
+    derived::catch_up(org, conn, as_of, today).await?;
+
     let mut other = 0;
     let in_order = [
         location_rows,
@@ -1195,10 +1200,12 @@ async fn import_in(
             }])
         })?;
     }
-    if summary.customers > 0 || summary.memberships > 0 {
-        derived::refresh_customers(org, conn, None, today).await?;
+    // The new customers get every summary column computed; memberships and
+    // relations in a document only ever cover the document's own customers.
+    if summary.customers > 0 {
+        let last = first_customer + summary.customers as i64 - 1;
+        derived::refresh_customer_range(org, conn, first_customer, last, today).await?;
     }
-    derived::catch_up(org, conn, Some(today), today).await?;
     Ok(ImportSummary { other_records: other, ..summary })
 }
 
