@@ -7,6 +7,7 @@
 pub mod customer;
 pub mod fields;
 pub mod paging;
+pub mod subrecords;
 pub mod time;
 pub mod validation;
 

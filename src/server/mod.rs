@@ -9,7 +9,11 @@ pub mod customers;
 pub mod error;
 pub mod filters;
 pub mod gyms;
+pub mod listing;
+pub mod memberships;
 pub mod paging;
+pub mod relations;
+pub mod subcollections;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -154,6 +158,9 @@ pub fn routes(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(customers::routes())
         .merge(gyms::routes())
+        .merge(subcollections::routes())
+        .merge(relations::routes())
+        .merge(memberships::routes())
         .fallback(error::not_found)
         .with_state(state)
 }

@@ -9,8 +9,12 @@ pub mod bulk;
 pub mod customer_filters;
 pub mod customers;
 pub mod derived;
+pub mod listing;
+pub mod memberships;
 pub mod orgs;
+pub mod relations;
 mod sql;
+pub mod subrecords;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -106,7 +106,8 @@ fn with_profile(size: (u16, u16)) -> App {
             Some(SubRecords::Notes(vec![Note {
                 id: 1,
                 note: "Prefers the north wall".into(),
-                created_at: "2026-10-01T10:00:00Z".into(),
+                created_at: "2026-10-01T10:00:00Z".parse().ok(),
+                ..Note::default()
             }])),
         ),
         (

@@ -4,5 +4,17 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity_log;
+mod auth;
+mod automatic_fields;
 mod client;
+mod collections;
+mod customers;
+mod filters;
+mod import;
+mod isolation;
+mod paging;
+mod relations;
 mod smoke;
+mod subcollections;
+mod validation;

@@ -42,7 +42,9 @@ async fn a_desk_user_finds_a_customer_opens_the_profile_with_the_photo_and_quits
         .import(json!({
             "customers": [
                 {"email": "ann.smith@example.com", "first_name": "Ann", "last_name": "Smith", "preferred_name": "Annie",
-                 "birthday": "1990-05-17", "telephone": "303-555-0101", "tags": ["route setter"]},
+                 "birthday": "1990-05-17", "telephone": "303-555-0101", "tags": ["route setter"],
+                 "alerts": [{"message": "Owes a belay test"}],
+                 "emergency_contacts": [{"first_name": "Bob", "last_name": "Smith", "telephone": "303-555-0199", "relation": "husband"}]},
                 {"email": "ann.smyth@example.com", "first_name": "Ann", "last_name": "Smyth", "birthday": "1985-01-02"},
                 {"email": "bo@example.com", "first_name": "Bo", "last_name": "Jones", "birthday": "2001-03-04"}
             ]
@@ -69,6 +71,9 @@ async fn a_desk_user_finds_a_customer_opens_the_profile_with_the_photo_and_quits
     pty.wait_for("36 years").await;
     // The photo, drawn in half-blocks beside the name.
     pty.wait_for("▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄  Ann Smith").await;
+    // Sub-collections, loaded on demand.
+    pty.wait_for("⚠ 1 alert").await;
+    pty.wait_for("Owes a belay test").await;
 
     // The next customer has none, and says so.
     pty.type_text("]");

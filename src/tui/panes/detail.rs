@@ -342,7 +342,7 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
             b.text("none", theme.muted());
         }
         for n in notes {
-            let date: String = n.created_at.chars().take(10).collect();
+            let date = n.created_at.map(|t| t.to_zoned(b.tz.clone()).date().to_string()).unwrap_or_default();
             b.text(format!("{date}  {}", n.note.replace('\n', " ")), Style::new());
         }
     }
@@ -373,7 +373,7 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
             b.text(
                 format!(
                     "{}: {} {}  {}",
-                    r.relation_label(),
+                    crate::client::records::relation_label(&r.relation),
                     r.related_customer_first_name,
                     r.related_customer_last_name,
                     r.related_customer_email
