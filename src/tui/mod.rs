@@ -34,13 +34,17 @@ pub fn main(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     run(config)
 }
 
-/// Opens the app with settings from anywhere (a file, or `frontdesk demo`).
+/// Opens the app with settings from anywhere (a file, or built in memory).
 pub fn run(config: Config) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting tokio")?;
-    runtime.block_on(async {
-        let client = connect(&config).await?;
-        open(config, client).await
-    })
+    runtime.block_on(run_async(config))
+}
+
+/// The app on an existing tokio runtime, so a caller can serve the API on
+/// the same runtime while the app runs (`frontdesk demo`).
+pub async fn run_async(config: Config) -> anyhow::Result<()> {
+    let client = connect(&config).await?;
+    open(config, client).await
 }
 
 /// Where the token comes from, first found wins: `FRONTDESK_TOKEN`, the
