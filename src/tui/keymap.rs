@@ -329,7 +329,7 @@ impl Default for KeyMap {
             (X::Filters, k(C::Delete), A::RemoveFilter),
             (X::Filters, k(C::Backspace), A::RemoveFilter),
             (X::Filters, ch('x'), A::RemoveFilter),
-            (X::Filters, ch('f'), A::Back),
+            (X::Filters, ch('f'), A::ToggleFilters),
             (X::FilterEdit, k(C::Enter), A::Confirm),
             (X::FilterEdit, k(C::Tab), A::Confirm),
             (X::Help, k(C::Up), A::Up),

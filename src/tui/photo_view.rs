@@ -66,7 +66,13 @@ pub fn choose_picker(choice: PhotoProtocol, query: impl FnOnce() -> Option<Picke
         PhotoProtocol::Sixel => Some(ProtocolType::Sixel),
         PhotoProtocol::Iterm2 => Some(ProtocolType::Iterm2),
     };
-    let mut picker = query().unwrap_or_else(Picker::halfblocks);
+    // In tmux, auto means half-blocks: no need to ask (tmux may not answer,
+    // and the wait would delay start-up).
+    let fallback = Picker::halfblocks();
+    if forced.is_none() && fallback.tmux_detected() {
+        return Some(fallback);
+    }
+    let mut picker = query().unwrap_or(fallback);
     match forced {
         Some(protocol) => picker.set_protocol_type(protocol),
         None if picker.tmux_detected() => picker.set_protocol_type(ProtocolType::Halfblocks),

@@ -29,6 +29,7 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     out.push(Line::raw(""));
     out.push(Line::styled("Also", theme.heading()));
     for note in [
+        "Plain letters such as q and / act outside text fields; in the search bar they are typed.",
         "Backspace on an empty search removes the last filter chip.",
         "Typing a letter in the list or profile starts a new search.",
         "Mouse: click to select or open, wheel to scroll, click a chip to remove it.",
