@@ -9,6 +9,7 @@ pub mod admin;
 pub mod cli;
 pub mod client;
 pub mod demo;
+pub mod desk;
 pub mod import;
 pub mod model;
 pub mod server;
