@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod demo;
+pub mod desk;
 pub mod import;
 pub mod model;
 pub mod server;
