@@ -8,6 +8,7 @@ pub mod check_in;
 pub mod customer;
 pub mod fields;
 pub mod paging;
+pub mod subrecords;
 pub mod time;
 pub mod validation;
 

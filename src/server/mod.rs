@@ -11,7 +11,11 @@ pub mod error;
 pub mod filters;
 pub mod gym_endpoints;
 pub mod gyms;
+pub mod listing;
+pub mod memberships;
 pub mod paging;
+pub mod relations;
+pub mod subcollections;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -157,6 +161,9 @@ pub fn routes(state: AppState) -> Router {
         .merge(customers::routes())
         .merge(gyms::routes())
         .merge(check_ins::routes())
+        .merge(subcollections::routes())
+        .merge(relations::routes())
+        .merge(memberships::routes())
         .fallback(error::not_found)
         .with_state(state)
 }

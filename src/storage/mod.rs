@@ -11,8 +11,12 @@ pub mod customer_filters;
 pub mod customers;
 pub mod derived;
 pub mod idempotency;
+pub mod listing;
+pub mod memberships;
 pub mod orgs;
+pub mod relations;
 mod sql;
+pub mod subrecords;
 
 use std::path::Path;
 use std::str::FromStr;
