@@ -16,6 +16,9 @@ use frontdesk::server::{Server, ServerConfig};
 use frontdesk::storage::{Clock, Db, orgs};
 use serde_json::{Value, json};
 
+/// Bump when `support/check_in_data.rs` changes, so the cache is rebuilt
+/// (schema changes need no bump: migrations run on each run's copy).
+const DATA_VERSION: u32 = 2;
 const CUSTOMERS: usize = 100_000;
 const CHECK_INS: usize = 1_000_000;
 const ORG: &str = "Bench Gym";
@@ -31,7 +34,7 @@ fn cached_db() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("bench-data").join(format!("check_in-v1-{CUSTOMERS}x{CHECK_INS}.db"))
+    target.join("bench-data").join(format!("check_in-v{DATA_VERSION}-{CUSTOMERS}x{CHECK_INS}.db"))
 }
 
 /// Builds the gym through `frontdesk import` and the admin commands, into a
@@ -126,6 +129,10 @@ async fn main() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let db_path = work.path().join("bench.db");
     std::fs::copy(&cached, &db_path)?;
+    let cached_wal = PathBuf::from(format!("{}-wal", cached.display()));
+    if cached_wal.metadata().is_ok_and(|m| m.len() > 0) {
+        std::fs::copy(&cached_wal, format!("{}-wal", db_path.display()))?;
+    }
 
     let server = Server::bind(ServerConfig {
         db_path,
