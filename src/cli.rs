@@ -163,10 +163,15 @@ pub fn main() -> ExitCode {
             runtime().block_on(import(args))
         }
         Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
-        None => Err(anyhow::anyhow!("the terminal app is not part of this build yet")),
+        None => crate::tui::main(cli.config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A config problem says what to write, over several lines.
+        Err(e) if e.downcast_ref::<crate::config::ConfigError>().is_some() => {
+            eprintln!("frontdesk: {e}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("frontdesk: {}", one_line(&format!("{e:#}")));
             ExitCode::FAILURE

@@ -5,13 +5,19 @@
 
 pub mod auth;
 pub mod body;
+pub mod check_ins;
 pub mod customers;
 pub mod error;
 pub mod filters;
+pub mod gym_endpoints;
 pub mod gyms;
+pub mod listing;
 pub mod media;
+pub mod memberships;
 pub mod paging;
 pub mod photos;
+pub mod relations;
+pub mod subcollections;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -161,6 +167,10 @@ pub fn routes(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(customers::routes())
         .merge(gyms::routes())
+        .merge(check_ins::routes())
+        .merge(subcollections::routes())
+        .merge(relations::routes())
+        .merge(memberships::routes())
         .merge(media::routes())
         .fallback(error::not_found)
         .with_state(state)

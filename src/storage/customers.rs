@@ -332,7 +332,7 @@ fn current_values(record: &CustomerRecord) -> Vec<(&'static str, FieldValue)> {
 }
 
 /// The SQL value a field is stored as.
-fn stored_value(name: &str, value: &FieldValue) -> Value {
+pub(crate) fn stored_value(name: &str, value: &FieldValue) -> Value {
     match value {
         // An empty barcode is no barcode: NULL, so it is exempt from uniqueness.
         FieldValue::Text(s) if name == "barcode" && s.is_empty() => Value::String(None),

@@ -174,6 +174,23 @@ pub async fn refresh_customers(org: &OrgScope, conn: &mut Conn, ids: Option<&[i6
     Ok(())
 }
 
+/// Recomputes every summary column of the customers with ids in
+/// `first..=last` (an import's new customers, however many).
+pub async fn refresh_customer_range(
+    org: &OrgScope,
+    conn: &mut Conn,
+    first: i64,
+    last: i64,
+    today: Date,
+) -> StoreResult<()> {
+    let mut stmt = Query::update();
+    stmt.table("customers").and_where(Expr::col("org_id").eq(org.id)).and_where(Expr::col("id").between(first, last));
+    set_date_dependent(&mut stmt, today);
+    set_date_independent(&mut stmt);
+    sql::execute(conn, &stmt).await?;
+    Ok(())
+}
+
 /// Brings the date-dependent columns from `as_of` to `today`. Only customers
 /// with a membership start or end, a waiver expiry or a pass expiry between
 /// the two dates can have changed, so only they are recomputed; with no
