@@ -4,8 +4,9 @@
 //! Baseline JPEGs (what cameras and phones write) go through [`jpeg`], which
 //! decodes at 1/2, 1/4 or 1/8 scale straight from the coefficients: a
 //! 4032x3024 photo headed for 512x512 is decoded as 1008x756, 16 times fewer
-//! pixels and no full-size buffer, and stays within about 45 dB of a full
-//! decode plus Lanczos3 as long as the decoded square keeps
+//! pixels and no full-size buffer, and scores 51 dB PSNR against a full
+//! decode plus Lanczos3 on the benchmark photo (above 40 dB even for texture
+//! denser than a phone's) as long as the decoded square keeps
 //! [`faithful_min_side`] pixels. PNGs and the rarer JPEG kinds go through the
 //! `image` crate at full size.
 

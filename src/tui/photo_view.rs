@@ -1,8 +1,8 @@
 //! Photos for the profile pane with `ratatui-image`: choosing the protocol
 //! once at start-up, decoding and encoding off the render loop.
 //!
-//! [`decode_photo`] is the one place that turns bytes into pixels; when
-//! `crate::photo` lands it should call that module's bounded decoder.
+//! [`decode_photo`] is the one place that turns bytes into pixels, through
+//! `crate::photo`'s bounded decoder.
 
 use image::DynamicImage;
 use ratatui::layout::Size;
@@ -24,21 +24,16 @@ impl std::fmt::Debug for EncodedPhoto {
 /// Largest width or height accepted from a server (a profile photo is 512).
 const MAX_SIDE: u32 = 4096;
 
-/// Decodes a JPEG or PNG within limits, so a hostile file cannot exhaust memory.
+/// Decodes a JPEG or PNG within limits, so a hostile file cannot exhaust
+/// memory: upright (EXIF), alpha flattened onto white, through the same
+/// module that prepares uploads.
 pub fn decode_photo(bytes: &[u8]) -> Result<DynamicImage, String> {
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("unreadable image: {e}"))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(64 * 1024 * 1024);
-    reader.limits(limits);
-    match reader.format() {
-        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png) => {}
-        _ => return Err("not a JPEG or PNG image".into()),
-    }
-    reader.decode().map_err(|e| format!("unreadable image: {e}"))
+    let limits = crate::photo::Limits {
+        max_side: MAX_SIDE,
+        max_decode_bytes: 64 * 1024 * 1024,
+        ..crate::photo::Limits::default()
+    };
+    crate::photo::decode_rgb(bytes, &limits, None).map(DynamicImage::ImageRgb8).map_err(|e| e.to_string())
 }
 
 /// Scales the photo to the box (in cells) and encodes it for the terminal.
