@@ -136,7 +136,8 @@ pub fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".frontdesk"))
 }
 
-fn init_logging(default: &str) {
+/// Logs to stderr at `default` level, or as `FRONTDESK_LOG` says.
+pub(crate) fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
@@ -162,14 +163,16 @@ pub fn main() -> ExitCode {
             init_logging("warn");
             runtime().block_on(import(args))
         }
-        Some(Command::Demo(args)) => {
-            init_logging("warn");
-            crate::demo::run(args, cli.config)
-        }
-        None => Err(anyhow::anyhow!("the terminal app is not part of this build yet")),
+        Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
+        None => crate::tui::main(cli.config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A config problem says what to write, over several lines.
+        Err(e) if e.downcast_ref::<crate::config::ConfigError>().is_some() => {
+            eprintln!("frontdesk: {e}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("frontdesk: {}", one_line(&format!("{e:#}")));
             ExitCode::FAILURE

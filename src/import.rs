@@ -430,19 +430,7 @@ impl std::fmt::Display for ImportSummary {
 
 const MEMBERSHIP_STATUSES: [&str; 7] = ["ACT", "FRZ", "END", "CAN", "FUT", "PAY", "IPC"];
 const ENTRY_METHODS: [&str; 5] = ["MEM", "ENT", "GUE", "FRE", "EVE"];
-pub const RELATION_CODES: [&str; 8] = ["SPO", "PRT", "PRE", "CHI", "GUA", "WAR", "SIB", "OTH"];
-
-/// The relation the other side of a relation gets: a child's parent, a
-/// ward's guardian; the others are their own reverse.
-pub fn reverse_relation(code: &str) -> &str {
-    match code {
-        "CHI" => "PRE",
-        "PRE" => "CHI",
-        "WAR" => "GUA",
-        "GUA" => "WAR",
-        other => other,
-    }
-}
+pub use crate::model::subrecords::{RELATION_CODES, reverse_relation};
 
 /// Collects problems while checking a document.
 #[derive(Default)]
@@ -1228,6 +1216,11 @@ async fn import_in(
         other_records: 0,
     };
     tracing::debug!(elapsed_ms = checking.elapsed().as_millis() as u64, "document checked");
+    // The organization's existing customers: only the calendar may have moved
+    // for them since their summary columns were computed.
+    let as_of = derived::as_of(org, conn).await?;
+    derived::catch_up(org, conn, as_of, today).await?;
+
     let mut other = 0;
     let in_order = [
         location_rows,
@@ -1294,11 +1287,13 @@ async fn import_in(
     let large = !set_aside.is_empty();
     bulk::restore_indexes(conn, set_aside).await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "indexes restored");
+    // The new customers get every summary column computed; memberships and
+    // relations in a document only ever cover the document's own customers.
     let started = std::time::Instant::now();
-    if summary.customers > 0 || summary.memberships > 0 {
-        derived::refresh_customers(org, conn, None, today).await?;
+    if summary.customers > 0 {
+        let last = first_customer + summary.customers as i64 - 1;
+        derived::refresh_customer_range(org, conn, first_customer, last, today).await?;
     }
-    derived::catch_up(org, conn, Some(today), today).await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "summary columns computed");
     if large {
         // The data's shape changed enough for the planner's statistics to matter.

@@ -8,8 +8,12 @@
 pub mod admin;
 pub mod cli;
 pub mod client;
+pub mod config;
 pub mod demo;
+pub mod desk;
 pub mod import;
 pub mod model;
+pub mod photo;
 pub mod server;
 pub mod storage;
+pub mod tui;

@@ -1,4 +1,21 @@
-//! The HTTP client for the Customers API (ours or Capitan's).
+//! The HTTP client for the Customers API (ours or Capitan's): only Capitan's
+//! paths and parameters, so the same code works against the real service.
+//!
+//! Reads are retried a bounded number of times with backoff when the network
+//! or the server fails; writes never are. Every failure is a [`ClientError`].
+
+pub mod error;
+pub mod records;
+
+use std::time::Duration;
+
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+
+pub use error::ClientError;
+use records::{Alert, CheckIn, EmergencyContact, Note, Relation};
+
+use crate::model::{Customer, Page};
 
 /// A reqwest client builder with rustls on the `ring` provider (a pure-Rust
 /// build with no C toolchain beyond `cc`, faster to compile than aws-lc-rs).
@@ -14,4 +31,374 @@ pub fn install_crypto_provider() {
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
+}
+
+pub type ClientResult<T> = Result<T, ClientError>;
+
+/// Largest photo the client will download (a 512x512 JPEG is far smaller).
+pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Rows per customer-list page: the API's maximum, so a scroll needs few requests.
+pub const LIST_PAGE_SIZE: u64 = 50;
+/// How many recent check-ins the detail pane shows.
+pub const RECENT_CHECK_INS: u64 = 10;
+
+/// How patient the client is.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+    /// Attempts for a read whose failure is transient (1 = no retry).
+    pub read_attempts: u32,
+    /// Backoff before the second attempt; doubled for each later one.
+    pub first_backoff: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(15),
+            read_attempts: 3,
+            first_backoff: Duration::from_millis(300),
+        }
+    }
+}
+
+/// A customer search: the `search` text plus filter parameters, each named
+/// exactly as the seed names it (`age_min`, `tags`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerQuery {
+    pub search: String,
+    pub filters: Vec<(String, String)>,
+}
+
+impl CustomerQuery {
+    fn params(&self, page_size: u64) -> Vec<(String, String)> {
+        let mut params = vec![("page_size".to_string(), page_size.to_string())];
+        let search = self.search.trim();
+        if !search.is_empty() {
+            params.push(("search".into(), search.to_string()));
+        }
+        params.extend(self.filters.iter().filter(|(_, v)| !v.trim().is_empty()).cloned());
+        params
+    }
+}
+
+/// A customer sub-collection the detail pane loads on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubCollection {
+    EmergencyContacts,
+    Relations,
+    Alerts,
+    Notes,
+    CheckIns,
+}
+
+impl SubCollection {
+    pub const ALL: [SubCollection; 5] = [
+        SubCollection::Alerts,
+        SubCollection::Notes,
+        SubCollection::EmergencyContacts,
+        SubCollection::Relations,
+        SubCollection::CheckIns,
+    ];
+
+    /// The hyphenated path segment under `/api/customers/{id}/`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            SubCollection::EmergencyContacts => "emergency-contacts",
+            SubCollection::Relations => "relations",
+            SubCollection::Alerts => "alerts",
+            SubCollection::Notes => "notes",
+            SubCollection::CheckIns => "check-ins",
+        }
+    }
+
+    /// The customer's own link to it (absolute on Capitan), when it gives one.
+    fn link(self, customer: &Customer) -> &str {
+        match self {
+            SubCollection::EmergencyContacts => &customer.emergency_contacts_url,
+            SubCollection::Relations => &customer.relations_url,
+            SubCollection::Alerts => &customer.alerts_url,
+            SubCollection::Notes => &customer.notes_url,
+            SubCollection::CheckIns => &customer.check_ins_url,
+        }
+    }
+}
+
+/// One loaded sub-collection: the records shown and how many exist.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubRecords {
+    EmergencyContacts(Vec<EmergencyContact>),
+    Relations(Vec<Relation>),
+    Alerts(Vec<Alert>),
+    Notes(Vec<Note>),
+    /// The most recent check-ins and the customer's total.
+    CheckIns(Vec<CheckIn>, u64),
+}
+
+/// A logged-in connection to one API.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    token: String,
+    timeouts: Timeouts,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token stays out of logs and panics.
+        f.debug_struct("Client").field("base", &self.base.as_str()).finish_non_exhaustive()
+    }
+}
+
+/// Parses an API base URL (`https://api.hellocapitan.com/api/`), adding the
+/// trailing slash that relative paths need.
+pub fn parse_base_url(raw: &str) -> Result<Url, String> {
+    let trimmed = raw.trim();
+    let with_slash = if trimmed.ends_with('/') { trimmed.to_string() } else { format!("{trimmed}/") };
+    let url = Url::parse(&with_slash).map_err(|e| format!("base_url {trimmed:?} is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("base_url {trimmed:?} must start with http:// or https://"));
+    }
+    Ok(url)
+}
+
+fn build_http(timeouts: &Timeouts) -> ClientResult<reqwest::Client> {
+    http_builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .user_agent(concat!("frontdesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ClientError::Offline(format!("cannot start the HTTP client: {e}")))
+}
+
+/// `POST get-token/`: trades a username and password for a token.
+pub async fn get_token(base: &Url, username: &str, password: &str) -> ClientResult<String> {
+    let http = build_http(&Timeouts::default())?;
+    let url = base.join("get-token/").map_err(|e| ClientError::BadResponse(e.to_string()))?;
+    let resp = http
+        .post(url)
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+    let status = resp.status();
+    let text = resp.text().await.map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+    if !status.is_success() {
+        return Err(error::from_status(status.as_u16(), &text));
+    }
+    #[derive(serde::Deserialize)]
+    struct TokenAnswer {
+        token: String,
+    }
+    serde_json::from_str::<TokenAnswer>(&text)
+        .map(|a| a.token)
+        .map_err(|_| ClientError::BadResponse("get-token answered without a token".into()))
+}
+
+impl Client {
+    pub fn new(base: Url, token: &str) -> ClientResult<Client> {
+        Self::with_timeouts(base, token, Timeouts::default())
+    }
+
+    pub fn with_timeouts(base: Url, token: &str, timeouts: Timeouts) -> ClientResult<Client> {
+        Ok(Client { http: build_http(&timeouts)?, base, token: token.trim().to_string(), timeouts })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> ClientResult<Url> {
+        self.base.join(path).map_err(|e| ClientError::BadResponse(format!("bad path {path}: {e}")))
+    }
+
+    /// Whether `url` is on the API's own origin: only there does the token go.
+    fn same_origin(&self, url: &Url) -> bool {
+        url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+    }
+
+    fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        let authorized = self.same_origin(&url);
+        let req = self.http.request(method, url);
+        if authorized { req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token)) } else { req }
+    }
+
+    /// A GET answering JSON, retried while the failure is transient.
+    async fn get_json<T: DeserializeOwned>(&self, url: Url, query: &[(String, String)]) -> ClientResult<T> {
+        let bytes = self.get_bytes(url, query, usize::MAX).await?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse(format!("unreadable JSON: {e}")))
+    }
+
+    /// A GET's body (at most `limit` bytes), retried while the failure is transient.
+    async fn get_bytes(&self, url: Url, query: &[(String, String)], limit: usize) -> ClientResult<Vec<u8>> {
+        let mut backoff = self.timeouts.first_backoff;
+        let mut attempt = 1;
+        loop {
+            match self.get_once(url.clone(), query, limit).await {
+                Err(e) if e.is_transient() && attempt < self.timeouts.read_attempts => {
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn get_once(&self, url: Url, query: &[(String, String)], limit: usize) -> ClientResult<Vec<u8>> {
+        let mut req = self.request(Method::GET, url);
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        let mut resp = req.send().await.map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+        let status = resp.status();
+        if let Some(len) = resp.content_length()
+            && len as usize > limit
+        {
+            return Err(ClientError::BadResponse(format!("answer of {len} bytes is larger than {limit}")));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| ClientError::Offline(error::describe_transport(&e)))? {
+            if body.len() + chunk.len() > limit {
+                return Err(ClientError::BadResponse(format!("answer larger than {limit} bytes")));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(error::from_status(status.as_u16(), &String::from_utf8_lossy(&body)))
+        }
+    }
+
+    /// The first page of customers matching `query`.
+    pub async fn customers(&self, query: &CustomerQuery, page_size: u64) -> ClientResult<Page<Customer>> {
+        self.get_json(self.url("customers/")?, &query.params(page_size)).await
+    }
+
+    /// A page by the absolute URL a previous page named as `next`.
+    pub async fn customers_page(&self, next: &str) -> ClientResult<Page<Customer>> {
+        self.get_json(self.follow(next)?, &[]).await
+    }
+
+    /// Every customer matching `query`, following `next` until it is null or
+    /// `max` rows are collected.
+    pub async fn all_customers(&self, query: &CustomerQuery, max: usize) -> ClientResult<Vec<Customer>> {
+        let mut page = self.customers(query, crate::model::paging::MAX_PAGE_SIZE).await?;
+        let mut rows = std::mem::take(&mut page.results);
+        while let Some(next) = page.next.take()
+            && rows.len() < max
+        {
+            page = self.customers_page(&next).await?;
+            rows.append(&mut page.results);
+        }
+        rows.truncate(max);
+        Ok(rows)
+    }
+
+    pub async fn customer(&self, id: i64) -> ClientResult<Customer> {
+        self.get_json(self.url(&format!("customers/{id}/"))?, &[]).await
+    }
+
+    /// A `next` link must stay on the API's origin, so a hostile answer cannot
+    /// send the token elsewhere.
+    fn follow(&self, link: &str) -> ClientResult<Url> {
+        let url =
+            Url::parse(link).or_else(|_| self.base.join(link)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        if self.same_origin(&url) {
+            Ok(url)
+        } else {
+            Err(ClientError::BadResponse(format!(
+                "a page link points off the API's server ({})",
+                url.origin().ascii_serialization()
+            )))
+        }
+    }
+
+    /// Loads one sub-collection of a customer: its first page (the newest
+    /// check-ins; up to 100 of the other kinds). `Ok(None)` when this server
+    /// does not offer that sub-collection (it answers 404).
+    pub async fn sub_collection(&self, customer: &Customer, kind: SubCollection) -> ClientResult<Option<SubRecords>> {
+        let link = kind.link(customer);
+        let url = if link.is_empty() {
+            self.url(&format!("customers/{}/{}/", customer.id, kind.segment()))?
+        } else {
+            self.follow(link)?
+        };
+        let size = if kind == SubCollection::CheckIns { RECENT_CHECK_INS } else { crate::model::paging::MAX_PAGE_SIZE };
+        let query = [("page_size".to_string(), size.to_string())];
+        macro_rules! page {
+            ($t:ty) => {
+                match self.get_json::<Page<$t>>(url, &query).await {
+                    Ok(page) => page,
+                    Err(ClientError::NotFound(_)) => return Ok(None),
+                    Err(e) => return Err(e),
+                }
+            };
+        }
+        Ok(Some(match kind {
+            SubCollection::EmergencyContacts => SubRecords::EmergencyContacts(page!(EmergencyContact).results),
+            SubCollection::Relations => SubRecords::Relations(page!(Relation).results),
+            SubCollection::Alerts => SubRecords::Alerts(page!(Alert).results),
+            SubCollection::Notes => SubRecords::Notes(page!(Note).results),
+            SubCollection::CheckIns => {
+                let page = page!(CheckIn);
+                SubRecords::CheckIns(page.results, page.count)
+            }
+        }))
+    }
+
+    /// A profile photo's bytes. The token is sent only when the photo is on
+    /// the API's own server (Capitan keeps photos on a storage service).
+    pub async fn photo(&self, url: &str) -> ClientResult<Vec<u8>> {
+        let url =
+            Url::parse(url).or_else(|_| self.base.join(url)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        self.get_bytes(url, &[], PHOTO_MAX_BYTES).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_gain_a_trailing_slash_and_must_be_http() {
+        assert_eq!(
+            parse_base_url("https://api.hellocapitan.com/api").unwrap().as_str(),
+            "https://api.hellocapitan.com/api/"
+        );
+        assert!(parse_base_url("ftp://x/api/").is_err());
+        assert!(parse_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_api_origin() {
+        let client = Client::new(parse_base_url("http://127.0.0.1:8000/api/").unwrap(), "t").unwrap();
+        assert!(client.same_origin(&Url::parse("http://127.0.0.1:8000/media/a.jpg").unwrap()));
+        assert!(!client.same_origin(&Url::parse("http://127.0.0.1:9000/media/a.jpg").unwrap()));
+        assert!(!client.same_origin(&Url::parse("https://bucket.example/a.jpg").unwrap()));
+        assert!(client.follow("https://evil.example/api/customers/?page=2").is_err());
+        assert!(client.follow("http://127.0.0.1:8000/api/customers/?page=2").is_ok());
+    }
+
+    #[test]
+    fn queries_send_only_filled_filters_by_their_seed_names() {
+        let q = CustomerQuery {
+            search: "  ann ".into(),
+            filters: vec![("age_min".into(), "18".into()), ("tags".into(), " ".into())],
+        };
+        assert_eq!(
+            q.params(50),
+            vec![
+                ("page_size".to_string(), "50".to_string()),
+                ("search".into(), "ann".into()),
+                ("age_min".into(), "18".into())
+            ]
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! `frontdesk demo`: builds a realistic demo gym ([`generate`]) in a database
-//! of its own, through the import path, and serves the API on a free loopback port.
+//! of its own, through the import path, serves the API on a free loopback
+//! port and opens the terminal app on it.
 //!
 //! [`start`] is the reusable core (the command, the tests and the benchmarks
 //! use it); [`run`] is the command around it.
@@ -203,19 +204,49 @@ pub async fn build(db: &Db, seed: u64, customers: usize, now: Timestamp) -> anyh
     Ok(BuildReport { summary, generate_time, import_time })
 }
 
-/// `frontdesk demo`: starts the demo and serves it until Ctrl-C or SIGTERM.
-pub fn run(args: DemoArgs, _config: Option<PathBuf>) -> anyhow::Result<()> {
+/// `frontdesk demo`: starts the demo and opens the terminal app on it,
+/// stopping the server when the app closes; with `--no-app`, serves until
+/// Ctrl-C or SIGTERM.
+pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
+    // Server logs would scribble over the app's screen.
+    if args.no_app {
+        crate::cli::init_logging("warn");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let demo = start(&args).await?;
         let app_config = if demo.temporary { write_app_config(&demo).ok() } else { None };
         print!("{}", banner(&demo, &args, app_config.as_deref()));
-        if !args.no_app {
-            eprintln!("The terminal app is not part of this build yet: serving the API only.");
+        if args.no_app {
+            println!("Serving until Ctrl-C.");
+            return demo.serve_until(shutdown_signal()).await;
         }
-        println!("Serving until Ctrl-C.");
-        demo.serve_until(shutdown_signal()).await
+        let opened = open_app(&demo, config.as_deref()).await;
+        let stopped = demo.stop().await;
+        println!("Demo stopped.");
+        opened.and(stopped)
     })
+}
+
+/// The terminal app on the demo's server (on this runtime), logged in as its
+/// staff user, with the user's own display settings (photos, keys, colours)
+/// when they have a config file.
+async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Result<()> {
+    let api_url = demo.api_url();
+    let base = crate::client::parse_base_url(&api_url).map_err(anyhow::Error::msg)?;
+    let token = crate::client::get_token(&base, demo.username, demo.password).await?;
+    let mut config = match crate::config::load(config_path) {
+        Ok(own) => own,
+        Err(crate::config::ConfigError::Missing(_)) if config_path.is_none() => {
+            crate::config::Config::for_server(&api_url, &token)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    config.base_url = api_url;
+    config.token = Some(token);
+    config.username = None;
+    config.location_id = None;
+    crate::tui::run_async(config).await
 }
 
 /// A config file for the terminal app pointing at the demo, beside the

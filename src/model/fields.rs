@@ -144,13 +144,9 @@ impl FieldSpec {
                 let text = json_as_text(value).ok_or_else(|| v::MSG_NOT_STRING.to_string())?;
                 self.parse_text(&text)
             }
-            (FieldKind::Date, Value::String(s)) => {
-                if s.contains('T') && s.parse::<jiff::Timestamp>().is_ok() {
-                    Err("Expected a date but got a datetime.".into())
-                } else {
-                    v::iso_date(s).map(FieldValue::Date)
-                }
-            }
+            // DRF's "Expected a date but got a datetime." is for Python datetime
+            // objects; a datetime string in JSON is just the wrong format.
+            (FieldKind::Date, Value::String(s)) => v::iso_date(s).map(FieldValue::Date),
             (FieldKind::Date, _) => Err(v::MSG_DATE.into()),
             (FieldKind::Gender, Value::Null) => Ok(FieldValue::Gender(None)),
             (FieldKind::Gender, Value::String(s)) => self.parse_text(s),

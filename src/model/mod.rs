@@ -4,9 +4,11 @@
 //! Read shapes deserialize leniently (missing keys and nulls become defaults) so
 //! that the client copes with the real service; the server always fills them.
 
+pub mod check_in;
 pub mod customer;
 pub mod fields;
 pub mod paging;
+pub mod subrecords;
 pub mod time;
 pub mod validation;
 

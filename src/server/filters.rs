@@ -15,6 +15,27 @@ pub const MSG_DATE: &str = "Enter a valid date in the form YYYY-MM-DD.";
 pub const MSG_BOOLEAN: &str = "Enter true or false.";
 pub const MSG_ID_LIST: &str = "Enter whole numbers separated by commas.";
 
+/// Most distinct words a search may have, and values a list filter may
+/// have. Each becomes one condition of the query, and a query with thousands
+/// of them exhausts the stack rendering it (and SQLite's expression depth).
+pub const MAX_SEARCH_WORDS: usize = 20;
+pub const MAX_LIST_VALUES: usize = 50;
+
+fn too_many(max: usize, what: &str) -> String {
+    format!("Enter at most {max} {what}.")
+}
+
+/// Drops repeated values, keeping the first of each.
+fn distinct<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 struct Parser<'a> {
     req: &'a ListRequest,
     errors: FieldErrors,
@@ -58,11 +79,13 @@ impl Parser<'_> {
         }
     }
 
-    /// A comma-separated list of words, trimmed and lower-cased.
-    fn words(&self, name: &str) -> Vec<String> {
-        self.raw(name)
-            .map(|raw| raw.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect())
-            .unwrap_or_default()
+    /// A comma-separated list of words, trimmed, lower-cased and distinct.
+    fn words(&mut self, name: &str) -> Vec<String> {
+        let words = self
+            .raw(name)
+            .map(|raw| distinct(raw.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty())))
+            .unwrap_or_default();
+        self.bounded(name, words, MAX_LIST_VALUES, "values")
     }
 
     fn ids(&mut self, name: &str) -> Vec<i64> {
@@ -72,12 +95,20 @@ impl Parser<'_> {
         let parsed: Result<Vec<i64>, _> =
             raw.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse::<i64>).collect();
         match parsed {
-            Ok(ids) => ids,
+            Ok(ids) => self.bounded(name, distinct(ids), MAX_LIST_VALUES, "values"),
             Err(_) => {
                 self.errors.add(name, MSG_ID_LIST);
                 Vec::new()
             }
         }
+    }
+
+    fn bounded<T>(&mut self, name: &str, values: Vec<T>, max: usize, what: &str) -> Vec<T> {
+        if values.len() > max {
+            self.errors.add(name, too_many(max, what));
+            return Vec::new();
+        }
+        values
     }
 }
 
@@ -92,12 +123,19 @@ fn parse_bool(raw: &str) -> Option<bool> {
 /// Reads every filter of the seed from the query string.
 pub fn customer_filter(req: &ListRequest, today: Date) -> Result<CustomerFilter, FieldErrors> {
     let mut p = Parser { req, errors: FieldErrors::new() };
+    // Control characters separate words too: the searchable fields are
+    // stored joined by one, so a word holding it could match across fields.
     let search = p
         .raw("search")
         .map(|s| {
-            s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+            distinct(
+                s.split(|c: char| c.is_whitespace() || c.is_control() || c == ',')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase),
+            )
         })
         .unwrap_or_default();
+    let search = p.bounded("search", search, MAX_SEARCH_WORDS, "words");
     let gender = match p.raw("gender") {
         None => None,
         Some(code) => match Gender::from_code(&code.to_ascii_uppercase()) {
@@ -178,6 +216,20 @@ mod tests {
             parse("has_active_membership=month").unwrap().has_active_membership,
             Some(ActiveMembership::Name("month".into()))
         );
+    }
+
+    #[test]
+    fn lists_are_distinct_and_bounded() {
+        let f = parse("tags=VIP,vip,%20VIP&has_proficiencies=3,3,4&search=ann%20ANN%20smith").unwrap();
+        assert_eq!(f.tags, vec!["vip"]);
+        assert_eq!(f.has_proficiencies, vec![3, 4]);
+        assert_eq!(f.search, vec!["ann", "smith"]);
+        let many = |n: usize, sep: &str| (0..n).map(|i| format!("w{i}")).collect::<Vec<_>>().join(sep);
+        assert!(parse(&format!("search={}", many(MAX_SEARCH_WORDS, "+"))).is_ok());
+        let err = parse(&format!("search={}&tags={}", many(MAX_SEARCH_WORDS + 1, "+"), many(MAX_LIST_VALUES + 1, ",")))
+            .unwrap_err();
+        assert_eq!(err.get("search").unwrap()[0], "Enter at most 20 words.");
+        assert_eq!(err.get("tags").unwrap()[0], "Enter at most 50 values.");
     }
 
     #[test]

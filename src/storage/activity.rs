@@ -1,7 +1,7 @@
 //! The audit trail behind a customer's `activity-log/`: who changed what,
 //! when, from what to what.
 
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::Query;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -99,45 +99,4 @@ pub struct ActivityEntry {
     pub entity_id: Option<i64>,
     pub changes: String,
     pub created_at: i64,
-}
-
-/// A page of a customer's activity, newest first, and the total.
-pub async fn list(
-    org: &OrgScope,
-    conn: &mut Conn,
-    customer_id: i64,
-    offset: u64,
-    limit: u64,
-) -> StoreResult<(u64, Vec<ActivityEntry>)> {
-    let count = Query::select()
-        .expr(Expr::col("id").count())
-        .from("activity_log")
-        .and_where(Expr::col("org_id").eq(org.id))
-        .and_where(Expr::col("customer_id").eq(customer_id))
-        .to_owned();
-    let total: i64 = sql::fetch_scalar(conn, &count).await?;
-    let stmt = Query::select()
-        .columns([
-            ("a", "id"),
-            ("a", "customer_id"),
-            ("a", "staff_user_id"),
-            ("a", "action"),
-            ("a", "entity"),
-            ("a", "entity_id"),
-            ("a", "changes"),
-            ("a", "created_at"),
-        ])
-        .expr_as(Expr::col(("u", "username")), "staff_username")
-        .from_as("activity_log", "a")
-        .left_join(
-            sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
-            Expr::col(("u", "id")).equals(("a", "staff_user_id")),
-        )
-        .and_where(Expr::col(("a", "org_id")).eq(org.id))
-        .and_where(Expr::col(("a", "customer_id")).eq(customer_id))
-        .order_by(("a", "id"), Order::Desc)
-        .limit(limit)
-        .offset(offset)
-        .to_owned();
-    Ok((total as u64, sql::fetch_as(conn, &stmt).await?))
 }

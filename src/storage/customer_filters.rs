@@ -2,7 +2,6 @@
 //! parsed and typed (see `server::filters` for the query-string side); dates
 //! "in the local time of your org" become instants here.
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use sea_query::{Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
 
@@ -59,9 +58,13 @@ pub struct CustomerFilter {
 }
 
 /// The latest birthday of someone at least `years` old on `today` (a 29
-/// February `today` minus whole years clamps to 28 February).
+/// February `today` minus whole years clamps to 28 February); `None` when
+/// that is outside the calendar (an age of 99999999999 years).
 fn born_on_or_before_for_age(today: Date, years: i64) -> Option<Date> {
-    today.checked_sub(years.years()).ok()
+    // `try_years`, not `years()`: an age from a query string may be out of
+    // the span's range, and that must be an answer, not a panic.
+    let span = jiff::Span::new().try_years(years).ok()?;
+    today.checked_sub(span).ok()
 }
 
 /// Turns a membership-name filter into the ids of the membership types whose
@@ -158,7 +161,10 @@ impl CustomerFilter {
             // age >= N  <=>  born on or before today minus N years
             match born_on_or_before_for_age(today, age) {
                 Some(cutoff) => cond = cond.add(Expr::col(("c", "birthday")).lte(cutoff.to_string())),
-                None => cond = cond.add(Expr::val(false)),
+                // Older than the calendar goes back: nobody.
+                None if age > 0 => cond = cond.add(Expr::val(false)),
+                // At least a negative age: everybody.
+                None => {}
             }
         }
         if let Some(age) = self.age_max {
@@ -316,4 +322,20 @@ fn instant_range(mut cond: Terms, org: &OrgScope, column: &'static str, min: Opt
         }
     }
     cond
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn age_cutoffs_beyond_the_calendar_are_none_rather_than_a_panic() {
+        let today = date(2026, 3, 10);
+        assert_eq!(born_on_or_before_for_age(today, 18), Some(date(2008, 3, 10)));
+        assert_eq!(born_on_or_before_for_age(date(2028, 2, 29), 1), Some(date(2027, 2, 28)));
+        for years in [99_999_999_999, -99_999_999_999, i64::MAX, i64::MIN, 20_000] {
+            assert_eq!(born_on_or_before_for_age(today, years), None, "{years}");
+        }
+    }
 }

@@ -242,7 +242,7 @@ async fn page_ids(
     // looks up the few walked customers' rows rather than collecting all.
     if walk {
         for term in terms.0 {
-            stmt.and_where(Expr::cust_with_expr("+($1)", term.per_customer.unwrap_or(term.cond)));
+            stmt.and_where(Expr::cust_with_expr("+(?)", term.per_customer.unwrap_or(term.cond)));
         }
         for column in ["sort_last", "sort_first", "id"] {
             stmt.order_by(("c", column), Order::Asc);
@@ -412,7 +412,7 @@ fn current_values(record: &CustomerRecord) -> Vec<(&'static str, FieldValue)> {
 }
 
 /// The SQL value a field is stored as.
-fn stored_value(name: &str, value: &FieldValue) -> Value {
+pub(crate) fn stored_value(name: &str, value: &FieldValue) -> Value {
     match value {
         // An empty barcode is no barcode: NULL, so it is exempt from uniqueness.
         FieldValue::Text(s) if name == "barcode" && s.is_empty() => Value::String(None),
@@ -671,12 +671,15 @@ pub async fn set_profile_image(
         .and_where(Expr::col("id").eq(id))
         .to_owned();
     sql::execute(conn, &stmt).await?;
-    let change = Change::new(
-        "profile_image",
-        old_full.as_deref().map_or(serde_json::Value::Null, |_| "(photo)".into()),
-        full.map_or(serde_json::Value::Null, |_| "(new photo)".into()),
-    );
-    activity::record(org, conn, id, ctx.actor, "update", "customer", Some(id), &[change], ctx.now).await?;
+    // Removing a photo that was never there is no change worth a log line.
+    if old_full.is_some() || full.is_some() {
+        let change = Change::new(
+            "profile_image",
+            old_full.as_deref().map_or(serde_json::Value::Null, |_| "(photo)".into()),
+            full.map_or(serde_json::Value::Null, |_| "(new photo)".into()),
+        );
+        activity::record(org, conn, id, ctx.actor, "update", "customer", Some(id), &[change], ctx.now).await?;
+    }
     Ok((old_full, old_small))
 }
 

@@ -182,6 +182,8 @@ pub async fn refresh_customers(org: &OrgScope, conn: &mut Conn, ids: Option<&[i6
 enum Customers<'a> {
     All,
     Ids(&'a [i64]),
+    /// Ids from the first to the last, both included.
+    Range(i64, i64),
     /// Those whose ids a query selects.
     Selected(Box<SelectStatement>),
 }
@@ -192,6 +194,7 @@ impl Customers<'_> {
         match self {
             Customers::All => None,
             Customers::Ids(ids) => Some(Expr::col(column).is_in(ids.iter().copied())),
+            Customers::Range(first, last) => Some(Expr::col(column).between(*first, *last)),
             Customers::Selected(query) => Some(Expr::col(column).in_subquery((**query).clone())),
         }
     }
@@ -228,6 +231,23 @@ async fn refresh_active_types(org: &OrgScope, conn: &mut Conn, which: &Customers
         .to_owned();
     sql::execute(conn, &insert).await?;
     Ok(())
+}
+
+/// Recomputes every summary column of the customers with ids in
+/// `first..=last` (an import's new customers, however many).
+pub async fn refresh_customer_range(
+    org: &OrgScope,
+    conn: &mut Conn,
+    first: i64,
+    last: i64,
+    today: Date,
+) -> StoreResult<()> {
+    let mut stmt = Query::update();
+    stmt.table("customers").and_where(Expr::col("org_id").eq(org.id)).and_where(Expr::col("id").between(first, last));
+    set_date_dependent(&mut stmt, today);
+    set_date_independent(&mut stmt);
+    sql::execute(conn, &stmt).await?;
+    refresh_active_types(org, conn, &Customers::Range(first, last), today).await
 }
 
 /// Brings the date-dependent columns from `as_of` to `today`. Only customers

@@ -4,6 +4,22 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity_log;
+mod auth;
+mod automatic_fields;
+mod check_in;
+mod check_ins_list;
+mod client;
+mod collections;
 mod customer_list;
+mod customers;
 mod demo;
+mod filters;
+mod import;
+mod isolation;
+mod paging;
+mod photos;
+mod relations;
 mod smoke;
+mod subcollections;
+mod validation;

@@ -26,6 +26,9 @@ pub struct TestServer {
     pub db: Db,
     pub org_id: i64,
     pub location_id: i64,
+    /// The server's clock; imports use it too, so that what they compute
+    /// for "today" is the server's today.
+    pub clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
 }
@@ -42,15 +45,31 @@ impl TestServer {
         let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
         let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
         frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
+        let mut server = TestServer {
+            base: String::new(),
+            dir,
+            db,
+            org_id,
+            location_id,
+            clock: clock.clone(),
+            shutdown: None,
+            handle: None,
+        };
+        server.serve(clock).await;
+        server
+    }
+
+    /// Starts serving the database with `clock` (on a new port).
+    async fn serve(&mut self, clock: Clock) {
         let config = ServerConfig {
-            db_path,
+            db_path: self.dir.path().join("test.db"),
             listen: "127.0.0.1:0".parse().unwrap(),
-            media_dir: dir.path().join("media"),
+            media_dir: self.dir.path().join("media"),
             public_url: None,
-            clock,
+            clock: clock.clone(),
         };
         let server = Server::bind(config).await.expect("bind");
-        let base = format!("http://{}", server.local_addr());
+        self.base = format!("http://{}", server.local_addr());
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
             server
@@ -60,7 +79,83 @@ impl TestServer {
                 .await
                 .expect("server run");
         });
-        TestServer { base, dir, db, org_id, location_id, shutdown: Some(tx), handle: Some(handle) }
+        self.clock = clock;
+        self.shutdown = Some(tx);
+        self.handle = Some(handle);
+    }
+
+    /// Like [`start`](Self::start), and also serves `/media/{file}` from the
+    /// media folder, so photos can be fetched over HTTP (added for the
+    /// terminal app's tests; harmless once the server serves media itself).
+    pub async fn start_serving_media() -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("test.db");
+        let db = Db::open(&db_path).await.expect("open db");
+        let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
+        let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
+        frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
+        let media_dir = dir.path().join("media");
+        std::fs::create_dir_all(&media_dir).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = frontdesk::server::AppState::new(db.clone(), &base, media_dir.clone(), Clock::System);
+        let router = axum::Router::new()
+            .route(
+                "/media/{file}",
+                axum::routing::get(move |axum::extract::Path(file): axum::extract::Path<String>| {
+                    let path = media_dir.join(&file);
+                    async move {
+                        if file.contains('/') || file.contains("..") {
+                            return Err(StatusCode::NOT_FOUND);
+                        }
+                        tokio::fs::read(path).await.map_err(|_| StatusCode::NOT_FOUND)
+                    }
+                }),
+            )
+            .fallback_service(frontdesk::server::app(state));
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("server run");
+        });
+        TestServer {
+            base,
+            dir,
+            db,
+            org_id,
+            location_id,
+            clock: Clock::System,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Gives a customer a profile photo (full size and small), as files in
+    /// the media folder.
+    pub async fn set_photo(&self, customer_id: i64, full: &[u8], small: &[u8]) {
+        let (full_name, small_name) = (format!("c{customer_id}.jpg"), format!("c{customer_id}-small.jpg"));
+        std::fs::write(self.media_dir().join(&full_name), full).unwrap();
+        std::fs::write(self.media_dir().join(&small_name), small).unwrap();
+        let org = self.org().await;
+        let mut tx = self.db.begin_write().await.unwrap();
+        let ctx = frontdesk::storage::customers::WriteContext {
+            actor: frontdesk::storage::activity::Actor::System,
+            now: jiff::Timestamp::now().as_microsecond(),
+        };
+        frontdesk::storage::customers::set_profile_image(
+            &org,
+            &mut tx,
+            customer_id,
+            Some((&full_name, &small_name)),
+            ctx,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -104,7 +199,7 @@ impl TestServer {
         let mut conn = self.db.acquire().await.unwrap();
         let org = orgs::org_by_name(&mut conn, org).await.unwrap();
         drop(conn);
-        frontdesk::import::import(&self.db, &org, &doc, jiff::Timestamp::now()).await
+        frontdesk::import::import(&self.db, &org, &doc, self.clock.now()).await
     }
 
     /// Creates a second organization with its own location and user; returns
@@ -117,13 +212,31 @@ impl TestServer {
         self.login(&user, PASSWORD).await
     }
 
+    /// Runs SQL against the test database, for rows that neither the API nor
+    /// the import creates (shared passes, pending relations).
+    pub async fn execute_sql(&self, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(self.db.pool()).await.expect("test SQL");
+    }
+
     pub async fn stop(mut self) {
+        self.shut_down().await;
+    }
+
+    async fn shut_down(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(h) = self.handle.take() {
             let _ = h.await;
         }
+    }
+
+    /// Stops the server and serves the same database again with another
+    /// clock, as a server restarted on a later day would. The base URL
+    /// changes (a new port): take a new client with [`api`](Self::api).
+    pub async fn restart_with_clock(&mut self, clock: Clock) {
+        self.shut_down().await;
+        self.serve(clock).await;
     }
 }
 
@@ -192,11 +305,24 @@ impl Api {
         self.send(Method::DELETE, path, None).await
     }
 
+    /// PATCH with a `multipart/form-data` body (a photo upload).
+    pub async fn patch_multipart(&self, path: &str, form: reqwest::multipart::Form) -> (StatusCode, Value) {
+        let resp = self.request(Method::PATCH, path).multipart(form).send().await.expect("request");
+        read(resp).await
+    }
+
     /// GET that must answer 200; returns the body.
     pub async fn ok(&self, path: &str) -> Value {
         let (status, body) = self.get(path).await;
         assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
         body
+    }
+
+    /// Creates a customer (birthday 1990-05-17) and returns their id.
+    pub async fn create_customer(&self, email: &str, first: &str, last: &str) -> i64 {
+        let (status, body) = self.post("/api/customers/", customer_json(email, first, last)).await;
+        assert_eq!(status, StatusCode::CREATED, "create customer {email}: {body}");
+        body["id"].as_i64().unwrap()
     }
 
     /// Follows `next` from `path` and returns every result.
@@ -219,7 +345,94 @@ pub async fn read(resp: reqwest::Response) -> (StatusCode, Value) {
     (status, value)
 }
 
+/// A JPEG of `size` pixels square, a gradient tinted by `seed`.
+pub fn jpeg(size: u32, seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(size, size, |x, y| {
+        image::Rgb([(x * 255 / size) as u8, (y * 255 / size) as u8, seed.wrapping_mul(37)])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .expect("encode jpeg");
+    out
+}
+
 /// A minimal valid customer for writes.
 pub fn customer_json(email: &str, first: &str, last: &str) -> Value {
     serde_json::json!({"email": email, "first_name": first, "last_name": last, "birthday": "1990-05-17"})
+}
+
+/// A clock pinned at an RFC 3339 instant.
+pub fn fixed_clock(instant: &str) -> Clock {
+    Clock::Fixed(instant.parse().expect("an RFC 3339 instant"))
+}
+
+impl Api {
+    /// A client that sends `Authorization: <value>` verbatim (or nothing).
+    pub fn with_authorization(&self, value: Option<&str>) -> RawApi {
+        RawApi { api: self.clone(), authorization: value.map(str::to_string) }
+    }
+
+    /// Sends raw bytes with a content type; returns status, headers and body.
+    pub async fn send_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.request(method, path).body(body);
+        if let Some(ct) = content_type {
+            req = req.header("Content-Type", ct);
+        }
+        read(req.send().await.expect("request")).await
+    }
+
+    /// The customer with this email, read through the list.
+    pub async fn customer_by_email(&self, email: &str) -> Value {
+        let all = self.all("/api/customers/?page_size=100").await;
+        all.into_iter().find(|c| c["email"] == email).unwrap_or_else(|| panic!("no customer {email}"))
+    }
+
+    /// The id of the customer with this email.
+    pub async fn id_of(&self, email: &str) -> i64 {
+        self.customer_by_email(email).await["id"].as_i64().unwrap()
+    }
+
+    /// The emails of every customer a list query finds, in list order.
+    pub async fn emails(&self, path: &str) -> Vec<String> {
+        self.all(path).await.iter().map(|c| c["email"].as_str().unwrap().to_string()).collect()
+    }
+}
+
+/// A client with a hand-made `Authorization` header.
+pub struct RawApi {
+    api: Api,
+    authorization: Option<String>,
+}
+
+impl RawApi {
+    /// GET; returns status, the `WWW-Authenticate` header and the body.
+    pub async fn get(&self, path: &str) -> (StatusCode, Option<String>, Value) {
+        let mut req = self.api.http.get(self.api.url(path));
+        if let Some(a) = &self.authorization {
+            req = req.header("Authorization", a);
+        }
+        let resp = req.send().await.expect("request");
+        let challenge = resp.headers().get("www-authenticate").map(|v| v.to_str().expect("ascii header").to_string());
+        let (status, body) = read(resp).await;
+        (status, challenge, body)
+    }
+}
+
+impl TestServer {
+    /// The database id an import gave one of the test organization's named
+    /// records (`proficiencies`, `associations`, `challenges`, `event_types`):
+    /// filters take these ids and the API has no endpoint listing them.
+    pub async fn named_id(&self, table: &'static str, name: &str) -> i64 {
+        let org = self.org().await;
+        let mut conn = self.db.acquire().await.unwrap();
+        let rows = frontdesk::storage::bulk::existing_named(&org, &mut conn, table, "name").await.unwrap();
+        rows.into_iter().find(|(_, n)| n == name).unwrap_or_else(|| panic!("no {table} named {name}")).0
+    }
 }

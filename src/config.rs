@@ -1,0 +1,319 @@
+//! The terminal app's TOML config (`--config PATH`, else the user's config
+//! directory): which API, how to log in, photos, key bindings and colours.
+//!
+//! Every problem is reported as a [`ConfigError`] that says what to write.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Environment variable that overrides the token in any file.
+pub const TOKEN_ENV: &str = "FRONTDESK_TOKEN";
+
+/// How photos are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoProtocol {
+    /// Ask the terminal; half-blocks where it has no image protocol (and in tmux).
+    #[default]
+    Auto,
+    Kitty,
+    Sixel,
+    Iterm2,
+    Halfblocks,
+    /// No photos.
+    Off,
+}
+
+/// Colours by role; each a name (`cyan`, `light-red`), an index (`42`) or `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Colors {
+    /// `false` draws in the terminal's own colours only (as `NO_COLOR` does).
+    pub enabled: bool,
+    pub accent: String,
+    pub ok: String,
+    pub warn: String,
+    pub error: String,
+    pub muted: String,
+}
+
+impl Default for Colors {
+    fn default() -> Self {
+        Colors {
+            enabled: true,
+            accent: "cyan".into(),
+            ok: "green".into(),
+            warn: "yellow".into(),
+            error: "red".into(),
+            muted: "dark-gray".into(),
+        }
+    }
+}
+
+/// The config file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    base_url: Option<String>,
+    token: Option<String>,
+    username: Option<String>,
+    location_id: Option<i64>,
+    #[serde(default)]
+    photos: PhotosSection,
+    #[serde(default)]
+    keys: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    colors: Colors,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhotosSection {
+    #[serde(default)]
+    protocol: PhotoProtocol,
+}
+
+/// The app's settings, from a file or built in memory (`frontdesk demo`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The API base, ending in `/api/`.
+    pub base_url: String,
+    pub token: Option<String>,
+    pub username: Option<String>,
+    pub location_id: Option<i64>,
+    pub photos: PhotoProtocol,
+    /// Key overrides: screen (`global`, `search`, `results`, `detail`,
+    /// `filters`, `help`) -> key (`ctrl-f`, `f2`, `j`) -> action name.
+    pub keys: BTreeMap<String, BTreeMap<String, String>>,
+    pub colors: Colors,
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+}
+
+impl Config {
+    /// Settings for a known server and token, with every default.
+    pub fn for_server(base_url: &str, token: &str) -> Config {
+        Config {
+            base_url: base_url.to_string(),
+            token: Some(token.to_string()),
+            username: None,
+            location_id: None,
+            photos: PhotoProtocol::Auto,
+            keys: BTreeMap::new(),
+            colors: Colors::default(),
+            path: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "no config file at {0}.\nCreate it with at least:\n\n    base_url = \"https://api.hellocapitan.com/api/\"\n    username = \"your-staff-login\"\n\n(config.example.toml documents every key), pass --config PATH, or try `frontdesk demo`."
+    )]
+    Missing(PathBuf),
+    #[error("cannot read {0}: {1}")]
+    Unreadable(PathBuf, String),
+    #[error("{0} is not valid config: {1}\nSee config.example.toml for every key and its form.")]
+    Invalid(PathBuf, String),
+    #[error("no home directory to keep the config in; pass --config PATH")]
+    NoConfigDir,
+}
+
+/// `~/.config/frontdesk` (or the platform's equivalent).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "frontdesk").map(|d| d.config_dir().to_path_buf())
+}
+
+/// Where the config is read from when no `--config` is given.
+pub fn default_path() -> Result<PathBuf, ConfigError> {
+    config_dir().map(|d| d.join("config.toml")).ok_or(ConfigError::NoConfigDir)
+}
+
+/// Reads the config from `path`, or from the default place.
+pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+    let path = match path {
+        Some(p) => p.to_path_buf(),
+        None => default_path()?,
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ConfigError::Missing(path)),
+        Err(e) => return Err(ConfigError::Unreadable(path, e.to_string())),
+    };
+    parse(&text, &path)
+}
+
+/// Parses config text; `path` only names it in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let invalid = |msg: String| ConfigError::Invalid(path.to_path_buf(), msg);
+    let file: ConfigFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
+    let Some(base_url) = file.base_url.filter(|u| !u.trim().is_empty()) else {
+        return Err(invalid(
+            "base_url is missing; write for example base_url = \"https://api.hellocapitan.com/api/\"".into(),
+        ));
+    };
+    crate::client::parse_base_url(&base_url).map_err(invalid)?;
+    for (role, value) in [
+        ("accent", &file.colors.accent),
+        ("ok", &file.colors.ok),
+        ("warn", &file.colors.warn),
+        ("error", &file.colors.error),
+        ("muted", &file.colors.muted),
+    ] {
+        if value.parse::<ratatui::style::Color>().is_err() {
+            return Err(invalid(format!(
+                "colors.{role} = {value:?} is not a colour; use a name (\"cyan\", \"light-red\"), a number 0-255 or \"#rrggbb\""
+            )));
+        }
+    }
+    let keymap = crate::tui::keymap::KeyMap::with_overrides(&file.keys);
+    if let Err(problem) = keymap {
+        return Err(invalid(problem));
+    }
+    Ok(Config {
+        base_url,
+        token: file.token.filter(|t| !t.trim().is_empty()),
+        username: file.username.filter(|u| !u.trim().is_empty()),
+        location_id: file.location_id,
+        photos: file.photos.protocol,
+        keys: file.keys,
+        colors: file.colors,
+        path: Some(path.to_path_buf()),
+    })
+}
+
+/// A token saved after a password login, for the same server and user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredToken {
+    pub base_url: String,
+    pub username: String,
+    pub token: String,
+}
+
+/// Where a password login's token is kept.
+pub fn token_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("token.toml"))
+}
+
+/// The saved token for this server and user, if there is one.
+pub fn read_stored_token(path: &Path, base_url: &str, username: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let stored: StoredToken = toml::from_str(&text).ok()?;
+    (stored.base_url == base_url && stored.username == username).then_some(stored.token)
+}
+
+/// Saves a token readable by its owner only (0600 from creation, so it is
+/// never briefly readable by others).
+pub fn write_stored_token(path: &Path, stored: &StoredToken) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = toml::to_string(stored).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension("toml.tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    {
+        use std::io::Write;
+        let mut file = options.open(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// Whether colour is wanted: the config allows it and `NO_COLOR` is unset or empty.
+pub fn colors_enabled(colors: &Colors, no_color_env: Option<&str>) -> bool {
+    colors.enabled && no_color_env.is_none_or(str::is_empty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Config, ConfigError> {
+        parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn a_full_config_reads_every_key() {
+        let c = parse_str(
+            r##"
+base_url = "https://api.hellocapitan.com/api/"
+username = "desk"
+location_id = 3
+[photos]
+protocol = "sixel"
+[keys.results]
+"ctrl-o" = "open"
+[colors]
+accent = "#ff8800"
+"##,
+        )
+        .unwrap();
+        assert_eq!(c.username.as_deref(), Some("desk"));
+        assert_eq!(c.location_id, Some(3));
+        assert_eq!(c.photos, PhotoProtocol::Sixel);
+        assert_eq!(c.keys["results"]["ctrl-o"], "open");
+        assert_eq!(c.colors.accent, "#ff8800");
+        assert_eq!(c.colors.ok, "green");
+    }
+
+    #[test]
+    fn problems_are_named_with_what_to_write() {
+        let msg = |t: &str| parse_str(t).unwrap_err().to_string();
+        assert!(msg("username = \"x\"").contains("base_url is missing"));
+        assert!(msg("base_url = \"ftp://x/\"").contains("http://"));
+        assert!(msg("base_url = \"http://x/api/\"\nbase_uri = 1").contains("base_uri"));
+        assert!(msg("base_url = \"http://x/api/\"\n[photos]\nprotocol = \"png\"").contains("png"));
+        assert!(msg("base_url = \"http://x/api/\"\n[colors]\nok = \"greenish\"").contains("colors.ok"));
+        assert!(msg("base_url = \"http://x/api/\"\n[keys.results]\n\"ctrl-o\" = \"fly\"").contains("fly"));
+        let missing = load(Some(Path::new("/nonexistent/frontdesk.toml"))).unwrap_err().to_string();
+        assert!(missing.contains("base_url = "), "{missing}");
+    }
+
+    #[test]
+    fn stored_tokens_are_private_and_match_server_and_user() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("token.toml");
+        let stored = StoredToken { base_url: "http://a/api/".into(), username: "desk".into(), token: "abc".into() };
+        write_stored_token(&path, &stored).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(read_stored_token(&path, "http://a/api/", "desk").as_deref(), Some("abc"));
+        assert_eq!(read_stored_token(&path, "http://b/api/", "desk"), None);
+        assert_eq!(read_stored_token(&path, "http://a/api/", "other"), None);
+    }
+
+    #[test]
+    fn the_example_config_is_valid() {
+        let text = include_str!("../config.example.toml");
+        let c = parse(text, Path::new("config.example.toml")).unwrap();
+        assert_eq!(c.username.as_deref(), Some("desk"));
+        assert_eq!(c.photos, PhotoProtocol::Auto);
+    }
+
+    #[test]
+    fn no_color_turns_colour_off() {
+        let colors = Colors::default();
+        assert!(colors_enabled(&colors, None));
+        assert!(colors_enabled(&colors, Some("")));
+        assert!(!colors_enabled(&colors, Some("1")));
+        assert!(!colors_enabled(&Colors { enabled: false, ..Colors::default() }, None));
+    }
+}

@@ -1,0 +1,365 @@
+//! A customer's sub-collections under `/api/customers/{id}/`: which kind is
+//! mounted where, the writes of the editable ones, and each kind's wire shape.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use super::AppState;
+use super::auth::Staff;
+use super::body::JsonObject;
+use super::customers::parse_id;
+use super::error::{ApiError, ApiResult};
+use super::listing::{
+    Mount, Place, Shown, date, instant, listed, mounted, read_one, read_only, require_customer, write_context,
+};
+use crate::model::fields::WriteMode;
+use crate::model::subrecords::{
+    ActivityEntry, Alert, Booking, CustomerChallenge, CustomerProficiency, Document, EmergencyContact, EventVoucher,
+    GuestPassUsage, LedgerEntry, MedicalNote, Note, Reservation, ReservationPart,
+};
+use crate::storage::StoreError;
+use crate::storage::listing::Scope;
+use crate::storage::memberships::{CustomerMemberships, EntryPasses, SharedPasses};
+use crate::storage::relations::{IncomingPendingRelations, PendingRelations};
+use crate::storage::subrecords::{
+    self as stored, ActivityLog, Alerts, Credits, CustomerChallenges, CustomerProficiencies, Documents, Editable,
+    EmergencyContacts, EventVouchers, GuestPassUsages, LedgerRow, MedicalNotes, Notes, Payments, ReservationParts,
+    ReservationRow, Reservations,
+};
+
+/// Every customer sub-collection but `relations/` (its own module) and
+/// `check-ins/` (the check-in module's).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(editable::<EmergencyContacts>("emergency-contacts"))
+        .merge(editable::<MedicalNotes>("medical-notes"))
+        .merge(editable::<Notes>("notes"))
+        .merge(editable::<Alerts>("alerts"))
+        .merge(read_only::<Documents>("documents"))
+        .merge(read_only::<EventVouchers>("event-vouchers"))
+        .merge(read_only::<Credits>("credits"))
+        .merge(read_only::<Payments>("payments"))
+        .merge(read_only::<GuestPassUsages>("guest-pass-usages"))
+        .merge(read_only::<SharedPasses>("shared-passes"))
+        .merge(read_only::<CustomerMemberships>("memberships"))
+        .merge(read_only::<EntryPasses>("entry-passes"))
+        .merge(read_only::<CustomerChallenges>("challenges"))
+        .merge(read_only::<CustomerProficiencies>("proficiencies"))
+        .merge(read_only::<Reservations>("reservations"))
+        .merge(read_only::<ReservationParts>("reservation-parts"))
+        .merge(read_only::<PendingRelations>("pending-relations"))
+        .merge(read_only::<IncomingPendingRelations>("incoming-pending-relations"))
+        .merge(read_only::<ActivityLog>("activity-log"))
+}
+
+fn editable<K: Shown + Editable>(segment: &'static str) -> Router<AppState> {
+    let (list, read) = listed::<K>(segment);
+    let create = move |State(state): State<AppState>, staff: Staff, Path(id): Path<String>, body: JsonObject| {
+        create_sub::<K>(state, staff, id, body, segment)
+    };
+    let write = |mode: WriteMode| {
+        move |State(state): State<AppState>, staff: Staff, Path(ids): Path<(String, String)>, body: JsonObject| {
+            update_sub::<K>(state, staff, ids, body, segment, mode)
+        }
+    };
+    let delete = |State(state): State<AppState>, staff: Staff, Path(ids): Path<(String, String)>| {
+        delete_sub::<K>(state, staff, ids)
+    };
+    mounted(
+        segment,
+        list.post(create),
+        read.put(write(WriteMode::Full)).patch(write(WriteMode::Partial)).delete(delete),
+    )
+}
+
+async fn create_sub<K: Shown + Editable>(
+    state: AppState,
+    staff: Staff,
+    customer_id: String,
+    JsonObject(body): JsonObject,
+    segment: &'static str,
+) -> ApiResult<(StatusCode, Json<K::Wire>)> {
+    let customer_id = parse_id(&customer_id)?;
+    let org = &staff.org;
+    let mut tx = state.db().begin_write().await?;
+    require_customer(&mut tx, org, customer_id).await?;
+    let write = K::FORM.parse_json(&body, WriteMode::Full).map_err(ApiError::Validation)?;
+    let id =
+        stored::create::<K>(org, &mut tx, customer_id, &write, write_context(&state, &staff), state.today(org)).await?;
+    let place = Place::new(&state, org, Mount::Customer { customer_id, segment });
+    let created = read_one::<K>(&mut tx, org, Scope::Customer(customer_id), id, &place).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn update_sub<K: Shown + Editable>(
+    state: AppState,
+    staff: Staff,
+    (customer_id, id): (String, String),
+    JsonObject(body): JsonObject,
+    segment: &'static str,
+    mode: WriteMode,
+) -> ApiResult<Json<K::Wire>> {
+    let (customer_id, id) = (parse_id(&customer_id)?, parse_id(&id)?);
+    let org = &staff.org;
+    let mut tx = state.db().begin_write().await?;
+    let place = Place::new(&state, org, Mount::Customer { customer_id, segment });
+    // A record that is not there is 404 whatever the body says.
+    read_one::<K>(&mut tx, org, Scope::Customer(customer_id), id, &place).await?;
+    let write = K::FORM.parse_json(&body, mode).map_err(ApiError::Validation)?;
+    stored::update::<K>(org, &mut tx, customer_id, id, &write, write_context(&state, &staff)).await?;
+    let updated = read_one::<K>(&mut tx, org, Scope::Customer(customer_id), id, &place).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(Json(updated))
+}
+
+async fn delete_sub<K: Shown + Editable>(
+    state: AppState,
+    staff: Staff,
+    (customer_id, id): (String, String),
+) -> ApiResult<StatusCode> {
+    let (customer_id, id) = (parse_id(&customer_id)?, parse_id(&id)?);
+    let org = &staff.org;
+    let mut tx = state.db().begin_write().await?;
+    stored::delete::<K>(org, &mut tx, customer_id, id, write_context(&state, &staff), state.today(org)).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+impl Shown for Documents {
+    type Wire = Document;
+
+    fn show(r: stored::DocumentRow, place: &Place) -> Document {
+        let expiration_date = date(r.expiration_date.as_deref());
+        Document {
+            id: r.id,
+            url: place.record_url(r.id),
+            name: r.name,
+            // A stored file name is served from the media folder; a URL is
+            // where the document lives already.
+            pdf: r
+                .pdf
+                .filter(|p| !p.is_empty())
+                .map(|p| if p.starts_with("http://") || p.starts_with("https://") { p } else { place.urls.media(&p) }),
+            expiration_date,
+            is_expired: expiration_date.is_some_and(|d| d < place.today),
+            status: r.status,
+            created_at: instant(r.created_at),
+            updated_at: instant(r.updated_at),
+        }
+    }
+}
+
+impl Shown for EmergencyContacts {
+    type Wire = EmergencyContact;
+
+    fn show(r: stored::EmergencyContactRow, place: &Place) -> EmergencyContact {
+        EmergencyContact {
+            id: r.id,
+            url: place.record_url(r.id),
+            first_name: r.first_name,
+            last_name: r.last_name,
+            telephone: r.telephone,
+            email: r.email,
+            relation: r.relation,
+            created_at: instant(r.created_at),
+            updated_at: instant(r.updated_at),
+        }
+    }
+}
+
+impl Shown for MedicalNotes {
+    type Wire = MedicalNote;
+
+    fn show(r: stored::MedicalNoteRow, place: &Place) -> MedicalNote {
+        MedicalNote {
+            id: r.id,
+            url: place.record_url(r.id),
+            medical_notes: r.medical_notes,
+            created_at: instant(r.created_at),
+            updated_at: instant(r.updated_at),
+        }
+    }
+}
+
+impl Shown for Notes {
+    type Wire = Note;
+
+    fn show(r: stored::NoteRow, place: &Place) -> Note {
+        Note {
+            id: r.id,
+            url: place.record_url(r.id),
+            note: r.note,
+            created_at: instant(r.created_at),
+            updated_at: instant(r.updated_at),
+        }
+    }
+}
+
+impl Shown for Alerts {
+    type Wire = Alert;
+
+    fn show(r: stored::AlertRow, place: &Place) -> Alert {
+        Alert {
+            id: r.id,
+            url: place.record_url(r.id),
+            message: r.message,
+            prevents_check_in: r.prevents_check_in,
+            created_at: instant(r.created_at),
+            updated_at: instant(r.updated_at),
+        }
+    }
+}
+
+impl Shown for GuestPassUsages {
+    type Wire = GuestPassUsage;
+
+    fn show(r: stored::GuestPassUsageRow, place: &Place) -> GuestPassUsage {
+        GuestPassUsage {
+            id: r.id,
+            url: place.record_url(r.id),
+            guest_first_name: r.guest_first_name,
+            guest_last_name: r.guest_last_name,
+            location_id: r.location_id,
+            location_name: r.location_name,
+            used_at: instant(r.used_at),
+            created_at: instant(r.created_at),
+        }
+    }
+}
+
+impl Shown for EventVouchers {
+    type Wire = EventVoucher;
+
+    fn show(r: stored::EventVoucherRow, place: &Place) -> EventVoucher {
+        EventVoucher {
+            id: r.id,
+            url: place.record_url(r.id),
+            name: r.name,
+            uses_remaining: r.uses_remaining,
+            expiration_date: date(r.expiration_date.as_deref()),
+            created_at: instant(r.created_at),
+        }
+    }
+}
+
+fn ledger_entry(r: LedgerRow, place: &Place) -> LedgerEntry {
+    LedgerEntry {
+        id: r.id,
+        url: place.record_url(r.id),
+        amount: r.amount,
+        description: r.description,
+        created_at: instant(r.created_at),
+    }
+}
+
+impl Shown for Credits {
+    type Wire = LedgerEntry;
+
+    fn show(r: LedgerRow, place: &Place) -> LedgerEntry {
+        ledger_entry(r, place)
+    }
+}
+
+impl Shown for Payments {
+    type Wire = LedgerEntry;
+
+    fn show(r: LedgerRow, place: &Place) -> LedgerEntry {
+        ledger_entry(r, place)
+    }
+}
+
+impl Shown for CustomerChallenges {
+    type Wire = CustomerChallenge;
+
+    fn show(r: stored::ChallengeRow, place: &Place) -> CustomerChallenge {
+        CustomerChallenge {
+            id: r.id,
+            url: place.record_url(r.id),
+            challenge_id: r.challenge_id,
+            name: r.name,
+            description: r.description,
+            status: r.status,
+            started_at: instant(r.started_at),
+            completed_at: r.completed_at.and_then(instant),
+        }
+    }
+}
+
+impl Shown for CustomerProficiencies {
+    type Wire = CustomerProficiency;
+
+    fn show(r: stored::ProficiencyRow, place: &Place) -> CustomerProficiency {
+        CustomerProficiency {
+            id: r.id,
+            url: place.record_url(r.id),
+            proficiency_id: r.proficiency_id,
+            name: r.name,
+            description: r.description,
+            is_active: r.is_active,
+            granted_at: instant(r.granted_at),
+            created_at: instant(r.created_at),
+            updated_at: instant(r.updated_at),
+        }
+    }
+}
+
+fn booking(r: &ReservationRow) -> Booking {
+    Booking {
+        event_type_id: r.event_type_id,
+        event_type_name: r.event_type_name.clone(),
+        location_id: r.location_id,
+        location_name: r.location_name.clone(),
+        starts_at: instant(r.starts_at),
+        ends_at: instant(r.ends_at),
+        status: r.status.clone(),
+    }
+}
+
+impl Shown for Reservations {
+    type Wire = Reservation;
+
+    fn show(r: ReservationRow, place: &Place) -> Reservation {
+        Reservation { id: r.id, url: place.record_url(r.id), booking: booking(&r), created_at: instant(r.created_at) }
+    }
+}
+
+impl Shown for ReservationParts {
+    type Wire = ReservationPart;
+
+    fn show(r: ReservationRow, place: &Place) -> ReservationPart {
+        ReservationPart {
+            id: r.id,
+            url: place.record_url(r.id),
+            reservation_id: r.id,
+            reservation_url: place.sibling_url("reservations", r.id),
+            booking: booking(&r),
+        }
+    }
+}
+
+impl Shown for ActivityLog {
+    type Wire = ActivityEntry;
+
+    fn show(r: crate::storage::activity::ActivityEntry, place: &Place) -> ActivityEntry {
+        // Stored by activity::record as {field: {"from", "to"}}.
+        let changes = serde_json::from_str(&r.changes).unwrap_or_else(|e| {
+            tracing::warn!(entry = r.id, error = %e, "unreadable activity changes");
+            Default::default()
+        });
+        ActivityEntry {
+            id: r.id,
+            url: place.record_url(r.id),
+            customer_id: r.customer_id,
+            staff_user_id: r.staff_user_id,
+            staff_username: r.staff_username,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            changes,
+            created_at: instant(r.created_at),
+        }
+    }
+}

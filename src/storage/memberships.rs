@@ -1,0 +1,229 @@
+//! Membership types, customers' memberships and entry passes as the API lists
+//! them (read-only): top-level across the organization and per customer.
+
+use std::collections::HashMap;
+
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
+
+use super::listing::{Listing, R, aliased, columns_of};
+use super::sql::{self, Conn};
+use super::{OrgScope, StoreResult};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipTypeRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    pub purchase_type: String,
+    pub interval: String,
+    pub is_group: bool,
+    pub is_youth_programming: bool,
+}
+
+/// The organization's membership types, by name (top-level only).
+pub struct MembershipTypes;
+
+impl Listing for MembershipTypes {
+    type Row = MembershipTypeRow;
+    const TABLE: &'static str = "membership_types";
+
+    fn columns(stmt: &mut SelectStatement) {
+        columns_of(
+            stmt,
+            &["id", "name", "description", "status", "purchase_type", "interval", "is_group", "is_youth_programming"],
+        );
+    }
+
+    fn order(stmt: &mut SelectStatement) {
+        stmt.order_by((R, "name"), Order::Asc).order_by((R, "id"), Order::Asc);
+    }
+}
+
+/// One customer a membership covers.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub member_id: i64,
+    pub membership_id: i64,
+    pub customer_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_individually_frozen: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerMembershipRow {
+    pub id: i64,
+    pub membership_type_id: i64,
+    pub name: String,
+    pub purchase_type: String,
+    pub status: String,
+    pub start_date: String,
+    pub end_date: Option<String>,
+    pub interval: String,
+    pub billing_amount: String,
+    pub owner_id: i64,
+    pub owner_first_name: String,
+    pub owner_last_name: String,
+    pub owner_email: String,
+    pub owner_birthday: String,
+    pub unfreeze_date: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[sqlx(skip)]
+    pub members: Vec<MemberRow>,
+}
+
+/// Customers' memberships, newest start first. Unpaid ones (`PAY`, `IPC`)
+/// are never listed. A customer's are those covering them or owned by them.
+pub struct CustomerMemberships;
+
+impl Listing for CustomerMemberships {
+    type Row = CustomerMembershipRow;
+    const TABLE: &'static str = "customer_memberships";
+
+    fn columns(stmt: &mut SelectStatement) {
+        columns_of(
+            stmt,
+            &[
+                "id",
+                "membership_type_id",
+                "status",
+                "start_date",
+                "end_date",
+                "interval",
+                "billing_amount",
+                "owner_id",
+                "unfreeze_date",
+                "created_at",
+                "updated_at",
+            ],
+        );
+        stmt.expr_as(Expr::col(("mt", "name")), "name")
+            .expr_as(Expr::col(("mt", "purchase_type")), "purchase_type")
+            .expr_as(Expr::col(("o", "first_name")), "owner_first_name")
+            .expr_as(Expr::col(("o", "last_name")), "owner_last_name")
+            .expr_as(Expr::col(("o", "email")), "owner_email")
+            .expr_as(Expr::col(("o", "birthday")), "owner_birthday")
+            .inner_join(aliased("membership_types", "mt"), Expr::col(("mt", "id")).equals((R, "membership_type_id")))
+            .inner_join(aliased("customers", "o"), Expr::col(("o", "id")).equals((R, "owner_id")));
+    }
+
+    fn of_customer(customer_id: i64) -> Cond {
+        // One IN over a union, not an OR, so each side is an index lookup
+        // rather than a scan of every membership of the organization.
+        let owned = Query::select()
+            .column("id")
+            .from("customer_memberships")
+            .and_where(Expr::col("owner_id").eq(customer_id))
+            .to_owned();
+        let theirs = Query::select()
+            .column("membership_id")
+            .from("customer_membership_members")
+            .and_where(Expr::col("customer_id").eq(customer_id))
+            .union(UnionType::Distinct, owned)
+            .to_owned();
+        Cond::all().add(Expr::col((R, "id")).in_subquery(theirs))
+    }
+
+    fn hidden() -> Option<Cond> {
+        Some(Cond::all().add(Expr::col((R, "status")).is_in(["PAY", "IPC"])))
+    }
+
+    fn order(stmt: &mut SelectStatement) {
+        stmt.order_by((R, "start_date"), Order::Desc).order_by((R, "id"), Order::Desc);
+    }
+
+    async fn complete(org: &OrgScope, conn: &mut Conn, rows: &mut [CustomerMembershipRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let stmt = Query::select()
+            .expr_as(Expr::col(("m", "id")), "member_id")
+            .columns([("m", "membership_id"), ("m", "customer_id"), ("m", "is_individually_frozen")])
+            .columns([("c", "first_name"), ("c", "last_name")])
+            .from_as("customer_membership_members", "m")
+            .inner_join(aliased("customers", "c"), Expr::col(("c", "id")).equals(("m", "customer_id")))
+            .and_where(Expr::col(("m", "org_id")).eq(org.id))
+            .and_where(Expr::col(("m", "membership_id")).is_in(index.keys().copied()))
+            .order_by(("m", "id"), Order::Asc)
+            .to_owned();
+        for member in sql::fetch_as::<MemberRow, _>(conn, &stmt).await? {
+            rows[index[&member.membership_id]].members.push(member);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryPassRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub uses_total: i64,
+    pub uses_remaining: i64,
+    pub expiration_date: Option<String>,
+    pub is_association_pass: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Entry passes, newest first; a customer's are those they own.
+pub struct EntryPasses;
+
+impl Listing for EntryPasses {
+    type Row = EntryPassRow;
+    const TABLE: &'static str = "entry_passes";
+
+    fn columns(stmt: &mut SelectStatement) {
+        columns_of(
+            stmt,
+            &[
+                "id",
+                "owner_id",
+                "name",
+                "uses_total",
+                "uses_remaining",
+                "expiration_date",
+                "is_association_pass",
+                "created_at",
+                "updated_at",
+            ],
+        );
+    }
+
+    fn of_customer(customer_id: i64) -> Cond {
+        Cond::all().add(Expr::col((R, "owner_id")).eq(customer_id))
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SharedPassRow {
+    pub id: i64,
+    pub entry_pass_id: i64,
+    pub name: String,
+    pub owner_id: i64,
+    pub owner_first_name: String,
+    pub owner_last_name: String,
+    pub uses_remaining: i64,
+    pub expiration_date: Option<String>,
+    pub created_at: i64,
+}
+
+/// Other customers' passes shared with a customer.
+pub struct SharedPasses;
+
+impl Listing for SharedPasses {
+    type Row = SharedPassRow;
+    const TABLE: &'static str = "shared_passes";
+
+    fn columns(stmt: &mut SelectStatement) {
+        columns_of(stmt, &["id", "entry_pass_id", "created_at"]);
+        stmt.columns([("p", "name"), ("p", "owner_id"), ("p", "uses_remaining"), ("p", "expiration_date")])
+            .expr_as(Expr::col(("o", "first_name")), "owner_first_name")
+            .expr_as(Expr::col(("o", "last_name")), "owner_last_name")
+            .inner_join(aliased("entry_passes", "p"), Expr::col(("p", "id")).equals((R, "entry_pass_id")))
+            .inner_join(aliased("customers", "o"), Expr::col(("o", "id")).equals(("p", "owner_id")));
+    }
+}

@@ -1,0 +1,165 @@
+//! The named things a key can do. Names are snake_case so a config file can
+//! bind keys to them (`"ctrl-o" = "open"`), and each has the sentence the `?`
+//! overlay shows.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    NextPane,
+    PrevPane,
+    FocusSearch,
+    ToggleFilters,
+    ClearSearch,
+    ClearFilters,
+    RemoveFilter,
+    Retry,
+    Refresh,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Confirm,
+    CycleNext,
+    CyclePrev,
+    SelectNext,
+    SelectPrev,
+}
+
+impl Action {
+    pub const ALL: [Action; 24] = [
+        Action::Quit,
+        Action::Help,
+        Action::Back,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::FocusSearch,
+        Action::ToggleFilters,
+        Action::ClearSearch,
+        Action::ClearFilters,
+        Action::RemoveFilter,
+        Action::Retry,
+        Action::Refresh,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Confirm,
+        Action::CycleNext,
+        Action::CyclePrev,
+        Action::SelectNext,
+        Action::SelectPrev,
+    ];
+
+    /// The name a config file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Back => "back",
+            Action::NextPane => "next_pane",
+            Action::PrevPane => "prev_pane",
+            Action::FocusSearch => "focus_search",
+            Action::ToggleFilters => "toggle_filters",
+            Action::ClearSearch => "clear_search",
+            Action::ClearFilters => "clear_filters",
+            Action::RemoveFilter => "remove_filter",
+            Action::Retry => "retry",
+            Action::Refresh => "refresh",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::Confirm => "confirm",
+            Action::CycleNext => "cycle_next",
+            Action::CyclePrev => "cycle_prev",
+            Action::SelectNext => "select_next",
+            Action::SelectPrev => "select_prev",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// What it does, for the `?` overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "Quit",
+            Action::Help => "Show or hide this list of keys",
+            Action::Back => "Back out one level",
+            Action::NextPane => "Next pane",
+            Action::PrevPane => "Previous pane",
+            Action::FocusSearch => "Go to the search bar",
+            Action::ToggleFilters => "Show or hide the filters",
+            Action::ClearSearch => "Clear the search text",
+            Action::ClearFilters => "Clear every filter",
+            Action::RemoveFilter => "Remove the selected filter",
+            Action::Retry => "Retry what failed",
+            Action::Refresh => "Reload the list and the profile",
+            Action::Up => "Move up",
+            Action::Down => "Move down",
+            Action::PageUp => "Page up",
+            Action::PageDown => "Page down",
+            Action::Top => "Go to the top",
+            Action::Bottom => "Go to the bottom",
+            Action::Open => "Open the selected customer or filter",
+            Action::Confirm => "Apply what was typed",
+            Action::CycleNext => "Next choice (yes / no / any)",
+            Action::CyclePrev => "Previous choice",
+            Action::SelectNext => "Next customer",
+            Action::SelectPrev => "Previous customer",
+        }
+    }
+
+    /// The few words the footer uses.
+    pub fn short(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "keys",
+            Action::Back => "back",
+            Action::NextPane | Action::PrevPane => "pane",
+            Action::FocusSearch => "search",
+            Action::ToggleFilters => "filters",
+            Action::ClearSearch => "clear",
+            Action::ClearFilters => "clear filters",
+            Action::RemoveFilter => "remove",
+            Action::Retry => "retry",
+            Action::Refresh => "reload",
+            Action::Up | Action::Down => "move",
+            Action::PageUp | Action::PageDown => "page",
+            Action::Top | Action::Bottom => "ends",
+            Action::Open => "open",
+            Action::Confirm => "apply",
+            Action::CycleNext | Action::CyclePrev => "change",
+            Action::SelectNext | Action::SelectPrev => "next/prev",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_unique_name_that_reads_back() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(json, format!("\"{}\"", a.name()));
+        }
+    }
+}

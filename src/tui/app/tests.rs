@@ -1,0 +1,366 @@
+//! `App::update` driven by messages, with no terminal and no network.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use jiff::civil::date;
+use ratatui::layout::{Rect, Size};
+
+use super::*;
+use crate::client::records::Alert;
+
+pub(crate) fn options() -> AppOptions {
+    AppOptions {
+        keymap: KeyMap::default(),
+        theme: Theme::monochrome(),
+        today: date(2026, 11, 25),
+        photos: PhotoMode::On { clear_on_change: false },
+        server_label: "127.0.0.1".into(),
+        time_zone: jiff::tz::TimeZone::UTC,
+    }
+}
+
+pub(crate) fn customer(id: i64, first: &str, last: &str) -> Customer {
+    Customer {
+        id,
+        first_name: first.into(),
+        last_name: last.into(),
+        email: format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase()),
+        birthday: Some(date(1990, 5, 17)),
+        profile_image: Some(format!("http://127.0.0.1:1/media/{id}.jpg")),
+        profile_image_small: Some(format!("http://127.0.0.1:1/media/{id}-small.jpg")),
+        ..Customer::default()
+    }
+}
+
+pub(crate) fn page(rows: Vec<Customer>, count: u64, next: Option<&str>) -> Page<Customer> {
+    Page { count, next: next.map(str::to_string), previous: None, results: rows }
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(app: &mut App, text: &str) -> Vec<Command> {
+    text.chars().flat_map(|c| app.update(key(KeyCode::Char(c)))).collect()
+}
+
+/// An app whose first list request has been answered with `rows`.
+fn loaded(width: u16, height: u16, rows: Vec<Customer>, next: Option<&str>) -> App {
+    let mut app = App::new(options(), Rect::new(0, 0, width, height));
+    let start = app.start();
+    let Some(Command::FetchCustomers { request, .. }) = start.first() else { panic!("{start:?}") };
+    let count = rows.len() as u64 + u64::from(next.is_some()) * 100;
+    app.update(Msg::ListLoaded { request: *request, result: Ok(page(rows, count, next)) });
+    app
+}
+
+fn fetches(commands: &[Command]) -> Vec<&Command> {
+    commands.iter().filter(|c| !matches!(c, Command::StartTimer { .. })).collect()
+}
+
+fn fire_timer(app: &mut App, commands: &[Command], which: Timer) -> Vec<Command> {
+    let generation = commands
+        .iter()
+        .rev()
+        .find_map(|c| match c {
+            Command::StartTimer { timer, generation, .. } if *timer == which => Some(*generation),
+            _ => None,
+        })
+        .expect("a timer was started");
+    app.update(Msg::Timer { timer: which, generation })
+}
+
+fn many(n: i64) -> Vec<Customer> {
+    (1..=n).map(|i| customer(i, &format!("Ann{i}"), "Smith")).collect()
+}
+
+#[test]
+fn typing_sends_one_search_after_the_pause() {
+    let mut app = loaded(80, 24, many(3), None);
+    let commands = typed(&mut app, "ann");
+    assert_eq!(commands.len(), 3, "one timer per key and no request yet: {commands:?}");
+    assert!(app.is_busy());
+    // An early timer is stale: typing went on after it.
+    let first = app.update(Msg::Timer { timer: Timer::Search, generation: 1 });
+    assert!(first.is_empty());
+    let sent = fire_timer(&mut app, &commands, Timer::Search);
+    match sent.as_slice() {
+        [Command::FetchCustomers { query, .. }] => assert_eq!(query.search, "ann"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_newer_query_replaces_the_waiting_one_and_the_stale_answer_is_dropped() {
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24));
+    let start = app.start();
+    let Some(Command::FetchCustomers { request: first, .. }) = start.first().cloned() else { panic!() };
+    let t1 = typed(&mut app, "a");
+    assert!(fetches(&fire_timer(&mut app, &t1, Timer::Search)).is_empty(), "one list request in flight at most");
+    let t2 = typed(&mut app, "b");
+    assert!(fetches(&fire_timer(&mut app, &t2, Timer::Search)).is_empty());
+    // The first answer arrives: stale, since "ab" waits. Only "ab" is sent.
+    let next = app.update(Msg::ListLoaded { request: first, result: Ok(page(many(5), 5, None)) });
+    assert!(app.list.rows.is_empty(), "a stale answer is never shown");
+    let Some(Command::FetchCustomers { request: second, query }) = fetches(&next).first().cloned().cloned() else {
+        panic!("{next:?}")
+    };
+    assert_eq!(query.search, "ab");
+    // An answer nobody waits for is ignored.
+    app.update(Msg::ListLoaded { request: RequestId(999), result: Ok(page(many(9), 9, None)) });
+    assert!(app.list.rows.is_empty());
+    app.update(Msg::ListLoaded { request: second, result: Ok(page(many(2), 2, None)) });
+    assert_eq!(app.list.rows.len(), 2);
+    assert_eq!(app.list.count, Some(2));
+    assert!(!app.list.is_loading());
+}
+
+#[test]
+fn the_next_page_is_fetched_as_the_selection_nears_the_end() {
+    let mut app = loaded(80, 24, many(20), Some("http://127.0.0.1:1/api/customers/?page=2"));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.focus, Focus::Results);
+    let mut sent = Vec::new();
+    for _ in 0..10 {
+        sent.extend(app.update(key(KeyCode::Down)));
+    }
+    let pages: Vec<_> = sent.iter().filter(|c| matches!(c, Command::FetchPage { .. })).collect();
+    assert_eq!(pages.len(), 1, "{sent:?}");
+    let Command::FetchPage { request, url } = pages[0] else { unreachable!() };
+    assert!(url.ends_with("page=2"));
+    app.update(Msg::ListLoaded { request: *request, result: Ok(page(many(5), 25, None)) });
+    assert_eq!(app.list.rows.len(), 25);
+    assert_eq!(app.list.selected, 10, "appending keeps the selection");
+}
+
+#[test]
+fn esc_backs_out_one_level_and_never_drops_typed_text() {
+    let mut app = loaded(80, 24, many(3), None);
+    typed(&mut app, "ann");
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.focus, Focus::Detail);
+    app.update(key(KeyCode::Char('?')));
+    assert_eq!(app.key_context(), KeyContext::Help);
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.focus, Focus::Detail, "the overlay closes first");
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.focus, Focus::Results);
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.focus, Focus::Search);
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.search.value(), "ann");
+}
+
+#[test]
+fn opening_a_profile_loads_its_sub_collections_and_drops_answers_for_someone_else() {
+    let mut app = loaded(80, 24, many(3), None);
+    app.update(key(KeyCode::Down));
+    let opened = app.update(key(KeyCode::Enter));
+    let Some(Command::FetchSubCollections { request, customer }) =
+        opened.iter().find(|c| matches!(c, Command::FetchSubCollections { .. })).cloned()
+    else {
+        panic!("{opened:?}")
+    };
+    assert_eq!(customer.id, 1);
+    assert!(opened.iter().any(|c| matches!(c, Command::FetchPhoto { key, .. } if key.customer_id == 1)));
+    let alerts = SubRecords::Alerts(vec![Alert {
+        id: 1,
+        message: "Belay check due".into(),
+        prevents_check_in: true,
+        ..Alert::default()
+    }]);
+    app.update(Msg::SubLoaded { request, kind: SubCollection::Alerts, result: Ok(Some(alerts.clone())) });
+    app.update(Msg::SubLoaded { request, kind: SubCollection::Relations, result: Ok(None) });
+    app.update(Msg::SubLoaded {
+        request,
+        kind: SubCollection::Notes,
+        result: Err(ClientError::Server { status: 500, message: "boom".into() }),
+    });
+    assert_eq!(app.detail.sub(SubCollection::Alerts), &SubState::Loaded(alerts));
+    assert_eq!(app.detail.sub(SubCollection::Relations), &SubState::NotAvailable);
+    assert!(matches!(app.detail.sub(SubCollection::Notes), SubState::Failed(_)));
+    // Next customer: the old request's late answers no longer apply.
+    let moved = app.update(key(KeyCode::Char(']')));
+    fire_timer(&mut app, &moved, Timer::Selection);
+    app.update(Msg::SubLoaded {
+        request,
+        kind: SubCollection::CheckIns,
+        result: Ok(Some(SubRecords::CheckIns(vec![], 0))),
+    });
+    assert_eq!(app.detail.customer_id, Some(2));
+    assert_eq!(app.detail.sub(SubCollection::CheckIns), &SubState::Loading);
+}
+
+#[test]
+fn filters_are_checked_before_sending_and_show_as_removable_chips() {
+    let mut app = loaded(80, 24, many(3), None);
+    app.update(ctrl('f'));
+    assert_eq!(app.focus, Focus::Filters);
+    let age = specs().iter().position(|s| s.param == "age_min").unwrap();
+    while app.filters.selected < age {
+        app.update(key(KeyCode::Down));
+    }
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.key_context(), KeyContext::FilterEdit);
+    typed(&mut app, "1x");
+    let refused = app.update(key(KeyCode::Enter));
+    assert!(fetches(&refused).is_empty(), "a bad value is not sent");
+    let (input, problem) = app.filters.editing.as_ref().unwrap();
+    assert_eq!(input.value(), "1x", "what was typed stays");
+    assert!(problem.as_deref().unwrap().contains("whole number"));
+    app.update(key(KeyCode::Backspace));
+    typed(&mut app, "8");
+    let sent = app.update(key(KeyCode::Enter));
+    let request = match fetches(&sent).as_slice() {
+        [Command::FetchCustomers { query, request }] => {
+            assert_eq!(query.filters, vec![("age_min".to_string(), "18".to_string())]);
+            *request
+        }
+        other => panic!("{other:?}"),
+    };
+    app.update(Msg::ListLoaded { request, result: Ok(page(many(1), 1, None)) });
+    assert_eq!(app.filters.values.chip(age).as_deref(), Some("age ≥ 18"));
+    // Esc over a changed value asks first, and a second Esc discards it.
+    app.update(key(KeyCode::Enter));
+    typed(&mut app, "9");
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.filters.editing.as_ref().unwrap().0.value(), "189");
+    assert_eq!(app.filters.editing.as_ref().unwrap().1.as_deref(), Some(DISCARD_PROMPT));
+    app.update(key(KeyCode::Esc));
+    assert!(app.filters.editing.is_none());
+    assert_eq!(app.filters.values.get(age), Some("18"));
+    // Backspace on an empty search removes the last chip.
+    app.update(key(KeyCode::Esc));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
+    assert_eq!(app.focus, Focus::Search);
+    let removed = app.update(key(KeyCode::Backspace));
+    assert!(app.filters.values.is_empty());
+    assert!(
+        matches!(fetches(&removed).as_slice(), [Command::FetchCustomers { query, .. }] if query.filters.is_empty())
+    );
+}
+
+#[test]
+fn choice_filters_cycle_and_clear_all_resets() {
+    let mut app = loaded(80, 24, many(3), None);
+    app.update(ctrl('f'));
+    let first = app.update(key(KeyCode::Char(' ')));
+    assert!(matches!(fetches(&first).as_slice(), [Command::FetchCustomers { query, .. }]
+        if query.filters == vec![("has_active_membership".to_string(), "true".to_string())]));
+    app.update(key(KeyCode::Left));
+    assert!(app.filters.values.is_empty());
+    app.update(key(KeyCode::Right));
+    app.update(ctrl('x'));
+    assert!(app.filters.values.is_empty());
+}
+
+#[test]
+fn an_outage_is_reported_keys_keep_working_and_retry_resends() {
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24));
+    let start = app.start();
+    let Some(Command::FetchCustomers { request, .. }) = start.first().cloned() else { panic!() };
+    app.update(Msg::ListLoaded { request, result: Err(ClientError::Offline("connection failed".into())) });
+    let problem = app.problem.clone().unwrap();
+    assert!(problem.offline);
+    assert!(!app.is_busy());
+    assert_eq!(typed(&mut app, "x").len(), 1, "typing still works while offline");
+    app.update(ctrl('u'));
+    let retried = app.update(ctrl('r'));
+    assert!(matches!(fetches(&retried).as_slice(), [Command::FetchCustomers { .. }]), "{retried:?}");
+    assert!(app.problem.is_none());
+}
+
+#[test]
+fn photos_load_for_the_visible_profile_and_only_the_newest_waits() {
+    let mut app = loaded(160, 48, many(5), None);
+    // Wide: the profile is always visible, so a settled selection loads its photo.
+    let Some(Command::FetchPhoto { request, key: photo_key }) = app
+        .update(Msg::Timer { timer: Timer::Selection, generation: app.selection_generation })
+        .into_iter()
+        .find(|c| matches!(c, Command::FetchPhoto { .. }))
+    else {
+        panic!("no photo request")
+    };
+    assert_eq!((photo_key.customer_id, photo_key.width, photo_key.height), (1, 24, 12));
+    assert!(photo_key.url.ends_with("/1.jpg"), "a big box gets the full-size photo");
+    app.update(key(KeyCode::Down));
+    for _ in 0..2 {
+        let moved = app.update(key(KeyCode::Down));
+        assert!(
+            fetches(&fire_timer(&mut app, &moved, Timer::Selection))
+                .iter()
+                .all(|c| !matches!(c, Command::FetchPhoto { .. })),
+            "one photo in flight"
+        );
+    }
+    let photo = super::super::photo_view::encode_photo(
+        &ratatui_image::picker::Picker::halfblocks(),
+        image::DynamicImage::new_rgb8(8, 8),
+        Size::new(photo_key.width, photo_key.height),
+    )
+    .unwrap();
+    let next = app.update(Msg::PhotoLoaded { request, key: photo_key.clone(), result: Ok(photo) });
+    assert!(app.photos.get(&photo_key).is_some(), "a finished photo is cached even if no longer shown");
+    match fetches(&next).as_slice() {
+        [Command::FetchPhoto { key, .. }] => assert_eq!(key.customer_id, 3, "the newest selection's photo"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn paste_and_letters_go_to_the_search() {
+    let mut app = loaded(80, 24, many(3), None);
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.focus, Focus::Results);
+    app.update(Msg::Paste("ann\nsmith".into()));
+    assert_eq!(app.focus, Focus::Search);
+    assert_eq!(app.search.value(), "ann smith");
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Char('z')));
+    assert_eq!(app.focus, Focus::Search);
+    assert_eq!(app.search.value(), "ann smithz");
+}
+
+#[test]
+fn the_mouse_selects_opens_scrolls_and_removes_chips() {
+    let mut app = loaded(80, 24, many(5), None);
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Rows start under the search line, the border and the header.
+    app.update(click(5, 5));
+    assert_eq!((app.focus, app.list.selected), (Focus::Results, 2));
+    app.update(click(5, 5));
+    assert_eq!(app.focus, Focus::Detail);
+    app.update(key(KeyCode::Esc));
+    let scroll =
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 5, row: 8, modifiers: KeyModifiers::NONE });
+    app.update(scroll);
+    assert_eq!(app.list.selected, 3);
+    app.filters.values.set(0, Some("true".into()));
+    let chips = app.areas().chips.unwrap();
+    let (_, chip) = layout::chip_rects(chips, &app)[0];
+    app.update(click(chip.x + 1, chip.y));
+    assert!(app.filters.values.is_empty());
+}
+
+#[test]
+fn idle_messages_ask_for_no_redraw() {
+    let mut app = loaded(80, 24, many(3), None);
+    app.take_redraw();
+    app.update(Msg::Tick);
+    assert!(!app.take_redraw(), "nothing loads, so a tick draws nothing");
+    let moved =
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::Moved, column: 1, row: 1, modifiers: KeyModifiers::NONE });
+    app.update(moved);
+    assert!(!app.take_redraw());
+}

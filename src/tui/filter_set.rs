@@ -1,0 +1,326 @@
+//! Every customer filter of the seed, typed: what the filter pane offers,
+//! how a typed value is checked before it is sent, the chip it shows as, and
+//! the query parameter it becomes (named exactly as the server reads it).
+
+use crate::model::Gender;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    /// `YYYY-MM-DD`.
+    Date,
+    /// A whole number.
+    Whole,
+    /// true / false / any, chosen rather than typed.
+    YesNo,
+    /// Words separated by commas.
+    Words,
+    /// Whole numbers separated by commas.
+    Ids,
+    /// One of the seed's gender codes, chosen.
+    Gender,
+    /// Free text.
+    Text,
+}
+
+impl FilterKind {
+    /// Choices cycle; everything else is typed.
+    pub fn is_choice(self) -> bool {
+        matches!(self, FilterKind::YesNo | FilterKind::Gender)
+    }
+
+    pub fn hint(self) -> &'static str {
+        match self {
+            FilterKind::Date => "YYYY-MM-DD",
+            FilterKind::Whole => "a whole number",
+            FilterKind::YesNo => "yes / no / any",
+            FilterKind::Words => "words, separated by commas",
+            FilterKind::Ids => "ids, separated by commas",
+            FilterKind::Gender => "M / F / N / P / any",
+            FilterKind::Text => "text",
+        }
+    }
+
+    /// The choices a choice filter cycles through (`None` = any).
+    fn choices(self) -> &'static [Option<&'static str>] {
+        match self {
+            FilterKind::YesNo => &[None, Some("true"), Some("false")],
+            FilterKind::Gender => &[None, Some("M"), Some("F"), Some("N"), Some("P")],
+            _ => &[None],
+        }
+    }
+
+    /// Checks typed text; the value to send (trimmed, normalised), `None`
+    /// for empty text (no filter), or what is wrong.
+    pub fn check(self, text: &str) -> Result<Option<String>, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match self {
+            FilterKind::Date => crate::model::validation::iso_date(text)
+                .map(|d| Some(d.to_string()))
+                .map_err(|_| format!("{text:?} is not a date; write YYYY-MM-DD, for example 2001-04-30")),
+            FilterKind::Whole => {
+                text.parse::<i64>().map(|n| Some(n.to_string())).map_err(|_| format!("{text:?} is not a whole number"))
+            }
+            FilterKind::Ids => {
+                let ids: Result<Vec<i64>, _> =
+                    text.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse::<i64>).collect();
+                match ids {
+                    Ok(ids) if !ids.is_empty() => {
+                        Ok(Some(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")))
+                    }
+                    Ok(_) => Ok(None),
+                    Err(_) => Err(format!("{text:?}: write whole numbers separated by commas, for example 3,7")),
+                }
+            }
+            FilterKind::Words => {
+                let words: Vec<&str> = text.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
+                Ok((!words.is_empty()).then(|| words.join(",")))
+            }
+            FilterKind::Text => Ok(Some(text.to_string())),
+            FilterKind::YesNo => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" => Ok(Some("true".into())),
+                "false" | "no" | "n" => Ok(Some("false".into())),
+                "any" => Ok(None),
+                _ => Err(format!("{text:?}: choose yes, no or any")),
+            },
+            FilterKind::Gender => match Gender::from_code(&text.to_ascii_uppercase()) {
+                Some(g) => Ok(Some(g.code().to_string())),
+                None if text.eq_ignore_ascii_case("any") => Ok(None),
+                None => Err(format!("{text:?}: choose M, F, N, P or any")),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterSpec {
+    /// The query parameter (two specs share `has_active_membership`: a status
+    /// and a membership name; setting one clears the other).
+    pub param: &'static str,
+    pub label: &'static str,
+    /// The chip's words before the value (`age ≥`).
+    pub chip: &'static str,
+    pub kind: FilterKind,
+    /// The heading it is listed under.
+    pub group: &'static str,
+}
+
+const fn f(
+    param: &'static str,
+    label: &'static str,
+    chip: &'static str,
+    kind: FilterKind,
+    group: &'static str,
+) -> FilterSpec {
+    FilterSpec { param, label, chip, kind, group }
+}
+
+use FilterKind as K;
+
+/// Every filter of the seed (search is the search bar), grouped as the desk
+/// thinks of them.
+pub const FILTERS: [FilterSpec; 26] = [
+    f("has_active_membership", "Active membership", "member", K::YesNo, "Membership"),
+    f("has_active_membership", "Active membership named", "membership", K::Text, "Membership"),
+    f("has_frozen_membership", "Frozen membership", "frozen", K::YesNo, "Membership"),
+    f("has_membership_with_future_start", "Membership starting later", "future start", K::YesNo, "Membership"),
+    f("has_active_youth_programming_membership", "Youth programming membership", "youth", K::YesNo, "Membership"),
+    f("has_active_non_youth_programming_membership", "Non-youth membership", "non-youth", K::YesNo, "Membership"),
+    f("first_membership_timestamp_min", "First membership on or after", "first member ≥", K::Date, "Membership"),
+    f("first_membership_timestamp_max", "First membership on or before", "first member ≤", K::Date, "Membership"),
+    f("has_association_memberships", "Association ids (all of)", "associations", K::Ids, "Membership"),
+    f("latest_check_in_timestamp_min", "Last check-in on or after", "last visit ≥", K::Date, "Check-ins"),
+    f("latest_check_in_timestamp_max", "Last check-in on or before", "last visit ≤", K::Date, "Check-ins"),
+    f("check_in_count_min", "Check-ins at least", "check-ins ≥", K::Whole, "Check-ins"),
+    f("check_in_count_max", "Check-ins at most", "check-ins ≤", K::Whole, "Check-ins"),
+    f("age_min", "Age at least", "age ≥", K::Whole, "Person"),
+    f("age_max", "Age at most", "age ≤", K::Whole, "Person"),
+    f("birthday_min", "Birthday on or after", "born ≥", K::Date, "Person"),
+    f("birthday_max", "Birthday on or before", "born ≤", K::Date, "Person"),
+    f("gender", "Gender", "gender", K::Gender, "Person"),
+    f("address_postcode", "Postcodes (any of)", "postcode", K::Words, "Person"),
+    f("has_opted_in_to_marketing", "Marketing opt-in", "marketing", K::YesNo, "Person"),
+    f("created_at_min", "Account created on or after", "created ≥", K::Date, "Account"),
+    f("created_at_max", "Account created on or before", "created ≤", K::Date, "Account"),
+    f("tags", "Tags (all of)", "tags", K::Words, "Tags and more"),
+    f("has_proficiencies", "Proficiency ids (all of)", "proficiencies", K::Ids, "Tags and more"),
+    f("has_event_type_reservation", "Reservation for event type id", "event type", K::Whole, "Tags and more"),
+    f("has_challenge", "Challenge id", "challenge", K::Whole, "Tags and more"),
+];
+
+/// The filters the pane lists, in order.
+pub fn specs() -> &'static [FilterSpec] {
+    &FILTERS
+}
+
+/// The values set, by index into [`specs`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterValues {
+    values: Vec<Option<String>>,
+}
+
+impl FilterValues {
+    pub fn new() -> FilterValues {
+        FilterValues { values: vec![None; specs().len()] }
+    }
+
+    pub fn get(&self, index: usize) -> Option<&str> {
+        self.values.get(index).and_then(|v| v.as_deref())
+    }
+
+    /// Sets (or with `None` clears) one filter; a filter sharing its query
+    /// parameter is cleared, since only one value can be sent.
+    pub fn set(&mut self, index: usize, value: Option<String>) {
+        if index >= self.values.len() {
+            return;
+        }
+        if value.is_some() {
+            let param = specs()[index].param;
+            for (i, spec) in specs().iter().enumerate() {
+                if i != index && spec.param == param {
+                    self.values[i] = None;
+                }
+            }
+        }
+        self.values[index] = value;
+    }
+
+    /// Moves a choice filter to its next (or previous) choice.
+    pub fn cycle(&mut self, index: usize, forward: bool) {
+        let Some(spec) = specs().get(index) else { return };
+        let choices = spec.kind.choices();
+        if choices.len() < 2 {
+            return;
+        }
+        let current = choices.iter().position(|c| *c == self.get(index)).unwrap_or(0);
+        let next = if forward { (current + 1) % choices.len() } else { (current + choices.len() - 1) % choices.len() };
+        self.set(index, choices[next].map(str::to_string));
+    }
+
+    pub fn clear(&mut self) {
+        self.values.iter_mut().for_each(|v| *v = None);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.iter().all(Option::is_none)
+    }
+
+    /// The set filters, in table order: (index, value).
+    pub fn active(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.values.iter().enumerate().filter_map(|(i, v)| v.as_deref().map(|v| (i, v)))
+    }
+
+    /// The query parameters to send.
+    pub fn params(&self) -> Vec<(String, String)> {
+        self.active().map(|(i, v)| (specs()[i].param.to_string(), v.to_string())).collect()
+    }
+
+    /// The chip a set filter shows as (`age ≥ 18`, `member: no`).
+    pub fn chip(&self, index: usize) -> Option<String> {
+        let value = self.get(index)?;
+        let spec = &specs()[index];
+        Some(format!("{} {}", spec.chip, display_value(spec.kind, value)))
+    }
+}
+
+/// A value as a person reads it.
+pub fn display_value(kind: FilterKind, value: &str) -> String {
+    match (kind, value) {
+        (FilterKind::YesNo, "true") => "yes".into(),
+        (FilterKind::YesNo, "false") => "no".into(),
+        (FilterKind::Gender, code) => Gender::from_code(code).map_or(code.to_string(), |g| g.label().to_string()),
+        (FilterKind::Words | FilterKind::Ids, list) => list.replace(',', ", "),
+        (_, v) => v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(label: &str) -> usize {
+        specs().iter().position(|s| s.label == label).unwrap()
+    }
+
+    #[test]
+    fn every_server_filter_is_offered() {
+        let params: std::collections::BTreeSet<_> = specs().iter().map(|s| s.param).collect();
+        for name in [
+            "age_min",
+            "age_max",
+            "birthday_min",
+            "birthday_max",
+            "created_at_min",
+            "created_at_max",
+            "address_postcode",
+            "gender",
+            "has_opted_in_to_marketing",
+            "check_in_count_min",
+            "check_in_count_max",
+            "first_membership_timestamp_min",
+            "first_membership_timestamp_max",
+            "has_active_membership",
+            "has_active_youth_programming_membership",
+            "has_active_non_youth_programming_membership",
+            "has_membership_with_future_start",
+            "has_frozen_membership",
+            "tags",
+            "has_event_type_reservation",
+            "latest_check_in_timestamp_min",
+            "latest_check_in_timestamp_max",
+            "has_proficiencies",
+            "has_association_memberships",
+            "has_challenge",
+        ] {
+            assert!(params.contains(name), "{name} missing");
+        }
+        assert_eq!(params.len(), 25);
+    }
+
+    #[test]
+    fn typed_values_are_checked_before_sending() {
+        assert_eq!(
+            FilterKind::Date.check("2001-4-30").unwrap_err(),
+            "\"2001-4-30\" is not a date; write YYYY-MM-DD, for example 2001-04-30"
+        );
+        assert_eq!(FilterKind::Date.check(" 2001-04-30 ").unwrap(), Some("2001-04-30".into()));
+        assert!(FilterKind::Whole.check("1.5").is_err());
+        assert_eq!(FilterKind::Ids.check("3, 7,").unwrap(), Some("3,7".into()));
+        assert!(FilterKind::Ids.check("3,x").is_err());
+        assert_eq!(FilterKind::Words.check(" staff , setter ").unwrap(), Some("staff,setter".into()));
+        assert_eq!(FilterKind::Text.check("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn status_and_name_share_a_parameter_so_one_replaces_the_other() {
+        let mut v = FilterValues::new();
+        let status = index("Active membership");
+        let name = index("Active membership named");
+        v.cycle(status, true);
+        assert_eq!(v.params(), vec![("has_active_membership".to_string(), "true".to_string())]);
+        v.set(name, Some("month".into()));
+        assert_eq!(v.params(), vec![("has_active_membership".to_string(), "month".to_string())]);
+        assert_eq!(v.get(status), None);
+    }
+
+    #[test]
+    fn choices_cycle_through_any_and_chips_read_plainly() {
+        let mut v = FilterValues::new();
+        let g = index("Gender");
+        v.cycle(g, false);
+        assert_eq!(v.get(g), Some("P"));
+        assert_eq!(v.chip(g).unwrap(), "gender Prefer not to say");
+        let m = index("Marketing opt-in");
+        v.cycle(m, true);
+        v.cycle(m, true);
+        assert_eq!(v.chip(m).unwrap(), "marketing no");
+        v.cycle(m, true);
+        assert_eq!(v.get(m), None);
+        v.set(index("Age at least"), Some("18".into()));
+        assert_eq!(v.chip(index("Age at least")).unwrap(), "age ≥ 18");
+        v.clear();
+        assert!(v.is_empty());
+    }
+}

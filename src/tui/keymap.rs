@@ -1,0 +1,528 @@
+//! Keys to actions, per context, in one table: the app looks keys up here,
+//! the footer and the `?` overlay are generated from it, and the config's
+//! `[keys.<context>]` tables override it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// Where a key is pressed. `Global` bindings apply in every context (plain
+/// printable keys only where no text is being typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyContext {
+    Global,
+    Search,
+    Results,
+    Detail,
+    Filters,
+    FilterEdit,
+    Help,
+}
+
+impl KeyContext {
+    pub const ALL: [KeyContext; 7] = [
+        KeyContext::Global,
+        KeyContext::Search,
+        KeyContext::Results,
+        KeyContext::Detail,
+        KeyContext::Filters,
+        KeyContext::FilterEdit,
+        KeyContext::Help,
+    ];
+
+    /// The config's name for it (`[keys.results]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyContext::Global => "global",
+            KeyContext::Search => "search",
+            KeyContext::Results => "results",
+            KeyContext::Detail => "detail",
+            KeyContext::Filters => "filters",
+            KeyContext::FilterEdit => "filter_edit",
+            KeyContext::Help => "help",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            KeyContext::Global => "Everywhere",
+            KeyContext::Search => "Search bar",
+            KeyContext::Results => "Results list",
+            KeyContext::Detail => "Customer profile",
+            KeyContext::Filters => "Filters",
+            KeyContext::FilterEdit => "Typing a filter value",
+            KeyContext::Help => "This list",
+        }
+    }
+
+    /// Whether keys typed here are text (so plain characters are not commands).
+    pub fn takes_text(self) -> bool {
+        matches!(self, KeyContext::Search | KeyContext::FilterEdit)
+    }
+
+    fn from_name(name: &str) -> Option<KeyContext> {
+        KeyContext::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The actions worth a place in the footer here, in order.
+    fn footer_actions(self) -> &'static [Action] {
+        match self {
+            KeyContext::Global => &[],
+            KeyContext::Search => {
+                &[Action::Down, Action::ToggleFilters, Action::ClearSearch, Action::Help, Action::Quit]
+            }
+            KeyContext::Results => {
+                &[Action::Down, Action::Open, Action::FocusSearch, Action::ToggleFilters, Action::Help, Action::Quit]
+            }
+            KeyContext::Detail => {
+                &[Action::Down, Action::SelectNext, Action::Back, Action::FocusSearch, Action::Help, Action::Quit]
+            }
+            KeyContext::Filters => &[
+                Action::Down,
+                Action::Open,
+                Action::CycleNext,
+                Action::RemoveFilter,
+                Action::ClearFilters,
+                Action::Back,
+                Action::Help,
+            ],
+            KeyContext::FilterEdit => &[Action::Confirm, Action::Back],
+            KeyContext::Help => &[Action::Down, Action::Back],
+        }
+    }
+}
+
+/// A key with its modifiers, as written in the config (`ctrl-f`, `f2`, `G`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub const fn new(code: KeyCode, mods: KeyModifiers) -> Key {
+        Key { code, mods }
+    }
+
+    pub const fn plain(code: KeyCode) -> Key {
+        Key { code, mods: KeyModifiers::NONE }
+    }
+
+    /// The key as pressed, normalised so `G` matches whether or not the
+    /// terminal reports Shift with it.
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match ev.code {
+            KeyCode::Char(c) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::Char(c)
+            }
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        Key { code, mods }
+    }
+
+    /// A plain printable character (what a text field would take).
+    pub fn is_printable(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let bad = || {
+            format!(
+                "{text:?} is not a key; write for example \"ctrl-f\", \"alt-x\", \"f2\", \"enter\", \"esc\", \"tab\", \"shift-tab\", \"pagedown\", \"space\" or one character"
+            )
+        };
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(r) = ["ctrl-", "control-"].iter().find_map(|p| lower.strip_prefix(p).map(|_| &rest[p.len()..]))
+            {
+                mods |= KeyModifiers::CONTROL;
+                rest = r;
+            } else if lower.starts_with("alt-") && rest.len() > 4 {
+                mods |= KeyModifiers::ALT;
+                rest = &rest[4..];
+            } else if lower.starts_with("shift-") && rest.len() > 6 {
+                mods |= KeyModifiers::SHIFT;
+                rest = &rest[6..];
+            } else {
+                break;
+            }
+        }
+        let named = rest.to_ascii_lowercase();
+        let code = match named.as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) => {
+                KeyCode::F(f[1..].parse().map_err(|_| bad())?)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        mods.remove(KeyModifiers::SHIFT);
+                        // Terminals report ctrl-letters in lower case.
+                        KeyCode::Char(if mods.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c })
+                    }
+                    _ => return Err(bad()),
+                }
+            }
+        };
+        Ok(Key { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("shift-tab"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Delete => f.write_str("delete"),
+            KeyCode::Insert => f.write_str("insert"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub context: KeyContext,
+    pub key: Key,
+    pub action: Action,
+}
+
+/// The bindings, in table order (the order the `?` overlay lists them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyMap {
+    bindings: Vec<Binding>,
+}
+
+const fn k(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+const fn ctrl(c: char) -> Key {
+    Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+const fn ch(c: char) -> Key {
+    Key::plain(KeyCode::Char(c))
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        use Action as A;
+        use KeyCode as C;
+        use KeyContext as X;
+        let table: &[(KeyContext, Key, Action)] = &[
+            (X::Global, ctrl('c'), A::Quit),
+            (X::Global, ch('q'), A::Quit),
+            (X::Global, k(C::F(1)), A::Help),
+            (X::Global, ch('?'), A::Help),
+            (X::Global, k(C::Esc), A::Back),
+            (X::Global, k(C::Tab), A::NextPane),
+            (X::Global, k(C::BackTab), A::PrevPane),
+            (X::Global, ch('/'), A::FocusSearch),
+            (X::Global, ctrl('f'), A::ToggleFilters),
+            (X::Global, k(C::F(2)), A::ToggleFilters),
+            (X::Global, ctrl('x'), A::ClearFilters),
+            (X::Global, ctrl('r'), A::Retry),
+            (X::Global, k(C::F(5)), A::Refresh),
+            (X::Search, k(C::Down), A::Down),
+            (X::Search, k(C::Enter), A::Open),
+            (X::Search, ctrl('u'), A::ClearSearch),
+            (X::Search, ch('?'), A::Help),
+            (X::Results, k(C::Up), A::Up),
+            (X::Results, ch('k'), A::Up),
+            (X::Results, k(C::Down), A::Down),
+            (X::Results, ch('j'), A::Down),
+            (X::Results, k(C::PageUp), A::PageUp),
+            (X::Results, k(C::PageDown), A::PageDown),
+            (X::Results, k(C::Home), A::Top),
+            (X::Results, ch('g'), A::Top),
+            (X::Results, k(C::End), A::Bottom),
+            (X::Results, ch('G'), A::Bottom),
+            (X::Results, k(C::Enter), A::Open),
+            (X::Results, k(C::Right), A::Open),
+            (X::Results, ch('l'), A::Open),
+            (X::Results, ch('f'), A::ToggleFilters),
+            (X::Detail, k(C::Up), A::Up),
+            (X::Detail, ch('k'), A::Up),
+            (X::Detail, k(C::Down), A::Down),
+            (X::Detail, ch('j'), A::Down),
+            (X::Detail, k(C::PageUp), A::PageUp),
+            (X::Detail, k(C::PageDown), A::PageDown),
+            (X::Detail, ch(' '), A::PageDown),
+            (X::Detail, k(C::Home), A::Top),
+            (X::Detail, ch('g'), A::Top),
+            (X::Detail, k(C::End), A::Bottom),
+            (X::Detail, ch('G'), A::Bottom),
+            (X::Detail, ch(']'), A::SelectNext),
+            (X::Detail, ch('n'), A::SelectNext),
+            (X::Detail, ch('['), A::SelectPrev),
+            (X::Detail, ch('p'), A::SelectPrev),
+            (X::Detail, k(C::Left), A::Back),
+            (X::Detail, ch('h'), A::Back),
+            (X::Detail, ch('f'), A::ToggleFilters),
+            (X::Filters, k(C::Up), A::Up),
+            (X::Filters, ch('k'), A::Up),
+            (X::Filters, k(C::Down), A::Down),
+            (X::Filters, ch('j'), A::Down),
+            (X::Filters, k(C::Home), A::Top),
+            (X::Filters, k(C::End), A::Bottom),
+            (X::Filters, k(C::Enter), A::Open),
+            (X::Filters, ch(' '), A::CycleNext),
+            (X::Filters, k(C::Right), A::CycleNext),
+            (X::Filters, ch('l'), A::CycleNext),
+            (X::Filters, k(C::Left), A::CyclePrev),
+            (X::Filters, ch('h'), A::CyclePrev),
+            (X::Filters, k(C::Delete), A::RemoveFilter),
+            (X::Filters, k(C::Backspace), A::RemoveFilter),
+            (X::Filters, ch('x'), A::RemoveFilter),
+            (X::Filters, ch('f'), A::ToggleFilters),
+            (X::FilterEdit, k(C::Enter), A::Confirm),
+            (X::FilterEdit, k(C::Tab), A::Confirm),
+            (X::Help, k(C::Up), A::Up),
+            (X::Help, ch('k'), A::Up),
+            (X::Help, k(C::Down), A::Down),
+            (X::Help, ch('j'), A::Down),
+            (X::Help, k(C::PageUp), A::PageUp),
+            (X::Help, k(C::PageDown), A::PageDown),
+            (X::Help, ch('?'), A::Back),
+            (X::Help, k(C::F(1)), A::Back),
+            (X::Help, ch('q'), A::Back),
+        ];
+        KeyMap { bindings: table.iter().map(|&(context, key, action)| Binding { context, key, action }).collect() }
+    }
+}
+
+impl KeyMap {
+    /// The defaults with the config's `[keys.<context>]` tables applied: a key
+    /// named there is rebound (or unbound with `"none"`).
+    pub fn with_overrides(overrides: &BTreeMap<String, BTreeMap<String, String>>) -> Result<KeyMap, String> {
+        let mut map = KeyMap::default();
+        for (context_name, keys) in overrides {
+            let context = KeyContext::from_name(context_name).ok_or_else(|| {
+                let names: Vec<_> = KeyContext::ALL.iter().map(|c| c.name()).collect();
+                format!("[keys.{context_name}] is not a screen; use one of {}", names.join(", "))
+            })?;
+            for (key_text, action_name) in keys {
+                let key = Key::parse(key_text).map_err(|e| format!("[keys.{context_name}]: {e}"))?;
+                map.bindings.retain(|b| !(b.context == context && b.key == key));
+                if action_name == "none" {
+                    continue;
+                }
+                let action = Action::from_name(action_name).ok_or_else(|| {
+                    let names: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
+                    format!(
+                        "[keys.{context_name}] \"{key_text}\" = {action_name:?} is not an action; use \"none\" or one of {}",
+                        names.join(", ")
+                    )
+                })?;
+                map.bindings.push(Binding { context, key, action });
+            }
+        }
+        Ok(map)
+    }
+
+    /// The action for a key pressed in `context`: its own bindings first,
+    /// then the global ones (whose plain characters do not apply where text
+    /// is typed).
+    pub fn action(&self, context: KeyContext, event: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(event);
+        let own = self.bindings.iter().find(|b| b.context == context && b.key == key);
+        let global = || {
+            if context == KeyContext::Help && key.is_printable() {
+                return None;
+            }
+            self.bindings
+                .iter()
+                .find(|b| b.context == KeyContext::Global && b.key == key)
+                .filter(|_| !(context.takes_text() && key.is_printable()))
+        };
+        own.or_else(global).map(|b| b.action)
+    }
+
+    /// Every binding of a context, in table order.
+    pub fn bindings(&self, context: KeyContext) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.context == context)
+    }
+
+    /// The keys that reach `action` in `context` (its own, then global).
+    pub fn keys_for(&self, context: KeyContext, action: Action) -> Vec<Key> {
+        let mut keys: Vec<Key> = self.bindings(context).filter(|b| b.action == action).map(|b| b.key).collect();
+        for b in self.bindings(KeyContext::Global).filter(|b| b.action == action) {
+            let shadowed = self.bindings(context).any(|own| own.key == b.key);
+            let typed = context.takes_text() && b.key.is_printable();
+            if !(shadowed || typed || keys.contains(&b.key)) {
+                keys.push(b.key);
+            }
+        }
+        keys
+    }
+
+    /// The footer for a context: (keys, few words) for the actions that
+    /// matter there, each with the first key bound to it.
+    pub fn footer(&self, context: KeyContext) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = Vec::new();
+        for &action in context.footer_actions() {
+            let keys = self.keys_for(context, action);
+            let Some(first) = keys.first() else { continue };
+            let label = match action {
+                Action::Down => {
+                    let up = self.keys_for(context, Action::Up);
+                    match up.first() {
+                        Some(u) => format!("{u}{first}"),
+                        None => first.to_string(),
+                    }
+                }
+                _ => first.to_string(),
+            };
+            out.push((label, action.short()));
+        }
+        out
+    }
+
+    /// The `?` overlay's sections: context title and (keys, description),
+    /// one row per action, keys joined in table order.
+    pub fn help_sections(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        KeyContext::ALL
+            .iter()
+            .map(|&context| {
+                let mut rows: Vec<(Action, Vec<Key>)> = Vec::new();
+                for b in self.bindings(context) {
+                    match rows.iter_mut().find(|(a, _)| *a == b.action) {
+                        Some((_, keys)) => keys.push(b.key),
+                        None => rows.push((b.action, vec![b.key])),
+                    }
+                }
+                let rows = rows
+                    .into_iter()
+                    .map(|(a, keys)| (keys.iter().map(Key::to_string).collect::<Vec<_>>().join(", "), a.description()))
+                    .collect();
+                (context.title(), rows)
+            })
+            .filter(|(_, rows): &(_, Vec<_>)| !rows.is_empty())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent { code, modifiers: mods, kind: KeyEventKind::Press, state: crossterm::event::KeyEventState::NONE }
+    }
+
+    #[test]
+    fn keys_parse_from_config_text() {
+        assert_eq!(Key::parse("ctrl-F").unwrap(), ctrl('f'));
+        assert_eq!(Key::parse("f2").unwrap(), k(KeyCode::F(2)));
+        assert_eq!(Key::parse("shift-tab").unwrap(), k(KeyCode::BackTab));
+        assert_eq!(Key::parse("G").unwrap(), ch('G'));
+        assert_eq!(Key::parse("space").unwrap(), ch(' '));
+        assert_eq!(Key::parse("-").unwrap(), ch('-'));
+        assert!(Key::parse("hyper-x").is_err());
+        assert!(Key::parse("f99").is_err());
+    }
+
+    #[test]
+    fn plain_characters_type_into_text_but_command_elsewhere() {
+        let map = KeyMap::default();
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(map.action(KeyContext::Results, &q), Some(Action::Quit));
+        assert_eq!(map.action(KeyContext::Search, &q), None);
+        assert_eq!(
+            map.action(KeyContext::Search, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(map.action(KeyContext::Search, &press(KeyCode::Esc, KeyModifiers::NONE)), Some(Action::Back));
+        // Shift is not needed to match an upper-case binding.
+        assert_eq!(
+            map.action(KeyContext::Results, &press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+    }
+
+    #[test]
+    fn config_overrides_rebind_and_unbind() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert(
+            "results".to_string(),
+            BTreeMap::from([("ctrl-o".to_string(), "open".to_string()), ("j".to_string(), "none".to_string())]),
+        );
+        let map = KeyMap::with_overrides(&overrides).unwrap();
+        assert_eq!(
+            map.action(KeyContext::Results, &press(KeyCode::Char('o'), KeyModifiers::CONTROL)),
+            Some(Action::Open)
+        );
+        assert_eq!(map.action(KeyContext::Results, &press(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert!(map.help_sections().iter().any(|(_, rows)| rows.iter().any(|(keys, _)| keys.contains("ctrl-o"))));
+        let bad = BTreeMap::from([("nowhere".to_string(), BTreeMap::new())]);
+        assert!(KeyMap::with_overrides(&bad).unwrap_err().contains("results"));
+    }
+
+    #[test]
+    fn the_footer_and_help_come_from_the_table() {
+        let map = KeyMap::default();
+        let footer = map.footer(KeyContext::Results);
+        assert_eq!(footer[0], ("↑↓".to_string(), "move"));
+        assert!(footer.contains(&("enter".to_string(), "open")));
+        let help = map.help_sections();
+        let (title, rows) = &help[0];
+        assert_eq!(*title, "Everywhere");
+        assert!(rows.contains(&("ctrl-c, q".to_string(), "Quit")));
+    }
+}

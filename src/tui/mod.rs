@@ -1,0 +1,163 @@
+//! The terminal app: `frontdesk` with no subcommand. State lives in
+//! [`app::App`] and changes only through `update(msg)`; panes draw it;
+//! [`tasks`] do HTTP and image work and answer with messages.
+
+pub mod action;
+pub mod app;
+pub mod filter_set;
+pub mod keymap;
+pub mod layout;
+pub mod panes;
+pub mod photo_view;
+pub mod runtime;
+pub mod tasks;
+pub mod theme;
+pub mod view;
+
+#[cfg(test)]
+mod screen_tests;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::client::{self, Client, ClientError, CustomerQuery};
+use crate::config::{self, Config, StoredToken};
+use app::{App, AppOptions, PhotoMode};
+use keymap::KeyMap;
+use theme::Theme;
+
+/// `frontdesk [--config PATH]`: reads the config and opens the app.
+pub fn main(config_path: Option<PathBuf>) -> anyhow::Result<()> {
+    let config = config::load(config_path.as_deref())?;
+    run(config)
+}
+
+/// Opens the app with settings from anywhere (a file, or built in memory).
+pub fn run(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting tokio")?;
+    runtime.block_on(run_async(config))
+}
+
+/// The app on an existing tokio runtime, so a caller can serve the API on
+/// the same runtime while the app runs (`frontdesk demo`).
+pub async fn run_async(config: Config) -> anyhow::Result<()> {
+    let client = connect(&config).await?;
+    open(config, client).await
+}
+
+/// Where the token comes from, first found wins: `FRONTDESK_TOKEN`, the
+/// config's `token`, the token saved by an earlier password login, or a
+/// password login now (whose token is then saved, readable by the user only).
+async fn connect(config: &Config) -> anyhow::Result<Client> {
+    let base = client::parse_base_url(&config.base_url).map_err(anyhow::Error::msg)?;
+    if let Some(token) = std::env::var(config::TOKEN_ENV).ok().filter(|t| !t.trim().is_empty()) {
+        return Ok(Client::new(base, &token)?);
+    }
+    if let Some(token) = &config.token {
+        return Ok(Client::new(base, token)?);
+    }
+    let Some(username) = config.username.clone() else {
+        let place = config.path.as_ref().map_or("the config".to_string(), |p| p.display().to_string());
+        anyhow::bail!(
+            "{place} names no way to log in: add `username = \"your-staff-login\"` (the app then asks for the password once) or `token = \"...\"`, or set {}",
+            config::TOKEN_ENV
+        );
+    };
+    let token_path = config::token_path();
+    if let Some(token) = token_path.as_deref().and_then(|p| config::read_stored_token(p, &config.base_url, &username)) {
+        let client = Client::new(base.clone(), &token)?;
+        // A revoked token is forgotten and the password asked again;
+        // any other answer (even offline) opens the app.
+        match client.customers(&CustomerQuery::default(), 1).await {
+            Err(ClientError::Unauthorized(_)) => {
+                if let Some(p) = &token_path {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            _ => return Ok(client),
+        }
+    }
+    let password = ask_password(&username, &base)?;
+    let token = client::get_token(&base, &username, &password).await.map_err(|e| match e {
+        ClientError::Validation(errors) => anyhow::anyhow!("login refused: {errors}"),
+        other => anyhow::anyhow!("login failed: {other}"),
+    })?;
+    if let Some(path) = token_path {
+        let stored = StoredToken { base_url: config.base_url.clone(), username, token: token.clone() };
+        config::write_stored_token(&path, &stored)
+            .with_context(|| format!("saving the token to {}", path.display()))?;
+    }
+    Ok(Client::new(base, &token)?)
+}
+
+/// Reads a password from the terminal without echoing it.
+fn ask_password(username: &str, base: &reqwest::Url) -> anyhow::Result<String> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "a password is needed for {username} but there is no terminal to ask on; set {}",
+            config::TOKEN_ENV
+        );
+    }
+    eprint!("Password for {username} at {}: ", base.host_str().unwrap_or("the server"));
+    let _ = std::io::stderr().flush();
+    crossterm::terminal::enable_raw_mode()?;
+    let mut password = String::new();
+    let outcome = loop {
+        match read() {
+            Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => match key.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Esc => break Err(anyhow::anyhow!("login cancelled")),
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(anyhow::anyhow!("login cancelled"));
+                }
+                KeyCode::Backspace => {
+                    password.pop();
+                }
+                KeyCode::Char(c) => password.push(c),
+                _ => {}
+            },
+            Ok(Event::Paste(text)) => password.push_str(text.trim_end_matches(['\r', '\n'])),
+            Ok(_) => {}
+            Err(e) => break Err(e.into()),
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    outcome.map(|()| password)
+}
+
+/// The app's options from the config and the environment.
+pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyhow::Result<AppOptions> {
+    let keymap = KeyMap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
+    let no_color = std::env::var("NO_COLOR").ok();
+    let theme = Theme::from_config(&config.colors, config::colors_enabled(&config.colors, no_color.as_deref()));
+    let time_zone = jiff::tz::TimeZone::system();
+    let today = jiff::Timestamp::now().to_zoned(time_zone.clone()).date();
+    Ok(AppOptions { keymap, theme, today, photos, server_label, time_zone })
+}
+
+/// Sets up the terminal, runs the loop, and restores the terminal.
+async fn open(config: Config, client: Client) -> anyhow::Result<()> {
+    let (mut terminal, guard) = runtime::enter_terminal().context("setting up the terminal")?;
+    // Asked once, before anything reads events, or its answers would arrive
+    // as key presses.
+    let picker = photo_view::choose_picker(config.photos, || ratatui_image::picker::Picker::from_query_stdio().ok());
+    let photos = match &picker {
+        None => PhotoMode::Off,
+        Some(p) => PhotoMode::On { clear_on_change: photo_view::clears_on_change(p) },
+    };
+    let server_label = client.base_url().host_str().unwrap_or("server").to_string();
+    let mut app = App::new(options(&config, photos, server_label)?, runtime::initial_size(&terminal));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    runtime::spawn_input(tx.clone());
+    let tasks = tasks::Tasks::new(client, picker, tx);
+    let clear = matches!(photos, PhotoMode::On { clear_on_change: true });
+    let stats = runtime::LoopStats::default();
+    let result = runtime::drive(&mut terminal, &mut app, &mut rx, &tasks, clear, &stats).await;
+    drop(guard);
+    result.context("drawing the screen")
+}

@@ -1,0 +1,159 @@
+//! The terminal and the event loop: set the terminal up (and restore it on
+//! exit, on error and on panic), ask it about images once before reading
+//! events, then feed messages to `App::update` and draw when something
+//! changed, one frame per burst of messages.
+
+use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
+    KeyEventKind,
+};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use super::app::{App, Msg};
+use super::tasks::Tasks;
+use super::view;
+
+/// How often the spinner turns while something loads (never while idle).
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// Puts the terminal back as it was: cursor, raw mode, mouse, paste, screen.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = crossterm::execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, however the app ends.
+pub struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Enters the app's terminal mode and makes a panic restore it before the
+/// panic message prints.
+pub fn enter_terminal() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard)> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let guard = TerminalGuard;
+    crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, EnableMouseCapture)?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// The message for a terminal event, if the app cares about it.
+pub fn message_for(event: Event) -> Option<Msg> {
+    match event {
+        // Release and repeat events (kitty keyboard protocol) would double keys.
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Reads terminal events into the app's channel until the terminal closes
+/// or the app stops listening.
+pub fn spawn_input(tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(event) = events.next().await {
+            let Ok(event) = event else { break };
+            if let Some(msg) = message_for(event)
+                && tx.send(msg).is_err()
+            {
+                break;
+            }
+        }
+    });
+}
+
+/// What the loop has done, readable while it runs (the benchmark counts
+/// frames drawn while idle).
+#[derive(Debug, Default)]
+pub struct LoopStats {
+    pub frames: AtomicU64,
+    pub messages: AtomicU64,
+}
+
+/// Runs the app until it quits or its channel closes: messages in, commands
+/// out, one frame per burst of messages (and none while idle).
+pub async fn drive<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    rx: &mut UnboundedReceiver<Msg>,
+    tasks: &Tasks,
+    clear_on_change: bool,
+    stats: &LoopStats,
+) -> Result<(), B::Error> {
+    for command in app.start() {
+        tasks.run(command);
+    }
+    let mut placement = None;
+    loop {
+        if app.take_redraw() {
+            if clear_on_change {
+                // Sixel and iTerm2 pixels are not cells: a moved or changed
+                // photo must be wiped, or the old one stays on screen.
+                let now = app.photo_placement();
+                if now != placement {
+                    terminal.clear()?;
+                    placement = now;
+                }
+            }
+            terminal.draw(|frame| view::draw(frame, app))?;
+            stats.frames.fetch_add(1, Ordering::Relaxed);
+        }
+        if app.quit {
+            break;
+        }
+        let msg = if app.is_busy() {
+            tokio::select! {
+                msg = rx.recv() => msg,
+                () = tokio::time::sleep(TICK) => Some(Msg::Tick),
+            }
+        } else {
+            rx.recv().await
+        };
+        let Some(msg) = msg else { break };
+        let mut next = Some(msg);
+        // Everything already waiting is handled before the next frame.
+        while let Some(msg) = next {
+            stats.messages.fetch_add(1, Ordering::Relaxed);
+            for command in app.update(msg) {
+                tasks.run(command);
+            }
+            if app.quit {
+                break;
+            }
+            next = rx.try_recv().ok();
+        }
+    }
+    Ok(())
+}
+
+/// The terminal's size as the app's first layout.
+pub fn initial_size<B: Backend>(terminal: &Terminal<B>) -> Rect {
+    terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or(Rect::new(0, 0, 80, 24))
+}
