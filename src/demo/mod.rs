@@ -213,7 +213,7 @@ pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
         crate::cli::init_logging("warn");
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let demo = start(&args).await?;
         let app_config = if demo.temporary { write_app_config(&demo).ok() } else { None };
         print!("{}", banner(&demo, &args, app_config.as_deref()));
@@ -221,11 +221,19 @@ pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
             println!("Serving until Ctrl-C.");
             return demo.serve_until(shutdown_signal()).await;
         }
-        let opened = open_app(&demo, config.as_deref()).await;
+        // The app reads Ctrl-C as a key; a signal from elsewhere still stops
+        // the demo cleanly (the app's terminal guard restores the screen).
+        let opened = tokio::select! {
+            opened = open_app(&demo, config.as_deref()) => opened,
+            () = shutdown_signal() => Ok(()),
+        };
         let stopped = demo.stop().await;
         println!("Demo stopped.");
         opened.and(stopped)
-    })
+    });
+    // Don't wait on a blocking read the app may have left behind.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result
 }
 
 /// The terminal app on the demo's server (on this runtime), logged in as its
