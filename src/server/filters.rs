@@ -154,7 +154,6 @@ pub fn customer_filter(req: &ListRequest, today: Date) -> Result<CustomerFilter,
     });
     let filter = CustomerFilter {
         search,
-        search_matches: None,
         age_min: p.integer("age_min"),
         age_max: p.integer("age_max"),
         birthday_min: p.date("birthday_min"),

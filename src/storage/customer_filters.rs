@@ -23,10 +23,6 @@ pub enum ActiveMembership {
 pub struct CustomerFilter {
     /// Lower-cased words; each must match one of the searchable fields.
     pub search: Vec<String>,
-    /// Set by [`resolve`]: the customers the full-text index matches for the
-    /// search's long words, as a JSON array of ids, so that the count and the
-    /// page share one full-text search instead of running it each.
-    pub search_matches: Option<String>,
     pub age_min: Option<i64>,
     pub age_max: Option<i64>,
     pub birthday_min: Option<Date>,
@@ -89,10 +85,6 @@ pub async fn resolve(org: &OrgScope, conn: &mut Conn, filter: &mut CustomerFilte
             .map(|(id, _)| id)
             .collect();
         filter.has_active_membership = Some(ActiveMembership::TypeIds(ids));
-    }
-    if let Some(matches) = filter.full_text_matches() {
-        let ids: Vec<i64> = sql::fetch_as::<(i64,), _>(conn, &matches).await?.into_iter().map(|(id,)| id).collect();
-        filter.search_matches = Some(serde_json::to_string(&ids).expect("ids serialize"));
     }
     Ok(())
 }
@@ -295,38 +287,23 @@ impl CustomerFilter {
         cond
     }
 
-    /// The full-text query for the search's words of three or more
-    /// characters (one MATCH, every word quoted so FTS syntax in the input is
-    /// inert), if it has any.
-    fn full_text_matches(&self) -> Option<SelectStatement> {
-        let long: Vec<&String> = self.search.iter().filter(|w| w.chars().count() >= 3).collect();
-        if long.is_empty() {
-            return None;
-        }
-        let query = long.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
-        Some(
-            Query::select()
+    /// Words of three or more characters go through the trigram index (one
+    /// MATCH, every word quoted so FTS syntax in the input is inert); shorter
+    /// ones, which a trigram index cannot answer, scan the search column.
+    fn search_condition(&self, mut cond: Terms) -> Terms {
+        let (long, short): (Vec<&String>, Vec<&String>) = self.search.iter().partition(|w| w.chars().count() >= 3);
+        if !long.is_empty() {
+            let query =
+                long.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+            let matches = Query::select()
                 .expr(Expr::col("rowid"))
                 .from("customer_search")
                 .and_where(Expr::cust_with_values("customer_search MATCH ?", [query]))
-                .to_owned(),
-        )
-    }
-
-    /// Words of three or more characters go through the trigram index;
-    /// shorter ones, which a trigram index cannot answer, scan the search
-    /// column.
-    fn search_condition(&self, mut cond: Terms) -> Terms {
-        // Always as a set: a full-text match per customer would run the search each time.
-        match (&self.search_matches, self.full_text_matches()) {
-            (Some(ids), _) => {
-                cond =
-                    cond.add(Expr::cust_with_values("\"c\".\"id\" IN (SELECT value FROM json_each(?))", [ids.as_str()]))
-            }
-            (None, Some(matches)) => cond = cond.add(Expr::col(("c", "id")).in_subquery(matches)),
-            (None, None) => {}
+                .to_owned();
+            // Always as a set: a full-text match per customer would run the search each time.
+            cond = cond.add(Expr::col(("c", "id")).in_subquery(matches));
         }
-        for word in self.search.iter().filter(|w| w.chars().count() < 3) {
+        for word in short {
             cond = cond.add(Expr::cust_with_values("instr(\"c\".\"search_text\", ?) > 0", [word.as_str()]));
         }
         cond
