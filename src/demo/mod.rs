@@ -261,7 +261,13 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
 /// temporary database.
 fn write_app_config(demo: &DemoServer) -> std::io::Result<PathBuf> {
     let path = demo.db_path.with_file_name("frontdesk.toml");
-    std::fs::write(&path, format!("# The frontdesk demo's server.\nbase_url = \"{}\"\n", demo.api_url()))?;
+    let text = format!(
+        "# The frontdesk demo's server; the password is {}.\nbase_url = \"{}\"\nusername = \"{}\"\n",
+        demo.password,
+        demo.api_url(),
+        demo.username
+    );
+    std::fs::write(&path, text)?;
     Ok(path)
 }
 
