@@ -13,6 +13,7 @@ pub mod demo;
 pub mod desk;
 pub mod import;
 pub mod model;
+pub mod photo;
 pub mod server;
 pub mod storage;
 pub mod tui;

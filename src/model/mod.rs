@@ -4,6 +4,7 @@
 //! Read shapes deserialize leniently (missing keys and nulls become defaults) so
 //! that the client copes with the real service; the server always fills them.
 
+pub mod check_in;
 pub mod customer;
 pub mod fields;
 pub mod paging;
