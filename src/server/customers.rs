@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 
@@ -20,9 +20,15 @@ use crate::storage::customers::{self, CustomerRecord, WriteContext};
 use crate::storage::{OrgScope, StoreError};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/customers/", get(list).post(create).fallback(method_not_allowed))
-        .route("/api/customers/{id}/", get(read).put(replace).patch(update).fallback(method_not_allowed))
+    Router::new().route("/api/customers/", get(list).post(create).fallback(method_not_allowed)).route(
+        "/api/customers/{id}/",
+        get(read)
+            .put(replace)
+            .patch(update)
+            .fallback(method_not_allowed)
+            // A photo upload is larger than axum's default 2 MB (JSON bodies keep their own limit).
+            .layer(DefaultBodyLimit::max(super::photos::MULTIPART_LIMIT)),
+    )
 }
 
 /// A path id that is not an integer names no customer.
@@ -152,7 +158,7 @@ pub async fn reread(state: &AppState, org: &OrgScope, conn: &mut crate::storage:
 
 /// Parses a write and, when it has errors, adds those the database finds in
 /// its valid part, so one answer names every problem.
-async fn parse_write(
+pub(super) async fn parse_write(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
@@ -204,9 +210,7 @@ async fn write_json(state: &AppState, staff: &Staff, id: i64, write: CustomerWri
     let customer = reread(state, &staff.org, &mut tx, id).await?;
     tx.commit().await.map_err(StoreError::from)?;
     // The files go only once the database no longer points at them.
-    for file in removed {
-        let _ = tokio::fs::remove_file(state.media_dir().join(file)).await;
-    }
+    super::photos::remove_files(state, removed).await;
     Ok(Json(customer))
 }
 
@@ -229,7 +233,7 @@ async fn update(
 ) -> ApiResult<Json<Customer>> {
     let id = parse_id(&id)?;
     if media_type(&req).as_deref() == Some("multipart/form-data") {
-        return Err(ApiError::UnsupportedMediaType("multipart/form-data".into()));
+        return super::photos::update_multipart(&state, &staff, id, req).await;
     }
     let JsonObject(body) = <JsonObject as axum::extract::FromRequest<AppState>>::from_request(req, &state).await?;
     let write = parse_write(&state, &staff, Some(id), &body, WriteMode::Partial).await?;

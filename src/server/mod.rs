@@ -5,13 +5,17 @@
 
 pub mod auth;
 pub mod body;
+pub mod check_ins;
 pub mod customers;
 pub mod error;
 pub mod filters;
+pub mod gym_endpoints;
 pub mod gyms;
 pub mod listing;
+pub mod media;
 pub mod memberships;
 pub mod paging;
+pub mod photos;
 pub mod relations;
 pub mod subcollections;
 
@@ -76,6 +80,11 @@ impl AppState {
 
     pub fn media_dir(&self) -> &PathBuf {
         &self.inner.media_dir
+    }
+
+    /// The profile photo files in the media directory.
+    pub fn photo_store(&self) -> crate::photo::PhotoStore {
+        crate::photo::PhotoStore::new(self.inner.media_dir.clone())
     }
 
     pub fn clock(&self) -> &Clock {
@@ -158,9 +167,11 @@ pub fn routes(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(customers::routes())
         .merge(gyms::routes())
+        .merge(check_ins::routes())
         .merge(subcollections::routes())
         .merge(relations::routes())
         .merge(memberships::routes())
+        .merge(media::routes())
         .fallback(error::not_found)
         .with_state(state)
 }

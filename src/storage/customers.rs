@@ -591,12 +591,15 @@ pub async fn set_profile_image(
         .and_where(Expr::col("id").eq(id))
         .to_owned();
     sql::execute(conn, &stmt).await?;
-    let change = Change::new(
-        "profile_image",
-        old_full.as_deref().map_or(serde_json::Value::Null, |_| "(photo)".into()),
-        full.map_or(serde_json::Value::Null, |_| "(new photo)".into()),
-    );
-    activity::record(org, conn, id, ctx.actor, "update", "customer", Some(id), &[change], ctx.now).await?;
+    // Removing a photo that was never there is no change worth a log line.
+    if old_full.is_some() || full.is_some() {
+        let change = Change::new(
+            "profile_image",
+            old_full.as_deref().map_or(serde_json::Value::Null, |_| "(photo)".into()),
+            full.map_or(serde_json::Value::Null, |_| "(new photo)".into()),
+        );
+        activity::record(org, conn, id, ctx.actor, "update", "customer", Some(id), &[change], ctx.now).await?;
+    }
     Ok((old_full, old_small))
 }
 

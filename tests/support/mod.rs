@@ -305,6 +305,12 @@ impl Api {
         self.send(Method::DELETE, path, None).await
     }
 
+    /// PATCH with a `multipart/form-data` body (a photo upload).
+    pub async fn patch_multipart(&self, path: &str, form: reqwest::multipart::Form) -> (StatusCode, Value) {
+        let resp = self.request(Method::PATCH, path).multipart(form).send().await.expect("request");
+        read(resp).await
+    }
+
     /// GET that must answer 200; returns the body.
     pub async fn ok(&self, path: &str) -> Value {
         let (status, body) = self.get(path).await;
