@@ -467,7 +467,7 @@ pub struct App {
     bells: checkin::BellState,
     /// A first quit over unsaved work only warns.
     quit_armed: bool,
-    /// Something that went right, for the status line (until the next key).
+    /// A word for the status line until the next key (see [`Notice`]).
     pub notice: Option<Notice>,
     pub problem: Option<Problem>,
     pub spinner: usize,

@@ -256,3 +256,23 @@ fn a_scan_into_the_barcode_field_fills_it_and_elsewhere_checks_in() {
     assert_eq!(app.screen, Screen::Form, "Esc goes back to the form, as it was");
     assert_eq!(app.form.as_ref().unwrap().field("barcode").unwrap().value(), "100777");
 }
+
+#[test]
+fn a_walk_in_after_an_unknown_key_tag_starts_with_its_barcode() {
+    let mut app = loaded(80, 24, vec![ann()], None);
+    app.update(Msg::Key(KeyEvent::from(KeyCode::F(3))));
+    typed(&mut app, "100099");
+    let scan = app.update(key(KeyCode::Enter));
+    let Some(Command::CheckIn { request, .. }) = scan.first().cloned() else { panic!("{scan:?}") };
+    let unknown = crate::tui::checkin::ScanOutcome::Refused {
+        status: 404,
+        text: crate::model::check_in::UNKNOWN_ACCOUNT.into(),
+        details: Default::default(),
+    };
+    app.update(Msg::ScanAnswered { request, scan: None, outcome: unknown });
+    app.update(ctrl('n'));
+    assert_eq!(app.form.as_ref().unwrap().field("barcode").unwrap().value(), "100099");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::CheckIn, "back where the scan was");
+}

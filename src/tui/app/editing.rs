@@ -41,8 +41,26 @@ impl App {
             .first()
             .map(|c| c.custom_field_values.iter().map(|v| (v.field_id, v.field_name.clone())).collect())
             .unwrap_or_default();
-        self.form = Some(Form::new_customer(&custom));
+        let mut form = Form::new_customer(&custom);
+        // A key tag nobody has, just scanned: most likely the walk-in's new one.
+        if let Some(code) = self.unknown_scanned_code()
+            && let Some(barcode) = form.fields.iter_mut().find(|f| f.name == "barcode")
+        {
+            barcode.set_text(&code);
+            barcode.check();
+        }
+        self.form = Some(form);
         self.push_screen(Screen::Form);
+    }
+
+    /// The code on the check-in screen when it belongs to no customer.
+    fn unknown_scanned_code(&self) -> Option<String> {
+        if self.screen != Screen::CheckIn {
+            return None;
+        }
+        let verdict = self.check_in.verdict.as_ref()?;
+        let unknown = verdict.reason == crate::model::check_in::UNKNOWN_ACCOUNT || verdict.headline == "UNKNOWN";
+        (unknown && verdict.customer().is_none()).then(|| verdict.barcode.clone())
     }
 
     /// One form at a time, so typed work has one home: asking for another brings the open one back.
