@@ -403,3 +403,36 @@ fn a_progressive_jpeg_goes_the_full_size_way_upright_and_is_refused_when_cut_sho
     assert_colour(&full, (480, 256), RED, "right");
     assert!(matches!(refused(&bytes[..bytes.len() * 2 / 3]), PhotoError::Corrupt(_)));
 }
+
+/// Our own JPEG decoder reads hostile uploads: whatever bytes it is given,
+/// it must answer with a picture or an error, never a panic.
+#[test]
+fn randomly_damaged_jpegs_never_panic_the_decoder() {
+    let whole = jpeg(&textured(1100, 1100, 7), None);
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    // A longer soak: FRONTDESK_FUZZ_ROUNDS=100000 cargo test --release --lib randomly_damaged
+    let rounds = std::env::var("FRONTDESK_FUZZ_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(40);
+    for round in 0..rounds {
+        let mut bytes = whole.clone();
+        let flips = 1 + (next() % 8) as usize;
+        for _ in 0..flips {
+            // Half the damage lands in the headers, half anywhere.
+            let limit = if round % 2 == 0 { 700.min(bytes.len()) } else { bytes.len() };
+            let at = (next() as usize) % limit;
+            bytes[at] = next() as u8;
+        }
+        if round % 3 == 0 {
+            let keep = bytes.len() / 2 + (next() as usize) % (bytes.len() / 2);
+            bytes.truncate(keep);
+        }
+        // Scaled and full-size block decoding both see the damage.
+        let short_side = if round % 4 == 0 { None } else { Some(256) };
+        let _ = crate::photo::decode_rgb(&bytes, &crate::photo::Limits::default(), short_side);
+    }
+}
