@@ -280,13 +280,14 @@ fn a_change_on_the_server_is_laid_out_side_by_side() {
         assert_has(
             &screen(&app),
             &[
-                "Someone changed this customer",
-                "When you opened it",
-                "On the server now",
+                "Changed on the server since you opened",
+                "Before",
+                "On the server",
                 "Telephone",
                 "222",
                 "111",
-                "k: save your changes",
+                "k  keep yours",
+                "t  take theirs",
             ],
         );
     }
@@ -360,5 +361,30 @@ fn print_desk_screens() {
             },
         );
         println!("{}\n", screen(&app).join("\n"));
+        let mut form = super::app::tests::loaded(size.0, size.1, vec![ann()], None);
+        form.update(key(KeyCode::Down));
+        form.update(key(KeyCode::F(4)));
+        form.update(ctrl('u'));
+        for c in "ann@".chars() {
+            form.update(key(KeyCode::Char(c)));
+        }
+        println!("{}\n", screen(&form).join("\n"));
+        for _ in 0..12 {
+            form.update(key(KeyCode::Tab));
+        }
+        form.update(ctrl('u'));
+        form.update(key(KeyCode::Char('1')));
+        for _ in 0..12 {
+            form.update(key(KeyCode::Up));
+        }
+        for c in "example.com".chars() {
+            form.update(key(KeyCode::Char(c)));
+        }
+        let check = form.update(ctrl('s'));
+        if let Some(Command::FetchCustomer { request, .. }) = check.first().cloned() {
+            let theirs = Customer { telephone: "222".into(), address_city: "Boulder".into(), ..ann() };
+            form.update(Msg::CustomerLoaded { request, result: Ok(theirs) });
+        }
+        println!("{}\n", screen(&form).join("\n"));
     }
 }

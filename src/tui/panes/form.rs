@@ -113,14 +113,14 @@ fn render_conflict(frame: &mut Frame, area: Rect, app: &App, conflicts: &[crate:
     };
     let mut lines = vec![
         Line::styled(
-            fit("Someone changed this customer on the server since you opened the form. Nothing is saved yet.", width),
+            fit("Changed on the server since you opened the form. Nothing is saved yet.", width),
             theme.warn(),
         ),
         Line::raw(""),
         Line::from(vec![
             Span::styled(cell("", LABEL + 2), theme.muted()),
-            Span::styled(cell("When you opened it", column), theme.muted()),
-            Span::styled(cell("On the server now", column), theme.muted()),
+            Span::styled(cell("Before", column), theme.muted()),
+            Span::styled(cell("On the server", column), theme.muted()),
             Span::styled(cell("Yours", column), theme.muted()),
         ]),
     ];
@@ -138,15 +138,9 @@ fn render_conflict(frame: &mut Frame, area: Rect, app: &App, conflicts: &[crate:
     let keys = app.keymap.footer(app.key_context());
     let say = |action: &str| keys.iter().find(|(_, w)| *w == action).map(|(k, _)| k.clone()).unwrap_or_default();
     for text in [
-        format!(
-            "{}: save your changes over the server's (fields you left keep the server's new values)",
-            say("keep mine")
-        ),
-        format!(
-            "{}: take the server's values into the form, keep your other edits, and look again",
-            say("take theirs")
-        ),
-        format!("{}: back to the form, nothing saved", say("back")),
+        format!("{}  keep yours: save your changes; fields you left take the server's", say("keep mine")),
+        format!("{}  take theirs into the form (your other edits stay), then look again", say("take theirs")),
+        format!("{}  back to the form; nothing is saved", say("back")),
     ] {
         lines.push(Line::raw(fit(&format!("  {text}"), width)));
     }
