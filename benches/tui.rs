@@ -37,6 +37,9 @@ fn options() -> AppOptions {
         photos: PhotoMode::On { clear_on_change: false },
         server_label: "bench".into(),
         time_zone: jiff::tz::TimeZone::UTC,
+        scanner: Default::default(),
+        start_checking_in: false,
+        bells: Default::default(),
     }
 }
 
@@ -241,7 +244,7 @@ async fn idle() {
     let running = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
         let mut app = App::new(options(), Rect::new(0, 0, 160, 48));
-        drive(&mut terminal, &mut app, &mut rx, &tasks, false, &loop_stats).await.unwrap();
+        drive(&mut terminal, &mut app, &mut rx, &tasks, false, &loop_stats, &mut || {}).await.unwrap();
     });
     // Let the first list and profile load and settle.
     tokio::time::sleep(Duration::from_millis(1500)).await;

@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+pub use crate::desk::ScannerConfig;
 
 /// Environment variable that overrides the token in any file.
 pub const TOKEN_ENV: &str = "FRONTDESK_TOKEN";
@@ -66,7 +69,40 @@ struct ConfigFile {
     keys: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     colors: Colors,
+    #[serde(default)]
+    scanner: ScannerConfig,
+    #[serde(default)]
+    check_in: CheckInConfig,
 }
+
+/// The `[check_in]` table: the desk's check-in screen.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckInConfig {
+    /// Open the app on the check-in screen instead of the search.
+    pub start: bool,
+    /// Terminal bells rung when a scan lets the customer in (0: none).
+    pub bells_in: u8,
+    /// Bells rung when a scan is refused (0: none); more than `bells_in`, so
+    /// the two are told apart by ear.
+    pub bells_refused: u8,
+    /// Pause between the bells of one verdict, in milliseconds.
+    pub bell_gap_ms: u64,
+    /// Where scans wait while the server cannot be reached (default: one
+    /// file per server in the user's data directory).
+    pub journal: Option<PathBuf>,
+}
+
+impl Default for CheckInConfig {
+    fn default() -> Self {
+        CheckInConfig { start: false, bells_in: 1, bells_refused: 3, bell_gap_ms: 180, journal: None }
+    }
+}
+
+/// Longest pause between bells the config may set.
+const MAX_BELL_GAP_MS: u64 = 2000;
+/// Most bells one verdict may ring.
+const MAX_BELLS: u8 = 9;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,6 +124,9 @@ pub struct Config {
     /// `filters`, `help`) -> key (`ctrl-f`, `f2`, `j`) -> action name.
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     pub colors: Colors,
+    /// How a barcode scanner's keys are told from a person's.
+    pub scanner: ScannerConfig,
+    pub check_in: CheckInConfig,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -103,8 +142,23 @@ impl Config {
             photos: PhotoProtocol::Auto,
             keys: BTreeMap::new(),
             colors: Colors::default(),
+            scanner: ScannerConfig::default(),
+            check_in: CheckInConfig::default(),
             path: None,
         }
+    }
+
+    /// Where this desk's offline scans are kept: the config's
+    /// `check_in.journal`, else a file per server in the user's data
+    /// directory (so scans taken for one server are never sent to another).
+    pub fn journal_path(&self) -> Option<PathBuf> {
+        if let Some(path) = &self.check_in.journal {
+            return Some(path.clone());
+        }
+        let dirs = directories::ProjectDirs::from("", "", "frontdesk")?;
+        let server = crate::client::parse_base_url(&self.base_url).map_or(self.base_url.clone(), |u| u.to_string());
+        let digest = sha2::Sha256::digest(server.as_bytes());
+        Some(dirs.data_dir().join(format!("scans-{}.jsonl", &hex::encode(digest)[..12])))
     }
 }
 
@@ -173,6 +227,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     if let Err(problem) = keymap {
         return Err(invalid(problem));
     }
+    file.scanner.validate().map_err(|e| invalid(e.to_string()))?;
+    let bells = &file.check_in;
+    if bells.bells_in > MAX_BELLS || bells.bells_refused > MAX_BELLS {
+        return Err(invalid(format!("check_in.bells_in and check_in.bells_refused must be 0 to {MAX_BELLS}")));
+    }
+    if bells.bell_gap_ms > MAX_BELL_GAP_MS {
+        return Err(invalid(format!(
+            "check_in.bell_gap_ms must be 0 to {MAX_BELL_GAP_MS} (is {}); 180 is easy to count",
+            bells.bell_gap_ms
+        )));
+    }
     Ok(Config {
         base_url,
         token: file.token.filter(|t| !t.trim().is_empty()),
@@ -181,6 +246,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         photos: file.photos.protocol,
         keys: file.keys,
         colors: file.colors,
+        scanner: file.scanner,
+        check_in: file.check_in,
         path: Some(path.to_path_buf()),
     })
 }
@@ -260,6 +327,13 @@ protocol = "sixel"
 "ctrl-o" = "open"
 [colors]
 accent = "#ff8800"
+[scanner]
+min_length = 6
+suffix = "\u0002"
+terminators = []
+[check_in]
+start = true
+bells_refused = 2
 "##,
         )
         .unwrap();
@@ -269,6 +343,11 @@ accent = "#ff8800"
         assert_eq!(c.keys["results"]["ctrl-o"], "open");
         assert_eq!(c.colors.accent, "#ff8800");
         assert_eq!(c.colors.ok, "green");
+        assert_eq!(c.scanner.min_length, 6);
+        assert_eq!(c.scanner.suffix, "\u{2}");
+        assert!(c.scanner.terminators.is_empty());
+        assert!(c.check_in.start);
+        assert_eq!((c.check_in.bells_in, c.check_in.bells_refused), (1, 2));
     }
 
     #[test]
@@ -280,6 +359,10 @@ accent = "#ff8800"
         assert!(msg("base_url = \"http://x/api/\"\n[photos]\nprotocol = \"png\"").contains("png"));
         assert!(msg("base_url = \"http://x/api/\"\n[colors]\nok = \"greenish\"").contains("colors.ok"));
         assert!(msg("base_url = \"http://x/api/\"\n[keys.results]\n\"ctrl-o\" = \"fly\"").contains("fly"));
+        assert!(msg("base_url = \"http://x/api/\"\n[scanner]\nmax_gap_ms = 0").contains("scanner.max_gap_ms"));
+        assert!(msg("base_url = \"http://x/api/\"\n[scanner]\nprefix = \"\\u0003\"").contains("Ctrl+C"));
+        assert!(msg("base_url = \"http://x/api/\"\n[check_in]\nbell_gap_ms = 9000").contains("bell_gap_ms"));
+        assert!(msg("base_url = \"http://x/api/\"\n[check_in]\nbells = 1").contains("bells"));
         let missing = load(Some(Path::new("/nonexistent/frontdesk.toml"))).unwrap_err().to_string();
         assert!(missing.contains("base_url = "), "{missing}");
     }
@@ -306,6 +389,20 @@ accent = "#ff8800"
         let c = parse(text, Path::new("config.example.toml")).unwrap();
         assert_eq!(c.username.as_deref(), Some("desk"));
         assert_eq!(c.photos, PhotoProtocol::Auto);
+        assert_eq!(c.scanner, ScannerConfig::default());
+        assert_eq!(c.check_in, CheckInConfig::default());
+    }
+
+    #[test]
+    fn each_server_has_its_own_scan_journal() {
+        let a = Config::for_server("http://127.0.0.1:8000/api/", "t");
+        let b = Config::for_server("http://127.0.0.1:8001/api/", "t");
+        let a_again = Config::for_server("http://127.0.0.1:8000/api", "t");
+        assert_ne!(a.journal_path(), b.journal_path());
+        assert_eq!(a.journal_path(), a_again.journal_path());
+        let chosen =
+            Config { check_in: CheckInConfig { journal: Some("/x/j.jsonl".into()), ..CheckInConfig::default() }, ..a };
+        assert_eq!(chosen.journal_path(), Some(PathBuf::from("/x/j.jsonl")));
     }
 
     #[test]

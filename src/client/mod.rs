@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 pub use error::ClientError;
-use records::{Alert, CheckIn, EmergencyContact, Note, Relation};
+use records::{Alert, CheckIn, EmergencyContact, Location, Note, Relation};
 
+use crate::desk::{Delivery, Scan};
 use crate::model::{Customer, Page};
 
 /// A reqwest client builder with rustls on the `ring` provider (a pure-Rust
@@ -41,6 +43,8 @@ pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
 pub const LIST_PAGE_SIZE: u64 = 50;
 /// How many recent check-ins the detail pane shows.
 pub const RECENT_CHECK_INS: u64 = 10;
+/// How long a scan waits for the server before it is queued: a line is forming at the desk.
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// How patient the client is.
 #[derive(Debug, Clone, Copy)]
@@ -330,6 +334,15 @@ impl Client {
         } else {
             self.follow(link)?
         };
+        self.sub_collection_at(url, kind).await
+    }
+
+    /// [`Self::sub_collection`] of a customer known only by id.
+    pub async fn records_of(&self, customer_id: i64, kind: SubCollection) -> ClientResult<Option<SubRecords>> {
+        self.sub_collection_at(self.url(&format!("customers/{customer_id}/{}/", kind.segment()))?, kind).await
+    }
+
+    async fn sub_collection_at(&self, url: Url, kind: SubCollection) -> ClientResult<Option<SubRecords>> {
         let size = if kind == SubCollection::CheckIns { RECENT_CHECK_INS } else { crate::model::paging::MAX_PAGE_SIZE };
         let query = [("page_size".to_string(), size.to_string())];
         macro_rules! page {
@@ -353,12 +366,164 @@ impl Client {
         }))
     }
 
+    /// Sends a write once (writes are never retried: a lost answer could mean it was applied) and
+    /// returns the body of a 2xx answer.
+    async fn write(&self, method: Method, url: Url, body: &Map<String, Value>) -> ClientResult<Vec<u8>> {
+        let resp = self
+            .request(method, url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+        read_answer(resp).await
+    }
+
+    fn parse<T: DeserializeOwned>(bytes: &[u8]) -> ClientResult<T> {
+        serde_json::from_slice(bytes).map_err(|e| ClientError::BadResponse(format!("unreadable JSON: {e}")))
+    }
+
+    /// `POST customers/`: a new customer (a walk-in).
+    pub async fn create_customer(&self, body: &Map<String, Value>) -> ClientResult<Customer> {
+        Self::parse(&self.write(Method::POST, self.url("customers/")?, body).await?)
+    }
+
+    /// `PATCH customers/{id}/` with the fields given (only those change).
+    pub async fn update_customer(&self, id: i64, body: &Map<String, Value>) -> ClientResult<Customer> {
+        Self::parse(&self.write(Method::PATCH, self.url(&format!("customers/{id}/"))?, body).await?)
+    }
+
+    /// `POST customers/{id}/<kind>/`: a new emergency contact, note or alert; answers the record.
+    pub async fn create_record(
+        &self,
+        customer_id: i64,
+        kind: SubCollection,
+        body: &Map<String, Value>,
+    ) -> ClientResult<Value> {
+        let url = self.url(&format!("customers/{customer_id}/{}/", kind.segment()))?;
+        Self::parse(&self.write(Method::POST, url, body).await?)
+    }
+
+    /// `PATCH` of a record's own URL (which must be on the API's server).
+    pub async fn update_record(&self, record_url: &str, body: &Map<String, Value>) -> ClientResult<Value> {
+        Self::parse(&self.write(Method::PATCH, self.follow(record_url)?, body).await?)
+    }
+
+    /// The organization's locations (`gyms/`), for the home location choice.
+    pub async fn locations(&self) -> ClientResult<Vec<Location>> {
+        let query = [("page_size".to_string(), crate::model::paging::MAX_PAGE_SIZE.to_string())];
+        let page: Page<Location> = self.get_json(self.url("gyms/")?, &query).await?;
+        Ok(page.results)
+    }
+
+    /// The customer whose barcode is exactly `code`, found through the search (which also matches
+    /// other fields and parts of barcodes, so the exact match is picked here).
+    pub async fn customer_by_barcode(&self, code: &str) -> ClientResult<Option<Customer>> {
+        let query = CustomerQuery { search: code.to_string(), filters: Vec::new() };
+        let page = self.customers(&query, 20).await?;
+        Ok(page.results.into_iter().find(|c| c.barcode.trim() == code.trim()))
+    }
+
+    /// `PATCH customers/{id}/` as `multipart/form-data` with the photo as the `profile_image` file
+    /// part. `progress(sent, total)` is called as the body goes out.
+    pub async fn upload_photo(
+        &self,
+        id: i64,
+        jpeg: Vec<u8>,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> ClientResult<Customer> {
+        const CHUNK: usize = 16 * 1024;
+        let total = jpeg.len() as u64;
+        let chunks: Vec<bytes::Bytes> = jpeg.chunks(CHUNK).map(bytes::Bytes::copy_from_slice).collect();
+        let mut sent = 0u64;
+        // Each chunk is counted as the connection takes it, so the count follows the upload.
+        let stream = futures_util::stream::iter(chunks.into_iter().map(move |chunk| {
+            sent += chunk.len() as u64;
+            progress(sent, total);
+            Ok::<_, std::io::Error>(chunk)
+        }));
+        let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), total)
+            .file_name("photo.jpg")
+            .mime_str("image/jpeg")
+            .map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        let form = reqwest::multipart::Form::new().part("profile_image", part);
+        let resp = self
+            .request(Method::PATCH, self.url(&format!("customers/{id}/"))?)
+            .multipart(form)
+            .send()
+            .await
+            .map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+        Self::parse(&read_answer(resp).await?)
+    }
+
+    /// Sends a scan: `POST gym-endpoints/barcode-check-in/<barcode>/` with the scan's
+    /// `Idempotency-Key` (so a repeat is applied once) and its location. Never retried here: a scan
+    /// the server may not have seen goes to the offline journal, which sends it again with the same key.
+    pub async fn deliver_scan(&self, scan: &Scan) -> Delivery {
+        let mut url = match self.url("gym-endpoints/barcode-check-in/") {
+            Ok(url) => url,
+            Err(e) => return Delivery::Unreachable(e.summary()),
+        };
+        // The code is one path segment, whatever characters it holds; the trailing slash stays.
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().push(&scan.barcode).push("");
+        }
+        let mut req =
+            self.request(Method::POST, url).header("Idempotency-Key", scan.key.as_str()).timeout(SCAN_TIMEOUT);
+        if let Some(location_id) = scan.location_id {
+            req = req.json(&serde_json::json!({ "location_id": location_id }));
+        }
+        let resp = match req.send().await {
+            Ok(resp) => resp,
+            Err(e) => return Delivery::Unreachable(error::describe_transport(&e)),
+        };
+        let status = resp.status().as_u16();
+        let text = match resp.text().await {
+            Ok(text) => text,
+            Err(e) => return Delivery::Unreachable(error::describe_transport(&e)),
+        };
+        match status {
+            200..=299 => Delivery::accepted(text),
+            // Not applied, and a later attempt can pass: a token to renew, a busy or broken server.
+            401 | 403 | 408 | 429 | 500..=599 => Delivery::Unreachable(format!("the server answered {status}")),
+            _ => Delivery::refused(status, refusal_text(&text)),
+        }
+    }
+
+    /// `DELETE check-ins/{id}/`: our server's void of a check-in made today.
+    pub async fn void_check_in(&self, id: i64) -> ClientResult<()> {
+        let resp = self
+            .request(Method::DELETE, self.url(&format!("check-ins/{id}/"))?)
+            .send()
+            .await
+            .map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+        read_answer(resp).await.map(|_| ())
+    }
+
     /// A profile photo's bytes. The token is sent only when the photo is on
     /// the API's own server (Capitan keeps photos on a storage service).
     pub async fn photo(&self, url: &str) -> ClientResult<Vec<u8>> {
         let url =
             Url::parse(url).or_else(|_| self.base.join(url)).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         self.get_bytes(url, &[], PHOTO_MAX_BYTES).await
+    }
+}
+
+/// A refusal as the desk shows it: Capitan's plain text as it is; a JSON `{"detail": ..}` by its detail.
+fn refusal_text(body: &str) -> String {
+    let detail = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("detail").and_then(Value::as_str).map(str::to_string));
+    detail.unwrap_or_else(|| body.trim().to_string())
+}
+
+/// The body of a 2xx answer, or the typed error of any other.
+async fn read_answer(resp: reqwest::Response) -> ClientResult<Vec<u8>> {
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
+    if status.is_success() {
+        Ok(body.to_vec())
+    } else {
+        Err(error::from_status(status.as_u16(), &String::from_utf8_lossy(&body)))
     }
 }
 

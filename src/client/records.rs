@@ -23,6 +23,15 @@ pub fn relation_label(code: &str) -> &str {
     }
 }
 
+/// A location of the organization (`/api/gyms/`): where a desk checks in, a customer's home location.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Location {
+    pub id: i64,
+    #[serde(deserialize_with = "null_as_default")]
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct CheckIn {

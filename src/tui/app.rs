@@ -14,13 +14,19 @@ use ratatui::layout::{Position, Rect};
 use tui_input::{Input, InputRequest};
 
 use super::action::Action;
+use super::checkin::{CheckInState, ScanOutcome};
 use super::filter_set::{FilterValues, specs};
+use super::form::Form;
 use super::keymap::{KeyContext, KeyMap};
 use super::layout;
 use super::photo_view::EncodedPhoto;
 use super::theme::Theme;
+use crate::client::records::Location;
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
+use crate::desk::{BurstDetector, Decision, DrainReport, Scan, ScannerConfig};
 use crate::model::{Customer, Page};
+pub use checkin::Bells;
+pub use photo_upload::{PhotoUpload, PreparedUpload};
 
 /// How long typing must pause before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
@@ -36,11 +42,17 @@ pub const PHOTO_CACHE: usize = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);
 
-/// The app's screens. Only the desk search exists now; check-in mode will
-/// join it with its own keymap context.
+/// The app's screens. Esc leaves one for the screen it was opened from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
+    /// Search, results, profile and filters.
     Desk,
+    /// An edit form (`App::form`): a customer's details, a walk-in, a contact, note or alert.
+    Form,
+    /// Barcode check-in: the scan field, the verdict, today's scans.
+    CheckIn,
+    /// A new photo from a file (`App::photo_upload`).
+    Photo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +67,15 @@ pub enum Focus {
 pub enum Timer {
     Search,
     Selection,
+    /// The next bell of a verdict's pattern.
+    Bell,
+}
+
+/// A key press as the terminal delivered it, with when it was read.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyRead {
+    pub key: KeyEvent,
+    pub at: std::time::Instant,
 }
 
 /// Which photo, drawn how big (in cells).
@@ -79,7 +100,12 @@ pub enum PhotoMode {
 
 #[derive(Debug)]
 pub enum Msg {
+    /// A key already told apart from a scan (or typed where no scanner listens).
     Key(KeyEvent),
+    /// A key as read from the terminal: the scanner detector sees it first.
+    Read(KeyRead),
+    /// The scanner detector's deadline passed (at this instant): held keys are typing.
+    ScannerDeadline(std::time::Instant),
     Paste(String),
     Mouse(MouseEvent),
     Resize(u16, u16),
@@ -103,15 +129,133 @@ pub enum Msg {
         key: PhotoKey,
         result: Result<EncodedPhoto, String>,
     },
+    LocationsLoaded(Result<Vec<Location>, ClientError>),
+    /// A customer read again (before a save, to see whether someone else changed it).
+    CustomerLoaded {
+        request: RequestId,
+        result: Result<Customer, ClientError>,
+    },
+    CustomerSaved {
+        request: RequestId,
+        result: Result<Customer, ClientError>,
+    },
+    RecordSaved {
+        request: RequestId,
+        result: Result<serde_json::Value, ClientError>,
+    },
+    /// What became of a scan (or a lookup); `scan` is what was sent (its key, when it was taken).
+    ScanAnswered {
+        request: RequestId,
+        scan: Option<Scan>,
+        outcome: ScanOutcome,
+    },
+    CheckInVoided {
+        request: RequestId,
+        result: Result<(), ClientError>,
+    },
+    /// The offline journal at start-up: scans an earlier run left queued, or why none can be kept.
+    JournalOpened {
+        pending: Vec<Scan>,
+        problem: Option<String>,
+    },
+    /// Queued scans sent (some may have been answered).
+    QueueDrained(DrainReport),
+    /// Tab in the photo's file name: the new text and the candidates.
+    PathCompleted {
+        request: RequestId,
+        result: Result<(String, Vec<String>), String>,
+    },
+    PhotoPrepared {
+        request: RequestId,
+        result: Result<PreparedUpload, String>,
+    },
+    UploadProgress {
+        request: RequestId,
+        sent: u64,
+        total: u64,
+    },
+    PhotoUploaded {
+        request: RequestId,
+        result: Result<Customer, ClientError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    StartTimer { timer: Timer, generation: u64, after: Duration },
-    FetchCustomers { request: RequestId, query: CustomerQuery },
-    FetchPage { request: RequestId, url: String },
-    FetchSubCollections { request: RequestId, customer: Box<Customer> },
-    FetchPhoto { request: RequestId, key: PhotoKey },
+    StartTimer {
+        timer: Timer,
+        generation: u64,
+        after: Duration,
+    },
+    FetchCustomers {
+        request: RequestId,
+        query: CustomerQuery,
+    },
+    FetchPage {
+        request: RequestId,
+        url: String,
+    },
+    FetchSubCollections {
+        request: RequestId,
+        customer: Box<Customer>,
+    },
+    FetchPhoto {
+        request: RequestId,
+        key: PhotoKey,
+    },
+    FetchLocations,
+    FetchCustomer {
+        request: RequestId,
+        id: i64,
+    },
+    /// `PATCH` (with an id: only the fields in the body) or `POST` (without: a new customer).
+    SaveCustomer {
+        request: RequestId,
+        id: Option<i64>,
+        body: serde_json::Map<String, serde_json::Value>,
+    },
+    /// `PATCH` of `url`, or `POST` to the customer's sub-collection without one.
+    SaveRecord {
+        request: RequestId,
+        customer_id: i64,
+        kind: SubCollection,
+        url: Option<String>,
+        body: serde_json::Map<String, serde_json::Value>,
+    },
+    /// `POST gym-endpoints/barcode-check-in/<barcode>/` (or into the offline journal).
+    CheckIn {
+        request: RequestId,
+        barcode: String,
+    },
+    /// The customer with this barcode, without checking in.
+    LookUp {
+        request: RequestId,
+        barcode: String,
+    },
+    /// `DELETE check-ins/{id}/`.
+    VoidCheckIn {
+        request: RequestId,
+        id: i64,
+    },
+    /// Try the queued scans now (the server answered something).
+    SendQueued,
+    CompletePath {
+        request: RequestId,
+        typed: String,
+    },
+    /// Reads the file and prepares it as it will be stored, with a preview of `width` x `height` cells.
+    PreparePhoto {
+        request: RequestId,
+        path: String,
+        width: u16,
+        height: u16,
+    },
+    /// The multipart `PATCH` of the prepared JPEG.
+    UploadPhoto {
+        request: RequestId,
+        customer_id: i64,
+        jpeg: std::sync::Arc<Vec<u8>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,11 +395,31 @@ struct PhotoSlot {
     waiting: Option<PhotoKey>,
 }
 
+/// A word for staff in the status line, until the next key: what went right ("Saved"), or a
+/// warning about what a key would do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub warn: bool,
+}
+
 /// What the status line reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub message: String,
     pub offline: bool,
+}
+
+/// A contact, note or alert list over the profile, to pick one to edit (or add one).
+#[derive(Debug, Clone)]
+pub struct RecordList {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub kind: SubCollection,
+    /// (one line about it, its URL, its editable values).
+    pub items: Vec<(String, String, serde_json::Map<String, serde_json::Value>)>,
+    /// 0 is "add a new one"; then the items.
+    pub selected: usize,
 }
 
 /// Settings the app starts with.
@@ -269,6 +433,10 @@ pub struct AppOptions {
     pub server_label: String,
     /// The zone instants are shown in.
     pub time_zone: jiff::tz::TimeZone,
+    pub scanner: ScannerConfig,
+    /// Open on the check-in screen.
+    pub start_checking_in: bool,
+    pub bells: Bells,
 }
 
 #[derive(Debug)]
@@ -283,6 +451,24 @@ pub struct App {
     pub detail: DetailState,
     pub photos: PhotoCache,
     photo_slot: PhotoSlot,
+    /// Screens to go back to, the latest last.
+    screens_behind: Vec<Screen>,
+    /// The open edit form (one at a time, so typed work has one home).
+    pub form: Option<Form>,
+    /// The save (or its check for changes on the server) in flight.
+    saving: Option<RequestId>,
+    pub records: Option<RecordList>,
+    pub photo_upload: Option<PhotoUpload>,
+    /// The organization's locations, for choices.
+    pub locations: Vec<Location>,
+    scanner: BurstDetector,
+    pub check_in: CheckInState,
+    bell_pattern: Bells,
+    bells: checkin::BellState,
+    /// A first quit over unsaved work only warns.
+    quit_armed: bool,
+    /// A word for the status line until the next key (see [`Notice`]).
+    pub notice: Option<Notice>,
     pub problem: Option<Problem>,
     pub spinner: usize,
     pub size: Rect,
@@ -302,8 +488,12 @@ pub struct App {
 
 impl App {
     pub fn new(options: AppOptions, size: Rect) -> App {
+        // The config loader already refused a scanner config that cannot work.
+        let scanner = BurstDetector::new(options.scanner.clone())
+            .or_else(|_| BurstDetector::new(ScannerConfig::default()))
+            .expect("the default scanner config is valid");
         App {
-            screen: Screen::Desk,
+            screen: if options.start_checking_in { Screen::CheckIn } else { Screen::Desk },
             focus: Focus::Search,
             help: None,
             search: Input::default(),
@@ -312,6 +502,18 @@ impl App {
             detail: DetailState::new(),
             photos: PhotoCache::default(),
             photo_slot: PhotoSlot::default(),
+            screens_behind: Vec::new(),
+            form: None,
+            saving: None,
+            records: None,
+            photo_upload: None,
+            locations: Vec::new(),
+            scanner,
+            check_in: CheckInState::default(),
+            bell_pattern: options.bells,
+            bells: checkin::BellState::default(),
+            quit_armed: false,
+            notice: None,
             problem: None,
             spinner: 0,
             size,
@@ -334,6 +536,7 @@ impl App {
     pub fn start(&mut self) -> Vec<Command> {
         let mut out = Vec::new();
         self.submit_list(ListJob::First(self.query()), &mut out);
+        out.push(Command::FetchLocations);
         out
     }
 
@@ -348,12 +551,54 @@ impl App {
             || self.search_pending
             || self.detail.in_flight.is_some()
             || self.photo_slot.in_flight.is_some()
+            || self.saving.is_some()
+            || self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_some() || u.is_preparing())
+    }
+
+    /// When held keys must be released if no other key comes first (the runtime then sends
+    /// [`Msg::ScannerDeadline`]).
+    pub fn scanner_deadline(&self) -> Option<std::time::Instant> {
+        self.scanner.deadline()
+    }
+
+    /// What the spinner is waiting for, in a few words.
+    pub fn busy_with(&self) -> &'static str {
+        let upload = self.photo_upload.as_ref();
+        if self.saving.is_some() {
+            "saving"
+        } else if upload.is_some_and(|u| u.uploading.is_some()) {
+            "uploading the photo"
+        } else if upload.is_some_and(PhotoUpload::is_preparing) {
+            "preparing the photo"
+        } else if self.list.is_loading() || self.search_pending {
+            "loading customers"
+        } else if self.detail.in_flight.is_some() {
+            "loading the profile"
+        } else {
+            "loading the photo"
+        }
     }
 
     /// Where the keys go now.
     pub fn key_context(&self) -> KeyContext {
         if self.help.is_some() {
             return KeyContext::Help;
+        }
+        match self.screen {
+            Screen::Desk => {}
+            Screen::Photo => return KeyContext::PhotoPick,
+            Screen::CheckIn if self.check_in.confirm_undo.is_some() => return KeyContext::Confirm,
+            Screen::CheckIn => return KeyContext::CheckIn,
+            Screen::Form => {
+                return match &self.form {
+                    Some(form) if form.conflict.is_some() => KeyContext::Conflict,
+                    Some(form) if form.focused_field().is_choice() => KeyContext::FormChoice,
+                    _ => KeyContext::Form,
+                };
+            }
+        }
+        if self.records.is_some() {
+            return KeyContext::Records;
         }
         match self.focus {
             Focus::Search => KeyContext::Search,
@@ -372,15 +617,24 @@ impl App {
         layout::areas(self.size, self)
     }
 
-    /// The photo the profile shows now, if any: the selected customer's,
-    /// sized for the pane.
+    /// Whose photo the screen shows, and where: the profile's on the search screen, the scanned
+    /// customer's on the check-in screen.
+    fn photo_spot(&self) -> Option<(&Customer, Rect)> {
+        match self.screen {
+            Screen::Desk => Some((self.list.selected_customer()?, layout::photo_rect(self.areas().detail?))),
+            Screen::CheckIn => {
+                Some((self.check_in.verdict.as_ref()?.customer()?, layout::check_in_areas(self.size).photo))
+            }
+            Screen::Form | Screen::Photo => None,
+        }
+    }
+
+    /// The photo on screen now, if any, sized for its box.
     pub fn photo_key(&self) -> Option<PhotoKey> {
         if self.photo_mode == PhotoMode::Off {
             return None;
         }
-        let detail = self.areas().detail?;
-        let customer = self.list.selected_customer()?;
-        let rect = layout::photo_rect(detail);
+        let (customer, rect) = self.photo_spot()?;
         let url = photo_url(customer, rect)?;
         Some(PhotoKey { customer_id: customer.id, url, width: rect.width, height: rect.height })
     }
@@ -388,8 +642,18 @@ impl App {
     /// Where and which photo is on screen: when this changes, pixels drawn
     /// outside the cell grid must be cleared.
     pub fn photo_placement(&self) -> Option<(PhotoKey, Rect)> {
+        if self.screen == Screen::Photo {
+            let upload = self.photo_upload.as_ref()?;
+            let ready = upload.ready().filter(|r| r.preview.is_some())?;
+            let rect = layout::photo_upload_areas(self.size).preview;
+            let url = format!("preview:{}", ready.path);
+            return Some((
+                PhotoKey { customer_id: upload.customer.id, url, width: rect.width, height: rect.height },
+                rect,
+            ));
+        }
         let key = self.photo_key()?;
-        let rect = layout::photo_rect(self.areas().detail?);
+        let (_, rect) = self.photo_spot()?;
         Some((key, rect))
     }
 
@@ -400,16 +664,39 @@ impl App {
                 self.redraw = true;
                 self.on_key(key, &mut out);
             }
+            Msg::Read(read) => {
+                let decision = self.scanner.feed(read.key, read.at);
+                self.on_decision(decision, &mut out);
+            }
+            Msg::ScannerDeadline(at) => {
+                for key in self.scanner.tick(at) {
+                    self.redraw = true;
+                    self.on_key(key, &mut out);
+                }
+            }
             Msg::Paste(text) => {
                 self.redraw = true;
+                // Held keys were typed before the paste (a paste is never a scan).
+                for key in self.scanner.flush() {
+                    self.on_key(key, &mut out);
+                }
                 self.on_paste(&text, &mut out);
             }
-            Msg::Mouse(mouse) => self.on_mouse(mouse, &mut out),
+            Msg::Mouse(mouse) => {
+                for key in self.scanner.flush() {
+                    self.redraw = true;
+                    self.on_key(key, &mut out);
+                }
+                self.on_mouse(mouse, &mut out)
+            }
             Msg::Resize(width, height) => {
                 self.redraw = true;
                 self.size = Rect::new(0, 0, width, height);
                 self.keep_selection_visible();
                 self.load_visible_detail(&mut out);
+                if self.screen != Screen::Desk {
+                    self.load_photo(&mut out);
+                }
             }
             Msg::Tick => {
                 if self.is_busy() {
@@ -432,8 +719,81 @@ impl App {
             Msg::ListLoaded { request, result } => self.on_list(request, result, &mut out),
             Msg::SubLoaded { request, kind, result } => self.on_sub(request, kind, result, &mut out),
             Msg::PhotoLoaded { request, key, result } => self.on_photo(request, key, result, &mut out),
+            Msg::LocationsLoaded(result) => {
+                // Without them a home location shows as its id; nothing else needs them.
+                if let Ok(locations) = result {
+                    self.locations = locations;
+                    self.redraw = true;
+                }
+            }
+            Msg::Timer { timer: Timer::Bell, generation } => self.on_bell_timer(generation, &mut out),
+            Msg::ScanAnswered { request, scan, outcome } => self.on_scan_answered(request, scan, outcome, &mut out),
+            Msg::CheckInVoided { request, result } => self.on_voided(request, result),
+            Msg::JournalOpened { pending, problem } => self.on_journal_opened(pending, problem),
+            Msg::QueueDrained(report) => self.on_queue_drained(report),
+            Msg::PathCompleted { request, result } => self.on_path_completed(request, result),
+            Msg::PhotoPrepared { request, result } => self.on_photo_prepared(request, result),
+            Msg::UploadProgress { request, sent, total } => self.on_upload_progress(request, sent, total),
+            Msg::PhotoUploaded { request, result } => self.on_photo_uploaded(request, result, &mut out),
+            Msg::CustomerLoaded { request, result } => self.on_fresh_customer(request, result, &mut out),
+            Msg::CustomerSaved { request, result } => self.on_customer_saved(request, result, &mut out),
+            Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
         }
         out
+    }
+
+    /// What the scanner detector decided about a key.
+    fn on_decision(&mut self, decision: Decision, out: &mut Vec<Command>) {
+        match decision {
+            Decision::Wait => {}
+            Decision::Type(keys) => {
+                self.redraw = true;
+                for key in keys {
+                    self.on_key(key, out);
+                }
+            }
+            Decision::Scan(code) => {
+                self.redraw = true;
+                self.on_scan(code, out);
+            }
+        }
+    }
+
+    /// A barcode scanned anywhere: into the form's barcode field when that is where staff are
+    /// (a new key tag), else it is a customer to find.
+    fn on_scan(&mut self, code: String, out: &mut Vec<Command>) {
+        if self.screen == Screen::Form
+            && let Some(form) = &mut self.form
+            && form.conflict.is_none()
+            && form.focused_field().name == "barcode"
+        {
+            form.focused_field_mut().set_text(&code);
+            form.edited();
+            self.say(format!("Scanned {code} into Barcode"));
+            return;
+        }
+        self.scanned_elsewhere(code, out);
+    }
+
+    /// Opens `screen` in front; Esc comes back here.
+    fn push_screen(&mut self, screen: Screen) {
+        if self.screen != screen {
+            self.screens_behind.retain(|s| *s != screen);
+            self.screens_behind.push(self.screen);
+            self.screen = screen;
+        }
+        self.help = None;
+        self.redraw = true;
+    }
+
+    /// Back to the screen this one was opened from.
+    fn pop_screen(&mut self, out: &mut Vec<Command>) {
+        self.screen = self.screens_behind.pop().unwrap_or(Screen::Desk);
+        self.redraw = true;
+        match self.screen {
+            Screen::Desk => self.load_visible_detail(out),
+            _ => self.load_photo(out),
+        }
     }
 
     fn request_id(&mut self) -> RequestId {
@@ -444,8 +804,20 @@ impl App {
     // ----- keys -----
 
     fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        self.notice = None;
         let context = self.key_context();
-        if let Some(action) = self.keymap.action(context, &key) {
+        let action = self.keymap.action(context, &key);
+        if action != Some(Action::Quit) {
+            self.quit_armed = false;
+        }
+        if action != Some(Action::Back)
+            && let Some(form) = &mut self.form
+            && self.screen == Screen::Form
+        {
+            // Only an Esc right after the warning discards.
+            form.discard_armed = false;
+        }
+        if let Some(action) = action {
             self.on_action(action, out);
             return;
         }
@@ -478,6 +850,9 @@ impl App {
                     self.edit_search(request, out);
                 }
             }
+            KeyContext::Form => self.form_typed(request),
+            KeyContext::CheckIn => self.check_in_typed(request),
+            KeyContext::PhotoPick => self.photo_typed(request),
             _ => {}
         }
     }
@@ -514,6 +889,28 @@ impl App {
         if self.help.is_some() {
             return;
         }
+        match self.key_context() {
+            KeyContext::Form => {
+                for c in text.chars() {
+                    self.form_typed(InputRequest::InsertChar(c));
+                }
+                return;
+            }
+            KeyContext::CheckIn => {
+                for c in text.chars() {
+                    self.check_in_typed(InputRequest::InsertChar(c));
+                }
+                return;
+            }
+            KeyContext::PhotoPick => {
+                for c in text.chars() {
+                    self.photo_typed(InputRequest::InsertChar(c));
+                }
+                return;
+            }
+            context if self.screen != Screen::Desk || context == KeyContext::Records => return,
+            _ => {}
+        }
         if let (Focus::Filters, Some((input, error))) = (self.focus, &mut self.filters.editing) {
             for c in text.chars() {
                 input.handle(InputRequest::InsertChar(c));
@@ -537,8 +934,49 @@ impl App {
     fn on_action(&mut self, action: Action, out: &mut Vec<Command>) {
         let context = self.key_context();
         match action {
-            Action::Quit => self.quit = true,
-            Action::Help => self.help = if self.help.is_some() { None } else { Some(0) },
+            Action::Quit => return self.request_quit(),
+            Action::Help => {
+                self.help = if self.help.is_some() { None } else { Some(0) };
+                return;
+            }
+            Action::Edit if context != KeyContext::Help => return self.open_edit(out),
+            Action::NewCustomer if context != KeyContext::Help => return self.open_new_customer(),
+            _ => {}
+        }
+        match context {
+            KeyContext::CheckIn | KeyContext::Confirm => self.check_in_action(context, action, out),
+            KeyContext::PhotoPick => self.photo_action(action, out),
+            KeyContext::Form | KeyContext::FormChoice | KeyContext::Conflict => self.form_action(action, out),
+            KeyContext::Records => self.records_action(action, out),
+            _ => self.desk_action(context, action, out),
+        }
+    }
+
+    /// Quits, unless an edit form holds unsaved changes: then the first quit only warns.
+    fn request_quit(&mut self) {
+        let unsaved = self.form.as_ref().is_some_and(Form::is_dirty);
+        if unsaved && !self.quit_armed {
+            self.quit_armed = true;
+            self.warn("The form has unsaved changes: quit again to lose them, or go back and save (ctrl-s)");
+            return;
+        }
+        self.quit = true;
+    }
+
+    pub(crate) fn say(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice { text: text.into(), warn: false });
+        self.redraw = true;
+    }
+
+    pub(crate) fn warn(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice { text: text.into(), warn: true });
+        self.redraw = true;
+    }
+
+    /// The search screen's keys (and the `?` overlay's).
+    fn desk_action(&mut self, context: KeyContext, action: Action, out: &mut Vec<Command>) {
+        match action {
+            Action::Quit | Action::Help | Action::Edit | Action::NewCustomer => {}
             Action::Back => self.back(out),
             Action::NextPane => self.cycle_focus(true, out),
             Action::PrevPane => self.cycle_focus(false, out),
@@ -557,24 +995,18 @@ impl App {
                     self.focus = Focus::Filters;
                 }
             }
-            Action::ClearSearch => {
-                if !self.search.value().is_empty() {
-                    self.search.reset();
-                    self.search_changed(out);
-                }
+            Action::ClearSearch if !self.search.value().is_empty() => {
+                self.search.reset();
+                self.search_changed(out);
             }
-            Action::ClearFilters => {
-                if !self.filters.values.is_empty() {
-                    self.filters.values.clear();
-                    self.filters.editing = None;
-                    self.filters_changed(out);
-                }
+            Action::ClearFilters if !self.filters.values.is_empty() => {
+                self.filters.values.clear();
+                self.filters.editing = None;
+                self.filters_changed(out);
             }
-            Action::RemoveFilter => {
-                if self.filters.values.get(self.filters.selected).is_some() {
-                    self.filters.values.set(self.filters.selected, None);
-                    self.filters_changed(out);
-                }
+            Action::RemoveFilter if self.filters.values.get(self.filters.selected).is_some() => {
+                self.filters.values.set(self.filters.selected, None);
+                self.filters_changed(out);
             }
             Action::Retry => self.retry(out),
             Action::Refresh => {
@@ -596,14 +1028,25 @@ impl App {
                 _ => {}
             },
             Action::Confirm => self.confirm_filter(out),
-            Action::CycleNext | Action::CyclePrev => {
-                if context == KeyContext::Filters && specs()[self.filters.selected].kind.is_choice() {
-                    self.filters.values.cycle(self.filters.selected, action == Action::CycleNext);
-                    self.filters_changed(out);
-                }
+            Action::CycleNext | Action::CyclePrev
+                if context == KeyContext::Filters && specs()[self.filters.selected].kind.is_choice() =>
+            {
+                self.filters.values.cycle(self.filters.selected, action == Action::CycleNext);
+                self.filters_changed(out);
             }
             Action::SelectNext => self.move_selection(1, out),
             Action::SelectPrev => self.move_selection(-1, out),
+            Action::UploadPhoto if context == KeyContext::Detail => self.open_photo_upload(),
+            Action::EmergencyContacts | Action::Notes | Action::Alerts if context == KeyContext::Detail => {
+                let kind = match action {
+                    Action::EmergencyContacts => SubCollection::EmergencyContacts,
+                    Action::Notes => SubCollection::Notes,
+                    _ => SubCollection::Alerts,
+                };
+                self.open_records(kind);
+            }
+            Action::CheckInMode => self.toggle_check_in(out),
+            _ => {}
         }
     }
 
@@ -908,6 +1351,11 @@ impl App {
                 self.issue_subs(customer, out);
             }
         }
+        self.load_photo(out);
+    }
+
+    /// Fetches the photo on screen, unless it is cached or on its way.
+    fn load_photo(&mut self, out: &mut Vec<Command>) {
         if let Some(key) = self.photo_key()
             && self.photos.get(&key).is_none()
         {
@@ -1017,6 +1465,10 @@ impl App {
             self.redraw = true;
             return;
         }
+        // The other screens and the record list are for the keyboard.
+        if self.screen != Screen::Desk || self.records.is_some() {
+            return;
+        }
         let at = Position::new(mouse.column, mouse.row);
         let areas = self.areas();
         let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains(at));
@@ -1083,5 +1535,13 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
     if rect.width <= 16 { small.or(full) } else { full.or(small) }
 }
 
+mod checkin;
+mod editing;
+mod photo_upload;
+
+#[cfg(test)]
+mod check_in_tests;
+#[cfg(test)]
+mod edit_tests;
 #[cfg(test)]
 pub(crate) mod tests;

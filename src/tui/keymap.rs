@@ -19,17 +19,31 @@ pub enum KeyContext {
     Detail,
     Filters,
     FilterEdit,
+    CheckIn,
+    Confirm,
+    Form,
+    FormChoice,
+    Conflict,
+    Records,
+    PhotoPick,
     Help,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 7] = [
+    pub const ALL: [KeyContext; 14] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
         KeyContext::Detail,
         KeyContext::Filters,
         KeyContext::FilterEdit,
+        KeyContext::CheckIn,
+        KeyContext::Confirm,
+        KeyContext::Form,
+        KeyContext::FormChoice,
+        KeyContext::Conflict,
+        KeyContext::Records,
+        KeyContext::PhotoPick,
         KeyContext::Help,
     ];
 
@@ -42,6 +56,13 @@ impl KeyContext {
             KeyContext::Detail => "detail",
             KeyContext::Filters => "filters",
             KeyContext::FilterEdit => "filter_edit",
+            KeyContext::CheckIn => "check_in",
+            KeyContext::Confirm => "confirm",
+            KeyContext::Form => "form",
+            KeyContext::FormChoice => "form_choice",
+            KeyContext::Conflict => "conflict",
+            KeyContext::Records => "records",
+            KeyContext::PhotoPick => "photo",
             KeyContext::Help => "help",
         }
     }
@@ -54,13 +75,28 @@ impl KeyContext {
             KeyContext::Detail => "Customer profile",
             KeyContext::Filters => "Filters",
             KeyContext::FilterEdit => "Typing a filter value",
+            KeyContext::CheckIn => "Check-in screen (the scan field)",
+            KeyContext::Confirm => "A yes/no question",
+            KeyContext::Form => "Edit form, typing in a field",
+            KeyContext::FormChoice => "Edit form, on a choice (gender, yes/no, location)",
+            KeyContext::Conflict => "Changed on the server while you edited",
+            KeyContext::Records => "Contacts, notes or alerts list",
+            KeyContext::PhotoPick => "New photo: file name",
             KeyContext::Help => "This list",
         }
     }
 
     /// Whether keys typed here are text (so plain characters are not commands).
     pub fn takes_text(self) -> bool {
-        matches!(self, KeyContext::Search | KeyContext::FilterEdit)
+        matches!(
+            self,
+            KeyContext::Search
+                | KeyContext::FilterEdit
+                | KeyContext::CheckIn
+                | KeyContext::Form
+                | KeyContext::FormChoice
+                | KeyContext::PhotoPick
+        )
     }
 
     fn from_name(name: &str) -> Option<KeyContext> {
@@ -71,15 +107,27 @@ impl KeyContext {
     fn footer_actions(self) -> &'static [Action] {
         match self {
             KeyContext::Global => &[],
-            KeyContext::Search => {
-                &[Action::Down, Action::ToggleFilters, Action::ClearSearch, Action::Help, Action::Quit]
-            }
+            KeyContext::Search => &[
+                Action::Down,
+                Action::ToggleFilters,
+                Action::ClearSearch,
+                Action::CheckInMode,
+                Action::Help,
+                Action::Quit,
+            ],
             KeyContext::Results => {
                 &[Action::Down, Action::Open, Action::FocusSearch, Action::ToggleFilters, Action::Help, Action::Quit]
             }
-            KeyContext::Detail => {
-                &[Action::Down, Action::SelectNext, Action::Back, Action::FocusSearch, Action::Help, Action::Quit]
-            }
+            KeyContext::Detail => &[
+                Action::Down,
+                Action::SelectNext,
+                Action::Edit,
+                Action::UploadPhoto,
+                Action::Back,
+                Action::FocusSearch,
+                Action::Help,
+                Action::Quit,
+            ],
             KeyContext::Filters => &[
                 Action::Down,
                 Action::Open,
@@ -90,6 +138,21 @@ impl KeyContext {
                 Action::Help,
             ],
             KeyContext::FilterEdit => &[Action::Confirm, Action::Back],
+            KeyContext::CheckIn => &[
+                Action::Submit,
+                Action::Undo,
+                Action::LookupMode,
+                Action::Edit,
+                Action::Back,
+                Action::Help,
+                Action::Quit,
+            ],
+            KeyContext::Confirm => &[Action::Confirm, Action::Back],
+            KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
+            KeyContext::FormChoice => &[Action::CycleNext, Action::NextField, Action::Save, Action::Back, Action::Help],
+            KeyContext::Conflict => &[Action::KeepMine, Action::TakeTheirs, Action::Back],
+            KeyContext::Records => &[Action::Down, Action::Open, Action::Back],
+            KeyContext::PhotoPick => &[Action::Complete, Action::Open, Action::Save, Action::Back],
             KeyContext::Help => &[Action::Down, Action::Back],
         }
     }
@@ -278,6 +341,10 @@ impl Default for KeyMap {
             (X::Global, ctrl('x'), A::ClearFilters),
             (X::Global, ctrl('r'), A::Retry),
             (X::Global, k(C::F(5)), A::Refresh),
+            (X::Global, k(C::F(3)), A::CheckInMode),
+            (X::Global, ctrl('t'), A::CheckInMode),
+            (X::Global, k(C::F(4)), A::Edit),
+            (X::Global, ctrl('n'), A::NewCustomer),
             (X::Search, k(C::Down), A::Down),
             (X::Search, k(C::Enter), A::Open),
             (X::Search, ctrl('u'), A::ClearSearch),
@@ -314,6 +381,11 @@ impl Default for KeyMap {
             (X::Detail, k(C::Left), A::Back),
             (X::Detail, ch('h'), A::Back),
             (X::Detail, ch('f'), A::ToggleFilters),
+            (X::Detail, ch('e'), A::Edit),
+            (X::Detail, ch('u'), A::UploadPhoto),
+            (X::Detail, ch('c'), A::EmergencyContacts),
+            (X::Detail, ch('m'), A::Notes),
+            (X::Detail, ch('a'), A::Alerts),
             (X::Filters, k(C::Up), A::Up),
             (X::Filters, ch('k'), A::Up),
             (X::Filters, k(C::Down), A::Down),
@@ -332,6 +404,46 @@ impl Default for KeyMap {
             (X::Filters, ch('f'), A::ToggleFilters),
             (X::FilterEdit, k(C::Enter), A::Confirm),
             (X::FilterEdit, k(C::Tab), A::Confirm),
+            (X::CheckIn, k(C::Enter), A::Submit),
+            (X::CheckIn, ctrl('j'), A::Submit),
+            (X::CheckIn, ctrl('z'), A::Undo),
+            (X::CheckIn, ctrl('l'), A::LookupMode),
+            (X::CheckIn, ctrl('u'), A::ClearSearch),
+            (X::Confirm, ch('y'), A::Confirm),
+            (X::Confirm, k(C::Enter), A::Confirm),
+            (X::Confirm, ch('n'), A::Back),
+            (X::Form, k(C::Tab), A::NextField),
+            (X::Form, k(C::Down), A::NextField),
+            (X::Form, k(C::Enter), A::NextField),
+            (X::Form, k(C::BackTab), A::PrevField),
+            (X::Form, k(C::Up), A::PrevField),
+            (X::Form, ctrl('s'), A::Save),
+            (X::Form, k(C::F(10)), A::Save),
+            (X::Form, ctrl('p'), A::UploadPhoto),
+            (X::FormChoice, ch(' '), A::CycleNext),
+            (X::FormChoice, k(C::Right), A::CycleNext),
+            (X::FormChoice, k(C::Left), A::CyclePrev),
+            (X::FormChoice, k(C::Tab), A::NextField),
+            (X::FormChoice, k(C::Down), A::NextField),
+            (X::FormChoice, k(C::Enter), A::NextField),
+            (X::FormChoice, k(C::BackTab), A::PrevField),
+            (X::FormChoice, k(C::Up), A::PrevField),
+            (X::FormChoice, ctrl('s'), A::Save),
+            (X::FormChoice, k(C::F(10)), A::Save),
+            (X::FormChoice, ctrl('p'), A::UploadPhoto),
+            (X::Conflict, ch('k'), A::KeepMine),
+            (X::Conflict, ch('t'), A::TakeTheirs),
+            (X::Records, k(C::Up), A::Up),
+            (X::Records, ch('k'), A::Up),
+            (X::Records, k(C::Down), A::Down),
+            (X::Records, ch('j'), A::Down),
+            (X::Records, k(C::Enter), A::Open),
+            (X::Records, ch('e'), A::Open),
+            (X::PhotoPick, k(C::Tab), A::Complete),
+            (X::PhotoPick, k(C::Enter), A::Open),
+            (X::PhotoPick, ctrl('s'), A::Save),
+            (X::PhotoPick, k(C::F(10)), A::Save),
+            (X::PhotoPick, ctrl('u'), A::ClearSearch),
             (X::Help, k(C::Up), A::Up),
             (X::Help, ch('k'), A::Up),
             (X::Help, k(C::Down), A::Down),

@@ -82,3 +82,91 @@ pub fn chip_rects(chips: Rect, app: &App) -> Vec<(usize, Rect)> {
     }
     out
 }
+
+/// The check-in screen's places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CheckInAreas {
+    /// The scan field (one line).
+    pub scan: Rect,
+    /// The verdict, full width.
+    pub banner: Rect,
+    /// The scanned customer's photo.
+    pub photo: Rect,
+    /// Who they are and what to know, beside the photo.
+    pub details: Rect,
+    /// Today's scans: under the customer, or beside them on a wide terminal.
+    pub today: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// The last two rows (status and footer) under whatever a screen draws above them.
+pub fn with_status(area: Rect) -> (Rect, Rect, Rect) {
+    let [main, status, footer] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    (main, status, footer)
+}
+
+pub fn check_in_areas(area: Rect) -> CheckInAreas {
+    let (main, status, footer) = with_status(area);
+    let tall = area.height >= 40;
+    let banner_height = if tall { 5 } else { 3 };
+    let [scan, banner, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(banner_height), Constraint::Min(0)]).areas(main);
+    let (photo_w, photo_h) = if tall && area.width >= 120 { (28, 14) } else { (16, 8) };
+    let (customer, today) = if area.width >= WIDE {
+        let [left, right] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+        (left, right)
+    } else {
+        let top = (photo_h + 2).min(body.height);
+        let [upper, lower] = Layout::vertical([Constraint::Length(top), Constraint::Min(0)]).areas(body);
+        (upper, lower)
+    };
+    // Photos keep off the last terminal row (sixel would scroll the screen) and off the banner.
+    let photo = Rect {
+        x: customer.x + 1,
+        y: customer.y + 1,
+        width: photo_w.min(customer.width.saturating_sub(2)),
+        height: photo_h.min(customer.height.saturating_sub(2)),
+    };
+    let details_x = photo.x + photo.width + 2;
+    let details = Rect {
+        x: details_x.min(customer.x + customer.width),
+        y: customer.y + 1,
+        width: (customer.x + customer.width).saturating_sub(details_x + 1),
+        height: customer.height.saturating_sub(1),
+    };
+    CheckInAreas { scan, banner, photo, details, today, status, footer }
+}
+
+/// The photo upload screen's places (inside its frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PhotoUploadAreas {
+    pub frame: Rect,
+    /// The file name field.
+    pub path: Rect,
+    /// What Tab found.
+    pub completions: Rect,
+    /// The photo as it will be stored.
+    pub preview: Rect,
+    /// Sizes, progress, what the keys do.
+    pub info: Rect,
+}
+
+pub fn photo_upload_areas(area: Rect) -> PhotoUploadAreas {
+    let (frame, _, _) = with_status(area);
+    let inside = inner(frame);
+    let [path, completions, _, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(3), Constraint::Length(1), Constraint::Min(0)])
+            .areas(inside);
+    let (w, h) = if body.width >= 70 && body.height >= 14 { (24, 12) } else { (16, 8) };
+    let preview = Rect { x: body.x, y: body.y, width: w.min(body.width), height: h.min(body.height) };
+    let info_x = preview.x + preview.width + 2;
+    let info = Rect {
+        x: info_x.min(body.x + body.width),
+        y: body.y,
+        width: (body.x + body.width).saturating_sub(info_x),
+        height: body.height,
+    };
+    PhotoUploadAreas { frame, path, completions, preview, info }
+}

@@ -4,16 +4,22 @@
 
 pub mod action;
 pub mod app;
+pub mod checkin;
 pub mod filter_set;
+pub mod form;
 pub mod keymap;
 pub mod layout;
 pub mod panes;
+pub mod paths;
 pub mod photo_view;
 pub mod runtime;
+pub mod scans;
 pub mod tasks;
 pub mod theme;
 pub mod view;
 
+#[cfg(test)]
+mod desk_screen_tests;
 #[cfg(test)]
 mod screen_tests;
 
@@ -24,7 +30,7 @@ use anyhow::Context;
 
 use crate::client::{self, Client, ClientError, CustomerQuery};
 use crate::config::{self, Config, StoredToken};
-use app::{App, AppOptions, PhotoMode};
+use app::{App, AppOptions, Bells, PhotoMode};
 use keymap::KeyMap;
 use theme::Theme;
 
@@ -137,7 +143,22 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
     let theme = Theme::from_config(&config.colors, config::colors_enabled(&config.colors, no_color.as_deref()));
     let time_zone = jiff::tz::TimeZone::system();
     let today = jiff::Timestamp::now().to_zoned(time_zone.clone()).date();
-    Ok(AppOptions { keymap, theme, today, photos, server_label, time_zone })
+    let bells = Bells {
+        checked_in: config.check_in.bells_in,
+        refused: config.check_in.bells_refused,
+        gap: std::time::Duration::from_millis(config.check_in.bell_gap_ms),
+    };
+    Ok(AppOptions {
+        keymap,
+        theme,
+        today,
+        photos,
+        server_label,
+        time_zone,
+        scanner: config.scanner.clone(),
+        start_checking_in: config.check_in.start,
+        bells,
+    })
 }
 
 /// Sets up the terminal, runs the loop, and restores the terminal.
@@ -153,11 +174,20 @@ async fn open(config: Config, client: Client) -> anyhow::Result<()> {
     let server_label = client.base_url().host_str().unwrap_or("server").to_string();
     let mut app = App::new(options(&config, photos, server_label)?, runtime::initial_size(&terminal));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (journal, opened) = scans::open_journal(config.journal_path()).await;
+    let _ = tx.send(opened);
+    let link = scans::ScanLink::new(client.clone(), journal, config.location_id);
+    link.spawn_sender(tx.clone());
     runtime::spawn_input(tx.clone());
-    let tasks = tasks::Tasks::new(client, picker, tx);
+    let tasks = tasks::Tasks::new(client, picker, tx).with_scans(link);
     let clear = matches!(photos, PhotoMode::On { clear_on_change: true });
     let stats = runtime::LoopStats::default();
-    let result = runtime::drive(&mut terminal, &mut app, &mut rx, &tasks, clear, &stats).await;
+    let mut ring = || {
+        // Between frames, on the loop that draws: a bell never lands inside an escape sequence.
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+    };
+    let result = runtime::drive(&mut terminal, &mut app, &mut rx, &tasks, clear, &stats, &mut ring).await;
     drop(guard);
     result.context("drawing the screen")
 }

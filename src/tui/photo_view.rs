@@ -1,8 +1,12 @@
-//! Photos for the profile pane with `ratatui-image`: choosing the protocol
-//! once at start-up, decoding and encoding off the render loop.
+//! Photos on screen with `ratatui-image`: choosing the protocol once at
+//! start-up, decoding and encoding off the render loop, and a new photo
+//! prepared for upload.
 //!
-//! [`decode_photo`] is the one place that turns bytes into pixels, through
-//! `crate::photo`'s bounded decoder.
+//! Every decode goes through the shared `photo` module (the server's own):
+//! [`decode_photo`] for photos shown, [`prepare_upload`] for a new one, so
+//! what staff see before sending is what the server stores.
+
+use std::sync::Arc;
 
 use image::DynamicImage;
 use ratatui::layout::Size;
@@ -10,7 +14,9 @@ use ratatui_image::Resize;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
 
+use super::app::PreparedUpload;
 use crate::config::PhotoProtocol;
+use crate::photo;
 
 /// A photo encoded for the terminal at one size.
 pub struct EncodedPhoto(pub Protocol);
@@ -34,6 +40,34 @@ pub fn decode_photo(bytes: &[u8]) -> Result<DynamicImage, String> {
         ..crate::photo::Limits::default()
     };
     crate::photo::decode_rgb(bytes, &limits, None).map(DynamicImage::ImageRgb8).map_err(|e| e.to_string())
+}
+
+/// Reads a photo file and prepares it exactly as the server will store it (the 512 JPEG, upright,
+/// the centred square), with that very JPEG drawn for the terminal in `cells` as the preview.
+/// Blocking: run it on a blocking thread.
+pub fn prepare_upload(path: &str, picker: Option<&Picker>, cells: Size) -> Result<PreparedUpload, String> {
+    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    let file = super::paths::expand(path, home.as_deref());
+    let meta = std::fs::metadata(&file).map_err(|e| format!("Cannot open {path}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{path} is a folder: Tab lists the photos in it"));
+    }
+    let limits = photo::Limits::default();
+    if meta.len() > limits.max_file_bytes as u64 {
+        return Err(photo::PhotoError::FileTooLarge(limits.max_file_bytes).to_string());
+    }
+    let bytes = std::fs::read(&file).map_err(|e| format!("Cannot read {path}: {e}"))?;
+    let prepared = photo::prepare_with(&bytes, &limits).map_err(|e| e.to_string())?;
+    let preview = match picker {
+        Some(picker) => Some(encode_photo(picker, decode_photo(&prepared.full_jpeg)?, cells)?),
+        None => None,
+    };
+    Ok(PreparedUpload {
+        path: path.trim().to_string(),
+        jpeg: Arc::new(prepared.full_jpeg),
+        original_bytes: meta.len(),
+        preview,
+    })
 }
 
 /// Scales the photo to the box (in cells) and encodes it for the terminal.
@@ -100,6 +134,23 @@ mod tests {
         let image = decode_photo(&png(40, 40)).unwrap();
         let protocol = encode_photo(&Picker::halfblocks(), image, Size::new(8, 4)).unwrap();
         assert_eq!(protocol.0.size(), Size::new(8, 4));
+    }
+
+    #[test]
+    fn an_upload_is_prepared_as_stored_and_previewed_from_that_jpeg() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.png");
+        std::fs::write(&path, png(900, 300)).unwrap();
+        let prepared = prepare_upload(path.to_str().unwrap(), Some(&Picker::halfblocks()), Size::new(16, 8)).unwrap();
+        let stored = image::load_from_memory(&prepared.jpeg).unwrap();
+        assert_eq!((stored.width(), stored.height()), (photo::FULL_SIDE, photo::FULL_SIDE));
+        assert_eq!(prepared.original_bytes, std::fs::metadata(&path).unwrap().len());
+        assert_eq!(prepared.preview.unwrap().0.size(), Size::new(16, 8));
+        let folder = prepare_upload(dir.path().to_str().unwrap(), None, Size::new(16, 8)).unwrap_err();
+        assert!(folder.contains("is a folder"), "{folder}");
+        std::fs::write(dir.path().join("notes.txt"), b"hello").unwrap();
+        let text = prepare_upload(dir.path().join("notes.txt").to_str().unwrap(), None, Size::new(16, 8)).unwrap_err();
+        assert!(text.contains("JPEG or PNG"), "{text}");
     }
 
     #[test]

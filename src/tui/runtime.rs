@@ -5,7 +5,7 @@
 
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
@@ -18,7 +18,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use super::app::{App, Msg};
+use super::app::{App, KeyRead, Msg};
 use super::tasks::Tasks;
 use super::view;
 
@@ -61,11 +61,12 @@ pub fn enter_terminal() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Termi
     Ok((terminal, guard))
 }
 
-/// The message for a terminal event, if the app cares about it.
+/// The message for a terminal event, if the app cares about it. Keys are stamped with when they were
+/// read, here, so that a slow frame cannot squeeze a person's keys into what looks like a scanner burst.
 pub fn message_for(event: Event) -> Option<Msg> {
     match event {
         // Release and repeat events (kitty keyboard protocol) would double keys.
-        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Read(KeyRead { key, at: Instant::now() })),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
@@ -98,7 +99,8 @@ pub struct LoopStats {
 }
 
 /// Runs the app until it quits or its channel closes: messages in, commands
-/// out, one frame per burst of messages (and none while idle).
+/// out, one frame per burst of messages (and none while idle). `ring` sounds
+/// the terminal bell once; it is called between frames.
 pub async fn drive<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -106,6 +108,7 @@ pub async fn drive<B: Backend>(
     tasks: &Tasks,
     clear_on_change: bool,
     stats: &LoopStats,
+    ring: &mut (dyn FnMut() + Send),
 ) -> Result<(), B::Error> {
     for command in app.start() {
         tasks.run(command);
@@ -125,16 +128,31 @@ pub async fn drive<B: Backend>(
             terminal.draw(|frame| view::draw(frame, app))?;
             stats.frames.fetch_add(1, Ordering::Relaxed);
         }
+        for _ in 0..app.take_bells() {
+            ring();
+        }
         if app.quit {
             break;
         }
+        // Held keys that may start a scan are released as typing when their deadline passes.
+        let deadline = app.scanner_deadline().map(tokio::time::Instant::from_std);
+        let until_deadline = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
         let msg = if app.is_busy() {
             tokio::select! {
                 msg = rx.recv() => msg,
+                () = until_deadline => Some(Msg::ScannerDeadline(Instant::now())),
                 () = tokio::time::sleep(TICK) => Some(Msg::Tick),
             }
         } else {
-            rx.recv().await
+            tokio::select! {
+                msg = rx.recv() => msg,
+                () = until_deadline => Some(Msg::ScannerDeadline(Instant::now())),
+            }
         };
         let Some(msg) = msg else { break };
         let mut next = Some(msg);

@@ -17,7 +17,7 @@ use crate::model::{CustomFieldValue, Customer, Gender};
 const SMALL: (u16, u16) = (80, 24);
 const LARGE: (u16, u16) = (160, 48);
 
-fn screen(app: &App) -> Vec<String> {
+pub(crate) fn screen(app: &App) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
     terminal.draw(|f| super::view::draw(f, app)).unwrap();
     let buffer = terminal.backend().buffer().clone();
@@ -31,7 +31,7 @@ fn has(lines: &[String], text: &str) -> bool {
 }
 
 #[track_caller]
-fn assert_has(lines: &[String], texts: &[&str]) {
+pub(crate) fn assert_has(lines: &[String], texts: &[&str]) {
     for text in texts {
         assert!(has(lines, text), "{text:?} not on screen:\n{}", lines.join("\n"));
     }

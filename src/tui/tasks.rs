@@ -7,7 +7,8 @@ use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Command, Msg};
-use super::photo_view::{decode_photo, encode_photo};
+use super::photo_view::{decode_photo, encode_photo, prepare_upload};
+use super::scans::ScanLink;
 use crate::client::{Client, LIST_PAGE_SIZE, SubCollection};
 
 #[derive(Clone)]
@@ -15,11 +16,19 @@ pub struct Tasks {
     client: Client,
     picker: Option<Picker>,
     tx: UnboundedSender<Msg>,
+    scans: ScanLink,
 }
 
 impl Tasks {
+    /// Tasks whose scans go straight to the server (no offline journal; see [`Tasks::with_scans`]).
     pub fn new(client: Client, picker: Option<Picker>, tx: UnboundedSender<Msg>) -> Tasks {
-        Tasks { client, picker, tx }
+        let scans = ScanLink::new(client.clone(), None, None);
+        Tasks { client, picker, tx, scans }
+    }
+
+    /// Scans through `scans` (its journal and location).
+    pub fn with_scans(self, scans: ScanLink) -> Tasks {
+        Tasks { scans, ..self }
     }
 
     /// Starts a command; its answer arrives on the app's channel. A send
@@ -55,6 +64,85 @@ impl Tasks {
                         let _ = tx.send(Msg::SubLoaded { request, kind, result });
                     });
                 }
+            }
+            Command::FetchLocations => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::LocationsLoaded(client.locations().await));
+                });
+            }
+            Command::FetchCustomer { request, id } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = client.customer(id).await;
+                    let _ = tx.send(Msg::CustomerLoaded { request, result });
+                });
+            }
+            Command::SaveCustomer { request, id, body } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = match id {
+                        Some(id) => client.update_customer(id, &body).await,
+                        None => client.create_customer(&body).await,
+                    };
+                    let _ = tx.send(Msg::CustomerSaved { request, result });
+                });
+            }
+            Command::SaveRecord { request, customer_id, kind, url, body } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = match url {
+                        Some(url) => client.update_record(&url, &body).await,
+                        None => client.create_record(customer_id, kind, &body).await,
+                    };
+                    let _ = tx.send(Msg::RecordSaved { request, result });
+                });
+            }
+            Command::CheckIn { request, barcode } => {
+                let scans = self.scans.clone();
+                tokio::spawn(async move { scans.check_in(request, barcode, tx).await });
+            }
+            Command::LookUp { request, barcode } => {
+                let scans = self.scans.clone();
+                tokio::spawn(async move { scans.look_up(request, barcode, tx).await });
+            }
+            Command::VoidCheckIn { request, id } => {
+                let scans = self.scans.clone();
+                tokio::spawn(async move { scans.void(request, id, tx).await });
+            }
+            Command::SendQueued => self.scans.send_queued(),
+            Command::CompletePath { request, typed } => {
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+                        super::paths::complete(&typed, home.as_deref())
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(format!("completion failed: {e}")));
+                    let _ = tx.send(Msg::PathCompleted { request, result });
+                });
+            }
+            Command::PreparePhoto { request, path, width, height } => {
+                let picker = self.picker.clone();
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        prepare_upload(&path, picker.as_ref(), Size::new(width, height))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(format!("photo worker failed: {e}")));
+                    let _ = tx.send(Msg::PhotoPrepared { request, result });
+                });
+            }
+            Command::UploadPhoto { request, customer_id, jpeg } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let progress = tx.clone();
+                    let report = move |sent, total| {
+                        let _ = progress.send(Msg::UploadProgress { request, sent, total });
+                    };
+                    let result = client.upload_photo(customer_id, jpeg.to_vec(), report).await;
+                    let _ = tx.send(Msg::PhotoUploaded { request, result });
+                });
             }
             Command::FetchPhoto { request, key } => {
                 let client = self.client.clone();

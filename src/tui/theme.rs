@@ -100,4 +100,30 @@ impl Theme {
     pub fn key(&self) -> Style {
         self.accent().add_modifier(Modifier::BOLD)
     }
+
+    /// A verdict banner: the role's colour filling the width, readable from across the desk. Without
+    /// colour it is reversed, and the words on it carry the meaning.
+    fn fill(&self, color: Color) -> Style {
+        if self.color {
+            Style::new().bg(color).fg(Color::Black).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
+    }
+
+    pub fn fill_ok(&self) -> Style {
+        self.fill(self.ok)
+    }
+
+    pub fn fill_warn(&self) -> Style {
+        self.fill(self.warn)
+    }
+
+    pub fn fill_error(&self) -> Style {
+        self.fill(self.error)
+    }
+
+    pub fn fill_neutral(&self) -> Style {
+        if self.color { self.fill(self.accent) } else { Style::new().add_modifier(Modifier::BOLD) }
+    }
 }

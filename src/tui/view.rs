@@ -1,11 +1,24 @@
-//! Draws a frame from `&App`: the layout decides where, each pane draws itself.
+//! Draws a frame from `&App`: the screen in front, then the status line, the footer and the `?` overlay.
 
 use ratatui::Frame;
 
-use super::app::App;
+use super::app::{App, Screen};
 use super::panes;
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    let (main, status, footer) = super::layout::with_status(frame.area());
+    match app.screen {
+        Screen::Desk => draw_desk(frame, app),
+        Screen::CheckIn => panes::checkin::render(frame, app),
+        Screen::Form => panes::form::render(frame, main, app),
+        Screen::Photo => panes::photo_upload::render(frame, app),
+    }
+    panes::status::render_status(frame, status, app);
+    panes::status::render_footer(frame, footer, app);
+    panes::help::render(frame, app);
+}
+
+fn draw_desk(frame: &mut Frame, app: &App) {
     let areas = super::layout::areas(frame.area(), app);
     panes::search::render(frame, areas.search, app);
     if let Some(chips) = areas.chips {
@@ -20,7 +33,5 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(filters) = areas.filters {
         panes::filters::render(frame, filters, app);
     }
-    panes::status::render_status(frame, areas.status, app);
-    panes::status::render_footer(frame, areas.footer, app);
-    panes::help::render(frame, app);
+    panes::records::render(frame, app);
 }

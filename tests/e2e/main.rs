@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod desk;
 mod pty;
 
 use std::time::Duration;

@@ -94,6 +94,15 @@ impl Pty {
         }
     }
 
+    /// Waits until `text` is no longer on screen.
+    pub async fn wait_gone(&self, text: &str) {
+        let started = Instant::now();
+        while self.screen().contains(text) {
+            assert!(started.elapsed() < PATIENCE, "{text:?} never went away:\n{}", self.screen());
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn wait_exit(&mut self) -> ExitStatus {
         let started = Instant::now();
         loop {

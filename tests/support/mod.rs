@@ -61,9 +61,14 @@ impl TestServer {
 
     /// Starts serving the database with `clock` (on a new port).
     async fn serve(&mut self, clock: Clock) {
+        self.serve_at("127.0.0.1:0".parse().unwrap(), clock).await;
+    }
+
+    /// Starts serving the database with `clock` on `listen`.
+    async fn serve_at(&mut self, listen: std::net::SocketAddr, clock: Clock) {
         let config = ServerConfig {
             db_path: self.dir.path().join("test.db"),
-            listen: "127.0.0.1:0".parse().unwrap(),
+            listen,
             media_dir: self.dir.path().join("media"),
             public_url: None,
             clock: clock.clone(),
@@ -229,6 +234,19 @@ impl TestServer {
         if let Some(h) = self.handle.take() {
             let _ = h.await;
         }
+    }
+
+    /// Stops serving (clients then cannot connect), keeping the database for
+    /// [`come_back`](Self::come_back): an outage.
+    pub async fn go_down(&mut self) {
+        self.shut_down().await;
+    }
+
+    /// Serves the same database again at the same address, as a server back
+    /// from an outage.
+    pub async fn come_back(&mut self) {
+        let listen = self.base.trim_start_matches("http://").parse().expect("the server's address");
+        self.serve_at(listen, self.clock.clone()).await;
     }
 
     /// Stops the server and serves the same database again with another

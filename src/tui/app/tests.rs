@@ -15,6 +15,9 @@ pub(crate) fn options() -> AppOptions {
         photos: PhotoMode::On { clear_on_change: false },
         server_label: "127.0.0.1".into(),
         time_zone: jiff::tz::TimeZone::UTC,
+        scanner: Default::default(),
+        start_checking_in: false,
+        bells: Default::default(),
     }
 }
 
@@ -35,20 +38,20 @@ pub(crate) fn page(rows: Vec<Customer>, count: u64, next: Option<&str>) -> Page<
     Page { count, next: next.map(str::to_string), previous: None, results: rows }
 }
 
-fn key(code: KeyCode) -> Msg {
+pub(crate) fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn ctrl(c: char) -> Msg {
+pub(crate) fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-fn typed(app: &mut App, text: &str) -> Vec<Command> {
+pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Command> {
     text.chars().flat_map(|c| app.update(key(KeyCode::Char(c)))).collect()
 }
 
 /// An app whose first list request has been answered with `rows`.
-fn loaded(width: u16, height: u16, rows: Vec<Customer>, next: Option<&str>) -> App {
+pub(crate) fn loaded(width: u16, height: u16, rows: Vec<Customer>, next: Option<&str>) -> App {
     let mut app = App::new(options(), Rect::new(0, 0, width, height));
     let start = app.start();
     let Some(Command::FetchCustomers { request, .. }) = start.first() else { panic!("{start:?}") };

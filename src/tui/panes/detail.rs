@@ -17,6 +17,7 @@ use crate::client::SubRecords;
 use crate::model::Customer;
 use crate::model::fields::customer_field;
 use crate::tui::app::{App, Focus, PhotoEntry, PhotoMode, SubState};
+use crate::tui::form::mask;
 use crate::tui::layout;
 use crate::tui::theme::Theme;
 
@@ -76,7 +77,9 @@ fn header_allowance(app: &App) -> u16 {
     app.areas().detail.map_or(7, |d| layout::photo_rect(d).height.max(6) + 1)
 }
 
-fn render_photo(frame: &mut Frame, rect: Rect, app: &App, customer: &Customer) {
+/// The photo on screen (see `App::photo_key`), or what stands in for it: a "no photo on file"
+/// warning, or that it is loading.
+pub(crate) fn render_photo(frame: &mut Frame, rect: Rect, app: &App, customer: &Customer) {
     let theme = &app.theme;
     if let Some(key) = app.photo_key()
         && let Some(PhotoEntry::Ready(protocol)) = app.photos.get(&key)
@@ -403,24 +406,4 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
     b.row("Created", b.when(c.created_at));
     b.row("Updated", b.when(c.updated_at));
     b.lines
-}
-
-/// A government id shows only its last four characters.
-fn mask(id: &str) -> String {
-    let chars: Vec<char> = id.trim().chars().collect();
-    match chars.len() {
-        0 => String::new(),
-        n if n <= 4 => "•".repeat(n),
-        n => format!("{}{}", "•".repeat(n - 4), chars[n - 4..].iter().collect::<String>()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn government_ids_show_only_their_last_four() {
-        assert_eq!(super::mask("123-45-6789"), "•••••••6789");
-        assert_eq!(super::mask("12"), "••");
-        assert_eq!(super::mask(""), "");
-    }
 }

@@ -32,6 +32,8 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         "Plain letters such as q and / act outside text fields; in the search bar they are typed.",
         "Backspace on an empty search removes the last filter chip.",
         "Typing a letter in the list or profile starts a new search.",
+        "A barcode scanner's burst anywhere checks the customer in; in a form's barcode field it fills the field.",
+        "Ctrl-N on the check-in screen after an unknown key tag starts the walk-in with that barcode.",
         "Mouse: click to select or open, wheel to scroll, click a chip to remove it.",
         "Keys can be changed in the config file: [keys.results] \"ctrl-o\" = \"open\".",
     ] {

@@ -1,8 +1,12 @@
 //! One file per pane: each draws itself from `&App` and never changes it.
 
+pub mod checkin;
 pub mod detail;
 pub mod filters;
+pub mod form;
 pub mod help;
+pub mod photo_upload;
+pub mod records;
 pub mod results;
 pub mod search;
 pub mod status;

@@ -13,13 +13,16 @@ use crate::tui::app::App;
 pub fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let width = area.width as usize;
-    let line = if let Some(problem) = &app.problem {
+    let line = if let Some(notice) = &app.notice {
+        let style = if notice.warn { theme.warn() } else { theme.ok() };
+        Line::styled(fit(&format!(" ● {}", notice.text), width), style)
+    } else if let Some(problem) = &app.problem {
         let retry = app.keymap.keys_for(app.key_context(), Action::Retry);
         let hint = retry.first().map(|k| format!(" · {k} retry")).unwrap_or_default();
         let lead = if problem.offline { "● Offline: " } else { "● " };
         Line::styled(fit(&format!(" {lead}{}{hint}", problem.message), width), theme.error())
     } else if app.is_busy() {
-        let what = if app.list.is_loading() { "loading customers" } else { "loading the profile" };
+        let what = app.busy_with();
         Line::styled(format!(" {} {what}…", SPINNER[app.spinner % SPINNER.len()]), theme.muted())
     } else {
         let shown = app.list.rows.len();

@@ -1,0 +1,461 @@
+//! The check-in screen's state, and what a scan's answer means at a glance: green (in), yellow (in,
+//! with something to notice), red (refused, in Capitan's own words), or queued while the server is away.
+//!
+//! Pure: the app hands it the answers its tasks bring back, with today's date.
+
+use std::collections::VecDeque;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use tui_input::Input;
+
+use super::app::RequestId;
+use crate::client::records::{Alert, Note};
+use crate::desk::{Answer, IdempotencyKey, JournalEntry, Scan, ScanState};
+use crate::model::Customer;
+use crate::model::check_in::{BarcodeCheckIn, UNKNOWN_ACCOUNT};
+
+/// A waiver expiring within this many days is worth a word at the desk.
+pub const WAIVER_SOON_DAYS: i64 = 14;
+/// A minor turning 18 within this many days is worth a word (the paperwork changes).
+pub const TURNS_ADULT_SOON_DAYS: i64 = 30;
+/// Scans the today list keeps.
+pub const TODAY_KEPT: usize = 200;
+
+/// How the verdict reads from across the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Sent, no answer yet.
+    Checking,
+    /// Green: in.
+    In,
+    /// Yellow: in, with something to notice.
+    Notice,
+    /// Red: refused.
+    Refused,
+    /// The server could not be reached: kept on disk, sent when it answers.
+    Queued,
+    /// A lookup (not a check-in), or an undone check-in: just the customer.
+    Info,
+}
+
+/// What the customer's record says, fetched after the scan's answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details {
+    pub customer: Option<Customer>,
+    /// `None` when the server has no alerts (or they could not be loaded).
+    pub alerts: Option<Vec<Alert>>,
+    pub notes: Option<Vec<Note>>,
+}
+
+/// What became of one scan (or lookup), as the tasks report it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanOutcome {
+    CheckedIn {
+        check_in: Box<BarcodeCheckIn>,
+        details: Details,
+    },
+    /// A `4xx` of the check-in rules, with the server's plain text.
+    Refused {
+        status: u16,
+        text: String,
+        details: Details,
+    },
+    /// The server could not be reached; the scan is on disk and will be sent.
+    Queued {
+        reason: String,
+    },
+    /// The server could not be reached and the scan could not be kept either.
+    NotQueued {
+        reason: String,
+    },
+    /// A lookup found the customer.
+    Found {
+        details: Details,
+    },
+    /// A lookup found no customer with this barcode.
+    NotFound,
+    /// A lookup failed.
+    Failed(String),
+}
+
+/// The verdict on screen: the latest scan's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub request: RequestId,
+    pub barcode: String,
+    pub level: Level,
+    /// The word across the banner: `IN`, `REFUSED`, ...
+    pub headline: &'static str,
+    /// Why, in plain words (Capitan's own text when refused; the entry method when in).
+    pub reason: String,
+    /// For yellow: each thing to notice.
+    pub notices: Vec<String>,
+    pub check_in: Option<BarcodeCheckIn>,
+    pub details: Details,
+}
+
+impl Verdict {
+    pub fn checking(request: RequestId, barcode: &str, lookup: bool) -> Verdict {
+        Verdict {
+            request,
+            barcode: barcode.to_string(),
+            level: Level::Checking,
+            headline: if lookup { "LOOKING UP" } else { "CHECKING" },
+            reason: format!("Barcode {barcode}"),
+            notices: Vec::new(),
+            check_in: None,
+            details: Details::default(),
+        }
+    }
+
+    /// The verdict for an answer.
+    pub fn judge(request: RequestId, barcode: &str, outcome: &ScanOutcome, today: Date) -> Verdict {
+        let mut verdict = Verdict::checking(request, barcode, false);
+        match outcome {
+            ScanOutcome::CheckedIn { check_in, details } => {
+                let notices = notices(check_in, details, today);
+                verdict.level = if notices.is_empty() { Level::In } else { Level::Notice };
+                verdict.headline = "IN";
+                verdict.reason = entry_line(check_in);
+                verdict.notices = notices;
+                verdict.check_in = Some((**check_in).clone());
+                verdict.details = details.clone();
+            }
+            ScanOutcome::Refused { text, details, .. } => {
+                verdict.level = Level::Refused;
+                verdict.headline = "REFUSED";
+                verdict.reason =
+                    if text.trim().is_empty() { UNKNOWN_ACCOUNT.to_string() } else { text.trim().to_string() };
+                verdict.details = details.clone();
+            }
+            ScanOutcome::Queued { reason } => {
+                verdict.level = Level::Queued;
+                verdict.headline = "QUEUED";
+                verdict.reason =
+                    format!("Server unreachable ({reason}): the scan is saved and goes out when it answers");
+            }
+            ScanOutcome::NotQueued { reason } => {
+                verdict.level = Level::Refused;
+                verdict.headline = "NOT CHECKED IN";
+                verdict.reason = format!("{reason}: check this customer in by hand later");
+            }
+            ScanOutcome::Found { details } => {
+                verdict.level = Level::Info;
+                verdict.headline = "LOOKUP";
+                verdict.reason = "Not checked in: lookup mode (ctrl-l turns it off)".into();
+                verdict.details = details.clone();
+            }
+            ScanOutcome::NotFound => {
+                verdict.level = Level::Refused;
+                verdict.headline = "UNKNOWN";
+                verdict.reason = format!("No customer has barcode {barcode}");
+            }
+            ScanOutcome::Failed(why) => {
+                verdict.level = Level::Refused;
+                verdict.headline = "LOOKUP FAILED";
+                verdict.reason = why.clone();
+            }
+        }
+        verdict
+    }
+
+    pub fn customer(&self) -> Option<&Customer> {
+        self.details.customer.as_ref()
+    }
+}
+
+/// `Monthly Membership`, or the entry method's name when the server gives no description.
+fn entry_line(check_in: &BarcodeCheckIn) -> String {
+    let description = check_in.entry_method_description.trim();
+    if !description.is_empty() {
+        return description.to_string();
+    }
+    check_in.method().map_or_else(|| check_in.entry_method.clone(), |m| m.label().to_string())
+}
+
+/// Uses left on the pass, from Capitan's description: `10-Punch Pass (3 remaining)`.
+pub fn uses_left(description: &str) -> Option<i64> {
+    let start = description.rfind('(')?;
+    let inside = description[start + 1..].split(')').next()?;
+    inside.trim().strip_suffix("remaining")?.trim().parse().ok()
+}
+
+/// Days from `today` to `date` (negative when past).
+fn days_until(today: Date, date: Date) -> i64 {
+    (date - today).get_days() as i64
+}
+
+/// The day the customer turns 18, if they have a birthday (29 February turns on 1 March).
+pub fn eighteenth_birthday(birthday: Date) -> Option<Date> {
+    let year = birthday.year().checked_add(18)?;
+    Date::new(year, birthday.month(), birthday.day()).ok().or_else(|| Date::new(year, 3, 1).ok())
+}
+
+/// What a person at the desk should notice about a customer who got in.
+pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec<String> {
+    let mut out = Vec::new();
+    if check_in.combined {
+        out.push("Already checked in today: this scan made no new check-in".to_string());
+    }
+    if let Some(customer) = &details.customer
+        && customer.active_waiver_exists
+        && let Some(expiry) = customer.latest_waiver_expiration_date
+    {
+        match days_until(today, expiry) {
+            0 => out.push(format!("Waiver expires today ({expiry})")),
+            1 => out.push(format!("Waiver expires tomorrow ({expiry})")),
+            n if (2..=WAIVER_SOON_DAYS).contains(&n) => out.push(format!("Waiver expires in {n} days ({expiry})")),
+            _ => {}
+        }
+    }
+    if uses_left(&check_in.entry_method_description) == Some(0) {
+        out.push("Last use of the pass: none left after today".to_string());
+    }
+    if let Some(customer) = &details.customer
+        && let Some(birthday) = customer.birthday
+        && customer.age_on(today).is_some_and(|age| age < 18)
+        && let Some(adult) = eighteenth_birthday(birthday)
+    {
+        let n = days_until(today, adult);
+        if (0..=TURNS_ADULT_SOON_DAYS).contains(&n) {
+            let when = if n == 0 { "today".to_string() } else { format!("in {n} days") };
+            out.push(format!("Turns 18 {when} ({adult})"));
+        }
+    }
+    for alert in details.alerts.iter().flatten() {
+        out.push(format!("Alert: {}", alert.message.trim()));
+    }
+    match details.notes.as_deref() {
+        Some([note]) => out.push(format!("Note: {}", one_line(&note.note))),
+        Some(notes) if notes.len() > 1 => {
+            out.push(format!("{} notes, newest: {}", notes.len(), one_line(&notes[0].note)));
+        }
+        _ => {}
+    }
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How one scan in the today list ended (so far).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TodayState {
+    Checking,
+    In {
+        method: String,
+        notice: bool,
+    },
+    Refused(String),
+    Queued,
+    /// Offline, and the scan could not be saved either.
+    Lost(String),
+    Undone,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodayEntry {
+    /// The scan's request in this session (none for a scan queued by an earlier run).
+    pub request: Option<RequestId>,
+    pub key: Option<IdempotencyKey>,
+    pub barcode: String,
+    pub taken_at: Option<Timestamp>,
+    pub name: Option<String>,
+    pub state: TodayState,
+    /// The check-in made, which undo voids.
+    pub check_in_id: Option<i64>,
+    /// The scan found the customer already checked in today (nothing new to undo).
+    pub combined: bool,
+}
+
+impl TodayEntry {
+    fn new(request: Option<RequestId>, barcode: &str) -> TodayEntry {
+        TodayEntry {
+            request,
+            key: None,
+            barcode: barcode.to_string(),
+            taken_at: None,
+            name: None,
+            state: TodayState::Checking,
+            check_in_id: None,
+            combined: false,
+        }
+    }
+
+    /// Who: the name once known, else the barcode.
+    pub fn who(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.barcode)
+    }
+
+    fn from_queued(scan: &Scan) -> TodayEntry {
+        TodayEntry {
+            key: Some(scan.key.clone()),
+            taken_at: Some(scan.taken_at),
+            state: TodayState::Queued,
+            ..TodayEntry::new(None, &scan.barcode)
+        }
+    }
+
+    /// Takes in the server's final answer to a queued scan.
+    fn settle(&mut self, answer: &Answer) {
+        match answer {
+            Answer::Accepted { body } => {
+                let check_in: BarcodeCheckIn = serde_json::from_str(body).unwrap_or_default();
+                self.name = Some(format!("{} {}", check_in.customer_first_name, check_in.customer_last_name));
+                self.check_in_id = Some(check_in.id).filter(|id| *id > 0);
+                self.combined = check_in.combined;
+                self.state = TodayState::In { method: entry_line(&check_in), notice: false };
+            }
+            Answer::Refused { text, .. } => self.state = TodayState::Refused(text.trim().to_string()),
+        }
+    }
+}
+
+/// The check-in screen.
+#[derive(Debug, Default)]
+pub struct CheckInState {
+    /// The scan field: always armed; a code typed by hand and Enter is a scan too.
+    pub input: Input,
+    /// Scans show the customer without checking in.
+    pub lookup: bool,
+    pub verdict: Option<Verdict>,
+    /// This session's scans and the queued ones, newest first.
+    pub today: VecDeque<TodayEntry>,
+    /// Undo asked, waiting for yes or no: the entry's index in `today`.
+    pub confirm_undo: Option<usize>,
+    /// A void in flight, for the entry with this check-in id.
+    pub undoing: Option<(RequestId, i64)>,
+    /// Scans on disk waiting for the server.
+    pub queued: usize,
+    /// Why scans cannot be kept while offline (the journal could not be opened).
+    pub journal_problem: Option<String>,
+}
+
+impl CheckInState {
+    /// A scan sent: the verdict says so until the answer comes.
+    pub fn started(&mut self, request: RequestId, barcode: &str) {
+        self.verdict = Some(Verdict::checking(request, barcode, self.lookup));
+        self.confirm_undo = None;
+        if !self.lookup {
+            self.today.push_front(TodayEntry::new(Some(request), barcode));
+            self.today.truncate(TODAY_KEPT);
+        }
+    }
+
+    /// An answer: its today entry, and the verdict when it is still the latest scan's. Returns the
+    /// verdict's level when it is shown.
+    pub fn answered(
+        &mut self,
+        request: RequestId,
+        scan: Option<&Scan>,
+        outcome: &ScanOutcome,
+        today: Date,
+    ) -> Option<Level> {
+        if let Some(entry) = self.today.iter_mut().find(|e| e.request == Some(request)) {
+            if let Some(scan) = scan {
+                entry.key = Some(scan.key.clone());
+                entry.taken_at = Some(scan.taken_at);
+            }
+            let customer = match outcome {
+                ScanOutcome::CheckedIn { details, .. } | ScanOutcome::Refused { details, .. } => {
+                    details.customer.as_ref()
+                }
+                _ => None,
+            };
+            if let Some(c) = customer {
+                entry.name = Some(format!("{} {}", c.first_name, c.last_name));
+            }
+            entry.state = match outcome {
+                ScanOutcome::CheckedIn { check_in, details } => {
+                    if entry.name.is_none() {
+                        entry.name = Some(format!("{} {}", check_in.customer_first_name, check_in.customer_last_name));
+                    }
+                    entry.check_in_id = Some(check_in.id).filter(|id| *id > 0);
+                    entry.combined = check_in.combined;
+                    TodayState::In {
+                        method: entry_line(check_in),
+                        notice: !notices(check_in, details, today).is_empty(),
+                    }
+                }
+                ScanOutcome::Refused { text, .. } => TodayState::Refused(text.trim().to_string()),
+                ScanOutcome::Queued { .. } => TodayState::Queued,
+                ScanOutcome::NotQueued { reason } => TodayState::Lost(reason.clone()),
+                ScanOutcome::Found { .. } | ScanOutcome::NotFound | ScanOutcome::Failed(_) => entry.state.clone(),
+            };
+        }
+        let shown = self.verdict.as_ref().is_some_and(|v| v.request == request);
+        if !shown {
+            return None;
+        }
+        let barcode = self.verdict.as_ref().map(|v| v.barcode.clone()).unwrap_or_default();
+        let verdict = Verdict::judge(request, &barcode, outcome, today);
+        let level = verdict.level;
+        self.verdict = Some(verdict);
+        Some(level)
+    }
+
+    /// Scans an earlier run left queued.
+    pub fn restored(&mut self, pending: &[Scan]) {
+        for scan in pending {
+            if !self.today.iter().any(|e| e.key.as_ref() == Some(&scan.key)) {
+                self.today.push_back(TodayEntry::from_queued(scan));
+            }
+        }
+        self.queued = self.queued.max(pending.len());
+    }
+
+    /// Queued scans the server has now answered; returns (who, how) for each, oldest first.
+    pub fn delivered(&mut self, answered: &[JournalEntry], still_queued: usize) -> Vec<(String, TodayState)> {
+        self.queued = still_queued;
+        let mut out = Vec::new();
+        for entry in answered {
+            let ScanState::Answered { answer, .. } = &entry.state else { continue };
+            let index = match self.today.iter().position(|e| e.key.as_ref() == Some(&entry.scan.key)) {
+                Some(i) => i,
+                None => {
+                    self.today.push_front(TodayEntry::from_queued(&entry.scan));
+                    0
+                }
+            };
+            let row = &mut self.today[index];
+            row.settle(answer);
+            out.push((row.who().to_string(), row.state.clone()));
+        }
+        out
+    }
+
+    /// The latest check-in of this session that undo can void.
+    pub fn last_undoable(&self) -> Option<usize> {
+        self.today.iter().position(|e| matches!(e.state, TodayState::In { .. }) && e.check_in_id.is_some())
+    }
+
+    /// A check-in voided: its entry says so, and so does the verdict if it is on screen.
+    pub fn undone(&mut self, check_in_id: i64) -> Option<String> {
+        let entry = self.today.iter_mut().find(|e| e.check_in_id == Some(check_in_id))?;
+        entry.state = TodayState::Undone;
+        let who = entry.who().to_string();
+        if let Some(v) = &mut self.verdict
+            && v.check_in.as_ref().is_some_and(|c| c.id == check_in_id)
+        {
+            v.level = Level::Info;
+            v.headline = "UNDONE";
+            v.reason = "The check-in was voided: it no longer counts".into();
+            v.notices.clear();
+        }
+        Some(who)
+    }
+
+    /// A customer saved elsewhere in the app: the verdict shows them as they are now.
+    pub fn customer_changed(&mut self, customer: &Customer) {
+        if let Some(v) = &mut self.verdict
+            && v.details.customer.as_ref().is_some_and(|c| c.id == customer.id)
+        {
+            v.details.customer = Some(customer.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

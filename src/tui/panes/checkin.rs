@@ -1,0 +1,300 @@
+//! The check-in screen: the scan field, the verdict across the full width (green, yellow, red), the
+//! scanned customer with their photo and what to know, and today's scans.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::{cell, fit, pane_block};
+use crate::model::Customer;
+use crate::tui::app::App;
+use crate::tui::checkin::{Level, TodayState, Verdict, uses_left};
+use crate::tui::layout;
+
+const PROMPT: &str = " Scan › ";
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let areas = layout::check_in_areas(frame.area());
+    render_scan(frame, areas.scan, app);
+    render_banner(frame, areas.banner, app);
+    if let Some(verdict) = &app.check_in.verdict {
+        match verdict.customer() {
+            Some(customer) => {
+                super::detail::render_photo(frame, areas.photo, app, customer);
+                frame.render_widget(
+                    Paragraph::new(customer_lines(app, verdict, customer, areas.details.width as usize)),
+                    areas.details,
+                );
+            }
+            None => {
+                let text = match verdict.level {
+                    Level::Checking => "",
+                    Level::Queued => "Who it is shows once the server answers.",
+                    _ => "No customer record to show for this barcode.",
+                };
+                let area = Rect {
+                    x: areas.photo.x,
+                    width: areas.details.right().saturating_sub(areas.photo.x),
+                    ..areas.photo
+                };
+                frame.render_widget(Paragraph::new(Line::styled(text, app.theme.muted())), area);
+            }
+        }
+    } else {
+        let hint = "Scan a key tag (or type its code and Enter). A scan anywhere in the app lands here.";
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(hint, areas.details.width as usize), app.theme.muted())),
+            Rect { x: areas.photo.x, width: frame.area().width.saturating_sub(2), height: 1, ..areas.photo },
+        );
+    }
+    render_today(frame, areas.today, app);
+    render_undo_question(frame, app);
+}
+
+fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let mut right = Vec::new();
+    if app.check_in.lookup {
+        right.push(Span::styled(" LOOKUP MODE ", theme.fill_neutral()));
+        right.push(Span::raw(" "));
+    }
+    if app.check_in.queued > 0 {
+        right.push(Span::styled(format!("◷ {} queued ", app.check_in.queued), theme.warn()));
+    }
+    if app.check_in.journal_problem.is_some() {
+        right.push(Span::styled("offline scans cannot be kept ", theme.error()));
+    }
+    let right_width: usize = right.iter().map(|s| s.content.width()).sum();
+    let width = (area.width as usize).saturating_sub(PROMPT.width() + right_width + 1);
+    let input = &app.check_in.input;
+    let scroll = input.visual_scroll(width);
+    let value: String = input.value().chars().skip(scroll).collect();
+    let shown = if value.is_empty() {
+        Span::styled("ready for the next scan", theme.muted())
+    } else {
+        Span::raw(fit(&value, width))
+    };
+    let pad = (area.width as usize).saturating_sub(PROMPT.width() + shown.width() + right_width);
+    let mut spans = vec![Span::styled(PROMPT, theme.key()), shown, Span::raw(" ".repeat(pad))];
+    spans.extend(right);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if app.help.is_none() && app.check_in.confirm_undo.is_none() {
+        let cursor = input.visual_cursor().saturating_sub(scroll);
+        frame.set_cursor_position(Position::new(area.x + (PROMPT.width() + cursor) as u16, area.y));
+    }
+}
+
+fn banner_style(app: &App, level: Level) -> Style {
+    let theme = &app.theme;
+    match level {
+        Level::In => theme.fill_ok(),
+        Level::Notice => theme.fill_warn(),
+        Level::Refused => theme.fill_error(),
+        Level::Queued | Level::Info | Level::Checking => theme.fill_neutral(),
+    }
+}
+
+fn glyph(level: Level) -> &'static str {
+    match level {
+        Level::In => "✔",
+        Level::Notice => "✔ !",
+        Level::Refused => "✖",
+        Level::Queued => "◷",
+        Level::Info => "•",
+        Level::Checking => "…",
+    }
+}
+
+fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(verdict) = &app.check_in.verdict else {
+        let text = if app.check_in.lookup { "Lookup mode: scans show who it is" } else { "Ready: scan a key tag" };
+        let lines = vec![Line::raw(""), Line::raw(format!("  {text}"))];
+        frame.render_widget(Paragraph::new(lines).style(app.theme.muted()), area);
+        return;
+    };
+    let style = banner_style(app, verdict.level);
+    let width = area.width as usize;
+    let name = verdict
+        .customer()
+        .map(full_name)
+        .or_else(|| verdict.check_in.as_ref().map(|c| format!("{} {}", c.customer_first_name, c.customer_last_name)));
+    let mut headline = format!("  {} {}", glyph(verdict.level), verdict.headline);
+    if let Some(name) = name {
+        headline.push_str(&format!("   {name}"));
+    } else if verdict.level != Level::Checking {
+        headline.push_str(&format!("   barcode {}", verdict.barcode));
+    }
+    let mut lines = vec![Line::raw(fit(&headline, width)), Line::raw(fit(&format!("  {}", verdict.reason), width))];
+    if !verdict.notices.is_empty() {
+        lines.push(Line::raw(fit(&format!("  LOOK: {}", verdict.notices.join(" · ")), width)));
+    }
+    if area.height >= 5 {
+        lines.insert(0, Line::raw(""));
+    }
+    frame.render_widget(Paragraph::new(lines).style(style), area);
+}
+
+fn full_name(c: &Customer) -> String {
+    let mut name = format!("{} {}", c.first_name, c.last_name);
+    let preferred = c.preferred_name.trim();
+    if !preferred.is_empty() && preferred != c.first_name.trim() {
+        name.push_str(&format!(" “{preferred}”"));
+    }
+    name
+}
+
+/// Who it is and what to know, beside the photo.
+fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut lines = Vec::new();
+    let mut name = full_name(c);
+    if !c.pronouns.trim().is_empty() {
+        name.push_str(&format!(" · {}", c.pronouns.trim()));
+    }
+    lines.push(Line::styled(fit(&name, width), theme.heading()));
+
+    let mut who = vec![];
+    match (c.age_on(app.today), c.birthday) {
+        (Some(age), Some(born)) => {
+            who.push(Span::raw(format!("{age} years · born {born}")));
+            if age < 18 {
+                who.push(Span::raw("  "));
+                who.push(Span::styled(" MINOR ", theme.fill_warn()));
+            }
+        }
+        _ => who.push(Span::styled("no birthday on file", theme.muted())),
+    }
+    lines.push(Line::from(who));
+
+    let mut entry = match &verdict.check_in {
+        Some(ci) => {
+            let mut text = format!("Entry: {}", ci.entry_method_description.trim());
+            if ci.entry_method_description.trim().is_empty() {
+                text = format!("Entry: {}", ci.method().map_or(ci.entry_method.as_str(), |m| m.label()));
+            }
+            if let Some(left) = uses_left(&ci.entry_method_description) {
+                text.push_str(&format!(" · {left} use{} left", if left == 1 { "" } else { "s" }));
+            }
+            text
+        }
+        None if c.has_active_membership => "Membership: active".to_string(),
+        None if c.has_frozen_membership => "Membership: frozen".to_string(),
+        None => "No active membership".to_string(),
+    };
+    if c.number_of_available_entry_passes > 0 {
+        let n = c.number_of_available_entry_passes;
+        entry.push_str(&format!(" · {n} entry pass{}", if n == 1 { "" } else { "es" }));
+    }
+    lines.push(Line::raw(fit(&entry, width)));
+
+    let (waiver, waiver_style) = match (c.active_waiver_exists, c.latest_waiver_expiration_date) {
+        (true, Some(expiry)) => {
+            let days = (expiry - app.today).get_days();
+            let soon = days <= crate::tui::checkin::WAIVER_SOON_DAYS as i32;
+            let left = match days {
+                0 => "expires today".to_string(),
+                1 => "1 day left".to_string(),
+                n => format!("{n} days left"),
+            };
+            (format!("Waiver: valid until {expiry} ({left})"), if soon { theme.warn() } else { theme.ok() })
+        }
+        (true, None) => ("Waiver: valid, never expires".to_string(), theme.ok()),
+        (false, Some(expiry)) => (format!("Waiver: expired {expiry}"), theme.error()),
+        (false, None) => ("Waiver: none on file".to_string(), theme.error()),
+    };
+    lines.push(Line::styled(fit(&waiver, width), waiver_style));
+
+    for alert in verdict.details.alerts.iter().flatten() {
+        let style = if alert.prevents_check_in { theme.error() } else { theme.warn() };
+        let blocks = if alert.prevents_check_in { " (blocks check-in)" } else { "" };
+        lines.push(Line::styled(fit(&format!("⚠ {}{blocks}", alert.message.trim()), width), style));
+    }
+    if let Some(notes) = &verdict.details.notes {
+        for note in notes.iter().take(2) {
+            let text = note.note.split_whitespace().collect::<Vec<_>>().join(" ");
+            lines.push(Line::raw(fit(&format!("✎ {text}"), width)));
+        }
+        if notes.len() > 2 {
+            lines.push(Line::styled(format!("  and {} more notes", notes.len() - 2), theme.muted()));
+        }
+    }
+    if c.has_medical_notes {
+        lines.push(Line::styled("✚ Medical notes on file: read them before climbing", theme.warn()));
+    }
+    if let Some(ci) = &verdict.check_in {
+        let mut visits = format!("Check-in number {}", ci.check_in_count);
+        for milestone in ci.milestone_lines() {
+            visits.push_str(&format!(" · ★ {milestone}"));
+        }
+        lines.push(Line::styled(fit(&visits, width), theme.muted()));
+    }
+    lines
+}
+
+fn render_today(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let today = &app.check_in.today;
+    let mut title = format!(" Today · {} scan{} ", today.len(), if today.len() == 1 { "" } else { "s" });
+    if app.check_in.queued > 0 {
+        title.push_str(&format!("· {} queued ", app.check_in.queued));
+    }
+    let block = pane_block(title, false, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if today.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("No scans yet.", theme.muted())), inner);
+        return;
+    }
+    let width = inner.width as usize;
+    let name_width = (width / 3).clamp(10, 26);
+    let lines: Vec<Line> = today
+        .iter()
+        .take(inner.height as usize)
+        .map(|entry| {
+            let time = entry
+                .taken_at
+                .map(|t| t.to_zoned(app.time_zone.clone()).strftime("%H:%M").to_string())
+                .unwrap_or_else(|| "     ".into());
+            let (mark, what, style) = match &entry.state {
+                TodayState::Checking => ("… sending", String::new(), theme.muted()),
+                TodayState::In { method, notice: false } => ("✔ in     ", method.clone(), theme.ok()),
+                TodayState::In { method, notice: true } => ("✔ in, !  ", method.clone(), theme.warn()),
+                TodayState::Refused(text) => ("✖ refused", text.clone(), theme.error()),
+                TodayState::Queued => ("◷ queued ", "waiting for the server".to_string(), theme.warn()),
+                TodayState::Lost(why) => ("✖ lost   ", why.clone(), theme.error()),
+                TodayState::Undone => ("↶ undone ", String::new(), theme.muted()),
+            };
+            let rest = width.saturating_sub(5 + 1 + 9 + 1 + name_width + 1);
+            Line::from(vec![
+                Span::styled(format!("{time} "), theme.muted()),
+                Span::styled(mark.to_string(), style),
+                Span::raw(" "),
+                Span::raw(cell(entry.who(), name_width)),
+                Span::raw(" "),
+                Span::styled(fit(&what, rest), theme.muted()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_undo_question(frame: &mut Frame, app: &App) {
+    let Some(index) = app.check_in.confirm_undo else { return };
+    let Some(entry) = app.check_in.today.get(index) else { return };
+    let screen = frame.area();
+    let width = 60.min(screen.width.saturating_sub(4));
+    let area = Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + screen.height / 3, width, height: 5 };
+    frame.render_widget(Clear, area);
+    let block = pane_block(" Undo check-in? ", true, &app.theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = vec![
+        Line::raw(fit(&format!("Void the check-in of {}?", entry.who()), inner.width as usize)),
+        Line::raw(""),
+        Line::styled("y undoes it · n keeps it", app.theme.key()),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,211 @@
+//! Scans off the render loop: sent at once while the server answers, kept in the offline journal
+//! (written and synced before the screen says "queued") while it does not, and sent from there in
+//! order by one sender task, with the scan's own `Idempotency-Key`, so each is applied exactly once.
+//!
+//! Each answer comes back with what the verdict needs: the customer, their alerts and notes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::app::{Msg, RequestId};
+use super::checkin::{Details, ScanOutcome};
+use crate::client::records::{Alert, Note};
+use crate::client::{Client, SubCollection, SubRecords};
+use crate::desk::{Answer, Delivery, Journal, Scan};
+use crate::model::check_in::BarcodeCheckIn;
+
+/// The first wait before queued scans are tried again; it doubles up to [`RETRY_MAX`] while the server
+/// stays away.
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+const RETRY_MAX: Duration = Duration::from_secs(15);
+
+/// The desk's link to the server for scans.
+#[derive(Clone)]
+pub struct ScanLink {
+    client: Client,
+    /// `None` when it could not be opened: scans taken offline cannot be kept, and staff are told so.
+    journal: Option<Journal>,
+    location_id: Option<i64>,
+    /// Wakes the sender (a scan was queued, or the server answered again).
+    wake: Arc<Notify>,
+}
+
+impl ScanLink {
+    pub fn new(client: Client, journal: Option<Journal>, location_id: Option<i64>) -> ScanLink {
+        ScanLink { client, journal, location_id, wake: Arc::new(Notify::new()) }
+    }
+
+    /// Starts the task that sends queued scans (the journal's, also those an earlier run left), for as
+    /// long as the app listens.
+    pub fn spawn_sender(&self, tx: UnboundedSender<Msg>) {
+        let Some(journal) = self.journal.clone() else { return };
+        let (client, wake) = (self.client.clone(), self.wake.clone());
+        tokio::spawn(async move {
+            let deliver = |scan: Scan| {
+                let client = client.clone();
+                async move { client.deliver_scan(&scan).await }
+            };
+            let mut backoff = RETRY_FIRST;
+            loop {
+                let report = match journal.drain(&deliver).await {
+                    Ok(report) => report,
+                    Err(e) => {
+                        // A journal that cannot be written keeps its scans; they go out on a later try.
+                        tracing::warn!("sending queued scans: {e}");
+                        tokio::time::sleep(RETRY_MAX).await;
+                        continue;
+                    }
+                };
+                let pending = report.pending;
+                if !report.answered.is_empty() && tx.send(Msg::QueueDrained(report)).is_err() {
+                    return;
+                }
+                if tx.is_closed() {
+                    return;
+                }
+                if pending == 0 {
+                    backoff = RETRY_FIRST;
+                    wake.notified().await;
+                } else {
+                    tokio::select! {
+                        () = wake.notified() => {}
+                        () = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(RETRY_MAX);
+                }
+            }
+        });
+    }
+
+    /// Tries the queued scans now.
+    pub fn send_queued(&self) {
+        self.wake.notify_one();
+    }
+
+    /// One scan: straight to the server, or into the journal when the server cannot be reached (or
+    /// when earlier scans still wait there: they go first).
+    pub async fn check_in(&self, request: RequestId, barcode: String, tx: UnboundedSender<Msg>) {
+        let scan = Scan::taken_now(barcode, self.location_id);
+        let waiting = self.journal.as_ref().is_some_and(|j| j.pending_count() > 0);
+        let outcome = if waiting {
+            self.queue(&scan, "earlier scans are still waiting for the server".into()).await
+        } else {
+            match self.client.deliver_scan(&scan).await {
+                Delivery::Unreachable(reason) => self.queue(&scan, reason).await,
+                Delivery::Answered(answer) => self.outcome(&scan.barcode, answer).await,
+            }
+        };
+        let _ = tx.send(Msg::ScanAnswered { request, scan: Some(scan), outcome });
+    }
+
+    /// What a settled answer means, with the customer's record for the verdict.
+    async fn outcome(&self, barcode: &str, answer: Answer) -> ScanOutcome {
+        match answer {
+            Answer::Accepted { body } => {
+                // An unreadable body is checked in all the same (the server said 200): show what is known.
+                let check_in: BarcodeCheckIn = serde_json::from_str(&body).unwrap_or_default();
+                let details = details(&self.client, check_in.customer_id).await;
+                ScanOutcome::CheckedIn { check_in: Box::new(check_in), details }
+            }
+            Answer::Refused { status, text } => {
+                // An unknown barcode has no one to show; otherwise who was refused helps.
+                let details = if status == 404 { Details::default() } else { self.by_barcode(barcode).await };
+                ScanOutcome::Refused { status, text, details }
+            }
+        }
+    }
+
+    async fn by_barcode(&self, barcode: &str) -> Details {
+        match self.client.customer_by_barcode(barcode).await {
+            Ok(Some(customer)) => {
+                let (alerts, notes) = records(&self.client, customer.id).await;
+                Details { customer: Some(customer), alerts, notes }
+            }
+            _ => Details::default(),
+        }
+    }
+
+    /// Keeps the scan on disk (synced) before anything says "queued".
+    async fn queue(&self, scan: &Scan, reason: String) -> ScanOutcome {
+        let Some(journal) = self.journal.clone() else {
+            return ScanOutcome::NotQueued { reason: format!("Server unreachable ({reason}) and no scan journal") };
+        };
+        let kept = scan.clone();
+        match tokio::task::spawn_blocking(move || journal.append(&kept)).await {
+            Ok(Ok(_)) => {
+                self.wake.notify_one();
+                ScanOutcome::Queued { reason }
+            }
+            Ok(Err(e)) => {
+                ScanOutcome::NotQueued { reason: format!("Server unreachable ({reason}); saving failed: {e}") }
+            }
+            Err(e) => ScanOutcome::NotQueued { reason: format!("Server unreachable ({reason}); saving failed: {e}") },
+        }
+    }
+
+    /// Lookup mode: who has this barcode, without checking in.
+    pub async fn look_up(&self, request: RequestId, barcode: String, tx: UnboundedSender<Msg>) {
+        let outcome = match self.client.customer_by_barcode(&barcode).await {
+            Ok(Some(customer)) => {
+                let (alerts, notes) = records(&self.client, customer.id).await;
+                ScanOutcome::Found { details: Details { customer: Some(customer), alerts, notes } }
+            }
+            Ok(None) => ScanOutcome::NotFound,
+            Err(e) => ScanOutcome::Failed(e.summary()),
+        };
+        let _ = tx.send(Msg::ScanAnswered { request, scan: None, outcome });
+    }
+
+    pub async fn void(&self, request: RequestId, id: i64, tx: UnboundedSender<Msg>) {
+        let result = self.client.void_check_in(id).await;
+        let _ = tx.send(Msg::CheckInVoided { request, result });
+    }
+}
+
+/// The customer, their alerts and notes, fetched together.
+async fn details(client: &Client, customer_id: i64) -> Details {
+    if customer_id <= 0 {
+        return Details::default();
+    }
+    let (customer, (alerts, notes)) = tokio::join!(client.customer(customer_id), records(client, customer_id));
+    Details { customer: customer.ok(), alerts, notes }
+}
+
+async fn records(client: &Client, customer_id: i64) -> (Option<Vec<Alert>>, Option<Vec<Note>>) {
+    let (alerts, notes) = tokio::join!(
+        client.records_of(customer_id, SubCollection::Alerts),
+        client.records_of(customer_id, SubCollection::Notes)
+    );
+    let alerts = match alerts {
+        Ok(Some(SubRecords::Alerts(a))) => Some(a),
+        _ => None,
+    };
+    let notes = match notes {
+        Ok(Some(SubRecords::Notes(n))) => Some(n),
+        _ => None,
+    };
+    (alerts, notes)
+}
+
+/// Opens the journal off the async runtime; the answer says what it holds, or why there is none.
+pub async fn open_journal(path: Option<std::path::PathBuf>) -> (Option<Journal>, Msg) {
+    let Some(path) = path else {
+        let problem = "No data directory to keep offline scans in: set check_in.journal in the config".to_string();
+        return (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(problem) });
+    };
+    let opened = tokio::task::spawn_blocking(move || Journal::open(path)).await;
+    match opened {
+        Ok(Ok(journal)) => {
+            if let Some(recovery) = journal.recovery() {
+                tracing::warn!("{recovery}");
+            }
+            let pending = journal.pending();
+            (Some(journal), Msg::JournalOpened { pending, problem: None })
+        }
+        Ok(Err(e)) => (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(e.to_string()) }),
+        Err(e) => (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(e.to_string()) }),
+    }
+}
