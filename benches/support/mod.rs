@@ -86,7 +86,7 @@ pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
     let db = Db::open(&path).await?;
     let now = jiff::Timestamp::now();
     let cpu_before = process_cpu_secs();
-    let report = demo::build(&db, seed, customers, now).await?;
+    let report = demo::build(&db, None, seed, customers, now).await?;
     let build_cpu_secs = process_cpu_secs().zip(cpu_before).map(|(after, before)| after - before);
     db.close().await;
     let figures = BuildFigures {

@@ -19,7 +19,7 @@ use crate::cli::DemoArgs;
 use crate::import::{self, ImportSummary};
 use crate::server::{Server, ServerConfig, shutdown_signal};
 use crate::storage::customer_filters::CustomerFilter;
-use crate::storage::{Clock, Db, auth, customers, orgs};
+use crate::storage::{Clock, Db, OrgScope, auth, customers, orgs};
 
 pub use generate::{ORG_NAME, TIME_ZONE};
 
@@ -113,7 +113,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         if existing_demo(&db, &db_path).await? {
             Ok(None)
         } else {
-            build(&db, args.seed, args.customers, Timestamp::now()).await.map(Some)
+            build(&db, Some(&media_dir), args.seed, args.customers, Timestamp::now()).await.map(Some)
         }
     }
     .await;
@@ -189,7 +189,14 @@ async fn count_customers(db: &Db) -> anyhow::Result<u64> {
 /// Fills an empty database with the demo gym: the organization, the
 /// generated document (locations, membership types, customers and all their
 /// records) imported in one transaction, then the staff login.
-pub async fn build(db: &Db, seed: u64, customers: usize, now: Timestamp) -> anyhow::Result<BuildReport> {
+/// With `photos`, most customers get a generated portrait stored there.
+pub async fn build(
+    db: &Db,
+    photos: Option<&Path>,
+    seed: u64,
+    customers: usize,
+    now: Timestamp,
+) -> anyhow::Result<BuildReport> {
     crate::admin::create_org(db, ORG_NAME, TIME_ZONE).await?;
     let mut conn = db.acquire().await?;
     let org = orgs::org_by_name(&mut conn, ORG_NAME).await?;
@@ -200,8 +207,34 @@ pub async fn build(db: &Db, seed: u64, customers: usize, now: Timestamp) -> anyh
     let started = Instant::now();
     let summary = import::import(db, &org, &doc, now).await?;
     let import_time = started.elapsed();
+    if let Some(media_dir) = photos {
+        attach_photos(db, &org, media_dir, seed, now).await?;
+    }
     crate::admin::create_user(db, ORG_NAME, USERNAME, PASSWORD, Some(STAFF_LOCATION)).await?;
     Ok(BuildReport { summary, generate_time, import_time })
+}
+
+/// How many different faces the demo gym's photos show: enough that a
+/// screen of results rarely repeats one, few enough to draw in about a
+/// second in a debug build.
+const DEMO_FACES: u64 = 48;
+
+/// Gives most demo customers (85%) a generated portrait, so the demo shows
+/// photos as a real gym's desk would.
+async fn attach_photos(db: &Db, org: &OrgScope, media_dir: &Path, seed: u64, now: Timestamp) -> anyhow::Result<()> {
+    let mut conn = db.acquire().await?;
+    let ids = crate::storage::bulk::existing_named(org, &mut conn, "customers", "email").await?;
+    drop(conn);
+    let mut rng = generate::Rng::new(seed ^ 0x5EED_F0CE);
+    let mut faces: Vec<(i64, u64)> = Vec::new();
+    for (id, _) in ids {
+        if rng.percent(85) {
+            faces.push((id, seed.wrapping_add(rng.below(DEMO_FACES))));
+        }
+    }
+    let store = crate::photo::PhotoStore::new(media_dir.to_path_buf());
+    crate::photo::portrait::attach(db, org, &store, &faces, now.as_microsecond()).await?;
+    Ok(())
 }
 
 /// `frontdesk demo`: starts the demo and opens the terminal app on it,

@@ -137,9 +137,10 @@ fn draw(seed: u64, side: u32) -> RgbImage {
 }
 
 /// Gives customers generated portraits (the demo gym's photos): `(customer
-/// id, seed)` pairs. The pictures are drawn and written on blocking threads,
-/// then one transaction points the customers at them; on any failure no
-/// file is left behind. Returns how many customers got a photo.
+/// id, seed)` pairs. Each distinct seed's picture is drawn once, on blocking
+/// threads; every customer gets files of their own, then one transaction
+/// points the customers at them; on any failure no file is left behind.
+/// Returns how many customers got a photo.
 pub async fn attach(
     db: &Db,
     org: &OrgScope,
@@ -147,21 +148,29 @@ pub async fn attach(
     customers: &[(i64, u64)],
     now_micros: i64,
 ) -> anyhow::Result<usize> {
+    let mut seeds: Vec<u64> = customers.iter().map(|(_, seed)| *seed).collect();
+    seeds.sort_unstable();
+    seeds.dedup();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = customers.len().div_ceil(threads).max(1);
     let mut tasks = Vec::new();
-    for part in customers.chunks(chunk) {
-        let (store, part) = (store.clone(), part.to_vec());
+    for part in seeds.chunks(seeds.len().div_ceil(threads).max(1)) {
+        let part = part.to_vec();
         tasks.push(tokio::task::spawn_blocking(move || {
-            part.into_iter()
-                .map(|(id, seed)| Ok((id, store.save(&prepared(seed)?)?)))
-                .collect::<anyhow::Result<Vec<(i64, PendingPhoto)>>>()
+            part.into_iter().map(|seed| Ok((seed, prepared(seed)?))).collect::<anyhow::Result<Vec<_>>>()
         }));
     }
-    let mut written = Vec::with_capacity(customers.len());
+    let mut drawn = std::collections::HashMap::new();
     for task in tasks {
-        written.extend(task.await??);
+        drawn.extend(task.await??);
     }
+    let (store_for_files, customers) = (store.clone(), customers.to_vec());
+    let written = tokio::task::spawn_blocking(move || {
+        customers
+            .into_iter()
+            .map(|(id, seed)| Ok((id, store_for_files.save(&drawn[&seed])?)))
+            .collect::<anyhow::Result<Vec<(i64, PendingPhoto)>>>()
+    })
+    .await??;
     let ctx = WriteContext { actor: Actor::System, now: now_micros };
     let mut tx = db.begin_write().await?;
     let mut replaced = Vec::new();

@@ -43,6 +43,16 @@ async fn the_demo_builds_a_gym_and_serves_it_to_its_staff_login() {
     assert!(waivered > 40, "{waivered} of 80 have a waiver");
     let regulars = api.ok("/api/customers/?check_in_count_min=1").await["count"].as_u64().unwrap();
     assert!(regulars > 40, "{regulars} of 80 have checked in");
+    // Most customers have a portrait, served as the API's own media.
+    let listed = api.ok("/api/customers/?page_size=100").await;
+    let photos: Vec<&str> =
+        listed["results"].as_array().unwrap().iter().filter_map(|c| c["profile_image_small"].as_str()).collect();
+    assert!(photos.len() > 55 && photos.len() < 80, "{} of 80 have a photo", photos.len());
+    let served = api.http.get(photos[0]).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    let small = image::load_from_memory(&served.bytes().await.unwrap()).unwrap();
+    assert_eq!((small.width(), small.height()), (128, 128));
 
     let temp_db = running.db_path.clone();
     running.stop().await.expect("clean stop");
