@@ -197,7 +197,13 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ConfigError::Missing(path)),
         Err(e) => return Err(ConfigError::Unreadable(path, e.to_string())),
     };
-    parse(&text, &path)
+    let mut config = parse(&text, &path)?;
+    // The environment overrides the file's secret (a config built in memory,
+    // such as the demo's, keeps its own token).
+    if let Some(token) = std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty()) {
+        config.token = Some(token);
+    }
+    Ok(config)
 }
 
 /// Parses config text; `path` only names it in errors.

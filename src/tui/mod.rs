@@ -53,14 +53,12 @@ pub async fn run_async(config: Config) -> anyhow::Result<()> {
     open(config, client).await
 }
 
-/// Where the token comes from, first found wins: `FRONTDESK_TOKEN`, the
-/// config's `token`, the token saved by an earlier password login, or a
-/// password login now (whose token is then saved, readable by the user only).
+/// Where the token comes from, first found wins: the config's `token`
+/// (which `FRONTDESK_TOKEN` overrides when the config is read from a file),
+/// the token saved by an earlier password login, or a password login now
+/// (whose token is then saved, readable by the user only).
 async fn connect(config: &Config) -> anyhow::Result<Client> {
     let base = client::parse_base_url(&config.base_url).map_err(anyhow::Error::msg)?;
-    if let Some(token) = std::env::var(config::TOKEN_ENV).ok().filter(|t| !t.trim().is_empty()) {
-        return Ok(Client::new(base, &token)?);
-    }
     if let Some(token) = &config.token {
         return Ok(Client::new(base, token)?);
     }
