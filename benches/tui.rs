@@ -116,10 +116,11 @@ fn full_app(width: u16, height: u16) -> App {
                             vec![
                                 CheckIn {
                                     id: 1,
-                                    check_in_datetime: "2026-11-24T18:00:00".into(),
+                                    check_in_datetime: Some(jiff::civil::datetime(2026, 11, 24, 18, 0, 0, 0)),
                                     location_name: "Main".into(),
                                     entry_method: "MEM".into(),
-                                    entry_method_description: "Monthly".into()
+                                    entry_method_description: "Monthly".into(),
+                                    ..CheckIn::default()
                                 };
                                 10
                             ],

@@ -152,6 +152,11 @@ pub struct CheckIn {
 }
 
 impl CheckIn {
+    /// When, to the minute, on the location's clock: `2026-11-25 18:04`.
+    pub fn when(&self) -> String {
+        self.check_in_datetime.map(|d| d.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    }
+
     pub fn method(&self) -> Option<EntryMethod> {
         EntryMethod::from_code(&self.entry_method)
     }
@@ -212,6 +217,14 @@ impl BarcodeCheckIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_in_reads_with_missing_keys_and_shows_its_local_minute() {
+        let ci: CheckIn =
+            serde_json::from_value(serde_json::json!({"check_in_datetime": "2026-11-25T18:04:31.123456"})).unwrap();
+        assert_eq!(ci.when(), "2026-11-25 18:04");
+        assert_eq!(ci.free_entry_reason, None);
+    }
 
     #[test]
     fn alert_refusals_end_in_one_period_and_read_back() {

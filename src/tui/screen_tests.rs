@@ -127,10 +127,11 @@ fn with_profile(size: (u16, u16)) -> App {
             Some(SubRecords::CheckIns(
                 vec![CheckIn {
                     id: 9,
-                    check_in_datetime: "2026-11-24T18:04:00".into(),
+                    check_in_datetime: Some(jiff::civil::datetime(2026, 11, 24, 18, 4, 0, 0)),
                     location_name: "Main".into(),
                     entry_method: "MEM".into(),
                     entry_method_description: "Monthly Membership".into(),
+                    ..CheckIn::default()
                 }],
                 41,
             )),
