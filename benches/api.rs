@@ -8,7 +8,8 @@
 //!
 //! `FRONTDESK_BENCH_CUSTOMERS` (default 100000) and `FRONTDESK_BENCH_SAMPLES`
 //! (default 300 per list query, 2000 reads; 0 builds the database only)
-//! change the size of the run.
+//! change the size of the run; `FRONTDESK_BENCH_ONLY=<text>` measures only
+//! the operations whose names contain the text.
 
 mod support;
 
@@ -63,20 +64,24 @@ async fn run(customers: usize, samples: usize) -> anyhow::Result<()> {
 
     // Reads of random customers. A fresh database gives the imported
     // customers ids 1..=N.
+    let only = std::env::var("FRONTDESK_BENCH_ONLY").unwrap_or_default();
+    let wanted = |name: &str| name.contains(only.as_str());
     let mut rng = support::rng(42);
     let max_id = f.customers as u64;
     let ids: Vec<u64> = (0..samples * 8 + 100).map(|_| 1 + rng.below(max_id)).collect();
     let reads = samples * 20 / 3;
-    results.push(
-        measure("GET /api/customers/{id}/", 50, reads, Some(TARGET), |i| {
-            let path = format!("/api/customers/{}/", ids[i % ids.len()]);
-            let server = &server;
-            async move {
-                server.get_ok(&path).await;
-            }
-        })
-        .await,
-    );
+    if wanted("GET /api/customers/{id}/") {
+        results.push(
+            measure("GET /api/customers/{id}/", 50, reads, Some(TARGET), |i| {
+                let path = format!("/api/customers/{}/", ids[i % ids.len()]);
+                let server = &server;
+                async move {
+                    server.get_ok(&path).await;
+                }
+            })
+            .await,
+        );
+    }
 
     let mut lists: Vec<(String, String, Option<Target>)> = vec![
         ("search (common surname prefix)".into(), "search=smi".into(), Some(TARGET)),
@@ -129,7 +134,7 @@ async fn run(customers: usize, samples: usize) -> anyhow::Result<()> {
     let middle_page = (f.customers / 20).max(1);
     lists.push((format!("no filter, page {middle_page}"), format!("page={middle_page}"), None));
 
-    for (name, query, target) in lists {
+    for (name, query, target) in lists.into_iter().filter(|(name, _, _)| wanted(&format!("list {name}"))) {
         let path = format!("/api/customers/?{query}");
         let body = server.get_ok(&path).await;
         let count = serde_json::from_slice::<serde_json::Value>(&body)?["count"].as_u64().unwrap_or(0);

@@ -84,19 +84,28 @@ struct TokenRow {
     user_id: i64,
     username: String,
     location_id: Option<i64>,
+    org_name: String,
+    org_time_zone: String,
 }
 
-/// Resolves a token to its active staff user and organization.
+/// Resolves a token to its active staff user and organization, in one
+/// statement (it runs before every request).
 pub async fn identity(conn: &mut Conn, token: &str) -> StoreResult<Option<Identity>> {
     let stmt = Query::select()
         .expr_as(Expr::col(("t", "org_id")), "org_id")
         .expr_as(Expr::col(("t", "user_id")), "user_id")
         .expr_as(Expr::col(("u", "username")), "username")
         .expr_as(Expr::col(("u", "location_id")), "location_id")
+        .expr_as(Expr::col(("o", "name")), "org_name")
+        .expr_as(Expr::col(("o", "time_zone")), "org_time_zone")
         .from_as("api_tokens", "t")
         .inner_join(
             sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
             Expr::col(("u", "id")).equals(("t", "user_id")),
+        )
+        .inner_join(
+            sea_query::TableRef::Table("organizations".into(), Some("o".into())),
+            Expr::col(("o", "id")).equals(("t", "org_id")),
         )
         .and_where(Expr::col(("t", "token_sha256")).eq(token_digest(token)))
         .and_where(Expr::col(("u", "is_active")).eq(true))
@@ -104,7 +113,7 @@ pub async fn identity(conn: &mut Conn, token: &str) -> StoreResult<Option<Identi
     let Some(row) = sql::fetch_optional_as::<TokenRow, _>(conn, &stmt).await? else {
         return Ok(None);
     };
-    let org = orgs::org_by_id(conn, row.org_id).await?;
+    let org = orgs::OrgRow { id: row.org_id, name: row.org_name, time_zone: row.org_time_zone }.into_scope()?;
     Ok(Some(Identity { org, user_id: row.user_id, username: row.username, location_id: row.location_id }))
 }
 

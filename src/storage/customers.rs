@@ -173,14 +173,27 @@ pub async fn list(
     let mut filter = filter.clone();
     super::customer_filters::resolve(org, conn, &mut filter).await?;
     let terms = filter.terms(org);
+    if terms.is_narrow_search() && limit > 0 {
+        // A search of several words, or narrowed by other filters: its
+        // matches are few, so finding all of them (the full-text query runs
+        // once), counting and sorting them is one pass, cheaper than counting
+        // and then walking the list.
+        let rows = sorted_page_with_count(org, conn, &terms, offset, limit).await?;
+        if let Some(&(_, count)) = rows.first() {
+            let ids: Vec<i64> = rows.into_iter().map(|(id, _)| id).collect();
+            return Ok((count as u64, records_in_order(org, conn, &ids).await?));
+        }
+        // No row on this page: only a count tells whether there are matches.
+    }
     let condition = terms.all();
     // Counting is usually the costliest part of a list. A filter made only
     // of related rows (tags, proficiencies, membership names...) counts the
     // ids those rows select; probing the customers for each costs several
     // times more.
-    let count_stmt = match terms.only_related_ids() {
-        Some(ids) => Query::select().expr(Expr::col(Asterisk).count()).from_subquery(ids, "ids").to_owned(),
-        None => Query::select()
+    let count_stmt = match (terms.single_count(), terms.only_related_ids()) {
+        (Some(count), _) => count,
+        (None, Some(ids)) => Query::select().expr(Expr::col(Asterisk).count()).from_subquery(ids, "ids").to_owned(),
+        (None, None) => Query::select()
             .expr(Expr::col(("c", "id")).count())
             .from_as("customers", "c")
             .and_where(Expr::col(("c", "org_id")).eq(org.id))
@@ -193,12 +206,41 @@ pub async fn list(
         return Ok((count, Vec::new()));
     }
     let ids = page_ids(org, conn, terms, count, offset, limit).await?;
+    Ok((count, records_in_order(org, conn, &ids).await?))
+}
+
+/// One page of the filter's matches in list order, each with the number of
+/// all matches, in one pass (empty when the page is past the last match).
+async fn sorted_page_with_count(
+    org: &OrgScope,
+    conn: &mut Conn,
+    terms: &Terms,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<(i64, i64)>> {
+    let mut stmt = Query::select()
+        .column(("c", "id"))
+        .expr(Expr::cust("count(*) OVER ()"))
+        .from_as("customers", "c")
+        .and_where(Expr::col(("c", "org_id")).eq(org.id))
+        .cond_where(terms.all())
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    for column in ["sort_last", "sort_first", "id"] {
+        stmt.order_by_expr(Expr::cust(format!("+\"c\".\"{column}\"")), Order::Asc);
+    }
+    Ok(sql::fetch_as::<(i64, i64), _>(conn, &stmt).await?)
+}
+
+/// The customers with these ids, in this order, with their related rows.
+async fn records_in_order(org: &OrgScope, conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<CustomerRecord>> {
     let stmt = record_select(org).and_where(Expr::col(("c", "id")).is_in(ids.iter().copied())).to_owned();
     let mut by_id: HashMap<i64, CustomerRecord> =
         sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?.into_iter().map(|r| (r.id, r)).collect();
     let mut records: Vec<CustomerRecord> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     load_related(org, conn, &mut records).await?;
-    Ok((count, records))
+    Ok(records)
 }
 
 /// A walk in list order reads about this many rows whatever the count.
@@ -264,80 +306,114 @@ fn walk_is_cheaper(count: u64, wanted: u64, span: u64) -> bool {
 }
 
 /// An upper bound on the organization's number of customers from two index
-/// seeks: the range its ids span.
+/// seeks (in one statement): the range its ids span.
 async fn id_span(org: &OrgScope, conn: &mut Conn) -> StoreResult<u64> {
     let bound = |f: fn(Expr) -> sea_query::FunctionCall| {
-        Query::select().expr(f(Expr::col("id"))).from("customers").and_where(Expr::col("org_id").eq(org.id)).to_owned()
+        let stmt = Query::select()
+            .expr(f(Expr::col("id")))
+            .from("customers")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .to_owned();
+        Expr::SubQuery(None, Box::new(stmt.into()))
     };
-    let max: Option<i64> = sql::fetch_scalar(conn, &bound(Func::max)).await?;
-    let min: Option<i64> = sql::fetch_scalar(conn, &bound(Func::min)).await?;
-    Ok(match (min, max) {
-        (Some(min), Some(max)) => (max - min + 1) as u64,
+    // Each bound in its own subquery: SQLite answers a lone min() or max()
+    // with one seek, but scans for both in one select.
+    let stmt = Query::select().expr(bound(Func::min)).expr(bound(Func::max)).to_owned();
+    let bounds = sql::fetch_optional_as::<(Option<i64>, Option<i64>), _>(conn, &stmt).await?;
+    Ok(match bounds {
+        Some((Some(min), Some(max))) => (max - min + 1) as u64,
         _ => 0,
     })
 }
 
 /// Fills tags, active proficiency names and custom field values for a batch
-/// of customers: three queries for the whole batch, never one per customer.
+/// of customers: one query for the whole batch (a union of the four kinds of
+/// rows), never one per customer.
 pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [CustomerRecord]) -> StoreResult<()> {
     if records.is_empty() {
         return Ok(());
     }
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-
-    let tags = Query::select()
-        .column(("ct", "customer_id"))
-        .column(("t", "name"))
-        .from_as("customer_tags", "ct")
-        .inner_join(
-            sea_query::TableRef::Table("tags".into(), Some("t".into())),
-            Expr::col(("t", "id")).equals(("ct", "tag_id")),
-        )
-        .and_where(Expr::col(("ct", "org_id")).eq(org.id))
-        .and_where(Expr::col(("ct", "customer_id")).is_in(ids.clone()))
-        .order_by(("t", "name_key"), Order::Asc)
-        .to_owned();
-    for (customer_id, name) in sql::fetch_as::<(i64, String), _>(conn, &tags).await? {
-        records[index[&customer_id]].tags.push(name);
-    }
-
-    let proficiencies = Query::select()
-        .column(("cp", "customer_id"))
-        .column(("p", "name"))
-        .from_as("customer_proficiencies", "cp")
-        .inner_join(
-            sea_query::TableRef::Table("proficiencies".into(), Some("p".into())),
-            Expr::col(("p", "id")).equals(("cp", "proficiency_id")),
-        )
-        .and_where(Expr::col(("cp", "org_id")).eq(org.id))
-        .and_where(Expr::col(("cp", "is_active")).eq(true))
-        .and_where(Expr::col(("cp", "customer_id")).is_in(ids.clone()))
-        .order_by(("p", "name"), Order::Asc)
-        .to_owned();
-    for (customer_id, name) in sql::fetch_as::<(i64, String), _>(conn, &proficiencies).await? {
-        records[index[&customer_id]].active_proficiency_names.push(name);
-    }
-
-    let fields = custom_fields(org, conn).await?;
-    if !fields.is_empty() {
-        let values = Query::select()
-            .columns(["customer_id", "field_id", "value"])
-            .from("custom_field_values")
-            .and_where(Expr::col("org_id").eq(org.id))
-            .and_where(Expr::col("customer_id").is_in(ids))
+    let null = || Expr::cust("NULL");
+    // Every part has the columns kind, customer_id, text, number, and two
+    // sort keys; the union is ordered by kind, then by the keys.
+    let part = |kind: i64, customer: Expr, text: Expr, number: Expr, sort_text: Expr, sort_number: Expr| {
+        Query::select()
+            .expr_as(Expr::val(kind), "kind")
+            .expr_as(customer, "customer_id")
+            .expr_as(text, "text")
+            .expr_as(number, "number")
+            .expr_as(sort_text, "sort_text")
+            .expr_as(sort_number, "sort_number")
+            .to_owned()
+    };
+    let tags = part(
+        0,
+        Expr::col(("ct", "customer_id")),
+        Expr::col(("t", "name")),
+        null(),
+        Expr::col(("t", "name_key")),
+        null(),
+    )
+    .from_as("customer_tags", "ct")
+    .inner_join(
+        sea_query::TableRef::Table("tags".into(), Some("t".into())),
+        Expr::col(("t", "id")).equals(("ct", "tag_id")),
+    )
+    .and_where(Expr::col(("ct", "org_id")).eq(org.id))
+    .and_where(Expr::col(("ct", "customer_id")).is_in(ids.clone()))
+    .to_owned();
+    let proficiencies =
+        part(1, Expr::col(("cp", "customer_id")), Expr::col(("p", "name")), null(), Expr::col(("p", "name")), null())
+            .from_as("customer_proficiencies", "cp")
+            .inner_join(
+                sea_query::TableRef::Table("proficiencies".into(), Some("p".into())),
+                Expr::col(("p", "id")).equals(("cp", "proficiency_id")),
+            )
+            .and_where(Expr::col(("cp", "org_id")).eq(org.id))
+            .and_where(Expr::col(("cp", "is_active")).eq(true))
+            .and_where(Expr::col(("cp", "customer_id")).is_in(ids.clone()))
             .to_owned();
-        let mut by_customer: HashMap<(i64, i64), String> = HashMap::new();
-        for (customer_id, field_id, value) in sql::fetch_as::<(i64, i64, String), _>(conn, &values).await? {
-            by_customer.insert((customer_id, field_id), value);
+    let fields = part(2, null(), Expr::col("name"), Expr::col("id"), null(), Expr::col("position"))
+        .from("custom_fields")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .to_owned();
+    let values = part(3, Expr::col("customer_id"), Expr::col("value"), Expr::col("field_id"), null(), null())
+        .from("custom_field_values")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("customer_id").is_in(ids))
+        .to_owned();
+    let mut stmt = tags;
+    for other in [proficiencies, fields, values] {
+        stmt.union(sea_query::UnionType::All, other);
+    }
+    for column in ["kind", "sort_text", "sort_number", "number"] {
+        stmt.order_by(column, Order::Asc);
+    }
+    let mut fields: Vec<(i64, String)> = Vec::new();
+    let mut values: HashMap<(i64, i64), String> = HashMap::new();
+    for (kind, customer_id, text, number) in
+        sql::fetch_as::<(i64, Option<i64>, String, Option<i64>), _>(conn, &stmt).await?
+    {
+        match (kind, customer_id, number) {
+            (0, Some(customer_id), _) => records[index[&customer_id]].tags.push(text),
+            (1, Some(customer_id), _) => records[index[&customer_id]].active_proficiency_names.push(text),
+            (2, _, Some(field_id)) => fields.push((field_id, text)),
+            (3, Some(customer_id), Some(field_id)) => {
+                values.insert((customer_id, field_id), text);
+            }
+            _ => unreachable!("the union's parts have these shapes"),
         }
+    }
+    if !fields.is_empty() {
         for record in records.iter_mut() {
             record.custom_field_values = fields
                 .iter()
                 .map(|(field_id, field_name)| CustomFieldValue {
                     field_id: *field_id,
                     field_name: field_name.clone(),
-                    value: by_customer.remove(&(record.id, *field_id)).unwrap_or_default(),
+                    value: values.remove(&(record.id, *field_id)).unwrap_or_default(),
                 })
                 .collect();
         }

@@ -230,6 +230,24 @@ async fn refresh_active_types(org: &OrgScope, conn: &mut Conn, which: &Customers
         .expect("the select has the insert's three columns")
         .to_owned();
     sql::execute(conn, &insert).await?;
+    // Mark the rows of customers holding several types (migration 0502).
+    let mut several = Query::select();
+    several
+        .column("customer_id")
+        .from("customer_active_membership_types")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .group_by_col("customer_id")
+        .and_having(Expr::col(sea_query::Asterisk).count().gt(1));
+    if let Some(test) = which.test(("customer_active_membership_types", "customer_id")) {
+        several.and_where(test);
+    }
+    let mark = Query::update()
+        .table("customer_active_membership_types")
+        .value("shared", true)
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("customer_id").in_subquery(several))
+        .to_owned();
+    sql::execute(conn, &mark).await?;
     Ok(())
 }
 

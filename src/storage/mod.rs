@@ -176,7 +176,14 @@ impl Db {
             .pragma("temp_store", "memory")
             // Checkpoints run in the background (see `checkpoint_in_background`).
             .pragma("wal_autocheckpoint", "0");
-        let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
+        // No ping before each checkout: the database is a local file, and a
+        // ping is one more round trip to the connection's thread per request.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Db(e.into()))?;
         // The list filters' plans depend on the planner's statistics: gather
         // them where they are missing or stale (a no-op when they are current).

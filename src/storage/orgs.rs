@@ -15,14 +15,14 @@ pub struct Location {
 }
 
 #[derive(sqlx::FromRow)]
-struct OrgRow {
-    id: i64,
-    name: String,
-    time_zone: String,
+pub(super) struct OrgRow {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) time_zone: String,
 }
 
 impl OrgRow {
-    fn into_scope(self) -> StoreResult<OrgScope> {
+    pub(super) fn into_scope(self) -> StoreResult<OrgScope> {
         let time_zone = parse_time_zone(&self.time_zone).map_err(StoreError::Conflict)?;
         Ok(OrgScope { id: self.id, name: self.name, time_zone, time_zone_name: self.time_zone })
     }

@@ -309,6 +309,38 @@ async fn search_agrees_with_a_plain_substring_scan_for_every_fragment() {
     }
 }
 
+/// A search narrowed by another filter is counted, sorted and paged in one
+/// pass (storage::customers::list): it must agree, page by page and in list
+/// order, with the intersection of the two filters alone.
+#[tokio::test]
+async fn search_with_other_filters_pages_in_list_order_like_the_intersection() {
+    let (_server, api) = start().await;
+    let ids = |page: &[Value]| page.iter().map(|c| c["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    for (search, other) in [
+        (".io", "gender=F"),
+        (".io", "birthday_min=1990-01-01"),
+        (".io", "age_min=18"),
+        ("555", "address_postcode=80302,AB1 2CD"),
+        (".io", "tags=VIP"),
+        (".io", "gender=F&age_min=18"),
+        ("nobody-at-all", "gender=F"),
+    ] {
+        let everyone = ids(&api.all("/api/customers/?page_size=100").await);
+        let searched: BTreeSet<i64> =
+            ids(&api.all(&format!("/api/customers/?{}", query_of(search))).await).into_iter().collect();
+        let filtered: BTreeSet<i64> = ids(&api.all(&format!("/api/customers/?{other}")).await).into_iter().collect();
+        // The list order restricted to the customers both select.
+        let expected: Vec<i64> =
+            everyone.into_iter().filter(|id| searched.contains(id) && filtered.contains(id)).collect();
+        assert!(search.starts_with("nobody") || expected.len() >= 2, "{search} & {other} selects a few");
+        let both = format!("/api/customers/?page_size=2&{}&{other}", query_of(search));
+        assert_eq!(ids(&api.all(&both).await), expected, "{both}");
+        assert_eq!(api.ok(&both).await["count"], json!(expected.len()), "{both}");
+        let past_the_end = format!("{both}&page={}", expected.len() / 2 + 2);
+        assert_eq!(api.get(&past_the_end).await.0, StatusCode::NOT_FOUND, "{past_the_end}");
+    }
+}
+
 #[tokio::test]
 async fn age_filters_count_whole_years_on_the_orgs_date_and_a_birthday_today_counts() {
     let (_server, api) = start().await;
@@ -588,6 +620,49 @@ async fn an_active_membership_name_matches_a_substring_of_active_memberships_the
         ],
     )
     .await;
+}
+
+/// A customer with active memberships of two matching types counts once,
+/// also after their summary is recomputed (storage keeps a per-row mark of
+/// such customers so the count needs no DISTINCT over everyone).
+#[tokio::test]
+async fn a_membership_name_counts_a_customer_holding_two_matching_types_once() {
+    let server = TestServer::start_with_clock(fixed_clock(NOW)).await;
+    // Emails that `short_name` knows.
+    let person = |id: i64, email: &str| {
+        json!({"id": id, "email": email, "first_name": "A", "last_name": "Test",
+                                               "birthday": "1990-01-01"})
+    };
+    let membership = |type_id: i64, owner: i64| {
+        json!({"membership_type_id": type_id, "owner_id": owner,
+                                                        "start_date": "2026-01-01"})
+    };
+    server
+        .import(json!({
+            "membership_types": [{"id": 1, "name": "Monthly"}, {"id": 2, "name": "Monthly Plus"},
+                                 {"id": 3, "name": "Punch Card"}],
+            "customers": [person(1, "zoe@x.io"), person(2, "eve@x.io"), person(3, "li@wu.io"), person(4, "dan@payer.io")],
+            "memberships": [membership(1, 1), membership(2, 1), membership(1, 2), membership(2, 3),
+                            membership(3, 3), membership(3, 4)],
+        }))
+        .await;
+    let api = server.api().await;
+    let cases = [
+        ("has_active_membership=monthly", set(&["zoe", "eve", "li"])),
+        ("has_active_membership=plus", set(&["zoe", "li"])),
+        ("has_active_membership=punch", set(&["li", "dan"])),
+        ("has_active_membership=card", set(&["li", "dan"])),
+        ("has_active_membership=y", set(&["zoe", "eve", "li"])),
+    ];
+    expect(&api, &cases).await;
+    for (query, expected) in &cases {
+        let page = api.ok(&format!("/api/customers/?page_size=1&{query}")).await;
+        assert_eq!(page["count"], json!(expected.len()), "{query}");
+    }
+    // A write recomputes zoe's summary (and her rows); the counts stay.
+    let zoe = api.ok("/api/customers/?search=zoe%40x.io").await["results"][0]["url"].as_str().unwrap().to_string();
+    assert_eq!(api.patch(&zoe, json!({"preferred_name": "Zo"})).await.0, StatusCode::OK);
+    expect(&api, &cases).await;
 }
 
 #[tokio::test]
