@@ -36,6 +36,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(customers: usize, samples: usize) -> anyhow::Result<()> {
     let load_before = support::load_average();
+    let cpu_before = support::cpu_reference();
     let data = support::dataset(SEED, customers).await?;
     let f = &data.figures;
     let import = Duration::from_secs_f64(f.import_secs);
@@ -157,6 +158,7 @@ async fn run(customers: usize, samples: usize) -> anyhow::Result<()> {
     let missed: Vec<&str> =
         results.iter().filter(|s| s.meets_target() == Some(false)).map(|s| s.name.as_str()).collect();
     println!("load average before: {load_before}; after: {}", support::load_average());
+    println!("machine speed before: {cpu_before}; after: {}", support::cpu_reference());
     if missed.is_empty() {
         println!("every latency target met");
     } else {

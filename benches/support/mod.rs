@@ -289,6 +289,22 @@ pub fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
+/// How fast this machine is right now, for comparing runs: the time one
+/// thread takes for a fixed CPU-bound job (SHA-256 over 64 MiB). A shared
+/// or throttled machine can be several times slower from one hour to the
+/// next, and every figure of a run with it.
+pub fn cpu_reference() -> String {
+    use sha2::Digest;
+    let block = vec![0x5a_u8; 1 << 20];
+    let started = Instant::now();
+    let mut hasher = sha2::Sha256::new();
+    for _ in 0..64 {
+        hasher.update(&block);
+    }
+    std::hint::black_box(hasher.finalize());
+    format!("{:.0} ms for SHA-256 over 64 MiB", started.elapsed().as_secs_f64() * 1000.0)
+}
+
 /// A small deterministic PRNG for picking ids (the demo generator's).
 pub fn rng(seed: u64) -> frontdesk::demo::generate::Rng {
     frontdesk::demo::generate::Rng::new(seed)

@@ -108,23 +108,34 @@ const RECORD_COLUMNS: [&str; 40] = [
     "org_id",
 ];
 
-/// `SELECT <record columns>, l.name AS home_location_name FROM customers c LEFT JOIN locations l`,
-/// scoped to the organization.
-fn record_select(org: &OrgScope) -> SelectStatement {
+/// `SELECT <record columns>, l.name AS home_location_name`: add the
+/// `customers c` it reads and [`join_home_location`].
+fn record_columns() -> SelectStatement {
     let mut stmt = Query::select();
     for col in RECORD_COLUMNS.iter().filter(|c| **c != "org_id") {
         stmt.column(("c", *col));
     }
-    stmt.expr_as(Expr::col(("l", "name")), "home_location_name")
-        .from_as("customers", "c")
-        .left_join(
-            sea_query::TableRef::Table("locations".into(), Some("l".into())),
-            Cond::all()
-                .add(Expr::col(("l", "id")).equals(("c", "home_location_id")))
-                .add(Expr::col(("l", "org_id")).equals(("c", "org_id"))),
-        )
-        .and_where(Expr::col(("c", "org_id")).eq(org.id))
-        .to_owned()
+    stmt.expr_as(Expr::col(("l", "name")), "home_location_name");
+    stmt
+}
+
+/// `LEFT JOIN locations l` on the customer's home location.
+fn join_home_location(stmt: &mut SelectStatement) {
+    stmt.left_join(
+        sea_query::TableRef::Table("locations".into(), Some("l".into())),
+        Cond::all()
+            .add(Expr::col(("l", "id")).equals(("c", "home_location_id")))
+            .add(Expr::col(("l", "org_id")).equals(("c", "org_id"))),
+    );
+}
+
+/// `SELECT <record columns>, l.name AS home_location_name FROM customers c LEFT JOIN locations l`,
+/// scoped to the organization.
+fn record_select(org: &OrgScope) -> SelectStatement {
+    let mut stmt = record_columns().from_as("customers", "c").to_owned();
+    join_home_location(&mut stmt);
+    stmt.and_where(Expr::col(("c", "org_id")).eq(org.id));
+    stmt
 }
 
 /// One customer with every Automatic field, or `None` (also for another
@@ -178,10 +189,12 @@ pub async fn list(
         // matches are few, so finding all of them (the full-text query runs
         // once), counting and sorting them is one pass, cheaper than counting
         // and then walking the list.
-        let rows = sorted_page_with_count(org, conn, &terms, offset, limit).await?;
-        if let Some(&(_, count)) = rows.first() {
-            let ids: Vec<i64> = rows.into_iter().map(|(id, _)| id).collect();
-            return Ok((count as u64, records_in_order(org, conn, &ids).await?));
+        let stmt = sorted_page_with_count(org, &terms, offset, limit);
+        let rows = sql::fetch_as::<Counted, _>(conn, &stmt).await?;
+        if let Some(count) = rows.first().map(|row| row.1) {
+            let mut records: Vec<CustomerRecord> = rows.into_iter().map(|row| row.0).collect();
+            load_related(org, conn, &mut records).await?;
+            return Ok((count as u64, records));
         }
         // No row on this page: only a count tells whether there are matches.
     }
@@ -200,53 +213,97 @@ pub async fn list(
             .cond_where(condition)
             .to_owned(),
     };
-    let count: i64 = sql::fetch_scalar(conn, &count_stmt).await?;
+    // With the count, in the same statement, the range of ids the walk's
+    // estimate needs (see `page_query`).
+    let subquery = |stmt: SelectStatement| Expr::SubQuery(None, Box::new(stmt.into()));
+    let mut stmt = Query::select().expr(subquery(count_stmt)).to_owned();
+    for bound in [Func::min, Func::max] {
+        let bound = Query::select()
+            .expr(bound(Expr::col("id")))
+            .from("customers")
+            .and_where(Expr::col("org_id").eq(org.id))
+            .to_owned();
+        stmt.expr(subquery(bound));
+    }
+    let (count, min, max): (i64, Option<i64>, Option<i64>) =
+        sql::fetch_optional_as(conn, &stmt).await?.unwrap_or((0, None, None));
     let count = count as u64;
     if offset >= count || limit == 0 {
         return Ok((count, Vec::new()));
     }
-    let ids = page_ids(org, conn, terms, count, offset, limit).await?;
-    Ok((count, records_in_order(org, conn, &ids).await?))
+    let span = match (min, max) {
+        (Some(min), Some(max)) => (max - min + 1) as u64,
+        _ => 0,
+    };
+    let page = page_query(org, terms, count, span, offset, limit);
+    let stmt = records_of_page(org, page);
+    let mut records = sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?;
+    load_related(org, conn, &mut records).await?;
+    Ok((count, records))
 }
 
-/// One page of the filter's matches in list order, each with the number of
-/// all matches, in one pass (empty when the page is past the last match).
-async fn sorted_page_with_count(
-    org: &OrgScope,
-    conn: &mut Conn,
-    terms: &Terms,
-    offset: u64,
-    limit: u64,
-) -> StoreResult<Vec<(i64, i64)>> {
-    let mut stmt = Query::select()
-        .column(("c", "id"))
-        .expr(Expr::cust("count(*) OVER ()"))
+/// The records of one page of the filter's matches in list order, each with
+/// the number of all matches as `list_total`, in one statement: the matches
+/// are found once (a materialized `WITH`), then counted and the page's few
+/// sorted (no row when the page is past the last match).
+fn sorted_page_with_count(org: &OrgScope, terms: &Terms, offset: u64, limit: u64) -> sea_query::WithQuery {
+    let matches = Query::select()
+        .columns([("c", "id"), ("c", "sort_last"), ("c", "sort_first")])
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
         .cond_where(terms.all())
+        .to_owned();
+    let total = Query::select().expr(Expr::col(Asterisk).count()).from("matches").to_owned();
+    let mut page = Query::select()
+        .columns(["id", "sort_last", "sort_first"])
+        .expr_as(Expr::SubQuery(None, Box::new(total.into())), "list_total")
+        .from("matches")
         .limit(limit)
         .offset(offset)
         .to_owned();
     for column in ["sort_last", "sort_first", "id"] {
-        stmt.order_by_expr(Expr::cust(format!("+\"c\".\"{column}\"")), Order::Asc);
+        page.order_by(column, Order::Asc);
     }
-    Ok(sql::fetch_as::<(i64, i64), _>(conn, &stmt).await?)
+    let mut stmt = records_of_page(org, page);
+    stmt.column(("p", "list_total"));
+    let matches =
+        sea_query::CommonTableExpression::new().query(matches).table_name("matches").materialized(true).to_owned();
+    stmt.with(sea_query::WithClause::new().cte(matches).to_owned())
 }
 
-/// The customers with these ids, in this order, with their related rows.
-async fn records_in_order(org: &OrgScope, conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<CustomerRecord>> {
-    let stmt = record_select(org).and_where(Expr::col(("c", "id")).is_in(ids.iter().copied())).to_owned();
-    let mut by_id: HashMap<i64, CustomerRecord> =
-        sql::fetch_as::<CustomerRecord, _>(conn, &stmt).await?.into_iter().map(|r| (r.id, r)).collect();
-    let mut records: Vec<CustomerRecord> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    load_related(org, conn, &mut records).await?;
-    Ok(records)
+/// The records of a page query's customers (`p`: their ids and sort keys),
+/// in its order: the page is found and its rows read in one statement.
+fn records_of_page(org: &OrgScope, page: SelectStatement) -> SelectStatement {
+    let mut stmt = record_columns()
+        .from_subquery(page, "p")
+        .inner_join(
+            sea_query::TableRef::Table("customers".into(), Some("c".into())),
+            Expr::col(("c", "id")).equals(("p", "id")),
+        )
+        .to_owned();
+    join_home_location(&mut stmt);
+    stmt.and_where(Expr::col(("c", "org_id")).eq(org.id));
+    for column in ["sort_last", "sort_first", "id"] {
+        stmt.order_by(("p", column), Order::Asc);
+    }
+    stmt
+}
+
+/// A record with the number of all the list's matches.
+struct Counted(CustomerRecord, i64);
+
+impl<'r> sqlx::FromRow<'r, sql::Row> for Counted {
+    fn from_row(row: &'r sql::Row) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Counted(CustomerRecord::from_row(row)?, row.try_get("list_total")?))
+    }
 }
 
 /// A walk in list order reads about this many rows whatever the count.
 const WALK_ALWAYS_ROWS: u64 = 1_000;
 
-/// The ids of one page of `count` matches, in list order.
+/// The query of one page of `count` matches, in list order: their ids and
+/// sort keys (`span` is the range of the organization's customer ids).
 ///
 /// There are two ways to find them, and the count (already known) chooses
 /// rather than the planner's guess: walk the customers in list order testing
@@ -259,18 +316,11 @@ const WALK_ALWAYS_ROWS: u64 = 1_000;
 /// stretch of it), which the estimate ignores; but the walk tests a search's
 /// ids on the list-order index itself, before reading any row, so reaching
 /// the stretch costs an index scan at most.
-async fn page_ids(
-    org: &OrgScope,
-    conn: &mut Conn,
-    terms: Terms,
-    count: u64,
-    offset: u64,
-    limit: u64,
-) -> StoreResult<Vec<i64>> {
+fn page_query(org: &OrgScope, terms: Terms, count: u64, span: u64, offset: u64, limit: u64) -> SelectStatement {
     let wanted = offset.saturating_add(limit);
-    let walk = terms.0.is_empty() || walk_is_cheaper(count, wanted, id_span(org, conn).await?);
+    let walk = terms.0.is_empty() || walk_is_cheaper(count, wanted, span);
     let mut stmt = Query::select()
-        .column(("c", "id"))
+        .columns([("c", "id"), ("c", "sort_last"), ("c", "sort_first")])
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
         .limit(limit)
@@ -295,7 +345,7 @@ async fn page_ids(
             stmt.order_by_expr(Expr::cust(format!("+\"c\".\"{column}\"")), Order::Asc);
         }
     }
-    Ok(sql::fetch_as::<(i64,), _>(conn, &stmt).await?.into_iter().map(|(id,)| id).collect())
+    stmt
 }
 
 /// Whether walking `span` customers in list order for `wanted` of `count`
@@ -303,27 +353,6 @@ async fn page_ids(
 fn walk_is_cheaper(count: u64, wanted: u64, span: u64) -> bool {
     let walked = wanted.saturating_mul(span) / std::cmp::max(count, 1);
     walked <= std::cmp::max(count, WALK_ALWAYS_ROWS)
-}
-
-/// An upper bound on the organization's number of customers from two index
-/// seeks (in one statement): the range its ids span.
-async fn id_span(org: &OrgScope, conn: &mut Conn) -> StoreResult<u64> {
-    let bound = |f: fn(Expr) -> sea_query::FunctionCall| {
-        let stmt = Query::select()
-            .expr(f(Expr::col("id")))
-            .from("customers")
-            .and_where(Expr::col("org_id").eq(org.id))
-            .to_owned();
-        Expr::SubQuery(None, Box::new(stmt.into()))
-    };
-    // Each bound in its own subquery: SQLite answers a lone min() or max()
-    // with one seek, but scans for both in one select.
-    let stmt = Query::select().expr(bound(Func::min)).expr(bound(Func::max)).to_owned();
-    let bounds = sql::fetch_optional_as::<(Option<i64>, Option<i64>), _>(conn, &stmt).await?;
-    Ok(match bounds {
-        Some((Some(min), Some(max))) => (max - min + 1) as u64,
-        _ => 0,
-    })
 }
 
 /// Fills tags, active proficiency names and custom field values for a batch
@@ -384,18 +413,26 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
         .and_where(Expr::col("org_id").eq(org.id))
         .and_where(Expr::col("customer_id").is_in(ids))
         .to_owned();
-    let mut stmt = tags;
+    let mut union = tags;
     for other in [proficiencies, fields, values] {
-        stmt.union(sea_query::UnionType::All, other);
+        union.union(sea_query::UnionType::All, other);
     }
-    for column in ["kind", "sort_text", "sort_number", "number"] {
-        stmt.order_by(column, Order::Asc);
-    }
+    // All rows as one JSON array in one result row: the database thread
+    // hands over each result row separately (a thread wake-up each), which
+    // cost more than the rows themselves.
+    let stmt = Query::select()
+        .expr(Expr::cust(
+            "json_group_array(json_array(kind, customer_id, text, number) \
+             ORDER BY kind, sort_text, sort_number, number)",
+        ))
+        .from_subquery(union, "related")
+        .to_owned();
+    let json: String = sql::fetch_scalar(conn, &stmt).await?;
+    let rows: Vec<(i64, Option<i64>, String, Option<i64>)> =
+        serde_json::from_str(&json).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
     let mut fields: Vec<(i64, String)> = Vec::new();
     let mut values: HashMap<(i64, i64), String> = HashMap::new();
-    for (kind, customer_id, text, number) in
-        sql::fetch_as::<(i64, Option<i64>, String, Option<i64>), _>(conn, &stmt).await?
-    {
+    for (kind, customer_id, text, number) in rows {
         match (kind, customer_id, number) {
             (0, Some(customer_id), _) => records[index[&customer_id]].tags.push(text),
             (1, Some(customer_id), _) => records[index[&customer_id]].active_proficiency_names.push(text),
