@@ -54,6 +54,9 @@ async fn run(customers: usize, samples: usize) -> anyhow::Result<()> {
         if import < IMPORT_TARGET { "met" } else { "NOT MET" },
         f.generate_secs,
     );
+    if let Some(speed) = &f.machine_speed {
+        println!("machine speed when the database was built: {speed}");
+    }
 
     if samples == 0 {
         return Ok(());

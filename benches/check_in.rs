@@ -9,56 +9,20 @@
 #[path = "support/check_in_data.rs"]
 mod check_in_data;
 
-use std::path::{Path, PathBuf};
+use check_in_data::{CHECK_INS, CUSTOMERS, PASSWORD, USER, barcodes, cached_db, generate, load_average};
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use frontdesk::server::{Server, ServerConfig};
-use frontdesk::storage::{Clock, Db, orgs};
+use frontdesk::storage::Clock;
 use serde_json::{Value, json};
 
-/// Bump when `support/check_in_data.rs` changes, so the cache is rebuilt
-/// (schema changes need no bump: migrations run on each run's copy).
-const DATA_VERSION: u32 = 2;
-const CUSTOMERS: usize = 100_000;
-const CHECK_INS: usize = 1_000_000;
-const ORG: &str = "Bench Gym";
-const USER: &str = "bench-desk";
-const PASSWORD: &str = "bench password";
 const WARMUP: usize = 200;
 const SEQUENTIAL: usize = 5_000;
 const DESKS: usize = 4;
 const PER_DESK: usize = 1_000;
 const TARGET_P99: Duration = Duration::from_millis(10);
-
-fn cached_db() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("bench-data").join(format!("check_in-v{DATA_VERSION}-{CUSTOMERS}x{CHECK_INS}.db"))
-}
-
-/// Builds the gym through `frontdesk import` and the admin commands, into a
-/// temporary file renamed into place only when complete.
-async fn generate(path: &Path) -> anyhow::Result<()> {
-    let started = Instant::now();
-    std::fs::create_dir_all(path.parent().unwrap())?;
-    let partial = path.with_extension("partial");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
-    }
-    let db = Db::open(&partial).await?;
-    frontdesk::admin::create_org(&db, ORG, "America/Denver").await?;
-    let doc = check_in_data::gym(CUSTOMERS, CHECK_INS);
-    let mut conn = db.acquire().await?;
-    let org = orgs::org_by_name(&mut conn, ORG).await?;
-    drop(conn);
-    let summary = frontdesk::import::import(&db, &org, &doc, check_in_data::ANCHOR.parse()?).await?;
-    frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(check_in_data::LOCATION)).await?;
-    db.close().await;
-    std::fs::rename(&partial, path)?;
-    eprintln!("generated {} in {:.1?}: {summary}", path.display(), started.elapsed());
-    Ok(())
-}
 
 /// Latency percentiles of one phase.
 fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) -> Duration {
@@ -96,27 +60,6 @@ async fn scan(client: &reqwest::Client, base: &str, token: &str, barcode: &str) 
         format!("{} {}", status.as_u16(), body.chars().take(48).collect::<String>())
     };
     (elapsed, outcome)
-}
-
-/// Other work on the machine shows in the tail latencies: say how much there was.
-fn load_average() -> String {
-    let raw = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let parts: Vec<&str> = raw.split_whitespace().take(3).collect();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    if parts.is_empty() { "unknown".into() } else { format!("{} (1, 5, 15 min) on {cores} cores", parts.join(" ")) }
-}
-
-fn barcodes(rng: &mut check_in_data::Rng, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            // One scan in fifty is a card we do not know.
-            if rng.chance(2) {
-                format!("X{:07}", rng.below(10_000_000))
-            } else {
-                check_in_data::barcode(rng.below(CUSTOMERS as u64) as usize)
-            }
-        })
-        .collect()
 }
 
 #[tokio::main]

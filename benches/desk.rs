@@ -13,15 +13,17 @@
 #[path = "support/check_in_data.rs"]
 mod check_in_data;
 
+use check_in_data::{CHECK_INS, CUSTOMERS, PASSWORD, USER, barcodes, cached_db, generate, load_average};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use frontdesk::client::{self, Client};
 use frontdesk::desk::{Journal, ScannerConfig};
 use frontdesk::server::{Server, ServerConfig};
-use frontdesk::storage::{Clock, Db, orgs};
+use frontdesk::storage::Clock;
 use frontdesk::tui::app::{App, AppOptions, Bells, KeyRead, Msg, PhotoMode};
 use frontdesk::tui::checkin::Level;
 use frontdesk::tui::keymap::KeyMap;
@@ -35,45 +37,9 @@ use ratatui_image::picker::Picker;
 use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// The check-in benchmark's data version and sizes: the same cached file serves both.
-const DATA_VERSION: u32 = 2;
-const CUSTOMERS: usize = 100_000;
-const CHECK_INS: usize = 1_000_000;
-const ORG: &str = "Bench Gym";
-const USER: &str = "bench-desk";
-const PASSWORD: &str = "bench password";
 const WARMUP: usize = 50;
 const SCANS: usize = 1_000;
 const TARGET_P99: Duration = Duration::from_millis(50);
-
-fn cached_db() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("bench-data").join(format!("check_in-v{DATA_VERSION}-{CUSTOMERS}x{CHECK_INS}.db"))
-}
-
-/// Builds the gym through the import, into a temporary file renamed into place when complete.
-async fn generate(path: &Path) -> anyhow::Result<()> {
-    let started = Instant::now();
-    std::fs::create_dir_all(path.parent().unwrap())?;
-    let partial = path.with_extension("partial");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
-    }
-    let db = Db::open(&partial).await?;
-    frontdesk::admin::create_org(&db, ORG, "America/Denver").await?;
-    let doc = check_in_data::gym(CUSTOMERS, CHECK_INS);
-    let mut conn = db.acquire().await?;
-    let org = orgs::org_by_name(&mut conn, ORG).await?;
-    drop(conn);
-    let summary = frontdesk::import::import(&db, &org, &doc, check_in_data::ANCHOR.parse()?).await?;
-    frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(check_in_data::LOCATION)).await?;
-    db.close().await;
-    std::fs::rename(&partial, path)?;
-    eprintln!("generated {} in {:.1?}: {summary}", path.display(), started.elapsed());
-    Ok(())
-}
 
 fn options() -> AppOptions {
     AppOptions {
@@ -139,26 +105,6 @@ fn report(name: &str, mut samples: Vec<Duration>) -> Duration {
         ms(*samples.last().unwrap())
     );
     at(0.99)
-}
-
-fn load_average() -> String {
-    let raw = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let parts: Vec<&str> = raw.split_whitespace().take(3).collect();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    if parts.is_empty() { "unknown".into() } else { format!("{} (1, 5, 15 min) on {cores} cores", parts.join(" ")) }
-}
-
-fn barcodes(rng: &mut check_in_data::Rng, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            // One scan in fifty is a card nobody has.
-            if rng.chance(2) {
-                format!("X{:07}", rng.below(10_000_000))
-            } else {
-                check_in_data::barcode(rng.below(CUSTOMERS as u64) as usize)
-            }
-        })
-        .collect()
 }
 
 #[tokio::main]

@@ -1,7 +1,13 @@
-//! A compact, deterministic gym for the check-in benchmark: customers with
-//! barcodes, waivers, memberships, passes, alerts, reservations and a
-//! check-in history, built as one import document. (The demo generator on
-//! the `demo-bench` branch will replace it.)
+//! A compact, deterministic gym for the check-in and desk benchmarks:
+//! customers with barcodes, waivers, memberships, passes, alerts,
+//! reservations and a check-in history, built as one import document (with
+//! check-in shapes the demo generator does not aim at), cached once under
+//! `target/bench-data/` for both benchmarks, and the scans they replay.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use frontdesk::storage::{Db, orgs};
 
 use frontdesk::import::{
     ImportAlert, ImportCheckIn, ImportCustomer, ImportDocument, ImportEntryPass, ImportLocation, ImportMember,
@@ -15,36 +21,68 @@ use serde_json::json;
 pub const ANCHOR: &str = "2026-11-25T18:00:00Z";
 pub const LOCATION: &str = "Main";
 
-/// SplitMix64: small, fast, and the same numbers on every machine.
-pub struct Rng(u64);
+/// The demo generator's deterministic PRNG.
+pub use frontdesk::demo::generate::Rng;
 
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
+/// Bump when this file changes the data, so the cache is rebuilt (schema
+/// changes need no bump: migrations run on each run's copy).
+pub const DATA_VERSION: u32 = 3;
+pub const CUSTOMERS: usize = 100_000;
+pub const CHECK_INS: usize = 1_000_000;
+pub const ORG: &str = "Bench Gym";
+pub const USER: &str = "bench-desk";
+pub const PASSWORD: &str = "bench password";
 
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+/// Where the generated gym is cached.
+pub fn cached_db() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-data").join(format!("check_in-v{DATA_VERSION}-{CUSTOMERS}x{CHECK_INS}.db"))
+}
 
-    /// Uniform in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+/// Builds the gym through the import and the admin commands, into a
+/// temporary file renamed into place only when complete.
+pub async fn generate(path: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    std::fs::create_dir_all(path.parent().unwrap())?;
+    let partial = path.with_extension("partial");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
     }
+    let db = Db::open(&partial).await?;
+    frontdesk::admin::create_org(&db, ORG, "America/Denver").await?;
+    let doc = gym(CUSTOMERS, CHECK_INS);
+    let mut conn = db.acquire().await?;
+    let org = orgs::org_by_name(&mut conn, ORG).await?;
+    drop(conn);
+    let summary = frontdesk::import::import(&db, &org, &doc, ANCHOR.parse()?).await?;
+    frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await?;
+    db.close().await;
+    std::fs::rename(&partial, path)?;
+    eprintln!("generated {} in {:.1?}: {summary}", path.display(), started.elapsed());
+    Ok(())
+}
 
-    /// True with probability `percent`/100.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
+/// Other work on the machine shows in the tail latencies: say how much there was.
+pub fn load_average() -> String {
+    let raw = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let parts: Vec<&str> = raw.split_whitespace().take(3).collect();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    if parts.is_empty() { "unknown".into() } else { format!("{} (1, 5, 15 min) on {cores} cores", parts.join(" ")) }
+}
 
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
+/// `n` scans: the gym's key tags, and one in fifty a card nobody has.
+pub fn barcodes(rng: &mut Rng, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            if rng.percent(2) {
+                format!("X{:07}", rng.below(10_000_000))
+            } else {
+                barcode(rng.below(CUSTOMERS as u64) as usize)
+            }
+        })
+        .collect()
 }
 
 pub fn barcode(i: usize) -> String {
@@ -71,7 +109,9 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
 
     // Check-ins per customer: 40·u³ has mean 10; then trimmed or topped up
     // to the exact total.
-    let mut counts: Vec<usize> = (0..customers).map(|_| (40.0 * rng.unit().powi(3)) as usize).collect();
+    let mut counts: Vec<usize> = (0..customers)
+        .map(|_| (40.0 * ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64).powi(3)) as usize)
+        .collect();
     let mut total: usize = counts.iter().sum();
     while total != check_ins {
         let i = rng.below(customers as u64) as usize;
@@ -107,7 +147,7 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
         let id = i as i64 + 1;
         let mut c = ImportCustomer {
             id: Some(id),
-            is_active: !rng.chance(1),
+            is_active: !rng.percent(1),
             fields: json!({
                 "email": format!("c{i}@example.com"),
                 "first_name": FIRST[rng.below(16) as usize],
@@ -166,18 +206,18 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
                 members,
             });
         }
-        if rng.chance(25) {
+        if rng.percent(25) {
             let uses_remaining = rng.below(11) as i64;
             c.entry_passes.push(ImportEntryPass {
                 name: "10-Punch Pass".into(),
                 uses_total: 10,
                 uses_remaining,
-                expiration_date: rng.chance(50).then(|| day(rng.below(400) as i64 - 30)),
+                expiration_date: rng.percent(50).then(|| day(rng.below(400) as i64 - 30)),
                 is_association_pass: false,
                 association_id: None,
             });
         }
-        if rng.chance(3) {
+        if rng.percent(3) {
             c.entry_passes.push(ImportEntryPass {
                 name: "Club Pass".into(),
                 uses_total: 20,
@@ -187,10 +227,10 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
                 association_id: Some(1),
             });
         }
-        if rng.chance(1) {
+        if rng.percent(1) {
             c.alerts.push(ImportAlert { message: "See the manager before climbing".into(), prevents_check_in: true });
         }
-        if rng.chance(1) {
+        if rng.percent(1) {
             let starts_at = anchor + SignedDuration::from_hours(rng.below(8) as i64);
             c.reservations.push(ImportReservation {
                 event_type_id: 1,
@@ -202,7 +242,7 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
         }
         for _ in 0..count {
             let ago = SignedDuration::from_secs(3600 + rng.below(730 * 86_400) as i64);
-            let pass = rng.chance(30);
+            let pass = rng.percent(30);
             c.check_ins.push(ImportCheckIn {
                 location_id: 1,
                 checked_in_at: anchor - ago,

@@ -33,6 +33,9 @@ pub struct BuildFigures {
     pub build_cpu_secs: Option<f64>,
     /// When it was built (the data's "today").
     pub built_at: String,
+    /// [`cpu_reference`] just before the build.
+    #[serde(default)]
+    pub machine_speed: Option<String>,
 }
 
 /// A demo database of `customers` customers for `seed`.
@@ -85,6 +88,7 @@ pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
     eprintln!("building the benchmark database: {customers} demo customers (seed {seed}) into {}", path.display());
     let db = Db::open(&path).await?;
     let now = jiff::Timestamp::now();
+    let machine_speed = Some(cpu_reference());
     let cpu_before = process_cpu_secs();
     let report = demo::build(&db, None, seed, customers, now).await?;
     let build_cpu_secs = process_cpu_secs().zip(cpu_before).map(|(after, before)| after - before);
@@ -98,6 +102,7 @@ pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
         import_secs: report.import_time.as_secs_f64(),
         build_cpu_secs,
         built_at: now.to_string(),
+        machine_speed,
     };
     std::fs::write(&figures_path, serde_json::to_vec_pretty(&figures)?)?;
     Ok(Dataset { path, seed, figures, built_now: true })
