@@ -9,14 +9,11 @@
 #[path = "support/check_in_data.rs"]
 mod check_in_data;
 
-use check_in_data::{CHECK_INS, CUSTOMERS, PASSWORD, USER, barcodes, cached_db, generate, load_average};
+use check_in_data::{BenchGym, CHECK_INS, CUSTOMERS, barcodes, load_average};
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use frontdesk::server::{Server, ServerConfig};
-use frontdesk::storage::Clock;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const WARMUP: usize = 200;
 const SEQUENTIAL: usize = 5_000;
@@ -64,42 +61,9 @@ async fn scan(client: &reqwest::Client, base: &str, token: &str, barcode: &str) 
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cached = cached_db();
-    if !cached.exists() {
-        eprintln!("generating {CUSTOMERS} customers and {CHECK_INS} check-ins (once; cached for later runs)...");
-        generate(&cached).await?;
-    }
-    let work = tempfile::tempdir()?;
-    let db_path = work.path().join("bench.db");
-    std::fs::copy(&cached, &db_path)?;
-    let cached_wal = PathBuf::from(format!("{}-wal", cached.display()));
-    if cached_wal.metadata().is_ok_and(|m| m.len() > 0) {
-        std::fs::copy(&cached_wal, format!("{}-wal", db_path.display()))?;
-    }
-
-    let server = Server::bind(ServerConfig {
-        db_path,
-        listen: "127.0.0.1:0".parse()?,
-        media_dir: work.path().join("media"),
-        public_url: None,
-        clock: Clock::Fixed(check_in_data::ANCHOR.parse()?),
-    })
-    .await?;
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
-
+    let gym = BenchGym::start().await?;
+    let (base, token) = (gym.base.clone(), gym.token.clone());
     let client = frontdesk::client::http_builder().build()?;
-    let login: Value = client
-        .post(format!("{base}/api/get-token/"))
-        .json(&json!({"username": USER, "password": PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"].as_str().expect("token").to_string();
 
     let mut rng = check_in_data::Rng::new(0xBE7C);
     for barcode in barcodes(&mut rng, WARMUP) {
@@ -146,7 +110,6 @@ async fn main() -> anyhow::Result<()> {
     let verdict = if p99 < TARGET_P99 { "met" } else { "MISSED" };
     println!("target: sequential p99 < {} ms: {verdict}", TARGET_P99.as_millis());
 
-    let _ = stop.send(());
-    running.await??;
+    gym.stop().await?;
     Ok(())
 }

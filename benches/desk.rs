@@ -13,17 +13,14 @@
 #[path = "support/check_in_data.rs"]
 mod check_in_data;
 
-use check_in_data::{CHECK_INS, CUSTOMERS, PASSWORD, USER, barcodes, cached_db, generate, load_average};
+use check_in_data::{BenchGym, CHECK_INS, CUSTOMERS, barcodes, load_average};
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use frontdesk::client::{self, Client};
 use frontdesk::desk::{Journal, ScannerConfig};
-use frontdesk::server::{Server, ServerConfig};
-use frontdesk::storage::Clock;
 use frontdesk::tui::app::{App, AppOptions, Bells, KeyRead, Msg, PhotoMode};
 use frontdesk::tui::checkin::Level;
 use frontdesk::tui::keymap::KeyMap;
@@ -34,7 +31,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui_image::picker::Picker;
-use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const WARMUP: usize = 50;
@@ -109,45 +105,13 @@ fn report(name: &str, mut samples: Vec<Duration>) -> Duration {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cached = cached_db();
-    if !cached.exists() {
-        eprintln!("generating {CUSTOMERS} customers and {CHECK_INS} check-ins (once; cached for later runs)...");
-        generate(&cached).await?;
-    }
-    let work = tempfile::tempdir()?;
-    let db_path = work.path().join("bench.db");
-    std::fs::copy(&cached, &db_path)?;
-    let cached_wal = PathBuf::from(format!("{}-wal", cached.display()));
-    if cached_wal.metadata().is_ok_and(|m| m.len() > 0) {
-        std::fs::copy(&cached_wal, format!("{}-wal", db_path.display()))?;
-    }
-    let server = Server::bind(ServerConfig {
-        db_path,
-        listen: "127.0.0.1:0".parse()?,
-        media_dir: work.path().join("media"),
-        public_url: None,
-        clock: Clock::Fixed(check_in_data::ANCHOR.parse()?),
-    })
-    .await?;
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
-
-    let login: Value = client::http_builder()
-        .build()?
-        .post(format!("{base}/api/get-token/"))
-        .json(&json!({"username": USER, "password": PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"].as_str().expect("token");
+    let gym = BenchGym::start().await?;
+    let (base, token) = (gym.base.as_str(), gym.token.as_str());
     let client = Client::new(client::parse_base_url(&format!("{base}/api/")).map_err(anyhow::Error::msg)?, token)?;
     // The desk's journal, as the app has it: scans go straight to the server while it answers.
-    let journal_dir = work.path().join("journal");
-    let journal = tokio::task::spawn_blocking(move || Journal::open(journal_dir.join("scans.jsonl"))).await??;
+    let journal_dir = tempfile::tempdir()?;
+    let journal_path = journal_dir.path().join("scans.jsonl");
+    let journal = tokio::task::spawn_blocking(move || Journal::open(journal_path)).await??;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let link = ScanLink::new(client.clone(), Some(journal), None);
     link.spawn_sender(tx.clone());
@@ -179,7 +143,6 @@ async fn main() -> anyhow::Result<()> {
     let verdict = if p99 < TARGET_P99 { "met" } else { "MISSED" };
     println!("target: p99 < {} ms: {verdict}", TARGET_P99.as_millis());
 
-    let _ = stop.send(());
-    running.await??;
+    gym.stop().await?;
     Ok(())
 }

@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use frontdesk::storage::{Db, orgs};
+use frontdesk::server::{Server, ServerConfig};
+use frontdesk::storage::{Clock, Db, orgs};
 
 use frontdesk::import::{
     ImportAlert, ImportCheckIn, ImportCustomer, ImportDocument, ImportEntryPass, ImportLocation, ImportMember,
@@ -62,6 +63,64 @@ pub async fn generate(path: &Path) -> anyhow::Result<()> {
     std::fs::rename(&partial, path)?;
     eprintln!("generated {} in {:.1?}: {summary}", path.display(), started.elapsed());
     Ok(())
+}
+
+/// The gym served on a loopback port from a fresh copy of the cached
+/// database (generated first if missing), with a staff token.
+pub struct BenchGym {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    pub token: String,
+    /// Holds the copy; removed when dropped.
+    _work: tempfile::TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl BenchGym {
+    pub async fn start() -> anyhow::Result<BenchGym> {
+        let cached = cached_db();
+        if !cached.exists() {
+            eprintln!("generating {CUSTOMERS} customers and {CHECK_INS} check-ins (once; cached for later runs)...");
+            generate(&cached).await?;
+        }
+        let work = tempfile::tempdir()?;
+        let db_path = work.path().join("bench.db");
+        std::fs::copy(&cached, &db_path)?;
+        let cached_wal = PathBuf::from(format!("{}-wal", cached.display()));
+        if cached_wal.metadata().is_ok_and(|m| m.len() > 0) {
+            std::fs::copy(&cached_wal, format!("{}-wal", db_path.display()))?;
+        }
+        let server = Server::bind(ServerConfig {
+            db_path,
+            listen: "127.0.0.1:0".parse()?,
+            media_dir: work.path().join("media"),
+            public_url: None,
+            clock: Clock::Fixed(ANCHOR.parse()?),
+        })
+        .await?;
+        let base = format!("http://{}", server.local_addr());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        let login: serde_json::Value = frontdesk::client::http_builder()
+            .build()?
+            .post(format!("{base}/api/get-token/"))
+            .json(&json!({"username": USER, "password": PASSWORD}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let token = login["token"].as_str().expect("token").to_string();
+        Ok(BenchGym { base, token, _work: work, stop, running })
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.running.await?
+    }
 }
 
 /// Other work on the machine shows in the tail latencies: say how much there was.
