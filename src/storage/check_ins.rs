@@ -281,10 +281,10 @@ async fn find_customer(
         .to_owned();
     let stmt = Query::select()
         .columns([("c", "id"), ("c", "is_active"), ("c", "birthday")])
-        .expr_as(Expr::SubQuery(None, Box::new(alert.into())), "blocking_alert")
+        .expr_as(sql::scalar(alert), "blocking_alert")
         .expr_as(Expr::exists(waiver), "has_waiver")
         .expr_as(Expr::exists(automatic), "has_automatic_check_ins")
-        .expr_as(Expr::SubQuery(None, Box::new(every.into())), "milestone_every")
+        .expr_as(sql::scalar(every), "milestone_every")
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
         .and_where(Expr::col(("c", "barcode")).eq(barcode))

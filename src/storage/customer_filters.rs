@@ -3,7 +3,7 @@
 //! "in the local time of your org" become instants here.
 
 use jiff::civil::Date;
-use sea_query::{Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
+use sea_query::{Asterisk, Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
 
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
@@ -127,14 +127,25 @@ impl Terms {
 
     /// Customers that `related` (a query of customer ids in its
     /// `customer_column`) selects.
-    fn related(mut self, related: SelectStatement, customer_column: (&'static str, &'static str)) -> Terms {
+    fn related(self, related: SelectStatement, customer_column: (&'static str, &'static str)) -> Terms {
+        self.related_counted(related, customer_column, None)
+    }
+
+    /// [`Terms::related`], with a query of how many customers it selects
+    /// alone that is cheaper than counting its distinct ids.
+    fn related_counted(
+        mut self,
+        related: SelectStatement,
+        customer_column: (&'static str, &'static str),
+        count: Option<SelectStatement>,
+    ) -> Terms {
         let mut one = related.clone();
         one.and_where(Expr::col(customer_column).equals(("c", "id")));
         self.0.push(Term {
             cond: Cond::all().add(Expr::col(("c", "id")).in_subquery(related.clone())),
             per_customer: Some(Cond::all().add(Expr::exists(one))),
             ids: Some(related),
-            count: None,
+            count,
             search_words: 0,
         });
         self
@@ -242,32 +253,23 @@ impl CustomerFilter {
             Some(ActiveMembership::Status(v)) => cond = cond.add(Expr::col(("c", "has_active_membership")).eq(*v)),
             Some(ActiveMembership::TypeIds(type_ids)) => {
                 // Kept per customer and type by storage::derived, with the flags.
-                let stmt = Query::select()
-                    .column("customer_id")
-                    .from("customer_active_membership_types")
-                    .and_where(Expr::col("org_id").eq(org.id))
-                    .and_where(Expr::col("membership_type_id").is_in(type_ids.iter().copied()))
-                    .to_owned();
-                cond = cond.related(stmt, ("customer_active_membership_types", "customer_id"));
-                // Alone, counted without deduplicating every id: see migration 0502.
-                let part = |shared: bool| {
+                let rows = || {
                     Query::select()
                         .from("customer_active_membership_types")
                         .and_where(Expr::col("org_id").eq(org.id))
                         .and_where(Expr::col("membership_type_id").is_in(type_ids.iter().copied()))
-                        .and_where(Expr::col("shared").eq(shared))
                         .to_owned()
                 };
-                let alone = part(false).expr(Expr::col(sea_query::Asterisk).count()).to_owned();
-                let shared = part(true).expr(Expr::col("customer_id").count_distinct()).to_owned();
-                let count = Query::select()
-                    .expr(
-                        Expr::SubQuery(None, Box::new(alone.into())).add(Expr::SubQuery(None, Box::new(shared.into()))),
-                    )
+                // Alone, counted without deduplicating every id: see migration 0502.
+                let alone =
+                    rows().and_where(Expr::col("shared").eq(false)).expr(Expr::col(Asterisk).count()).to_owned();
+                let shared = rows()
+                    .and_where(Expr::col("shared").eq(true))
+                    .expr(Expr::col("customer_id").count_distinct())
                     .to_owned();
-                if let Some(term) = cond.0.last_mut() {
-                    term.count = Some(count);
-                }
+                let count = Query::select().expr(sql::scalar(alone).add(sql::scalar(shared))).to_owned();
+                let ids = rows().column("customer_id").to_owned();
+                cond = cond.related_counted(ids, ("customer_active_membership_types", "customer_id"), Some(count));
             }
             Some(ActiveMembership::Name(_)) => unreachable!("resolve() turns names into type ids"),
             None => {}

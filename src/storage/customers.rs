@@ -215,15 +215,14 @@ pub async fn list(
     };
     // With the count, in the same statement, the range of ids the walk's
     // estimate needs (see `page_query`).
-    let subquery = |stmt: SelectStatement| Expr::SubQuery(None, Box::new(stmt.into()));
-    let mut stmt = Query::select().expr(subquery(count_stmt)).to_owned();
+    let mut stmt = Query::select().expr(sql::scalar(count_stmt)).to_owned();
     for bound in [Func::min, Func::max] {
         let bound = Query::select()
             .expr(bound(Expr::col("id")))
             .from("customers")
             .and_where(Expr::col("org_id").eq(org.id))
             .to_owned();
-        stmt.expr(subquery(bound));
+        stmt.expr(sql::scalar(bound));
     }
     let (count, min, max): (i64, Option<i64>, Option<i64>) =
         sql::fetch_optional_as(conn, &stmt).await?.unwrap_or((0, None, None));
@@ -256,7 +255,7 @@ fn sorted_page_with_count(org: &OrgScope, terms: &Terms, offset: u64, limit: u64
     let total = Query::select().expr(Expr::col(Asterisk).count()).from("matches").to_owned();
     let mut page = Query::select()
         .columns(["id", "sort_last", "sort_first"])
-        .expr_as(Expr::SubQuery(None, Box::new(total.into())), "list_total")
+        .expr_as(sql::scalar(total), "list_total")
         .from("matches")
         .limit(limit)
         .offset(offset)
@@ -717,29 +716,33 @@ fn custom_changes(before: &[CustomFieldValue], write: &CustomerWrite) -> Vec<Cha
         .collect()
 }
 
-/// Writes custom field values; an empty value clears the field.
+/// Writes custom field values; an empty value clears the field. Two
+/// statements whatever the number of fields.
 async fn set_custom_field_values(
     org: &OrgScope,
     conn: &mut Conn,
     id: i64,
     values: &[(i64, String)],
 ) -> StoreResult<()> {
-    for (field_id, value) in values {
-        let delete = Query::delete()
-            .from_table("custom_field_values")
-            .and_where(Expr::col("org_id").eq(org.id))
-            .and_where(Expr::col("customer_id").eq(id))
-            .and_where(Expr::col("field_id").eq(*field_id))
-            .to_owned();
-        sql::execute(conn, &delete).await?;
-        if !value.is_empty() {
-            let insert = Query::insert()
-                .into_table("custom_field_values")
-                .columns(["org_id", "customer_id", "field_id", "value"])
-                .values_panic([org.id.into(), id.into(), (*field_id).into(), value.as_str().into()])
-                .to_owned();
-            sql::execute(conn, &insert).await?;
-        }
+    if values.is_empty() {
+        return Ok(());
+    }
+    let delete = Query::delete()
+        .from_table("custom_field_values")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("customer_id").eq(id))
+        .and_where(Expr::col("field_id").is_in(values.iter().map(|(field_id, _)| *field_id)))
+        .to_owned();
+    sql::execute(conn, &delete).await?;
+    let mut insert = Query::insert();
+    insert.into_table("custom_field_values").columns(["org_id", "customer_id", "field_id", "value"]);
+    let mut rows = 0;
+    for (field_id, value) in values.iter().filter(|(_, value)| !value.is_empty()) {
+        insert.values_panic([org.id.into(), id.into(), (*field_id).into(), value.as_str().into()]);
+        rows += 1;
+    }
+    if rows > 0 {
+        sql::execute(conn, &insert).await?;
     }
     Ok(())
 }

@@ -134,13 +134,13 @@ fn set_date_dependent(stmt: &mut UpdateStatement, today: Date) {
         )
         .value("has_future_membership", membership_exists(membership_future(today), None))
         .value("has_frozen_membership", membership_exists(membership_frozen(today), None))
-        .value("first_membership_date", Expr::SubQuery(None, Box::new(first_membership.into())))
-        .value("available_entry_passes", Expr::SubQuery(None, Box::new(passes.into())))
+        .value("first_membership_date", sql::scalar(first_membership))
+        .value("available_entry_passes", sql::scalar(passes))
         .value("active_waiver_exists", exists(active_waivers(today)))
         .value(
             "latest_waiver_expiration",
             Expr::case(exists(never_expiring_waiver), Expr::val(Option::<String>::None))
-                .finally(Expr::SubQuery(None, Box::new(latest_expiry.into()))),
+                .finally(sql::scalar(latest_expiry)),
         );
 }
 
@@ -148,7 +148,7 @@ fn set_date_dependent(stmt: &mut UpdateStatement, today: Date) {
 fn set_date_independent(stmt: &mut UpdateStatement) {
     let check_ins = |f: SimpleExpr| {
         let s = for_this_customer(Query::select().from_as("check_ins", "k").expr(f).to_owned(), ("k", "customer_id"));
-        Expr::SubQuery(None, Box::new(s.into()))
+        sql::scalar(s)
     };
     let medical = for_this_customer(Query::select().from_as("medical_notes", "n").to_owned(), ("n", "customer_id"));
     stmt.value("check_in_count", check_ins(Func::count(Expr::col(("k", "id"))).into()))

@@ -10,6 +10,11 @@ pub type Conn = sqlx::SqliteConnection;
 pub type Tx = sqlx::Transaction<'static, Backend>;
 pub type Row = sqlx::sqlite::SqliteRow;
 
+/// A select as a scalar subquery: `(SELECT ...)` in an expression.
+pub fn scalar(stmt: sea_query::SelectStatement) -> sea_query::Expr {
+    sea_query::Expr::SubQuery(None, Box::new(stmt.into()))
+}
+
 /// Renders a statement for the backend. User values are always bound
 /// parameters, never inlined, which is what makes the SQL text safe.
 pub fn build<S: SqlxBinder>(stmt: &S) -> (AssertSqlSafe<String>, SqlxValues) {

@@ -417,6 +417,14 @@ async fn custom_field_values_are_edited_by_field_id() {
     assert_eq!(patched["custom_field_values"][0]["value"], json!(""));
     assert_eq!(patched["custom_field_values"][1]["value"], json!("yes"));
 
+    // Both at once (one multi-row write).
+    let both =
+        json!({"custom_field_values": [{"field_id": shoe, "value": "43"}, {"field_id": belay, "value": "maybe"}]});
+    let (status, patched) = api.patch(&url, both).await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert_eq!(patched["custom_field_values"][0]["value"], json!("43"));
+    assert_eq!(patched["custom_field_values"][1]["value"], json!("maybe"));
+
     let (status, errors) = api
         .patch(
             &url,
@@ -425,7 +433,7 @@ async fn custom_field_values_are_edited_by_field_id() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(errors["custom_field_values"][0].as_str().unwrap().contains("987654"), "{errors}");
-    assert_eq!(api.ok(&url).await["custom_field_values"][1]["value"], json!("yes"), "nothing was written");
+    assert_eq!(api.ok(&url).await["custom_field_values"][1]["value"], json!("maybe"), "nothing was written");
 
     for bad in [json!({"field_id": belay}), json!({"value": "x"}), json!("x"), json!({"field_id": "abc", "value": "x"})]
     {

@@ -279,11 +279,9 @@ impl App {
         result: Result<Customer, ClientError>,
         out: &mut Vec<Command>,
     ) {
-        if self.saving != Some(request) {
+        if !self.save_answered(request) {
             return;
         }
-        self.saving = None;
-        self.redraw = true;
         let Some(form) = &mut self.form else { return };
         match result {
             Ok(fresh) => {
@@ -303,17 +301,26 @@ impl App {
         }
     }
 
+    /// Whether `request` is the save in flight; if so it is over now. A
+    /// stale answer (the form was left meanwhile) is ignored.
+    fn save_answered(&mut self, request: RequestId) -> bool {
+        if self.saving != Some(request) {
+            return false;
+        }
+        self.saving = None;
+        self.redraw = true;
+        true
+    }
+
     pub(super) fn on_customer_saved(
         &mut self,
         request: RequestId,
         result: Result<Customer, ClientError>,
         out: &mut Vec<Command>,
     ) {
-        if self.saving != Some(request) {
+        if !self.save_answered(request) {
             return;
         }
-        self.saving = None;
-        self.redraw = true;
         match result {
             Ok(customer) => {
                 let created = self.form.as_ref().is_some_and(|f| f.target == Target::NewCustomer);
@@ -333,11 +340,9 @@ impl App {
         result: Result<Value, ClientError>,
         out: &mut Vec<Command>,
     ) {
-        if self.saving != Some(request) {
+        if !self.save_answered(request) {
             return;
         }
-        self.saving = None;
-        self.redraw = true;
         match result {
             Ok(_) => {
                 let noun = match self.form.as_ref().map(|f| &f.target) {
