@@ -12,6 +12,9 @@
 
 use std::io::Cursor;
 
+use std::borrow::Cow;
+
+use super::budget::{Budget, Reservation};
 use super::{Limits, PhotoError, jpeg};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, RgbImage};
@@ -64,6 +67,9 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, PhotoError> {
 pub(super) struct Stored {
     pub pixels: RgbImage,
     pub orientation: Orientation,
+    /// The decoder memory this image holds in the process's [`Budget`],
+    /// given back when the pixels are done with.
+    pub _room: Reservation<'static>,
 }
 
 /// The smallest decoded square a DCT-scaled decode may leave for a `side`
@@ -104,9 +110,11 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits, min_short_side: Option<u32>) -> Re
         let factor = min_short_side.map_or(1, |min| scale_factor_for(width.min(height), min));
         // One plane per component at output size, padded to whole blocks, and the RGB result.
         let pixels = (padded(width) / u64::from(factor)) * (padded(height) / u64::from(factor));
-        check_memory(width, height, pixels * (channels + 3), limits)?;
+        let cost = pixels * (channels + 3);
+        check_memory(width, height, cost, limits)?;
+        let room = Budget::global().reserve(cost)?;
         let pixels = jpeg::decode_scaled(bytes, &header, factor)?;
-        return Ok(Stored { pixels, orientation });
+        return Ok(Stored { pixels, orientation, _room: room });
     }
     // Progressive, CMYK, 12-bit, arithmetic-coded: at full size through the
     // `image` crate, which fills a cut-short file with grey instead of
@@ -140,8 +148,41 @@ fn decode_png(bytes: &[u8], limits: &Limits) -> Result<Stored, PhotoError> {
         let height = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
         check_dimensions(width, height, limits)?;
     }
-    let decoder = image::codecs::png::PngDecoder::with_limits(Cursor::new(bytes), image_limits(limits));
+    let bytes = without_compressed_text(bytes)?;
+    let decoder = image::codecs::png::PngDecoder::with_limits(Cursor::new(&bytes[..]), image_limits(limits));
     decode_with_image(decoder, "PNG", limits, 0)
+}
+
+/// The PNG chunks that hold zlib-compressed extras (a colour profile, text):
+/// a few hundred kilobytes of them can inflate to hundreds of megabytes
+/// before a pixel is read, and the photo pipeline uses none of them.
+const COMPRESSED_EXTRAS: [&[u8; 4]; 3] = [b"iCCP", b"zTXt", b"iTXt"];
+
+/// The PNG without its [`COMPRESSED_EXTRAS`] chunks, which are skipped
+/// without being inflated, whatever their size. Chunks are copied whole
+/// (with their checksums); a chunk running past the end of the file is
+/// refused here.
+pub(super) fn without_compressed_text(bytes: &[u8]) -> Result<Cow<'_, [u8]>, PhotoError> {
+    const SIGNATURE: usize = 8;
+    let mut kept: Option<Vec<u8>> = None;
+    let mut pos = SIGNATURE;
+    while pos < bytes.len() {
+        let header = bytes.get(pos..pos + 8).ok_or_else(|| PhotoError::Corrupt("the file ends early".into()))?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = &header[4..8];
+        let end = pos.checked_add(12 + len).filter(|&end| end <= bytes.len());
+        let Some(end) = end else { return Err(PhotoError::Corrupt("the file ends early".into())) };
+        if COMPRESSED_EXTRAS.iter().any(|extra| &extra[..] == kind) {
+            kept.get_or_insert_with(|| bytes[..pos].to_vec());
+        } else if let Some(kept) = kept.as_mut() {
+            kept.extend_from_slice(&bytes[pos..end]);
+        }
+        pos = end;
+        if kind == b"IEND" {
+            break;
+        }
+    }
+    Ok(kept.map_or(Cow::Borrowed(bytes), Cow::Owned))
 }
 
 /// Decodes through the `image` crate, checking the header's size first;
@@ -157,10 +198,12 @@ fn decode_with_image<D: ImageDecoder>(
     check_dimensions(width, height, limits)?;
     // The decoded buffer, plus the 8-bit RGB(A) copy made from it.
     let rgb_copy = u64::from(width) * u64::from(height) * 4;
-    check_memory(width, height, decoder.total_bytes().saturating_add(rgb_copy + working_bytes), limits)?;
+    let cost = decoder.total_bytes().saturating_add(rgb_copy + working_bytes);
+    check_memory(width, height, cost, limits)?;
+    let room = Budget::global().reserve(cost)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(e, kind, limits))?;
-    Ok(Stored { pixels: flatten_onto_white(image), orientation })
+    Ok(Stored { pixels: flatten_onto_white(image), orientation, _room: room })
 }
 
 /// Removes alpha the way a person expects: transparent parts become white
@@ -216,13 +259,20 @@ fn image_limits(limits: &Limits) -> image::Limits {
     l
 }
 
+/// The decoder's error in words for the person who chose the file; the
+/// decoder's own wording (checksums, chunk names) goes to the log only.
 fn image_error(e: ImageError, kind: &'static str, limits: &Limits) -> PhotoError {
+    tracing::debug!(error = %e, kind, "image refused by the decoder");
     match e {
-        ImageError::Limits(l) => PhotoError::TooLarge(format!("{l} (at most {} pixels on a side)", limits.max_side)),
-        ImageError::Unsupported(u) => PhotoError::Unsupported(kind, u.to_string()),
+        ImageError::Limits(_) => PhotoError::TooLarge(format!(
+            "it needs more memory to open than allowed (at most {} pixels on a side, {} MB)",
+            limits.max_side,
+            limits.max_decode_bytes / (1024 * 1024)
+        )),
+        ImageError::Unsupported(_) => PhotoError::Unsupported(kind, "save it again as an ordinary JPEG or PNG".into()),
         ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             PhotoError::Corrupt("the file ends early".into())
         }
-        other => PhotoError::Corrupt(other.to_string()),
+        _ => PhotoError::Corrupt("parts of the picture data are scrambled".into()),
     }
 }

@@ -49,12 +49,15 @@ struct ScanComponent {
     ac: usize,
 }
 
-fn corrupt(message: impl Into<String>) -> PhotoError {
-    PhotoError::Corrupt(message.into())
+/// A damaged file, in words for the person who chose it: what exactly is
+/// wrong (a Huffman code, a table id) goes to the log only.
+fn corrupt(detail: &str) -> PhotoError {
+    tracing::debug!(detail, "JPEG refused");
+    PhotoError::Corrupt("parts of the picture data are scrambled".into())
 }
 
 fn ends_early() -> PhotoError {
-    corrupt("the file ends early")
+    PhotoError::Corrupt("the file ends early".into())
 }
 
 impl<'a> Header<'a> {

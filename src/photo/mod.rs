@@ -8,6 +8,7 @@
 //! orientation; encode baseline 4:2:0 JPEGs (`jpeg-encoder`). Everything here is
 //! blocking CPU work: call it from `spawn_blocking` or a worker thread.
 
+pub mod budget;
 mod decode;
 mod jpeg;
 pub mod portrait;
@@ -75,12 +76,15 @@ pub enum PhotoError {
     FileTooLarge(usize),
     #[error("The image is too large: {0}.")]
     TooLarge(String),
-    #[error("The image is damaged or incomplete ({0}).")]
+    #[error("The image file is damaged or incomplete ({0}); try saving it again or choose another photo.")]
     Corrupt(String),
     #[error("This {0} image uses a feature that cannot be read ({1}).")]
     Unsupported(&'static str, String),
     #[error("Could not encode the photo: {0}")]
     Encode(String),
+    /// Every decode slot or the image memory budget is taken (see [`budget`]).
+    #[error("Too many photos are being processed right now; try again in a moment.")]
+    Busy,
 }
 
 /// Turns an uploaded file into the two stored JPEGs, within the default limits.

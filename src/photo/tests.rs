@@ -436,3 +436,58 @@ fn randomly_damaged_jpegs_never_panic_the_decoder() {
         let _ = crate::photo::decode_rgb(&bytes, &crate::photo::Limits::default(), short_side);
     }
 }
+
+/// `png` with a chunk inserted right after IHDR (which ends at byte 33).
+pub(crate) fn png_with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8], good_crc: bool) -> Vec<u8> {
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    let crc = crc32(&chunk[4..]) ^ u32::from(!good_crc);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    let mut out = png[..33].to_vec();
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[33..]);
+    out
+}
+
+#[test]
+fn compressed_colour_profiles_and_text_in_a_png_are_skipped_without_being_read() {
+    let plain = png_rgba(&RgbaImage::from_pixel(40, 30, Rgba([30, 200, 60, 255])));
+    // Two megabytes that are not even zlib, with a wrong checksum: what the
+    // decoder is given is the file without them, byte for byte.
+    let mut profile = b"bomb\0\0".to_vec();
+    profile.extend(std::iter::repeat_n(0x5Au8, 2 * 1024 * 1024));
+    for kind in [b"iCCP", b"zTXt", b"iTXt"] {
+        let hostile = png_with_chunk(&plain, kind, &profile, false);
+        assert_eq!(&decode::without_compressed_text(&hostile).unwrap()[..], &plain[..]);
+        let img = decode_rgb(&hostile, &Limits::default(), None).unwrap();
+        assert_eq!(img.dimensions(), (40, 30));
+        assert_colour(&img, (20, 15), GREEN, "skipped chunk");
+        prepare(&hostile).unwrap();
+    }
+    // Untouched files are not copied; a chunk running past the end is refused.
+    assert!(matches!(decode::without_compressed_text(&plain).unwrap(), std::borrow::Cow::Borrowed(_)));
+    let cut = png_with_chunk(&plain, b"iCCP", &profile, true);
+    assert_eq!(refused(&cut[..1000]), PhotoError::Corrupt("the file ends early".into()));
+}
+
+#[test]
+fn damaged_files_are_refused_in_words_a_desk_worker_understands() {
+    let png = png_rgba(&RgbaImage::from_pixel(40, 30, Rgba([30, 200, 60, 255])));
+    // A flipped byte in the pixel data: the PNG's checksum no longer matches.
+    let mut damaged = png.clone();
+    let idat = damaged.windows(4).position(|w| w == b"IDAT").unwrap();
+    damaged[idat + 6] ^= 0xFF;
+    let mut jpeg_damaged = jpeg(&textured(64, 64, 3), None);
+    let sos = jpeg_damaged.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap();
+    for b in &mut jpeg_damaged[sos + 14..sos + 40] {
+        *b = 0xFF;
+    }
+    for bytes in [damaged, jpeg_damaged] {
+        let message = refused(&bytes).to_string();
+        for internal in ["CRC", "0x", "Chunk", "Huffman", "expected", "{"] {
+            assert!(!message.contains(internal), "{message}");
+        }
+        assert!(message.starts_with("The image file is damaged or incomplete"), "{message}");
+    }
+}

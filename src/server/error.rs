@@ -32,6 +32,9 @@ pub enum ApiError {
     PlainText(StatusCode, String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// `503` with `Retry-After` (seconds): the server is busy with this kind of work.
+    #[error("busy: {1}")]
+    Busy(u64, &'static str),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -85,6 +88,11 @@ impl IntoResponse for ApiError {
             ApiError::Internal(message) => {
                 tracing::error!(error = %message, "request failed");
                 detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+            }
+            ApiError::Busy(retry_after, message) => {
+                let mut response = detail(StatusCode::SERVICE_UNAVAILABLE, message);
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                response
             }
         }
     }

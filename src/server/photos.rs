@@ -25,6 +25,7 @@ use crate::storage::customers::{self, WriteContext};
 pub const MULTIPART_LIMIT: usize = 20 * 1024 * 1024;
 
 const FIELD: &str = "profile_image";
+const BUSY: &str = "Too many photos are being processed right now; try again in a moment.";
 const NOT_A_FILE: &str = "The submitted data was not a file. Check the encoding type on the form.";
 
 /// What a form says about the photo.
@@ -142,12 +143,16 @@ async fn read_field(field: Field<'_>) -> ApiResult<bytes::Bytes> {
 }
 
 /// Decodes, crops, resamples and encodes on a blocking thread. A refused
-/// image is a field error on `profile_image`.
+/// image is a field error on `profile_image`; no room in the process's image
+/// budget (every decode slot taken for a while) is `503` with `Retry-After`.
 async fn prepare(bytes: bytes::Bytes) -> ApiResult<photo::PreparedPhoto> {
     tokio::task::spawn_blocking(move || photo::prepare(&bytes))
         .await
         .map_err(|e| ApiError::Internal(format!("photo task failed: {e}")))?
-        .map_err(|refused| ApiError::field(FIELD, refused.to_string()))
+        .map_err(|refused| match refused {
+            photo::PhotoError::Busy => ApiError::Busy(photo::budget::RETRY_AFTER_SECS, BUSY),
+            refused => ApiError::field(FIELD, refused.to_string()),
+        })
 }
 
 /// Writes the files under new names (blocking I/O, off the runtime).
