@@ -14,6 +14,7 @@ pub mod gyms;
 pub mod listing;
 pub mod media;
 pub mod memberships;
+pub mod openapi;
 pub mod paging;
 pub mod photos;
 pub mod relations;
@@ -172,6 +173,7 @@ pub fn routes(state: AppState) -> Router {
         .merge(relations::routes())
         .merge(memberships::routes())
         .merge(media::routes())
+        .merge(openapi::routes())
         .fallback(error::not_found)
         .with_state(state)
 }

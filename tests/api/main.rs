@@ -17,6 +17,7 @@ mod demo;
 mod filters;
 mod import;
 mod isolation;
+mod openapi;
 mod paging;
 mod photos;
 mod relations;
