@@ -388,8 +388,10 @@ fn responses(list: Vec<(&str, Value, &str)>) -> Value {
     Value::Object(map)
 }
 
+/// A `400`: the invalid fields, or `{"detail": …}` for a body that is not
+/// JSON at all.
 fn field_errors() -> Value {
-    json_content(schema_ref("FieldErrors"))
+    json_content(json!({"anyOf": [schema_ref("FieldErrors"), schema_ref("Detail")]}))
 }
 
 fn detail_response(description: &str) -> Value {
@@ -460,6 +462,7 @@ fn photo_responses() -> Value {
 fn deleted() -> Value {
     let mut map = Map::new();
     map.insert("204".into(), json!({"description": "Deleted."}));
+    map.insert("400".into(), detail_response("Cannot be deleted now (a check-in of an earlier day)."));
     map.insert("404".into(), detail_response("Not found."));
     common(map)
 }
@@ -617,7 +620,7 @@ fn schemas() -> Value {
         "FieldErrors": {
             "type": "object",
             "description": "DRF's validation errors: each invalid field (or `non_field_errors`) with its messages.",
-            "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}, {"type": "array"}]},
+            "additionalProperties": {"type": ["array", "object"]},
         },
         "Customer": customer,
         "CustomFieldValue": record_schema::<CustomFieldValue>(),
