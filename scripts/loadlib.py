@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import tempfile
@@ -43,7 +44,15 @@ class Demo:
             args += ["--db", self.db]
         self.log.seek(0)
         self.log.truncate()
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        # SERVER_NOFILE: the server's open-file limit (soft and hard), e.g. the
+        # common 1024, to see what happens when a client holds that many.
+        nofile = int(os.environ.get("SERVER_NOFILE", "0"))
+
+        def limit():
+            if nofile:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=limit)
         deadline = time.time() + timeout
         while time.time() < deadline:
             with open(self.log.name) as f:
