@@ -459,6 +459,17 @@ impl Client {
     /// `Idempotency-Key` (so a repeat is applied once) and its location. Never retried here: a scan
     /// the server may not have seen goes to the offline journal, which sends it again with the same key.
     pub async fn deliver_scan(&self, scan: &Scan) -> Delivery {
+        self.send_scan(scan, false).await
+    }
+
+    /// Sends a scan from the offline queue: as [`Client::deliver_scan`], with the moment it was taken
+    /// as `scanned_at` (our server's extension, RFC 3339 UTC; Capitan ignores it), so the check-in is
+    /// dated when the customer was scanned, not when the server came back.
+    pub async fn deliver_queued_scan(&self, scan: &Scan) -> Delivery {
+        self.send_scan(scan, true).await
+    }
+
+    async fn send_scan(&self, scan: &Scan, late: bool) -> Delivery {
         let mut url = match self.url("gym-endpoints/barcode-check-in/") {
             Ok(url) => url,
             Err(e) => return Delivery::Unreachable(e.summary()),
@@ -469,8 +480,17 @@ impl Client {
         }
         let mut req =
             self.request(Method::POST, url).header("Idempotency-Key", scan.key.as_str()).timeout(SCAN_TIMEOUT);
+        let mut body = Map::new();
         if let Some(location_id) = scan.location_id {
-            req = req.json(&serde_json::json!({ "location_id": location_id }));
+            body.insert("location_id".into(), location_id.into());
+        }
+        if late {
+            // Whole seconds in UTC: `2026-03-10T16:05:00Z`.
+            let at = scan.taken_at.round(jiff::Unit::Second).unwrap_or(scan.taken_at);
+            body.insert("scanned_at".into(), at.to_string().into());
+        }
+        if !body.is_empty() {
+            req = req.json(&body);
         }
         let resp = match req.send().await {
             Ok(resp) => resp,

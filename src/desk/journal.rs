@@ -33,8 +33,9 @@
 //! key applies nothing and replays the stored answer (accepted or refused). So a scan sent again,
 //! because the reply was lost on the way back or the app crashed between the server applying it and
 //! the answer being recorded here, is applied once. (The server remembers keys for 30 days; a scan
-//! pending longer than that could be applied twice.) The check-in is dated when the server applies
-//! it, not when it was taken: the API has no field for the scan's time.
+//! pending longer than that could be applied twice.) A scan sent from the journal carries the moment
+//! it was taken as `scanned_at` (our server's extension, see docs/check-in.md), so the check-in is
+//! dated when the customer was scanned; Capitan ignores the field and dates it on arrival.
 //!
 //! # One app per journal
 //!
