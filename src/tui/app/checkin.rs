@@ -90,12 +90,12 @@ impl App {
             return;
         }
         match action {
-            Action::Submit | Action::Confirm if self.check_in.input.value().trim().is_empty() => {
-                // Enter on an empty scan field: the refusals on delivery have been seen.
-                if !self.check_in.refused_on_delivery.is_empty() {
-                    self.check_in.refused_on_delivery.clear();
-                    self.redraw = true;
-                }
+            // Enter on an empty scan field: the refusals on delivery have been seen.
+            Action::Submit | Action::Confirm
+                if self.check_in.input.value().trim().is_empty() && !self.check_in.refused_on_delivery.is_empty() =>
+            {
+                self.check_in.refused_on_delivery.clear();
+                self.redraw = true;
             }
             Action::Submit | Action::Confirm => {
                 let typed = self.check_in.input.value().to_string();
