@@ -485,8 +485,9 @@ impl Client {
             body.insert("location_id".into(), location_id.into());
         }
         if late {
-            // Whole seconds in UTC: `2026-03-10T16:05:00Z`.
-            let at = scan.taken_at.round(jiff::Unit::Second).unwrap_or(scan.taken_at);
+            // Whole seconds in UTC (`2026-03-10T16:05:00Z`), cut rather than rounded: never later than the scan.
+            let second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
+            let at = scan.taken_at.round(second).unwrap_or(scan.taken_at);
             body.insert("scanned_at".into(), at.to_string().into());
         }
         if !body.is_empty() {

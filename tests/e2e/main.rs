@@ -6,6 +6,7 @@
 mod support;
 
 mod desk;
+mod outage;
 mod pty;
 
 use std::time::Duration;
