@@ -8,6 +8,7 @@ mod support;
 mod desk;
 mod outage;
 mod pty;
+mod signals;
 
 use std::time::Duration;
 
