@@ -160,6 +160,18 @@ impl Config {
         Some(dirs.data_dir().join(format!("scans-{}.jsonl", &hex::encode(digest)[..12])))
     }
 
+    /// Where versions before the server identity kept this server's scans (a file per base URL): the
+    /// app takes over what is still queued there.
+    pub fn legacy_journal_path(&self) -> Option<PathBuf> {
+        if self.check_in.journal.is_some() {
+            return None;
+        }
+        let dirs = directories::ProjectDirs::from("", "", "frontdesk")?;
+        let server = crate::client::parse_base_url(&self.base_url).map_or(self.base_url.clone(), |u| u.to_string());
+        let digest = sha2::Sha256::digest(server.as_bytes());
+        Some(dirs.data_dir().join(format!("scans-{}.jsonl", &hex::encode(digest)[..12])))
+    }
+
     /// Who the scans are for: the organization (known to the app by its staff login, which belongs to
     /// exactly one organization on a server; by the token when there is no username) and the API's
     /// base path, on this host. A loopback server is the same server on any port (a demo that comes

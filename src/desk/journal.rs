@@ -361,6 +361,29 @@ impl Journal {
         self.state().entries.iter().filter(|e| e.is_pending()).count()
     }
 
+    /// Takes over the queued scans of another journal file (one an earlier version kept under another
+    /// name): appends each, durably and with its own key, then removes that file and its lock. Says
+    /// how many scans it took. A journal that another app holds open is left alone. Blocking.
+    pub fn adopt(&self, other: &Path) -> Result<usize, JournalError> {
+        if other == self.path() || !other.try_exists().unwrap_or(false) {
+            return Ok(0);
+        }
+        let theirs = Journal::open(other)?;
+        let mut taken = 0;
+        for scan in theirs.pending() {
+            if self.state().entries.iter().any(|e| e.scan.key == scan.key) {
+                continue;
+            }
+            self.append(&scan)?;
+            taken += 1;
+        }
+        let io_err = |source| JournalError::Io { action: "remove", path: other.to_path_buf(), source };
+        remove_if_present(other).map_err(io_err)?;
+        drop(theirs);
+        remove_if_present(&with_suffix(other, ".lock")).map_err(io_err)?;
+        Ok(taken)
+    }
+
     /// Every scan since the last compaction, answered or not, oldest first.
     pub fn entries(&self) -> Vec<JournalEntry> {
         self.state().entries.clone()

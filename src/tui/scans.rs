@@ -193,12 +193,27 @@ async fn records(client: &Client, customer_id: i64) -> (Option<Vec<Alert>>, Opti
 }
 
 /// Opens the journal off the async runtime; the answer says what it holds, or why there is none.
-pub async fn open_journal(path: Option<std::path::PathBuf>) -> (Option<Journal>, Msg) {
+pub async fn open_journal(
+    path: Option<std::path::PathBuf>,
+    legacy: Option<std::path::PathBuf>,
+) -> (Option<Journal>, Msg) {
     let Some(path) = path else {
         let problem = "No data directory to keep offline scans in: set check_in.journal in the config".to_string();
         return (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(problem) });
     };
-    let opened = tokio::task::spawn_blocking(move || Journal::open(path)).await;
+    let opened = tokio::task::spawn_blocking(move || {
+        let journal = Journal::open(path)?;
+        if let Some(legacy) = legacy {
+            match journal.adopt(&legacy) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("took over {n} queued scans from {}", legacy.display()),
+                // Left where it is, for the next start: nothing in it is lost.
+                Err(e) => tracing::warn!("queued scans of an earlier version: {e}"),
+            }
+        }
+        Ok::<_, crate::desk::JournalError>(journal)
+    })
+    .await;
     match opened {
         Ok(Ok(journal)) => {
             if let Some(recovery) = journal.recovery() {
