@@ -173,6 +173,9 @@ impl App {
         if let ScanOutcome::Queued { reason } | ScanOutcome::NotQueued { reason } = &outcome {
             // Red at once: the server did not answer this scan.
             self.offline(reason);
+            if reason == crate::client::SIGNED_OUT {
+                self.ask_login();
+            }
         } else if !matches!(outcome, ScanOutcome::Failed(_)) && self.problem.as_ref().is_some_and(|p| p.offline) {
             self.problem = None;
         }
@@ -265,6 +268,9 @@ impl App {
         let settled = self.check_in.delivered(&report.answered, report.pending);
         match &report.unreachable {
             Some(reason) if report.pending > 0 => {
+                if reason == crate::client::SIGNED_OUT {
+                    self.ask_login();
+                }
                 self.offline(reason);
                 self.offline_queued();
             }
