@@ -80,3 +80,51 @@ async fn a_scan_during_an_outage_turns_the_status_red_then_is_delivered_with_its
     assert!(status.success(), "{status:?}\n{}", pty.screen());
     server.stop().await;
 }
+
+/// Types like a person (a key every 60 ms), so the scanner's burst detector sees keys, not a scan.
+async fn type_slowly(pty: &mut super::pty::Pty, text: &str) {
+    for c in text.chars() {
+        pty.type_text(&c.to_string());
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_asks_for_the_login_and_the_scan_taken_meanwhile_goes_through() {
+    let server = TestServer::start().await;
+    ann(&server).await;
+    let api = server.api().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "base_url = \"{}/api/\"\ntoken = \"{}\"\n\n[photos]\nprotocol = \"halfblocks\"\n\n[check_in]\n\
+             journal = \"{}\"\nstart = true\n",
+            server.base,
+            api.token.as_deref().unwrap(),
+            dir.path().join("scans.jsonl").display()
+        ),
+    )
+    .unwrap();
+    let mut pty = super::app(&config, dir.path());
+    pty.wait_for("Scan › ready for the next scan").await;
+    // Every token revoked behind the app's back.
+    sqlx::query("DELETE FROM api_tokens").execute(&mut *server.db.acquire().await.unwrap()).await.unwrap();
+
+    pty.type_text("100042\r");
+    pty.wait_for("◷ QUEUED").await;
+    pty.wait_for("Sign in again").await;
+    type_slowly(&mut pty, "desk\r").await;
+    type_slowly(&mut pty, super::support::PASSWORD).await;
+    pty.type_text("\r");
+    pty.wait_for("✔ IN   Ann Smith").await;
+    pty.wait_gone("Sign in again").await;
+    let api = server.api().await;
+    assert_eq!(api.ok("/api/check-ins/").await["count"], 1, "the scan taken while signed out, delivered once");
+
+    pty.type_text("\x03");
+    let status = pty.wait_exit().await;
+    assert!(status.success(), "{status:?}\n{}", pty.screen());
+    server.stop().await;
+}

@@ -248,6 +248,11 @@ impl App {
 
     /// The status line turns red: the server cannot be reached.
     fn offline(&mut self, reason: &str) {
+        if reason == crate::client::SIGNED_OUT {
+            let message = "The server asks for a new login (401): scans are kept until you sign in".to_string();
+            self.problem = Some(Problem { message, offline: false });
+            return;
+        }
         let reason = reason.trim_start_matches("Server unreachable ");
         self.problem = Some(Problem { message: format!("Cannot reach the server ({reason})"), offline: true });
     }
@@ -274,7 +279,7 @@ impl App {
                 self.offline(reason);
                 self.offline_queued();
             }
-            _ if self.problem.as_ref().is_some_and(|p| p.offline) => self.problem = None,
+            _ if self.problem.as_ref().is_some_and(|p| p.offline || p.message.contains("(401)")) => self.problem = None,
             _ => {}
         }
         if settled.is_empty() {
