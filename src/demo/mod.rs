@@ -421,3 +421,43 @@ fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> Stri
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(temporary: bool, moved_from: Option<SocketAddr>) -> DemoServer {
+        DemoServer {
+            base_url: "http://127.0.0.1:41001".into(),
+            username: USERNAME,
+            password: PASSWORD,
+            db_path: PathBuf::from("/tmp/x/demo.db"),
+            customers: 500,
+            built: None,
+            temporary,
+            moved_from,
+            shutdown: None,
+            task: None,
+            temp_dir: None,
+        }
+    }
+
+    fn args() -> DemoArgs {
+        DemoArgs { customers: 500, db: None, seed: 1, no_app: false, listen: None }
+    }
+
+    #[test]
+    fn the_banner_ends_in_a_whole_sentence_with_or_without_db() {
+        let temporary = banner(&running(true, None), &args(), Some(Path::new("/tmp/x/frontdesk.toml")));
+        let named = banner(&running(false, None), &args(), None);
+        for text in [&temporary, &named] {
+            let last = text.lines().last().unwrap();
+            assert!(last.starts_with("Point another terminal app at it") && last.ends_with('.'), "{text}");
+            assert!(!text.lines().any(|l| l.trim_start().starts_with("or ")), "{text}");
+        }
+        assert!(temporary.contains("`frontdesk --config /tmp/x/frontdesk.toml`"), "{temporary}");
+        assert!(named.contains("base_url = \"http://127.0.0.1:41001/api/\""), "{named}");
+        let moved = banner(&running(false, Some("127.0.0.1:40000".parse().unwrap())), &args(), None);
+        assert!(moved.contains("127.0.0.1:40000, where this database was served last time, is in use"), "{moved}");
+    }
+}
