@@ -127,6 +127,10 @@ pub struct DemoArgs {
     /// Only run the server; do not open the terminal app.
     #[arg(long)]
     pub no_app: bool,
+    /// Address to serve on (default: with --db, the address that database was served on last
+    /// time when it is free, else a free loopback port).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
 }
 
 /// The user's data directory for frontdesk (`~/.local/share/frontdesk`).
@@ -153,7 +157,11 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => {
             init_logging("info,sqlx=warn");
-            runtime().block_on(serve(args))
+            let runtime = runtime();
+            let result = runtime.block_on(serve(args));
+            // A request still running after the grace period must not hold the process.
+            runtime.shutdown_timeout(RUNTIME_STOP);
+            result
         }
         Some(Command::Admin(cmd)) => {
             init_logging("warn");
@@ -201,7 +209,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         media = %config.media_dir.display(),
         "frontdesk API server listening"
     );
-    server.run(shutdown_signal()).await
+    run_until_signal(server).await
+}
+
+/// How long requests in flight get to finish after Ctrl-C or SIGTERM; then the server stops anyway.
+pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long the runtime waits for its tasks once the server has stopped.
+pub const RUNTIME_STOP: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Serves until Ctrl-C or SIGTERM, then stops within [`STOP_GRACE`]: requests still running then (a
+/// slow upload, a client that stopped sending) are cut off rather than waited for.
+pub(crate) async fn run_until_signal(server: Server) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = server.run(async move {
+        let _ = stopped.await;
+    });
+    tokio::pin!(run);
+    tokio::select! {
+        ended = &mut run => return ended,
+        () = shutdown_signal() => {}
+    }
+    let _ = stop.send(());
+    match tokio::time::timeout(STOP_GRACE, &mut run).await {
+        Ok(ended) => ended,
+        Err(_) => {
+            tracing::warn!("requests were still running {STOP_GRACE:?} after the signal: stopped without them");
+            Ok(())
+        }
+    }
 }
 
 async fn admin(cmd: AdminCommand) -> anyhow::Result<()> {

@@ -149,16 +149,51 @@ impl Config {
     }
 
     /// Where this desk's offline scans are kept: the config's
-    /// `check_in.journal`, else a file per server in the user's data
-    /// directory (so scans taken for one server are never sent to another).
+    /// `check_in.journal`, else a file per server identity in the user's
+    /// data directory (so scans taken for one server are never sent to another).
     pub fn journal_path(&self) -> Option<PathBuf> {
         if let Some(path) = &self.check_in.journal {
             return Some(path.clone());
         }
         let dirs = directories::ProjectDirs::from("", "", "frontdesk")?;
+        let digest = sha2::Sha256::digest(self.server_identity().as_bytes());
+        Some(dirs.data_dir().join(format!("scans-{}.jsonl", &hex::encode(digest)[..12])))
+    }
+
+    /// Where versions before the server identity kept this server's scans (a file per base URL): the
+    /// app takes over what is still queued there.
+    pub fn legacy_journal_path(&self) -> Option<PathBuf> {
+        if self.check_in.journal.is_some() {
+            return None;
+        }
+        let dirs = directories::ProjectDirs::from("", "", "frontdesk")?;
         let server = crate::client::parse_base_url(&self.base_url).map_or(self.base_url.clone(), |u| u.to_string());
         let digest = sha2::Sha256::digest(server.as_bytes());
         Some(dirs.data_dir().join(format!("scans-{}.jsonl", &hex::encode(digest)[..12])))
+    }
+
+    /// Who the scans are for: the organization (known to the app by its staff login, which belongs to
+    /// exactly one organization on a server; by the token when there is no username) and the API's
+    /// base path, on this host. A loopback server is the same server on any port (a demo that comes
+    /// back on another port still gets the scans queued for it); elsewhere host and port count.
+    pub fn server_identity(&self) -> String {
+        let who = match (&self.username, &self.token) {
+            (Some(user), _) => format!("user {user}"),
+            (None, Some(token)) => format!("token {}", hex::encode(sha2::Sha256::digest(token.as_bytes()))),
+            (None, None) => String::new(),
+        };
+        let Ok(url) = crate::client::parse_base_url(&self.base_url) else {
+            return format!("{who}\n{}", self.base_url);
+        };
+        let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+        let loopback =
+            host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        let place = if loopback {
+            "loopback".to_string()
+        } else {
+            format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0))
+        };
+        format!("{who}\n{}://{place}{}", url.scheme(), url.path())
     }
 }
 
@@ -401,14 +436,29 @@ bells_refused = 2
 
     #[test]
     fn each_server_has_its_own_scan_journal() {
-        let a = Config::for_server("http://127.0.0.1:8000/api/", "t");
-        let b = Config::for_server("http://127.0.0.1:8001/api/", "t");
-        let a_again = Config::for_server("http://127.0.0.1:8000/api", "t");
+        let a = Config::for_server("http://gym.example:8000/api/", "t");
+        let b = Config::for_server("http://gym.example:8001/api/", "t");
+        let a_again = Config::for_server("http://gym.example:8000/api", "t");
         assert_ne!(a.journal_path(), b.journal_path());
         assert_eq!(a.journal_path(), a_again.journal_path());
+        // Another organization (another login) on the same server, another base path: other journals.
+        let other_org = Config { username: Some("boulder-desk".into()), ..a.clone() };
+        let other_path = Config::for_server("http://gym.example:8000/v2/api/", "t");
+        assert_ne!(a.journal_path(), other_org.journal_path());
+        assert_ne!(a.journal_path(), other_path.journal_path());
         let chosen =
             Config { check_in: CheckInConfig { journal: Some("/x/j.jsonl".into()), ..CheckInConfig::default() }, ..a };
         assert_eq!(chosen.journal_path(), Some(PathBuf::from("/x/j.jsonl")));
+    }
+
+    #[test]
+    fn a_loopback_server_keeps_its_journal_across_a_port_change() {
+        let login = |base: &str, user: &str| Config { username: Some(user.into()), ..Config::for_server(base, "t") };
+        let first = login("http://127.0.0.1:41001/api/", "demo");
+        assert_eq!(first.journal_path(), login("http://127.0.0.1:52002/api/", "demo").journal_path());
+        assert_eq!(first.journal_path(), login("http://localhost:8000/api/", "demo").journal_path());
+        assert_ne!(first.journal_path(), login("http://127.0.0.1:52002/api/", "other").journal_path());
+        assert_ne!(first.journal_path(), login("http://10.0.0.5:41001/api/", "demo").journal_path());
     }
 
     #[test]

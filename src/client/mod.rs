@@ -43,6 +43,9 @@ pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
 pub const LIST_PAGE_SIZE: u64 = 50;
 /// How many recent check-ins the detail pane shows.
 pub const RECENT_CHECK_INS: u64 = 10;
+/// Why a scan was kept rather than sent when the server answered `401`: the app asks for a login.
+pub const SIGNED_OUT: &str = "the server asks for a new login (401)";
+
 /// How long a scan waits for the server before it is queued: a line is forming at the desk.
 pub const SCAN_TIMEOUT: Duration = Duration::from_secs(4);
 
@@ -146,7 +149,8 @@ pub enum SubRecords {
 pub struct Client {
     http: reqwest::Client,
     base: Url,
-    token: String,
+    /// Shared by every clone: a new login ([`Client::log_in`]) reaches them all.
+    token: std::sync::Arc<std::sync::RwLock<String>>,
     timeouts: Timeouts,
 }
 
@@ -208,7 +212,20 @@ impl Client {
     }
 
     pub fn with_timeouts(base: Url, token: &str, timeouts: Timeouts) -> ClientResult<Client> {
-        Ok(Client { http: build_http(&timeouts)?, base, token: token.trim().to_string(), timeouts })
+        let token = std::sync::Arc::new(std::sync::RwLock::new(token.trim().to_string()));
+        Ok(Client { http: build_http(&timeouts)?, base, token, timeouts })
+    }
+
+    /// Logs in again (`POST get-token/`) and uses the new token from now on, in every clone of this
+    /// client: after a `401` (a token revoked or expired), nothing else has to be rebuilt.
+    pub async fn log_in(&self, username: &str, password: &str) -> ClientResult<()> {
+        let token = get_token(&self.base, username, password).await?;
+        *self.token.write().unwrap_or_else(std::sync::PoisonError::into_inner) = token.trim().to_string();
+        Ok(())
+    }
+
+    fn token(&self) -> String {
+        self.token.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     pub fn base_url(&self) -> &Url {
@@ -229,7 +246,7 @@ impl Client {
     fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         let authorized = self.same_origin(&url);
         let req = self.http.request(method, url);
-        if authorized { req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token)) } else { req }
+        if authorized { req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token())) } else { req }
     }
 
     /// A GET answering JSON, retried while the failure is transient.
@@ -459,6 +476,17 @@ impl Client {
     /// `Idempotency-Key` (so a repeat is applied once) and its location. Never retried here: a scan
     /// the server may not have seen goes to the offline journal, which sends it again with the same key.
     pub async fn deliver_scan(&self, scan: &Scan) -> Delivery {
+        self.send_scan(scan, false).await
+    }
+
+    /// Sends a scan from the offline queue: as [`Client::deliver_scan`], with the moment it was taken
+    /// as `scanned_at` (our server's extension, RFC 3339 UTC; Capitan ignores it), so the check-in is
+    /// dated when the customer was scanned, not when the server came back.
+    pub async fn deliver_queued_scan(&self, scan: &Scan) -> Delivery {
+        self.send_scan(scan, true).await
+    }
+
+    async fn send_scan(&self, scan: &Scan, late: bool) -> Delivery {
         let mut url = match self.url("gym-endpoints/barcode-check-in/") {
             Ok(url) => url,
             Err(e) => return Delivery::Unreachable(e.summary()),
@@ -469,8 +497,18 @@ impl Client {
         }
         let mut req =
             self.request(Method::POST, url).header("Idempotency-Key", scan.key.as_str()).timeout(SCAN_TIMEOUT);
+        let mut body = Map::new();
         if let Some(location_id) = scan.location_id {
-            req = req.json(&serde_json::json!({ "location_id": location_id }));
+            body.insert("location_id".into(), location_id.into());
+        }
+        if late {
+            // Whole seconds in UTC (`2026-03-10T16:05:00Z`), cut rather than rounded: never later than the scan.
+            let second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
+            let at = scan.taken_at.round(second).unwrap_or(scan.taken_at);
+            body.insert("scanned_at".into(), at.to_string().into());
+        }
+        if !body.is_empty() {
+            req = req.json(&body);
         }
         let resp = match req.send().await {
             Ok(resp) => resp,
@@ -484,7 +522,8 @@ impl Client {
         match status {
             200..=299 => Delivery::accepted(text),
             // Not applied, and a later attempt can pass: a token to renew, a busy or broken server.
-            401 | 403 | 408 | 429 | 500..=599 => Delivery::Unreachable(format!("the server answered {status}")),
+            401 => Delivery::Unreachable(SIGNED_OUT.to_string()),
+            403 | 408 | 429 | 500..=599 => Delivery::Unreachable(format!("the server answered {status}")),
             _ => Delivery::refused(status, refusal_text(&text)),
         }
     }

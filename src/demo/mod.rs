@@ -8,6 +8,7 @@
 pub mod generate;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -52,24 +53,41 @@ pub struct DemoServer {
     pub built: Option<BuildReport>,
     /// Whether the database lives in a temporary directory removed on stop.
     pub temporary: bool,
+    /// The address this database was served on last time, when that was taken and another port was used.
+    pub moved_from: Option<SocketAddr>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     temp_dir: Option<tempfile::TempDir>,
 }
 
 impl DemoServer {
+    /// Where the app a temporary demo opens keeps its offline scans: in the temporary directory, so
+    /// the journal and its lock are removed with the database when the demo stops (its scans cannot
+    /// outlive the gym they were for). `None` for a demo on a named database: its app keeps them in
+    /// the data directory, keyed by the server's identity, for when the demo comes back.
+    pub fn temporary_journal(&self) -> Option<PathBuf> {
+        self.temp_dir.as_ref().map(|dir| dir.path().join("scans.jsonl"))
+    }
+
     /// The API's base URL, as the terminal app's `base_url` wants it.
     pub fn api_url(&self) -> String {
         format!("{}/api/", self.base_url)
     }
 
-    /// Stops the server, waits for in-flight requests, and removes a temporary database.
+    /// Stops the server, waits for in-flight requests (at most [`crate::cli::STOP_GRACE`]: a request
+    /// still running then is cut off), and removes a temporary database.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         let result = match self.task.take() {
-            Some(task) => task.await.unwrap_or_else(|e| Err(anyhow::anyhow!("the demo server failed: {e}"))),
+            Some(mut task) => match tokio::time::timeout(crate::cli::STOP_GRACE, &mut task).await {
+                Ok(ended) => ended.unwrap_or_else(|e| Err(anyhow::anyhow!("the demo server failed: {e}"))),
+                Err(_) => {
+                    task.abort();
+                    Ok(())
+                }
+            },
             None => Ok(()),
         };
         drop(self.temp_dir.take());
@@ -128,16 +146,36 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         Some(report) => report.summary.customers as u64,
         None => count_customers(&db).await?,
     };
-    db.close().await;
+    let last = if temp_dir.is_none() { last_address(&db).await } else { None };
 
-    let config = ServerConfig {
+    let any_port: SocketAddr = "127.0.0.1:0".parse().expect("a loopback address");
+    let config = |listen| ServerConfig {
         db_path: db_path.clone(),
-        listen: "127.0.0.1:0".parse().expect("a loopback address"),
-        media_dir,
+        listen,
+        media_dir: media_dir.clone(),
         public_url: None,
         clock: Clock::System,
     };
-    let server = Server::bind(config).await?;
+    let (server, moved_from) = match (args.listen, last) {
+        (Some(listen), _) => (Server::bind(config(listen)).await, None),
+        (None, Some(last)) => match Server::bind(config(last)).await {
+            Ok(server) => (Ok(server), None),
+            // Taken by something else now: any free port, and the banner says so.
+            Err(_) => (Server::bind(config(any_port)).await, Some(last)),
+        },
+        (None, None) => (Server::bind(config(any_port)).await, None),
+    };
+    let server = match server {
+        Ok(server) => server,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
+    if temp_dir.is_none() {
+        remember_address(&db, server.local_addr()).await?;
+    }
+    db.close().await;
     let base_url = format!("http://{}", server.local_addr());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(server.run(async {
@@ -151,10 +189,36 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         customers,
         built,
         temporary: temp_dir.is_some(),
+        moved_from,
         shutdown: Some(tx),
         task: Some(task),
         temp_dir,
     })
+}
+
+/// The demo's own note in its database: the address it was last served on, so that `demo --db FILE`
+/// comes back where apps (and their queued scans) expect it. Not part of the API's schema.
+const ADDRESS_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS demo_server (id INTEGER PRIMARY KEY CHECK (id = 1), listen TEXT NOT NULL)";
+
+async fn last_address(db: &Db) -> Option<SocketAddr> {
+    let mut conn = db.acquire().await.ok()?;
+    sqlx::query(ADDRESS_TABLE).execute(&mut *conn).await.ok()?;
+    let listen: Option<String> =
+        sqlx::query_scalar("SELECT listen FROM demo_server WHERE id = 1").fetch_optional(&mut *conn).await.ok()?;
+    listen?.parse().ok()
+}
+
+async fn remember_address(db: &Db, addr: SocketAddr) -> anyhow::Result<()> {
+    let mut conn = db.acquire().await?;
+    sqlx::query(ADDRESS_TABLE).execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO demo_server (id, listen) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET listen = excluded.listen",
+    )
+    .bind(addr.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// True when the database already holds a complete demo gym; false when it
@@ -265,7 +329,7 @@ pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
         opened.and(stopped)
     });
     // Don't wait on a blocking read the app may have left behind.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    runtime.shutdown_timeout(crate::cli::RUNTIME_STOP);
     result
 }
 
@@ -285,8 +349,12 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
     };
     config.base_url = api_url;
     config.token = Some(token);
-    config.username = None;
+    // The staff login names the organization the queued scans are for (the token is new each run).
+    config.username = Some(demo.username.to_string());
     config.location_id = None;
+    if let Some(journal) = demo.temporary_journal() {
+        config.check_in.journal = Some(journal);
+    }
     crate::tui::run_async(config).await
 }
 
@@ -294,14 +362,23 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
 /// temporary database.
 fn write_app_config(demo: &DemoServer) -> std::io::Result<PathBuf> {
     let path = demo.db_path.with_file_name("frontdesk.toml");
+    // Its queued scans are kept beside it, and removed with it.
+    let journal = demo.db_path.with_file_name("scans-own-app.jsonl");
     let text = format!(
-        "# The frontdesk demo's server; the password is {}.\nbase_url = \"{}\"\nusername = \"{}\"\n",
+        "# The frontdesk demo's server; the password is {}.\nbase_url = \"{}\"\nusername = \"{}\"\n\n\
+         [check_in]\njournal = {}\n",
         demo.password,
         demo.api_url(),
-        demo.username
+        demo.username,
+        toml_string(&journal.display().to_string()),
     );
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> String {
@@ -320,13 +397,67 @@ fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> Stri
         )),
     }
     out.push_str(&format!("  API:    {}\n", demo.api_url()));
+    if let Some(old) = demo.moved_from {
+        out.push_str(&format!(
+            "          ({old}, where this database was served last time, is in use: apps set to it must change)\n"
+        ));
+    }
     out.push_str(&format!("  Login:  username {}, password {}\n", demo.username, demo.password));
     let lifetime = if demo.temporary { " (removed when the demo stops)" } else { "" };
     out.push_str(&format!("  Data:   {}{lifetime}\n", demo.db_path.display()));
-    out.push_str("Point the terminal app at it:\n");
-    if let Some(path) = app_config {
-        out.push_str(&format!("  frontdesk --config {}\n", path.display()));
+    match app_config {
+        Some(path) => out.push_str(&format!(
+            "Point another terminal app at it with `frontdesk --config {}`, or put base_url = \"{}\" in your \
+             config file.\n",
+            path.display(),
+            demo.api_url()
+        )),
+        None => out.push_str(&format!(
+            "Point another terminal app at it by putting base_url = \"{}\" and username = \"{}\" in its config \
+             file.\n",
+            demo.api_url(),
+            demo.username
+        )),
     }
-    out.push_str(&format!("  or put base_url = \"{}\" in your config file\n", demo.api_url()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(temporary: bool, moved_from: Option<SocketAddr>) -> DemoServer {
+        DemoServer {
+            base_url: "http://127.0.0.1:41001".into(),
+            username: USERNAME,
+            password: PASSWORD,
+            db_path: PathBuf::from("/tmp/x/demo.db"),
+            customers: 500,
+            built: None,
+            temporary,
+            moved_from,
+            shutdown: None,
+            task: None,
+            temp_dir: None,
+        }
+    }
+
+    fn args() -> DemoArgs {
+        DemoArgs { customers: 500, db: None, seed: 1, no_app: false, listen: None }
+    }
+
+    #[test]
+    fn the_banner_ends_in_a_whole_sentence_with_or_without_db() {
+        let temporary = banner(&running(true, None), &args(), Some(Path::new("/tmp/x/frontdesk.toml")));
+        let named = banner(&running(false, None), &args(), None);
+        for text in [&temporary, &named] {
+            let last = text.lines().last().unwrap();
+            assert!(last.starts_with("Point another terminal app at it") && last.ends_with('.'), "{text}");
+            assert!(!text.lines().any(|l| l.trim_start().starts_with("or ")), "{text}");
+        }
+        assert!(temporary.contains("`frontdesk --config /tmp/x/frontdesk.toml`"), "{temporary}");
+        assert!(named.contains("base_url = \"http://127.0.0.1:41001/api/\""), "{named}");
+        let moved = banner(&running(false, Some("127.0.0.1:40000".parse().unwrap())), &args(), None);
+        assert!(moved.contains("127.0.0.1:40000, where this database was served last time, is in use"), "{moved}");
+    }
 }

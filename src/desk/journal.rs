@@ -33,8 +33,9 @@
 //! key applies nothing and replays the stored answer (accepted or refused). So a scan sent again,
 //! because the reply was lost on the way back or the app crashed between the server applying it and
 //! the answer being recorded here, is applied once. (The server remembers keys for 30 days; a scan
-//! pending longer than that could be applied twice.) The check-in is dated when the server applies
-//! it, not when it was taken: the API has no field for the scan's time.
+//! pending longer than that could be applied twice.) A scan sent from the journal carries the moment
+//! it was taken as `scanned_at` (our server's extension, see docs/check-in.md), so the check-in is
+//! dated when the customer was scanned; Capitan ignores the field and dates it on arrival.
 //!
 //! # One app per journal
 //!
@@ -358,6 +359,29 @@ impl Journal {
 
     pub fn pending_count(&self) -> usize {
         self.state().entries.iter().filter(|e| e.is_pending()).count()
+    }
+
+    /// Takes over the queued scans of another journal file (one an earlier version kept under another
+    /// name): appends each, durably and with its own key, then removes that file and its lock. Says
+    /// how many scans it took. A journal that another app holds open is left alone. Blocking.
+    pub fn adopt(&self, other: &Path) -> Result<usize, JournalError> {
+        if other == self.path() || !other.try_exists().unwrap_or(false) {
+            return Ok(0);
+        }
+        let theirs = Journal::open(other)?;
+        let mut taken = 0;
+        for scan in theirs.pending() {
+            if self.state().entries.iter().any(|e| e.scan.key == scan.key) {
+                continue;
+            }
+            self.append(&scan)?;
+            taken += 1;
+        }
+        let io_err = |source| JournalError::Io { action: "remove", path: other.to_path_buf(), source };
+        remove_if_present(other).map_err(io_err)?;
+        drop(theirs);
+        remove_if_present(&with_suffix(other, ".lock")).map_err(io_err)?;
+        Ok(taken)
     }
 
     /// Every scan since the last compaction, answered or not, oldest first.

@@ -92,6 +92,7 @@ async fn check_in(
     let key = idempotency_key(headers)?;
     let fingerprint = fingerprint(door, barcode, requested_location);
     let now = state.clock().now();
+    let scanned_at = scanned_at_in_body(headers, body, now)?;
 
     let mut tx = state.db().begin_write().await?;
     if let Some(key) = &key
@@ -109,7 +110,14 @@ async fn check_in(
         return Ok(replay(stored));
     }
     let location = resolve_location(&staff.org, &mut tx, requested_location, staff.location_id).await?;
-    let scan = Scan { barcode, location: &location, actor: staff.actor(), automatic: door == Door::Hardware, now };
+    let scan = Scan {
+        barcode,
+        location: &location,
+        actor: staff.actor(),
+        automatic: door == Door::Hardware,
+        now: scanned_at.unwrap_or(now),
+        recorded_at: now,
+    };
     let outcome = check_ins::scan(&staff.org, &mut tx, &scan).await?;
     let answer = answer(state, outcome, fingerprint)?;
     if let Some(key) = &key {
@@ -223,6 +231,56 @@ fn location_in_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<Option<i64>> 
             format!("location_id must be a location's id (a whole number), not {other}."),
         )),
     }
+}
+
+/// How far a `scanned_at` may lie ahead of the server's clock (a desk clock running a little fast):
+/// within it the scan counts as made now.
+pub const SCANNED_AT_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
+/// How old a `scanned_at` may be.
+pub const SCANNED_AT_MAX_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+const MSG_SCANNED_AT: &str = "Enter the moment of the scan as an RFC 3339 date and time in UTC, such as \
+                              2026-03-10T16:05:00Z.";
+
+/// (ours) The optional `scanned_at` of the body: when the customer was scanned, for a scan sent late
+/// (from an offline queue). Not in the future (beyond [`SCANNED_AT_SKEW`], which reads as `now`) and
+/// at most [`SCANNED_AT_MAX_AGE`] old; else a `400` naming the field, in DRF's shape.
+fn scanned_at_in_body(headers: &HeaderMap, body: &[u8], now: jiff::Timestamp) -> ApiResult<Option<jiff::Timestamp>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let raw = if media.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        form_urlencoded::parse(body).find(|(k, _)| k == "scanned_at").map(|(_, v)| Value::String(v.into_owned()))
+    } else {
+        // The body is known to be a JSON object: `location_in_body` read it first.
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(mut map)) => map.remove("scanned_at"),
+            _ => None,
+        }
+    };
+    let text = match raw {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(ApiError::field("scanned_at", MSG_SCANNED_AT)),
+    };
+    let at: jiff::Timestamp = text.trim().parse().map_err(|_| ApiError::field("scanned_at", MSG_SCANNED_AT))?;
+    if at.duration_since(now) > SCANNED_AT_SKEW {
+        return Err(ApiError::field(
+            "scanned_at",
+            format!("The scan time {at} is in the future (the server's clock says {now})."),
+        ));
+    }
+    if now.duration_since(at) > SCANNED_AT_MAX_AGE {
+        return Err(ApiError::field(
+            "scanned_at",
+            format!(
+                "The scan time {at} is more than 24 hours ago (the server's clock says {now}): a scan that old \
+                 must be checked in by hand."
+            ),
+        ));
+    }
+    Ok(Some(at.min(now)))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {

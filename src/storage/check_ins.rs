@@ -193,7 +193,12 @@ pub struct Scan<'a> {
     pub actor: Actor,
     /// Door hardware rather than a person at the desk.
     pub automatic: bool,
+    /// The moment of the scan: the check-in's time, and the moment the rules are applied as of
+    /// (same-day combining, memberships, passes, milestones). Earlier than `recorded_at` for a
+    /// scan sent late with `scanned_at`.
     pub now: Timestamp,
+    /// When the server records it (`created_at`, the activity log, the customer's summary columns).
+    pub recorded_at: Timestamp,
 }
 
 /// Why a scan was refused, first applicable reason first.
@@ -353,6 +358,7 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
     };
 
     let now = scan.now.as_microsecond();
+    let recorded_at = scan.recorded_at.as_microsecond();
     let insert = Query::insert()
         .into_table("check_ins")
         .columns([
@@ -383,20 +389,21 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
             entry.reservation_id.into(),
             scan.actor.user_id().into(),
             scan.automatic.into(),
-            now.into(),
+            recorded_at.into(),
         ])
         .returning_col("id")
         .to_owned();
     let id = sql::insert_returning_id(conn, &insert).await?;
     let mut touched = vec![customer.id];
     touched.extend(entry.pass_owner_id.filter(|owner| *owner != customer.id));
-    derived::refresh_customers(org, conn, Some(&touched), org.local_date(scan.now)).await?;
+    derived::refresh_customers(org, conn, Some(&touched), org.local_date(scan.recorded_at)).await?;
     let changes = [
         Change::new("location", Value::Null, scan.location.name.as_str().into()),
         Change::new("entry_method", Value::Null, entry.method.code().into()),
         Change::new("entry_method_description", Value::Null, entry.description.as_str().into()),
     ];
-    activity::record(org, conn, customer.id, scan.actor, "check_in", "check_in", Some(id), &changes, now).await?;
+    activity::record(org, conn, customer.id, scan.actor, "check_in", "check_in", Some(id), &changes, recorded_at)
+        .await?;
 
     let check_in = get(org, conn, id).await?.ok_or(StoreError::NotFound)?;
     let birthday_today = customer.birthday.parse::<Date>().is_ok_and(|b| is_birthday(b, day.date));

@@ -160,6 +160,8 @@ pub enum Msg {
     },
     /// Queued scans sent (some may have been answered).
     QueueDrained(DrainReport),
+    /// The answer to a new login after a `401`.
+    LoggedIn(Result<(), ClientError>),
     /// Tab in the photo's file name: the new text and the candidates.
     PathCompleted {
         request: RequestId,
@@ -239,6 +241,11 @@ pub enum Command {
     },
     /// Try the queued scans now (the server answered something).
     SendQueued,
+    /// Log in again after a `401`; the client's token is replaced for every task.
+    LogIn {
+        username: String,
+        password: relogin::Secret,
+    },
     CompletePath {
         request: RequestId,
         typed: String,
@@ -470,6 +477,8 @@ pub struct App {
     /// A word for the status line until the next key (see [`Notice`]).
     pub notice: Option<Notice>,
     pub problem: Option<Problem>,
+    /// The server answered `401`: username and password asked again (see `relogin`).
+    pub login: Option<relogin::LoginPrompt>,
     pub spinner: usize,
     pub size: Rect,
     pub keymap: KeyMap,
@@ -515,6 +524,7 @@ impl App {
             quit_armed: false,
             notice: None,
             problem: None,
+            login: None,
             spinner: 0,
             size,
             keymap: options.keymap,
@@ -731,6 +741,7 @@ impl App {
             Msg::CheckInVoided { request, result } => self.on_voided(request, result),
             Msg::JournalOpened { pending, problem } => self.on_journal_opened(pending, problem),
             Msg::QueueDrained(report) => self.on_queue_drained(report),
+            Msg::LoggedIn(result) => self.on_logged_in(result, &mut out),
             Msg::PathCompleted { request, result } => self.on_path_completed(request, result),
             Msg::PhotoPrepared { request, result } => self.on_photo_prepared(request, result),
             Msg::UploadProgress { request, sent, total } => self.on_upload_progress(request, sent, total),
@@ -804,6 +815,9 @@ impl App {
     // ----- keys -----
 
     fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        if self.login.is_some() && self.login_key(key, out) {
+            return;
+        }
         self.notice = None;
         let context = self.key_context();
         let action = self.keymap.action(context, &key);
@@ -1310,6 +1324,9 @@ impl App {
     }
 
     fn report(&mut self, e: &ClientError) {
+        if matches!(e, ClientError::Unauthorized(_)) {
+            self.ask_login();
+        }
         self.problem = Some(Problem { message: e.summary(), offline: matches!(e, ClientError::Offline(_)) });
     }
 
@@ -1538,6 +1555,7 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
 mod checkin;
 mod editing;
 mod photo_upload;
+pub mod relogin;
 
 #[cfg(test)]
 mod check_in_tests;

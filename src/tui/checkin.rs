@@ -331,6 +331,9 @@ pub struct CheckInState {
     pub queued: usize,
     /// Why scans cannot be kept while offline (the journal could not be opened).
     pub journal_problem: Option<String>,
+    /// Queued scans the server refused on delivery, one line each: the customer is already inside,
+    /// so these stay (red, on the status line) until staff acknowledge them.
+    pub refused_on_delivery: Vec<String>,
 }
 
 impl CheckInState {
@@ -406,7 +409,8 @@ impl CheckInState {
         self.queued = self.queued.max(pending.len());
     }
 
-    /// Queued scans the server has now answered; returns (who, how) for each, oldest first.
+    /// Queued scans the server has now answered; returns (who, how) for each, oldest first. A verdict
+    /// still on screen for one of them shows the server's real answer instead of "QUEUED".
     pub fn delivered(&mut self, answered: &[JournalEntry], still_queued: usize) -> Vec<(String, TodayState)> {
         self.queued = still_queued;
         let mut out = Vec::new();
@@ -422,6 +426,28 @@ impl CheckInState {
             let row = &mut self.today[index];
             row.settle(answer);
             out.push((row.who().to_string(), row.state.clone()));
+            let request = row.request;
+            if let Some(v) = &mut self.verdict
+                && request.is_some_and(|r| r == v.request)
+                && v.level == Level::Queued
+            {
+                let outcome = match answer {
+                    Answer::Accepted { body } => ScanOutcome::CheckedIn {
+                        check_in: Box::new(serde_json::from_str(body).unwrap_or_default()),
+                        details: Details::default(),
+                    },
+                    Answer::Refused { status, text } => {
+                        ScanOutcome::Refused { status: *status, text: text.clone(), details: Details::default() }
+                    }
+                };
+                let barcode = v.barcode.clone();
+                // Judged without a date: no age or waiver countdown, which need the customer's record.
+                *v = Verdict::judge(v.request, &barcode, &outcome, Date::MAX);
+                if v.level == Level::Refused {
+                    v.headline = "REFUSED AFTER ENTRY";
+                    v.reason = format!("{} (scanned while the server was away: the customer is inside)", v.reason);
+                }
+            }
         }
         out
     }

@@ -172,7 +172,7 @@ async fn open(config: Config, client: Client) -> anyhow::Result<()> {
     let server_label = client.base_url().host_str().unwrap_or("server").to_string();
     let mut app = App::new(options(&config, photos, server_label)?, runtime::initial_size(&terminal));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let (journal, opened) = scans::open_journal(config.journal_path()).await;
+    let (journal, opened) = scans::open_journal(config.journal_path(), config.legacy_journal_path()).await;
     let _ = tx.send(opened);
     let link = scans::ScanLink::new(client.clone(), journal, config.location_id);
     link.spawn_sender(tx.clone());

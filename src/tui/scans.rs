@@ -18,9 +18,10 @@ use crate::desk::{Answer, Delivery, Journal, Scan};
 use crate::model::check_in::BarcodeCheckIn;
 
 /// The first wait before queued scans are tried again; it doubles up to [`RETRY_MAX`] while the server
-/// stays away.
+/// stays away. The retry is the probe: sending the oldest queued scan costs one refused connection
+/// while the server is away, and delivers it the moment it is back, so the desk notices within 2 s.
 const RETRY_FIRST: Duration = Duration::from_secs(1);
-const RETRY_MAX: Duration = Duration::from_secs(15);
+const RETRY_MAX: Duration = Duration::from_secs(2);
 
 /// The desk's link to the server for scans.
 #[derive(Clone)]
@@ -46,7 +47,7 @@ impl ScanLink {
         tokio::spawn(async move {
             let deliver = |scan: Scan| {
                 let client = client.clone();
-                async move { client.deliver_scan(&scan).await }
+                async move { client.deliver_queued_scan(&scan).await }
             };
             let mut backoff = RETRY_FIRST;
             loop {
@@ -60,7 +61,8 @@ impl ScanLink {
                     }
                 };
                 let pending = report.pending;
-                if !report.answered.is_empty() && tx.send(Msg::QueueDrained(report)).is_err() {
+                let news = !report.answered.is_empty() || report.unreachable.is_some();
+                if news && tx.send(Msg::QueueDrained(report)).is_err() {
                     return;
                 }
                 if tx.is_closed() {
@@ -191,12 +193,27 @@ async fn records(client: &Client, customer_id: i64) -> (Option<Vec<Alert>>, Opti
 }
 
 /// Opens the journal off the async runtime; the answer says what it holds, or why there is none.
-pub async fn open_journal(path: Option<std::path::PathBuf>) -> (Option<Journal>, Msg) {
+pub async fn open_journal(
+    path: Option<std::path::PathBuf>,
+    legacy: Option<std::path::PathBuf>,
+) -> (Option<Journal>, Msg) {
     let Some(path) = path else {
         let problem = "No data directory to keep offline scans in: set check_in.journal in the config".to_string();
         return (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(problem) });
     };
-    let opened = tokio::task::spawn_blocking(move || Journal::open(path)).await;
+    let opened = tokio::task::spawn_blocking(move || {
+        let journal = Journal::open(path)?;
+        if let Some(legacy) = legacy {
+            match journal.adopt(&legacy) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("took over {n} queued scans from {}", legacy.display()),
+                // Left where it is, for the next start: nothing in it is lost.
+                Err(e) => tracing::warn!("queued scans of an earlier version: {e}"),
+            }
+        }
+        Ok::<_, crate::desk::JournalError>(journal)
+    })
+    .await;
     match opened {
         Ok(Ok(journal)) => {
             if let Some(recovery) = journal.recovery() {

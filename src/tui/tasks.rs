@@ -111,6 +111,13 @@ impl Tasks {
                 tokio::spawn(async move { scans.void(request, id, tx).await });
             }
             Command::SendQueued => self.scans.send_queued(),
+            Command::LogIn { username, password } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = client.log_in(&username, &password.0).await;
+                    let _ = tx.send(Msg::LoggedIn(result));
+                });
+            }
             Command::CompletePath { request, typed } => {
                 tokio::spawn(async move {
                     let result = tokio::task::spawn_blocking(move || {

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::status::render_status(frame, status, app);
     panes::status::render_footer(frame, footer, app);
     panes::help::render(frame, app);
+    super::app::relogin::render_login(frame, app);
 }
 
 fn draw_desk(frame: &mut Frame, app: &App) {

@@ -608,3 +608,91 @@ async fn a_pass_shared_by_another_customer_is_debited_and_names_its_owner() {
     assert_eq!(owner["number_of_available_entry_passes"], 3, "the owner's pass count follows");
     assert_eq!(owner["check_in_count"], 0);
 }
+
+async fn scan_at_moment(api: &Api, barcode: &str, body: Value) -> (StatusCode, Value) {
+    api.post(&scan_path(barcode), body).await
+}
+
+#[tokio::test]
+async fn a_late_scan_with_scanned_at_is_recorded_at_that_moment_and_judged_as_of_it() {
+    let server = start().await;
+    server
+        .import(json!({
+            "locations": [{"id": 1, "name": "Annex", "combine_same_day_check_ins": true}],
+            "customers": [
+                person(1, "LATE", json!({"entry_passes": [{"name": "Punch Card", "uses_total": 5, "uses_remaining": 5}]})),
+                person(2, "YESTERDAY", json!({
+                    "entry_passes": [{"name": "Day Pass", "uses_total": 1, "uses_remaining": 1}],
+                    "check_ins": [{"location_id": 1, "checked_in_at": "2026-03-09T18:00:00Z", "entry_method": "ENT"}],
+                })),
+                person(3, "BIRTHDAY", json!({"birthday": "2000-03-09",
+                    "entry_passes": [{"name": "Punch Card", "uses_total": 5, "uses_remaining": 5}]})),
+            ],
+        }))
+        .await;
+    let api = server.api().await;
+    // An hour ago (11:00 in Denver): the check-in carries that time; the record was made now.
+    let (status, body) = scan_at_moment(&api, "LATE", json!({"scanned_at": "2026-03-10T17:00:00Z"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["check_in_datetime"], "2026-03-10T11:00:00");
+    let stored = api.ok(&format!("/api/check-ins/{}/", body["id"])).await;
+    assert_eq!(stored["check_in_datetime"], "2026-03-10T11:00:00");
+    assert_eq!(stored["created_at"].as_str().unwrap().get(..19), Some("2026-03-10T18:00:00"));
+
+    // Same-day combining as of the scan: at 13:00 on 9 March (Denver) the customer was already in
+    // at the Annex that day, so nothing new is written and the pass is not debited.
+    let annex = location_id(&api, "Annex").await;
+    let body_yesterday = json!({"location_id": annex, "scanned_at": "2026-03-09T19:00:00Z"});
+    let (status, body) = scan_at_moment(&api, "YESTERDAY", body_yesterday).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["combined"], true);
+    assert_eq!(body["check_in_datetime"], "2026-03-09T12:00:00");
+    // The same scan now is a new day at the Annex: the pass pays for it.
+    let (status, body) = scan_at(&api, "YESTERDAY", annex).await;
+    assert_eq!((status, body["combined"].clone()), (StatusCode::OK, json!(false)), "{body}");
+    assert_eq!(body["entry_method_description"], "Day Pass (0 remaining)");
+
+    // Milestones as of the scan: the birthday was yesterday, when the scan was taken.
+    let (_, body) = scan_at_moment(&api, "BIRTHDAY", json!({"scanned_at": "2026-03-09T20:00:00+00:00"})).await;
+    assert_eq!(body["milestones"], "1st check-in!\nHappy birthday!", "{body}");
+}
+
+#[tokio::test]
+async fn scanned_at_must_be_a_moment_of_the_last_24_hours_else_400_names_the_field() {
+    let server = start().await;
+    server
+        .import(json!({"customers": [person(1, "EDGE", json!({"entry_passes": [
+        {"name": "Punch Card", "uses_total": 10, "uses_remaining": 10}]}))]}))
+        .await;
+    let api = server.api().await;
+    for bad in [
+        json!("2026-03-10T18:05:00Z"), // five minutes ahead of the server
+        json!("2026-03-09T17:59:59Z"), // a second over 24 hours old
+        json!("yesterday"),
+        json!("2026-03-10T10:00:00"), // no offset: not a moment
+        json!(1773165600),
+    ] {
+        let (status, body) = scan_at_moment(&api, "EDGE", json!({"scanned_at": bad})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        let messages = body["scanned_at"].as_array().unwrap_or_else(|| panic!("{bad}: {body}"));
+        assert!(!messages.is_empty() && messages[0].is_string(), "{body}");
+    }
+    assert_eq!(api.ok("/api/check-ins/").await["count"], 0, "a refused scanned_at writes nothing");
+    // Exactly 24 hours old is accepted; so is a desk clock a minute fast (read as now), and null.
+    let (status, body) = scan_at_moment(&api, "EDGE", json!({"scanned_at": "2026-03-09T18:00:00Z"})).await;
+    assert_eq!((status, body["check_in_datetime"].clone()), (StatusCode::OK, json!("2026-03-09T12:00:00")));
+    let (status, body) = scan_at_moment(&api, "EDGE", json!({"scanned_at": "2026-03-10T18:01:00Z"})).await;
+    assert_eq!((status, body["check_in_datetime"].clone()), (StatusCode::OK, json!("2026-03-10T12:00:00")));
+    let (status, body) = scan_at_moment(&api, "EDGE", json!({"scanned_at": null})).await;
+    assert_eq!((status, body["check_in_datetime"].clone()), (StatusCode::OK, json!("2026-03-10T12:00:00")));
+    // A form body may carry it too.
+    let resp = api
+        .request(Method::POST, &scan_path("EDGE"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("scanned_at=2026-03-10T15%3A30%3A00Z")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(resp).await;
+    assert_eq!((status, body["check_in_datetime"].clone()), (StatusCode::OK, json!("2026-03-10T09:30:00")));
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::support::Api;
 
 fn args(customers: usize, db: Option<std::path::PathBuf>) -> DemoArgs {
-    DemoArgs { customers, db, seed: 11, no_app: true }
+    DemoArgs { customers, db, seed: 11, no_app: true, listen: None }
 }
 
 async fn login(demo: &demo::DemoServer) -> Api {
@@ -55,8 +55,16 @@ async fn the_demo_builds_a_gym_and_serves_it_to_its_staff_login() {
     assert_eq!((small.width(), small.height()), (128, 128));
 
     let temp_db = running.db_path.clone();
+    // The app a temporary demo opens keeps its queue beside the database; it goes with it.
+    let journal_path = running.temporary_journal().expect("a temporary demo's own journal");
+    let journal = frontdesk::desk::Journal::open(&journal_path).unwrap();
+    journal.append(&frontdesk::desk::Scan::taken_now("100042", None)).unwrap();
+    drop(journal);
+    let lock = journal_path.with_file_name("scans.jsonl.lock");
+    assert!(journal_path.exists() && lock.exists());
     running.stop().await.expect("clean stop");
     assert!(!temp_db.exists(), "the temporary demo database is removed on stop");
+    assert!(!journal_path.exists() && !lock.exists(), "and its queue file and lock");
 }
 
 #[tokio::test]
@@ -75,6 +83,7 @@ async fn a_named_demo_database_is_reused_and_a_foreign_one_refused() {
     assert_eq!(again.customers, 30);
     let api = login(&again).await;
     assert_eq!(api.ok("/api/customers/1/").await["first_name"], json!("Changed"));
+    assert!(again.temporary_journal().is_none(), "a named demo's app keeps its queue for when it comes back");
     again.stop().await.unwrap();
     assert!(path.exists(), "a named database is kept");
 

@@ -6,7 +6,9 @@
 mod support;
 
 mod desk;
+mod outage;
 mod pty;
+mod signals;
 
 use std::time::Duration;
 

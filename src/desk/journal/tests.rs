@@ -413,3 +413,22 @@ fn a_compaction_cut_short_before_its_rename_leaves_the_journal_intact() {
     assert_eq!(reopened.pending(), vec![taken]);
     assert!(!temp.exists());
 }
+
+#[test]
+fn adopting_another_file_takes_its_queued_scans_once_and_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("scans-old.jsonl");
+    let legacy = Journal::open(&old).unwrap();
+    let (a, b) = (scan("1", 0), scan("2", 1));
+    legacy.append(&a).unwrap();
+    legacy.append(&b).unwrap();
+    legacy.mark_delivered(&a.key, Answer::Accepted { body: "{}".into() }).unwrap();
+    drop(legacy);
+    let journal = Journal::open(dir.path().join("scans-new.jsonl")).unwrap();
+    assert_eq!(journal.adopt(&old).unwrap(), 1, "only the scan still queued");
+    assert_eq!(journal.pending(), std::slice::from_ref(&b));
+    assert!(!old.exists() && !dir.path().join("scans-old.jsonl.lock").exists());
+    assert_eq!(journal.adopt(&old).unwrap(), 0, "nothing left to take");
+    drop(journal);
+    assert_eq!(Journal::open(dir.path().join("scans-new.jsonl")).unwrap().pending(), [b], "durable");
+}

@@ -158,6 +158,41 @@ fn undo_asks_then_voids_and_a_server_without_it_says_so() {
     assert_eq!(app.notice.as_ref().unwrap().text, "No check-in of this session to undo");
 }
 
+fn render_text(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| crate::tui::view::draw(frame, app)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_queued_scan_refused_on_delivery_replaces_queued_on_screen_with_a_red_verdict() {
+    let mut app = bells_app();
+    let (request, _) = check_in_request(&scan(&mut app, "100043", Instant::now()));
+    let taken = Scan::new("100043", None, "2026-11-25T18:00:00Z".parse().unwrap());
+    let queued = ScanOutcome::Queued { reason: "connection failed".into() };
+    app.update(Msg::ScanAnswered { request, scan: Some(taken.clone()), outcome: queued });
+    let answered = JournalEntry {
+        scan: taken,
+        state: ScanState::Answered {
+            at: "2026-11-25T18:10:00Z".parse().unwrap(),
+            answer: Answer::Refused { status: 400, text: NO_ENTRY_METHOD.into() },
+        },
+    };
+    app.update(Msg::QueueDrained(DrainReport { answered: vec![answered], unreachable: None, pending: 0 }));
+    let verdict = app.check_in.verdict.as_ref().unwrap();
+    assert_eq!((verdict.level, verdict.headline), (Level::Refused, "REFUSED AFTER ENTRY"));
+    assert!(verdict.reason.starts_with(NO_ENTRY_METHOD), "{}", verdict.reason);
+    assert_eq!(app.check_in.refused_on_delivery.len(), 1);
+    // A new scan does not make it go away.
+    let (request, _) = check_in_request(&scan(&mut app, "100042", Instant::now() + Duration::from_secs(5)));
+    app.update(in_answer(request));
+    assert_eq!(app.check_in.refused_on_delivery.len(), 1);
+}
+
 #[test]
 fn offline_scans_show_as_queued_and_settle_when_the_queue_is_sent() {
     let mut app = bells_app();
@@ -167,8 +202,15 @@ fn offline_scans_show_as_queued_and_settle_when_the_queue_is_sent() {
     let (request, _) = check_in_request(&scan(&mut app, "100042", Instant::now()));
     let taken = Scan::new("100042", None, "2026-11-25T18:00:00Z".parse().unwrap());
     let queued = ScanOutcome::Queued { reason: "connection failed".into() };
+    assert!(app.problem.is_none());
     app.update(Msg::ScanAnswered { request, scan: Some(taken.clone()), outcome: queued });
     assert_eq!(app.check_in.verdict.as_ref().unwrap().level, Level::Queued);
+    let problem = app.problem.clone().expect("the status line turns red at once");
+    assert!(problem.offline && problem.message.contains("connection failed"), "{problem:?}");
+    // The sender's probe still fails: red stays.
+    let failed = DrainReport { answered: vec![], unreachable: Some("connection failed".into()), pending: 2 };
+    app.update(Msg::QueueDrained(failed));
+    assert!(app.problem.as_ref().is_some_and(|p| p.offline && p.message.contains("2 scans queued")));
     assert_eq!(app.take_bells(), 0, "queued is neither in nor refused");
     assert_eq!(app.check_in.queued, 2);
     let answer = |scan: Scan, answer| JournalEntry {
@@ -193,6 +235,18 @@ fn offline_scans_show_as_queued_and_settle_when_the_queue_is_sent() {
     assert!(matches!(app.check_in.today[0].state, TodayState::In { .. }));
     assert!(matches!(app.check_in.today[1].state, TodayState::Refused(_)));
     assert!(app.notice.as_ref().unwrap().text.contains("refused: 100041"));
+    assert!(app.problem.is_none(), "delivered: the status line is no longer red");
+    // The verdict on screen was the queued scan's: it now shows the server's answer.
+    let verdict = app.check_in.verdict.as_ref().unwrap();
+    assert_eq!((verdict.level, verdict.headline), (Level::In, "IN"));
+    assert_eq!(verdict.check_in.as_ref().unwrap().id, 90);
+    // The refusal of the earlier queued scan stays until acknowledged: a notice passing does not clear it.
+    assert_eq!(app.check_in.refused_on_delivery, ["100041: Unknown or deactivated customer account."]);
+    app.notice = None;
+    let screen = render_text(&app, 160, 30);
+    assert!(screen.contains("Refused after entry (queued scan): 100041"), "{screen}");
+    app.update(key(KeyCode::Enter));
+    assert!(app.check_in.refused_on_delivery.is_empty(), "Enter on the empty scan field acknowledges");
     // The next answered scan nudges the queue when something still waits.
     app.check_in.queued = 1;
     let (request, _) = check_in_request(&scan(&mut app, "100042", Instant::now() + Duration::from_secs(5)));

@@ -3,7 +3,7 @@
 
 use tui_input::InputRequest;
 
-use super::{App, Command, RequestId, Screen, Timer};
+use super::{App, Command, Problem, RequestId, Screen, Timer};
 use crate::client::ClientError;
 use crate::desk::{DrainReport, Scan};
 use crate::tui::action::Action;
@@ -90,6 +90,13 @@ impl App {
             return;
         }
         match action {
+            // Enter on an empty scan field: the refusals on delivery have been seen.
+            Action::Submit | Action::Confirm
+                if self.check_in.input.value().trim().is_empty() && !self.check_in.refused_on_delivery.is_empty() =>
+            {
+                self.check_in.refused_on_delivery.clear();
+                self.redraw = true;
+            }
             Action::Submit | Action::Confirm => {
                 let typed = self.check_in.input.value().to_string();
                 self.check_in.input.reset();
@@ -163,8 +170,18 @@ impl App {
         self.redraw = true;
         let today = self.today;
         let shown = self.check_in.answered(request, scan.as_ref(), &outcome, today);
+        if let ScanOutcome::Queued { reason } | ScanOutcome::NotQueued { reason } = &outcome {
+            // Red at once: the server did not answer this scan.
+            self.offline(reason);
+            if reason == crate::client::SIGNED_OUT {
+                self.ask_login();
+            }
+        } else if !matches!(outcome, ScanOutcome::Failed(_)) && self.problem.as_ref().is_some_and(|p| p.offline) {
+            self.problem = None;
+        }
         if matches!(outcome, ScanOutcome::Queued { .. }) {
             self.check_in.queued += 1;
+            self.offline_queued();
         } else if !matches!(outcome, ScanOutcome::NotQueued { .. } | ScanOutcome::Failed(_)) && self.check_in.queued > 0
         {
             // The server answers again: the queue need not wait for its next retry.
@@ -229,11 +246,49 @@ impl App {
         }
     }
 
+    /// The status line turns red: the server cannot be reached.
+    fn offline(&mut self, reason: &str) {
+        if reason == crate::client::SIGNED_OUT {
+            let message = "The server asks for a new login (401): scans are kept until you sign in".to_string();
+            self.problem = Some(Problem { message, offline: false });
+            return;
+        }
+        let reason = reason.trim_start_matches("Server unreachable ");
+        self.problem = Some(Problem { message: format!("Cannot reach the server ({reason})"), offline: true });
+    }
+
+    fn offline_queued(&mut self) {
+        if let Some(p) = &mut self.problem
+            && p.offline
+        {
+            let n = self.check_in.queued;
+            if !p.message.contains("queued") {
+                p.message.push_str(&format!("; {n} scan{} queued, sent when it answers", plural(n)));
+            }
+        }
+    }
+
     pub(super) fn on_queue_drained(&mut self, report: DrainReport) {
         self.redraw = true;
         let settled = self.check_in.delivered(&report.answered, report.pending);
+        match &report.unreachable {
+            Some(reason) if report.pending > 0 => {
+                if reason == crate::client::SIGNED_OUT {
+                    self.ask_login();
+                }
+                self.offline(reason);
+                self.offline_queued();
+            }
+            _ if self.problem.as_ref().is_some_and(|p| p.offline || p.message.contains("(401)")) => self.problem = None,
+            _ => {}
+        }
         if settled.is_empty() {
             return;
+        }
+        for (who, state) in &settled {
+            if let TodayState::Refused(text) = state {
+                self.check_in.refused_on_delivery.push(format!("{who}: {text}"));
+            }
         }
         let refused: Vec<String> = settled
             .iter()

@@ -13,7 +13,16 @@ use crate::tui::app::App;
 pub fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let width = area.width as usize;
-    let line = if let Some(notice) = &app.notice {
+    let refused = &app.check_in.refused_on_delivery;
+    let line = if !refused.is_empty() {
+        // Customers let in while the server was away, then refused by it: they are inside.
+        let text = format!(
+            " ✖ Refused after entry (queued scan{}): {} · they are inside: settle it · Enter on the empty scan field (F3) acknowledges",
+            if refused.len() == 1 { "" } else { "s" },
+            refused.join("; ")
+        );
+        Line::styled(fit(&text, width), theme.error())
+    } else if let Some(notice) = &app.notice {
         let style = if notice.warn { theme.warn() } else { theme.ok() };
         Line::styled(fit(&format!(" ● {}", notice.text), width), style)
     } else if let Some(problem) = &app.problem {
