@@ -40,6 +40,7 @@ fn options() -> AppOptions {
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        stops_server: false,
     }
 }
 

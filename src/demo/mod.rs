@@ -287,7 +287,7 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
     config.token = Some(token);
     config.username = None;
     config.location_id = None;
-    crate::tui::run_async(config).await
+    crate::tui::run_async_stopping_server(config).await
 }
 
 /// A config file for the terminal app pointing at the demo, beside the

@@ -437,6 +437,8 @@ pub struct AppOptions {
     /// Open on the check-in screen.
     pub start_checking_in: bool,
     pub bells: Bells,
+    /// Quitting the app also stops the server (`frontdesk demo`), so quitting asks first.
+    pub stops_server: bool,
 }
 
 #[derive(Debug)]
@@ -465,8 +467,12 @@ pub struct App {
     pub check_in: CheckInState,
     bell_pattern: Bells,
     bells: checkin::BellState,
-    /// A first quit over unsaved work only warns.
-    quit_armed: bool,
+    /// Why quitting now needs a yes (queued scans, unsaved edits, a demo server that would
+    /// stop), while the question is on screen.
+    pub quit_question: Option<String>,
+    stops_server: bool,
+    /// End pressed in the results: keep loading pages until the last customer is in, then select it.
+    to_bottom: bool,
     /// A word for the status line until the next key (see [`Notice`]).
     pub notice: Option<Notice>,
     pub problem: Option<Problem>,
@@ -512,7 +518,9 @@ impl App {
             check_in: CheckInState::default(),
             bell_pattern: options.bells,
             bells: checkin::BellState::default(),
-            quit_armed: false,
+            quit_question: None,
+            stops_server: options.stops_server,
+            to_bottom: false,
             notice: None,
             problem: None,
             spinner: 0,
@@ -581,6 +589,9 @@ impl App {
 
     /// Where the keys go now.
     pub fn key_context(&self) -> KeyContext {
+        if self.quit_question.is_some() {
+            return KeyContext::QuitQuestion;
+        }
         if self.help.is_some() {
             return KeyContext::Help;
         }
@@ -807,10 +818,7 @@ impl App {
         self.notice = None;
         let context = self.key_context();
         let action = self.keymap.action(context, &key);
-        if action != Some(Action::Quit) {
-            self.quit_armed = false;
-        }
-        if action != Some(Action::Back)
+        if (action != Some(Action::Back) || context == KeyContext::QuitQuestion)
             && let Some(form) = &mut self.form
             && self.screen == Screen::Form
         {
@@ -843,11 +851,24 @@ impl App {
                 }
             }
             KeyContext::Results | KeyContext::Detail => {
-                // Typing anywhere starts a search.
-                if let InputRequest::InsertChar(_) = request {
-                    self.focus = Focus::Search;
-                    self.search.handle(InputRequest::GoToEnd);
-                    self.edit_search(request, out);
+                // Typing in the list or the profile starts a new search; Backspace takes the
+                // search back up where it was, one character shorter.
+                match request {
+                    InputRequest::InsertChar(_) => {
+                        self.focus = Focus::Search;
+                        let before = self.search.value().to_string();
+                        self.search.reset();
+                        self.search.handle(request);
+                        if self.search.value() != before {
+                            self.search_changed(out);
+                        }
+                    }
+                    InputRequest::DeletePrevChar => {
+                        self.focus = Focus::Search;
+                        self.search.handle(InputRequest::GoToEnd);
+                        self.edit_search(request, out);
+                    }
+                    _ => {}
                 }
             }
             KeyContext::Form => self.form_typed(request),
@@ -935,6 +956,14 @@ impl App {
         let context = self.key_context();
         match action {
             Action::Quit => return self.request_quit(),
+            _ if context == KeyContext::QuitQuestion => {
+                match action {
+                    Action::Confirm => self.quit = true,
+                    Action::Back => self.quit_question = None,
+                    _ => {}
+                }
+                return;
+            }
             Action::Help => {
                 self.help = if self.help.is_some() { None } else { Some(0) };
                 return;
@@ -952,15 +981,29 @@ impl App {
         }
     }
 
-    /// Quits, unless an edit form holds unsaved changes: then the first quit only warns.
+    /// Quits at once when nothing would be lost or stopped; else asks for a yes, naming why.
     fn request_quit(&mut self) {
-        let unsaved = self.form.as_ref().is_some_and(Form::is_dirty);
-        if unsaved && !self.quit_armed {
-            self.quit_armed = true;
-            self.warn("The form has unsaved changes: quit again to lose them, or go back and save (ctrl-s)");
+        if self.quit_question.is_some() {
             return;
         }
-        self.quit = true;
+        let mut reasons = Vec::new();
+        let queued = self.check_in.queued;
+        if queued > 0 {
+            let scans = if queued == 1 { "1 scan is".to_string() } else { format!("{queued} scans are") };
+            reasons.push(format!("{scans} waiting for the server (kept for the next start)"));
+        }
+        if self.form.as_ref().is_some_and(Form::is_dirty) {
+            reasons.push("the form has unsaved changes".to_string());
+        }
+        if self.stops_server {
+            reasons.push("quitting stops the demo server".to_string());
+        }
+        if reasons.is_empty() {
+            self.quit = true;
+            return;
+        }
+        self.quit_question = Some(format!("{}.", capitalize(&reasons.join("; "))));
+        self.redraw = true;
     }
 
     pub(crate) fn say(&mut self, text: impl Into<String>) {
@@ -1105,6 +1148,14 @@ impl App {
                 self.focus = Focus::Results;
             }
             KeyContext::Results => {
+                // End goes to the real last customer: the rest of the pages load, then it is selected.
+                self.to_bottom = action == Action::Bottom && self.list.next.is_some();
+                if self.to_bottom
+                    && !self.list.is_loading()
+                    && let Some(next) = self.list.next.clone()
+                {
+                    self.submit_list(ListJob::Next(next), out);
+                }
                 let page = self.areas().results.map_or(10, layout::result_rows).max(1) as isize;
                 let len = self.list.rows.len() as isize;
                 let delta = match action {
@@ -1284,6 +1335,7 @@ impl App {
                 self.problem = None;
                 match job {
                     ListJob::First(query) => {
+                        self.to_bottom = false;
                         let keep = self.list.selected_customer().map(|c| c.id);
                         self.list.rows = page.results;
                         self.list.selected =
@@ -1298,6 +1350,13 @@ impl App {
                 }
                 self.list.count = Some(page.count);
                 self.list.next = page.next;
+                if self.to_bottom {
+                    match self.list.next.clone() {
+                        Some(next) => self.issue_list(ListJob::Next(next), out),
+                        None => self.to_bottom = false,
+                    }
+                    self.list.selected = self.list.rows.len().saturating_sub(1);
+                }
                 if !self.list.rows.is_empty() {
                     self.selection_changed(out);
                 }
@@ -1529,6 +1588,11 @@ impl App {
 
 /// The photo URL to fetch for a box of `rect` cells: the small (128 px)
 /// version when the box is small enough for it to look sharp.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
     let small = customer.profile_image_small.clone().filter(|u| !u.is_empty());
     let full = customer.profile_image.clone().filter(|u| !u.is_empty());

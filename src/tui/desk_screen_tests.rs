@@ -299,7 +299,7 @@ fn the_new_photo_screen_shows_the_stored_square_and_the_sizes() {
         let mut app = super::app::tests::loaded(size.0, size.1, vec![ann()], None);
         app.update(key(KeyCode::Down));
         app.update(key(KeyCode::Enter));
-        app.update(key(KeyCode::Char('u')));
+        app.update(ctrl('p'));
         for c in "/tmp/ann.jpg".chars() {
             app.update(key(KeyCode::Char(c)));
         }

@@ -50,7 +50,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
 /// the same runtime while the app runs (`frontdesk demo`).
 pub async fn run_async(config: Config) -> anyhow::Result<()> {
     let client = connect(&config).await?;
-    open(config, client).await
+    open(config, client, false).await
+}
+
+/// [`run_async`] for `frontdesk demo`: quitting the app stops the demo's server, so quitting asks first.
+pub async fn run_async_stopping_server(config: Config) -> anyhow::Result<()> {
+    let client = connect(&config).await?;
+    open(config, client, true).await
 }
 
 /// Where the token comes from, first found wins: the config's `token`
@@ -156,11 +162,12 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
         scanner: config.scanner.clone(),
         start_checking_in: config.check_in.start,
         bells,
+        stops_server: false,
     })
 }
 
 /// Sets up the terminal, runs the loop, and restores the terminal.
-async fn open(config: Config, client: Client) -> anyhow::Result<()> {
+async fn open(config: Config, client: Client, stops_server: bool) -> anyhow::Result<()> {
     let (mut terminal, guard) = runtime::enter_terminal().context("setting up the terminal")?;
     // Asked once, before anything reads events, or its answers would arrive
     // as key presses.
@@ -170,7 +177,8 @@ async fn open(config: Config, client: Client) -> anyhow::Result<()> {
         Some(p) => PhotoMode::On { clear_on_change: photo_view::clears_on_change(p) },
     };
     let server_label = client.base_url().host_str().unwrap_or("server").to_string();
-    let mut app = App::new(options(&config, photos, server_label)?, runtime::initial_size(&terminal));
+    let options = AppOptions { stops_server, ..options(&config, photos, server_label)? };
+    let mut app = App::new(options, runtime::initial_size(&terminal));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (journal, opened) = scans::open_journal(config.journal_path()).await;
     let _ = tx.send(opened);

@@ -105,8 +105,11 @@ async fn a_scan_while_the_server_is_down_is_queued_and_delivered_exactly_once_af
     pty.type_text("100042\r");
     pty.wait_for("◷ QUEUED").await;
     pty.wait_for("◷ 1 queued").await;
-    // The app closes with the scan on disk, and the server comes back.
-    quit(pty).await;
+    // The app closes with the scan on disk (quitting asks first, as a scan waits), and the server comes back.
+    pty.type_text("\x03");
+    pty.wait_for("1 scan is waiting for the server").await;
+    pty.type_text("y");
+    assert!(pty.wait_exit().await.success());
     server.come_back().await;
 
     let pty = open(&config, dir.path());
@@ -141,7 +144,7 @@ async fn an_edit_is_saved_after_its_errors_are_fixed_in_place_and_a_new_photo_is
     pty.type_text("\r");
     pty.wait_for("Identity and photo").await;
 
-    pty.type_text("e");
+    pty.type_text("\x1bOS"); // F4: edit
     pty.wait_for("Edit Ann Smith").await;
     // The email is checked as typed, with the server's own rule.
     pty.type_text("\x15ann@");
@@ -167,7 +170,7 @@ async fn an_edit_is_saved_after_its_errors_are_fixed_in_place_and_a_new_photo_is
     let photos = dir.path().join("photos");
     std::fs::create_dir(&photos).unwrap();
     std::fs::write(photos.join("ann-portrait.jpg"), support::jpeg(900, 3)).unwrap();
-    pty.type_text("u");
+    pty.type_text("\x10"); // ctrl-p: a new photo
     pty.wait_for("New photo for Ann Smith").await;
     let typed = format!("{}/ann-p", photos.display());
     pty.type_text(&typed);
@@ -187,4 +190,34 @@ async fn an_edit_is_saved_after_its_errors_are_fixed_in_place_and_a_new_photo_is
     assert_eq!((stored.width(), stored.height()), (512, 512));
     quit(pty).await;
     server.stop().await;
+}
+
+/// Quitting asks for a yes while a scan waits for the server (it is kept for the next start, but
+/// the desk should know), and a letter typed in the list never quits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_with_a_queued_scan_asks_first_and_letters_never_quit() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let dir = tempfile::tempdir().unwrap();
+    let config = desk_config(dir.path(), &base, "some-token", "start = true");
+    let mut pty = open(&config, dir.path());
+    pty.wait_for("Scan › ready for the next scan").await;
+    pty.type_text("100042\r");
+    pty.wait_for("QUEUED").await;
+    pty.type_text("\x03");
+    pty.wait_for("1 scan is waiting for the server").await;
+    pty.wait_for("Quit anyway? y yes").await;
+    pty.type_text("n");
+    pty.wait_gone("Quit anyway?").await;
+    // The desk's search: q, Q and other letters are typed, nothing quits.
+    pty.type_text("\x1b"); // esc: back to the search screen
+    pty.wait_for("Search").await;
+    pty.type_text("qQ");
+    pty.wait_for("Search › qQ").await;
+    pty.type_text("\x11"); // ctrl-q
+    pty.wait_for("Quit anyway? y yes").await;
+    pty.type_text("y");
+    let status = pty.wait_exit().await;
+    assert!(status.success(), "{status:?}\n{}", pty.screen());
 }

@@ -13,7 +13,9 @@ use crate::tui::app::App;
 pub fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let width = area.width as usize;
-    let line = if let Some(notice) = &app.notice {
+    let line = if let Some(question) = &app.quit_question {
+        Line::styled(fit(&format!(" ● {question} Quit anyway? y yes · n or esc no"), width), theme.warn())
+    } else if let Some(notice) = &app.notice {
         let style = if notice.warn { theme.warn() } else { theme.ok() };
         Line::styled(fit(&format!(" ● {}", notice.text), width), style)
     } else if let Some(problem) = &app.problem {
