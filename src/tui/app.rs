@@ -634,7 +634,7 @@ impl App {
         match self.screen {
             Screen::Desk => Some((self.list.selected_customer()?, layout::photo_rect(self.areas().detail?))),
             Screen::CheckIn => {
-                Some((self.check_in.verdict.as_ref()?.customer()?, layout::check_in_areas(self.size).photo))
+                Some((self.check_in.verdict.as_ref()?.customer()?, layout::check_in_areas(self.size, self).photo))
             }
             Screen::Form | Screen::Photo => None,
         }
@@ -656,7 +656,7 @@ impl App {
         if self.screen == Screen::Photo {
             let upload = self.photo_upload.as_ref()?;
             let ready = upload.ready().filter(|r| r.preview.is_some())?;
-            let rect = layout::photo_upload_areas(self.size).preview;
+            let rect = layout::photo_upload_areas(self.size, self).preview;
             let url = format!("preview:{}", ready.path);
             return Some((
                 PhotoKey { customer_id: upload.customer.id, url, width: rect.width, height: rect.height },

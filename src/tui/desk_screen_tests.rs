@@ -30,7 +30,7 @@ fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-fn checking_in((w, h): (u16, u16)) -> App {
+pub(crate) fn checking_in((w, h): (u16, u16)) -> App {
     checking_in_with(Rect::new(0, 0, w, h), options().theme)
 }
 
@@ -39,7 +39,7 @@ fn checking_in_with(size: Rect, theme: Theme) -> App {
     App::new(AppOptions { start_checking_in: true, bells, theme, ..options() }, size)
 }
 
-fn ann() -> Customer {
+pub(crate) fn ann() -> Customer {
     Customer {
         preferred_name: "Annie".into(),
         pronouns: "she/her".into(),
@@ -67,7 +67,7 @@ fn check_in(description: &str) -> BarcodeCheckIn {
 }
 
 /// The app after one scan of `100042` answered with `outcome`.
-fn answered(size: (u16, u16), outcome: ScanOutcome) -> App {
+pub(crate) fn answered(size: (u16, u16), outcome: ScanOutcome) -> App {
     answered_in(checking_in(size), outcome)
 }
 
@@ -82,7 +82,7 @@ fn answered_in(mut app: App, outcome: ScanOutcome) -> App {
     app
 }
 
-fn details(customer: Customer, alerts: Vec<Alert>, notes: Vec<Note>) -> Details {
+pub(crate) fn details(customer: Customer, alerts: Vec<Alert>, notes: Vec<Note>) -> Details {
     Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes) }
 }
 

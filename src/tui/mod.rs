@@ -21,6 +21,8 @@ pub mod view;
 #[cfg(test)]
 mod desk_screen_tests;
 #[cfg(test)]
+mod layout_tests;
+#[cfg(test)]
 mod screen_tests;
 
 use std::io::Write;
