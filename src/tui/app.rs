@@ -427,11 +427,14 @@ pub struct RecordList {
 pub struct AppOptions {
     pub keymap: KeyMap,
     pub theme: Theme,
-    pub today: Date,
+    /// Now: "today" and every countdown follow it, in the desk location's zone.
+    pub clock: super::clock::Clock,
+    /// The desk's location (the config's `location_id`); without one, the organization's first.
+    pub location_id: Option<i64>,
     pub photos: PhotoMode,
     /// Where the app is connected, for the status line (`api.hellocapitan.com`).
     pub server_label: String,
-    /// The zone instants are shown in.
+    /// The zone instants are shown in until the desk's location (and its zone) is known.
     pub time_zone: jiff::tz::TimeZone,
     pub scanner: ScannerConfig,
     /// Open on the check-in screen.
@@ -480,7 +483,12 @@ pub struct App {
     pub size: Rect,
     pub keymap: KeyMap,
     pub theme: Theme,
+    /// The date at the desk's location now (follows the clock across midnight).
     pub today: Date,
+    pub clock: super::clock::Clock,
+    location_id: Option<i64>,
+    /// Where the desk checks in, once `/api/gyms/` has answered.
+    pub desk_location: Option<Location>,
     pub photo_mode: PhotoMode,
     pub server_label: String,
     pub time_zone: jiff::tz::TimeZone,
@@ -527,7 +535,10 @@ impl App {
             size,
             keymap: options.keymap,
             theme: options.theme,
-            today: options.today,
+            today: options.clock.today(&options.time_zone),
+            clock: options.clock,
+            location_id: options.location_id,
+            desk_location: None,
             photo_mode: options.photos,
             server_label: options.server_label,
             time_zone: options.time_zone,
@@ -670,6 +681,7 @@ impl App {
 
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let mut out = Vec::new();
+        self.follow_the_clock();
         match msg {
             Msg::Key(key) => {
                 self.redraw = true;
@@ -731,9 +743,10 @@ impl App {
             Msg::SubLoaded { request, kind, result } => self.on_sub(request, kind, result, &mut out),
             Msg::PhotoLoaded { request, key, result } => self.on_photo(request, key, result, &mut out),
             Msg::LocationsLoaded(result) => {
-                // Without them a home location shows as its id; nothing else needs them.
+                // Without them a home location shows as its id and times are in the computer's zone.
                 if let Ok(locations) = result {
                     self.locations = locations;
+                    self.set_desk_location();
                     self.redraw = true;
                 }
             }
@@ -751,6 +764,37 @@ impl App {
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
         }
         out
+    }
+
+    /// How long until local midnight at the desk (the runtime wakes the app then, so the today
+    /// list empties and countdowns move even when nobody touches a key).
+    pub fn until_next_day(&self) -> Duration {
+        self.clock.until_next_day(&self.time_zone)
+    }
+
+    /// A new day at the desk's location: "today" moves on, and yesterday's scans leave the today
+    /// list (scans still waiting for the server stay).
+    fn follow_the_clock(&mut self) {
+        let today = self.clock.today(&self.time_zone);
+        if today != self.today {
+            self.today = today;
+            self.check_in.new_day(today, &self.time_zone);
+            self.redraw = true;
+        }
+    }
+
+    /// The desk's location from the organization's: its zone becomes the app's for every date and
+    /// time shown or reasoned with.
+    fn set_desk_location(&mut self) {
+        let location = match self.location_id {
+            Some(id) => self.locations.iter().find(|l| l.id == id),
+            None => self.locations.first(),
+        };
+        self.desk_location = location.cloned();
+        if let Some(tz) = location.and_then(|l| jiff::tz::TimeZone::get(l.time_zone.trim()).ok()) {
+            self.time_zone = tz;
+            self.follow_the_clock();
+        }
     }
 
     /// What the scanner detector decided about a key.

@@ -334,6 +334,17 @@ pub struct CheckInState {
 }
 
 impl CheckInState {
+    /// Midnight at the desk: the today list keeps only this day's scans and those still waiting
+    /// for the server; yesterday's verdict leaves the screen.
+    pub fn new_day(&mut self, today: jiff::civil::Date, tz: &jiff::tz::TimeZone) {
+        let outstanding = |e: &TodayEntry| matches!(e.state, TodayState::Checking | TodayState::Queued);
+        self.today.retain(|e| outstanding(e) || e.taken_at.is_some_and(|t| t.to_zoned(tz.clone()).date() == today));
+        self.confirm_undo = None;
+        if self.verdict.as_ref().is_some_and(|v| v.level != Level::Checking && v.level != Level::Queued) {
+            self.verdict = None;
+        }
+    }
+
     /// A scan sent: the verdict says so until the answer comes.
     pub fn started(&mut self, request: RequestId, barcode: &str) {
         self.verdict = Some(Verdict::checking(request, barcode, self.lookup));

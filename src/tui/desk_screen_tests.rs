@@ -52,7 +52,7 @@ pub(crate) fn ann() -> Customer {
     }
 }
 
-fn check_in(description: &str) -> BarcodeCheckIn {
+pub(crate) fn check_in(description: &str) -> BarcodeCheckIn {
     BarcodeCheckIn {
         id: 77,
         customer_id: 1,

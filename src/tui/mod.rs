@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod checkin;
+pub mod clock;
 pub mod filter_set;
 pub mod form;
 pub mod keymap;
@@ -20,6 +21,8 @@ pub mod view;
 
 #[cfg(test)]
 mod desk_screen_tests;
+#[cfg(test)]
+mod gym_clock_tests;
 #[cfg(test)]
 mod layout_tests;
 #[cfg(test)]
@@ -147,8 +150,8 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
     let keymap = KeyMap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let no_color = std::env::var("NO_COLOR").ok();
     let theme = Theme::from_config(&config.colors, config::colors_enabled(&config.colors, no_color.as_deref()));
+    // Until the server names the desk's location and its zone (`/api/gyms/`), the computer's zone.
     let time_zone = jiff::tz::TimeZone::system();
-    let today = jiff::Timestamp::now().to_zoned(time_zone.clone()).date();
     let bells = Bells {
         checked_in: config.check_in.bells_in,
         refused: config.check_in.bells_refused,
@@ -157,7 +160,8 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
     Ok(AppOptions {
         keymap,
         theme,
-        today,
+        clock: clock::Clock::system(),
+        location_id: config.location_id,
         photos,
         server_label,
         time_zone,

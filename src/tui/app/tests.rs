@@ -11,7 +11,8 @@ pub(crate) fn options() -> AppOptions {
     AppOptions {
         keymap: KeyMap::default(),
         theme: Theme::monochrome(),
-        today: date(2026, 11, 25),
+        clock: crate::tui::clock::Clock::fixed("2026-11-25T12:00:00Z".parse().unwrap()),
+        location_id: None,
         photos: PhotoMode::On { clear_on_change: false },
         server_label: "127.0.0.1".into(),
         time_zone: jiff::tz::TimeZone::UTC,
