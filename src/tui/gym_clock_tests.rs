@@ -92,7 +92,7 @@ fn the_today_list_shows_the_gyms_time_and_starts_empty_at_its_midnight() {
     app.update(Msg::ScanAnswered { request, scan: Some(scan), outcome });
     let lines = screen(&app);
     // 22:16 in Denver (14:16 in Tokyo, 05:16 UTC), and the waiver counted from Denver's date.
-    assert_has(&lines, &["22:16 ✔ in", "Today · 1 scan", "Waiver expires in 3 days"]);
+    assert_has(&lines, &["22:16 ✔ in", "Today · 1 scan", "Waiver expires in 3 days", "Checking in at Boulder"]);
     assert!(!lines.join("\n").contains("14:16"), "{}", lines.join("\n"));
 
     *now.lock().unwrap() = at("2026-11-26T07:00:00Z");

@@ -58,6 +58,9 @@ pub fn render(frame: &mut Frame, app: &App) {
 fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let mut right = Vec::new();
+    if let Some(location) = &app.desk_location {
+        right.push(Span::styled(format!("Checking in at {} ", location.name.trim()), theme.heading()));
+    }
     if app.check_in.lookup {
         right.push(Span::styled(" LOOKUP MODE ", theme.fill_neutral()));
         right.push(Span::raw(" "));
