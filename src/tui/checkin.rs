@@ -46,6 +46,9 @@ pub struct Details {
     /// `None` when the server has no alerts (or they could not be loaded).
     pub alerts: Option<Vec<Alert>>,
     pub notes: Option<Vec<Note>>,
+    /// The customer's latest check-ins (newest first), read after a check-in: an earlier one the
+    /// same local day at the same location is worth a word ("Already checked in today at 14:02").
+    pub recent_check_ins: Option<Vec<crate::model::check_in::CheckIn>>,
 }
 
 /// What became of one scan (or lookup), as the tasks report it.
@@ -192,11 +195,30 @@ pub fn eighteenth_birthday(birthday: Date) -> Option<Date> {
     Date::new(year, birthday.month(), birthday.day()).ok().or_else(|| Date::new(year, 3, 1).ok())
 }
 
+/// When the customer last checked in earlier the same local day at the location of this check-in
+/// (a location that combines same-day check-ins makes no second one: see `combined`). Check-in
+/// times are the location's wall clock, so "today" is the desk's date.
+fn earlier_today(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Option<jiff::civil::Time> {
+    let recent = details.recent_check_ins.as_ref()?;
+    let this = recent.iter().find(|c| c.id == check_in.id);
+    recent
+        .iter()
+        .filter(|c| c.id != check_in.id)
+        .filter(|c| this.is_none_or(|t| t.location_id == c.location_id))
+        .filter_map(|c| c.check_in_datetime)
+        .filter(|at| at.date() == today)
+        .filter(|at| this.and_then(|t| t.check_in_datetime).is_none_or(|now| *at <= now))
+        .max()
+        .map(|at| at.time())
+}
+
 /// What a person at the desk should notice about a customer who got in.
 pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec<String> {
     let mut out = Vec::new();
     if check_in.combined {
         out.push("Already checked in today: this scan made no new check-in".to_string());
+    } else if let Some(earlier) = earlier_today(check_in, details, today) {
+        out.push(format!("Already checked in today at {}", earlier.strftime("%H:%M")));
     }
     if let Some(customer) = &details.customer
         && customer.active_waiver_exists

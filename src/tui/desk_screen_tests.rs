@@ -83,7 +83,7 @@ fn answered_in(mut app: App, outcome: ScanOutcome) -> App {
 }
 
 pub(crate) fn details(customer: Customer, alerts: Vec<Alert>, notes: Vec<Note>) -> Details {
-    Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes) }
+    Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes), ..Details::default() }
 }
 
 /// The banner's background colour, in colour, on the row where `text` is.

@@ -221,3 +221,43 @@ async fn quitting_with_a_queued_scan_asks_first_and_letters_never_quit() {
     let status = pty.wait_exit().await;
     assert!(status.success(), "{status:?}\n{}", pty.screen());
 }
+
+/// A second admission the same day at a location that does not combine them (the demo's default)
+/// is yellow and says when the first was; the check-in is still made, as Capitan does. The app runs
+/// with its computer's zone far from the gym's: the times shown are the gym's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_scan_the_same_day_is_yellow_already_in_today_and_still_checks_in() {
+    let server = TestServer::start().await;
+    gym(&server).await;
+    let api = server.api().await;
+    let gym_zone = api.ok("/api/gyms/").await["results"][0]["time_zone"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let config = desk_config(dir.path(), &server.base, api.token.as_deref().unwrap(), "start = true");
+    let home = dir.path().to_str().unwrap();
+    let mut pty = super::pty::Pty::spawn(
+        env!("CARGO_BIN_EXE_frontdesk"),
+        &["--config", config.to_str().unwrap()],
+        &[("HOME", home), ("TERM", "xterm-256color"), ("FRONTDESK_TOKEN", ""), ("TZ", "Pacific/Kiritimati")],
+        100,
+        30,
+    );
+    pty.wait_for("Checking in at").await;
+    pty.type_text("100042\r");
+    pty.wait_for("✔ IN   Ann Smith").await;
+    pty.type_text("100042\r");
+    pty.wait_for("✔ ! IN   Ann Smith").await;
+    pty.wait_for("Already checked in today at").await;
+    assert_eq!(check_ins_of(&api, "ann@example.com").await, 2, "the second check-in is still made");
+    // The earlier time is the first check-in's, on the gym's clock.
+    let id = api.id_of("ann@example.com").await;
+    let first = api.ok(&format!("/api/customers/{id}/check-ins/")).await["results"][1]["check_in_datetime"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hh_mm = &first[11..16];
+    pty.wait_for(&format!("Already checked in today at {hh_mm}")).await;
+    let now_there = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get(&gym_zone).unwrap());
+    assert_eq!(&first[..10], now_there.date().to_string(), "check-in times are the gym's wall clock");
+    quit(pty).await;
+    server.stop().await;
+}

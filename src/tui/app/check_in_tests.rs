@@ -48,7 +48,7 @@ fn in_answer(request: RequestId) -> Msg {
         check_in_count: 3,
         ..BarcodeCheckIn::default()
     };
-    let details = Details { customer: Some(ann()), alerts: Some(vec![]), notes: Some(vec![]) };
+    let details = Details { customer: Some(ann()), alerts: Some(vec![]), notes: Some(vec![]), ..Details::default() };
     let scan = Scan::new("100042", None, "2026-11-25T18:04:00Z".parse().unwrap());
     Msg::ScanAnswered {
         request,
