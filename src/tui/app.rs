@@ -1118,7 +1118,10 @@ impl App {
             Action::CycleNext | Action::CyclePrev
                 if context == KeyContext::Filters && specs()[self.filters.selected].kind.is_choice() =>
             {
-                self.filters.values.cycle(self.filters.selected, action == Action::CycleNext);
+                let selected = self.filters.selected;
+                if let Some(replaced) = self.filters.values.cycle(selected, action == Action::CycleNext) {
+                    self.warn(FilterValues::replaced_note(selected, replaced));
+                }
                 self.filters_changed(out);
             }
             Action::SelectNext => self.move_selection(1, out),
@@ -1306,7 +1309,9 @@ impl App {
         let index = self.filters.selected;
         let spec = &specs()[index];
         if spec.kind.is_choice() {
-            self.filters.values.cycle(index, true);
+            if let Some(replaced) = self.filters.values.cycle(index, true) {
+                self.warn(FilterValues::replaced_note(index, replaced));
+            }
             self.filters_changed(out);
         } else {
             let current = self.filters.values.get(index).unwrap_or("").to_string();
@@ -1320,7 +1325,9 @@ impl App {
         match specs()[index].kind.check(input.value()) {
             Ok(value) => {
                 let changed = self.filters.values.get(index) != value.as_deref();
-                self.filters.values.set(index, value);
+                if let Some(replaced) = self.filters.values.set(index, value) {
+                    self.warn(FilterValues::replaced_note(index, replaced));
+                }
                 self.filters.editing = None;
                 if changed {
                     self.filters_changed(out);

@@ -476,6 +476,9 @@ impl CheckInState {
             v.headline = "UNDONE";
             v.reason = "The check-in was voided: it no longer counts".into();
             v.notices.clear();
+            if let Some(c) = &mut v.check_in {
+                c.check_in_count = (c.check_in_count - 1).max(0);
+            }
         }
         Some(who)
     }

@@ -182,7 +182,12 @@ async fn open(config: Config, client: Client, stops_server: bool) -> anyhow::Res
         None => PhotoMode::Off,
         Some(p) => PhotoMode::On { clear_on_change: photo_view::clears_on_change(p) },
     };
-    let server_label = client.base_url().host_str().unwrap_or("server").to_string();
+    let base = client.base_url();
+    let host = base.host_str().unwrap_or("server");
+    let server_label = match base.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
     let options = AppOptions { stops_server, ..options(&config, photos, server_label)? };
     let mut app = App::new(options, runtime::initial_size(&terminal));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

@@ -122,7 +122,8 @@ async fn a_scan_while_the_server_is_down_is_queued_and_delivered_exactly_once_af
     // Opened again, it has nothing left to send.
     let pty = open(&config, dir.path());
     pty.wait_for("Scan › ready for the next scan").await;
-    pty.wait_for("127.0.0.1").await;
+    // The status line names the server's host and port.
+    pty.wait_for(server.base.trim_start_matches("http://")).await;
     assert!(!pty.screen().contains("queued"), "{}", pty.screen());
     quit(pty).await;
     assert_eq!(check_ins_of(&api, "ann@example.com").await, 1, "delivered exactly once");

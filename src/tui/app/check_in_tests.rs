@@ -154,6 +154,10 @@ fn undo_asks_then_voids_and_a_server_without_it_says_so() {
     app.update(Msg::CheckInVoided { request: *request, result: Ok(()) });
     assert_eq!(app.check_in.today[0].state, TodayState::Undone);
     assert_eq!(app.check_in.verdict.as_ref().unwrap().headline, "UNDONE");
+    let count = app.check_in.verdict.as_ref().unwrap().check_in.as_ref().unwrap().check_in_count;
+    let lines = crate::tui::screen_tests::screen(&app);
+    crate::tui::screen_tests::assert_has(&lines, &[&format!("{count} check-ins after the void")]);
+    assert!(!lines.join("\n").contains("Check-in number"), "the card no longer counts the voided one");
     app.update(ctrl('z'));
     assert_eq!(app.notice.as_ref().unwrap().text, "No check-in of this session to undo");
 }

@@ -10,8 +10,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{cell, fit, pane_block, wrap};
 use crate::model::Customer;
+use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::checkin::{Level, TodayState, Verdict, uses_left};
+use crate::tui::keymap::KeyContext;
 use crate::tui::layout;
 
 const PROMPT: &str = " Scan › ";
@@ -132,6 +134,15 @@ pub fn banner_lines(app: &App, width: u16) -> Vec<String> {
     }
     let mut lines = vec![fit(&headline, width)];
     lines.extend(wrap(&format!("  {}", verdict.reason), width));
+    let new_customer = app.keymap.keys_for(KeyContext::CheckIn, Action::NewCustomer);
+    let unknown = verdict.reason == crate::model::check_in::UNKNOWN_ACCOUNT || verdict.headline == "UNKNOWN";
+    if verdict.level == Level::Refused
+        && unknown
+        && verdict.customer().is_none()
+        && let Some(key) = new_customer.first()
+    {
+        lines.extend(wrap(&format!("  {key}: a new customer (a walk-in) with barcode {}", verdict.barcode), width));
+    }
     if !verdict.notices.is_empty() {
         lines.extend(wrap(&format!("  LOOK: {}", verdict.notices.join(" · ")), width));
     }
@@ -237,7 +248,13 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
     if c.has_medical_notes {
         lines.push(Line::styled("✚ Medical notes on file: read them before climbing", theme.warn()));
     }
-    if let Some(ci) = &verdict.check_in {
+    if let Some(ci) = &verdict.check_in
+        && verdict.headline == "UNDONE"
+    {
+        let n = ci.check_in_count;
+        let text = format!("{n} check-in{} after the void", if n == 1 { "" } else { "s" });
+        lines.push(Line::styled(fit(&text, width), theme.muted()));
+    } else if let Some(ci) = &verdict.check_in {
         let mut visits = format!("Check-in number {}", ci.check_in_count);
         for milestone in ci.milestone_lines() {
             visits.push_str(&format!(" · ★ {milestone}"));

@@ -12,6 +12,7 @@ use ratatui::widgets::Paragraph;
 use super::{SPINNER, wrap};
 use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::keymap::KeyContext;
 
 /// The status text and its style.
 fn status_text(app: &App) -> (String, Style) {
@@ -56,7 +57,11 @@ pub fn footer_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (keys, words) in app.keymap.footer(app.key_context()) {
+    let context = app.key_context();
+    for (keys, mut words) in app.keymap.footer(context) {
+        if context == KeyContext::CheckIn && app.check_in.lookup && words == Action::Submit.short() {
+            words = "look up (no check-in)";
+        }
         let len = keys.chars().count() + words.chars().count() + 1;
         if used + len > width && spans.len() > 1 {
             lines.push(Line::from(std::mem::replace(&mut spans, vec![Span::raw(" ")])));
