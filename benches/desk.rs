@@ -41,13 +41,15 @@ fn options() -> AppOptions {
     AppOptions {
         keymap: KeyMap::default(),
         theme: Theme::default(),
-        today: jiff::civil::date(2026, 11, 25),
+        clock: frontdesk::tui::clock::Clock::fixed("2026-11-25T12:00:00Z".parse().unwrap()),
+        location_id: None,
         photos: PhotoMode::On { clear_on_change: false },
         server_label: "bench".into(),
         time_zone: jiff::tz::TimeZone::get("America/Denver").unwrap(),
         scanner: ScannerConfig::default(),
         start_checking_in: true,
         bells: Bells { checked_in: 1, refused: 3, gap: Duration::from_millis(180) },
+        stops_server: false,
     }
 }
 

@@ -33,13 +33,15 @@ fn options() -> AppOptions {
     AppOptions {
         keymap: KeyMap::default(),
         theme: Theme::default(),
-        today: jiff::civil::date(2026, 11, 25),
+        clock: frontdesk::tui::clock::Clock::fixed("2026-11-25T12:00:00Z".parse().unwrap()),
+        location_id: None,
         photos: PhotoMode::On { clear_on_change: false },
         server_label: "bench".into(),
         time_zone: jiff::tz::TimeZone::UTC,
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        stops_server: false,
     }
 }
 

@@ -15,4 +15,11 @@ pub struct Location {
     pub id: i64,
     #[serde(deserialize_with = "null_as_default")]
     pub name: String,
+    /// IANA zone name (`America/Denver`): the location's clock for every date and time.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub time_zone: String,
+    /// Ours: whether a second check-in the same local day is folded into the first (Capitan
+    /// does not send it; absent means no).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub combine_same_day_check_ins: bool,
 }

@@ -355,7 +355,7 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
     if let Some(journal) = demo.temporary_journal() {
         config.check_in.journal = Some(journal);
     }
-    crate::tui::run_async(config).await
+    crate::tui::run_async_stopping_server(config).await
 }
 
 /// A config file for the terminal app pointing at the demo, beside the

@@ -434,16 +434,21 @@ pub struct RecordList {
 pub struct AppOptions {
     pub keymap: KeyMap,
     pub theme: Theme,
-    pub today: Date,
+    /// Now: "today" and every countdown follow it, in the desk location's zone.
+    pub clock: super::clock::Clock,
+    /// The desk's location (the config's `location_id`); without one, the organization's first.
+    pub location_id: Option<i64>,
     pub photos: PhotoMode,
     /// Where the app is connected, for the status line (`api.hellocapitan.com`).
     pub server_label: String,
-    /// The zone instants are shown in.
+    /// The zone instants are shown in until the desk's location (and its zone) is known.
     pub time_zone: jiff::tz::TimeZone,
     pub scanner: ScannerConfig,
     /// Open on the check-in screen.
     pub start_checking_in: bool,
     pub bells: Bells,
+    /// Quitting the app also stops the server (`frontdesk demo`), so quitting asks first.
+    pub stops_server: bool,
 }
 
 #[derive(Debug)]
@@ -472,8 +477,12 @@ pub struct App {
     pub check_in: CheckInState,
     bell_pattern: Bells,
     bells: checkin::BellState,
-    /// A first quit over unsaved work only warns.
-    quit_armed: bool,
+    /// Why quitting now needs a yes (queued scans, unsaved edits, a demo server that would
+    /// stop), while the question is on screen.
+    pub quit_question: Option<String>,
+    stops_server: bool,
+    /// End pressed in the results: keep loading pages until the last customer is in, then select it.
+    to_bottom: bool,
     /// A word for the status line until the next key (see [`Notice`]).
     pub notice: Option<Notice>,
     pub problem: Option<Problem>,
@@ -483,7 +492,12 @@ pub struct App {
     pub size: Rect,
     pub keymap: KeyMap,
     pub theme: Theme,
+    /// The date at the desk's location now (follows the clock across midnight).
     pub today: Date,
+    pub clock: super::clock::Clock,
+    location_id: Option<i64>,
+    /// Where the desk checks in, once `/api/gyms/` has answered.
+    pub desk_location: Option<Location>,
     pub photo_mode: PhotoMode,
     pub server_label: String,
     pub time_zone: jiff::tz::TimeZone,
@@ -521,7 +535,9 @@ impl App {
             check_in: CheckInState::default(),
             bell_pattern: options.bells,
             bells: checkin::BellState::default(),
-            quit_armed: false,
+            quit_question: None,
+            stops_server: options.stops_server,
+            to_bottom: false,
             notice: None,
             problem: None,
             login: None,
@@ -529,7 +545,10 @@ impl App {
             size,
             keymap: options.keymap,
             theme: options.theme,
-            today: options.today,
+            today: options.clock.today(&options.time_zone),
+            clock: options.clock,
+            location_id: options.location_id,
+            desk_location: None,
             photo_mode: options.photos,
             server_label: options.server_label,
             time_zone: options.time_zone,
@@ -591,6 +610,9 @@ impl App {
 
     /// Where the keys go now.
     pub fn key_context(&self) -> KeyContext {
+        if self.quit_question.is_some() {
+            return KeyContext::QuitQuestion;
+        }
         if self.help.is_some() {
             return KeyContext::Help;
         }
@@ -633,7 +655,7 @@ impl App {
         match self.screen {
             Screen::Desk => Some((self.list.selected_customer()?, layout::photo_rect(self.areas().detail?))),
             Screen::CheckIn => {
-                Some((self.check_in.verdict.as_ref()?.customer()?, layout::check_in_areas(self.size).photo))
+                Some((self.check_in.verdict.as_ref()?.customer()?, layout::check_in_areas(self.size, self).photo))
             }
             Screen::Form | Screen::Photo => None,
         }
@@ -655,7 +677,7 @@ impl App {
         if self.screen == Screen::Photo {
             let upload = self.photo_upload.as_ref()?;
             let ready = upload.ready().filter(|r| r.preview.is_some())?;
-            let rect = layout::photo_upload_areas(self.size).preview;
+            let rect = layout::photo_upload_areas(self.size, self).preview;
             let url = format!("preview:{}", ready.path);
             return Some((
                 PhotoKey { customer_id: upload.customer.id, url, width: rect.width, height: rect.height },
@@ -669,6 +691,7 @@ impl App {
 
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let mut out = Vec::new();
+        self.follow_the_clock();
         match msg {
             Msg::Key(key) => {
                 self.redraw = true;
@@ -730,9 +753,10 @@ impl App {
             Msg::SubLoaded { request, kind, result } => self.on_sub(request, kind, result, &mut out),
             Msg::PhotoLoaded { request, key, result } => self.on_photo(request, key, result, &mut out),
             Msg::LocationsLoaded(result) => {
-                // Without them a home location shows as its id; nothing else needs them.
+                // Without them a home location shows as its id and times are in the computer's zone.
                 if let Ok(locations) = result {
                     self.locations = locations;
+                    self.set_desk_location();
                     self.redraw = true;
                 }
             }
@@ -751,6 +775,37 @@ impl App {
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
         }
         out
+    }
+
+    /// How long until local midnight at the desk (the runtime wakes the app then, so the today
+    /// list empties and countdowns move even when nobody touches a key).
+    pub fn until_next_day(&self) -> Duration {
+        self.clock.until_next_day(&self.time_zone)
+    }
+
+    /// A new day at the desk's location: "today" moves on, and yesterday's scans leave the today
+    /// list (scans still waiting for the server stay).
+    fn follow_the_clock(&mut self) {
+        let today = self.clock.today(&self.time_zone);
+        if today != self.today {
+            self.today = today;
+            self.check_in.new_day(today, &self.time_zone);
+            self.redraw = true;
+        }
+    }
+
+    /// The desk's location from the organization's: its zone becomes the app's for every date and
+    /// time shown or reasoned with.
+    fn set_desk_location(&mut self) {
+        let location = match self.location_id {
+            Some(id) => self.locations.iter().find(|l| l.id == id),
+            None => self.locations.first(),
+        };
+        self.desk_location = location.cloned();
+        if let Some(tz) = location.and_then(|l| jiff::tz::TimeZone::get(l.time_zone.trim()).ok()) {
+            self.time_zone = tz;
+            self.follow_the_clock();
+        }
     }
 
     /// What the scanner detector decided about a key.
@@ -821,10 +876,7 @@ impl App {
         self.notice = None;
         let context = self.key_context();
         let action = self.keymap.action(context, &key);
-        if action != Some(Action::Quit) {
-            self.quit_armed = false;
-        }
-        if action != Some(Action::Back)
+        if (action != Some(Action::Back) || context == KeyContext::QuitQuestion)
             && let Some(form) = &mut self.form
             && self.screen == Screen::Form
         {
@@ -857,11 +909,24 @@ impl App {
                 }
             }
             KeyContext::Results | KeyContext::Detail => {
-                // Typing anywhere starts a search.
-                if let InputRequest::InsertChar(_) = request {
-                    self.focus = Focus::Search;
-                    self.search.handle(InputRequest::GoToEnd);
-                    self.edit_search(request, out);
+                // Typing in the list or the profile starts a new search; Backspace takes the
+                // search back up where it was, one character shorter.
+                match request {
+                    InputRequest::InsertChar(_) => {
+                        self.focus = Focus::Search;
+                        let before = self.search.value().to_string();
+                        self.search.reset();
+                        self.search.handle(request);
+                        if self.search.value() != before {
+                            self.search_changed(out);
+                        }
+                    }
+                    InputRequest::DeletePrevChar => {
+                        self.focus = Focus::Search;
+                        self.search.handle(InputRequest::GoToEnd);
+                        self.edit_search(request, out);
+                    }
+                    _ => {}
                 }
             }
             KeyContext::Form => self.form_typed(request),
@@ -949,6 +1014,14 @@ impl App {
         let context = self.key_context();
         match action {
             Action::Quit => return self.request_quit(),
+            _ if context == KeyContext::QuitQuestion => {
+                match action {
+                    Action::Confirm => self.quit = true,
+                    Action::Back => self.quit_question = None,
+                    _ => {}
+                }
+                return;
+            }
             Action::Help => {
                 self.help = if self.help.is_some() { None } else { Some(0) };
                 return;
@@ -966,15 +1039,29 @@ impl App {
         }
     }
 
-    /// Quits, unless an edit form holds unsaved changes: then the first quit only warns.
+    /// Quits at once when nothing would be lost or stopped; else asks for a yes, naming why.
     fn request_quit(&mut self) {
-        let unsaved = self.form.as_ref().is_some_and(Form::is_dirty);
-        if unsaved && !self.quit_armed {
-            self.quit_armed = true;
-            self.warn("The form has unsaved changes: quit again to lose them, or go back and save (ctrl-s)");
+        if self.quit_question.is_some() {
             return;
         }
-        self.quit = true;
+        let mut reasons = Vec::new();
+        let queued = self.check_in.queued;
+        if queued > 0 {
+            let scans = if queued == 1 { "1 scan is".to_string() } else { format!("{queued} scans are") };
+            reasons.push(format!("{scans} waiting for the server (kept for the next start)"));
+        }
+        if self.form.as_ref().is_some_and(Form::is_dirty) {
+            reasons.push("the form has unsaved changes".to_string());
+        }
+        if self.stops_server {
+            reasons.push("quitting stops the demo server".to_string());
+        }
+        if reasons.is_empty() {
+            self.quit = true;
+            return;
+        }
+        self.quit_question = Some(format!("{}.", capitalize(&reasons.join("; "))));
+        self.redraw = true;
     }
 
     pub(crate) fn say(&mut self, text: impl Into<String>) {
@@ -1045,7 +1132,10 @@ impl App {
             Action::CycleNext | Action::CyclePrev
                 if context == KeyContext::Filters && specs()[self.filters.selected].kind.is_choice() =>
             {
-                self.filters.values.cycle(self.filters.selected, action == Action::CycleNext);
+                let selected = self.filters.selected;
+                if let Some(replaced) = self.filters.values.cycle(selected, action == Action::CycleNext) {
+                    self.warn(FilterValues::replaced_note(selected, replaced));
+                }
                 self.filters_changed(out);
             }
             Action::SelectNext => self.move_selection(1, out),
@@ -1119,6 +1209,14 @@ impl App {
                 self.focus = Focus::Results;
             }
             KeyContext::Results => {
+                // End goes to the real last customer: the rest of the pages load, then it is selected.
+                self.to_bottom = action == Action::Bottom && self.list.next.is_some();
+                if self.to_bottom
+                    && !self.list.is_loading()
+                    && let Some(next) = self.list.next.clone()
+                {
+                    self.submit_list(ListJob::Next(next), out);
+                }
                 let page = self.areas().results.map_or(10, layout::result_rows).max(1) as isize;
                 let len = self.list.rows.len() as isize;
                 let delta = match action {
@@ -1225,7 +1323,9 @@ impl App {
         let index = self.filters.selected;
         let spec = &specs()[index];
         if spec.kind.is_choice() {
-            self.filters.values.cycle(index, true);
+            if let Some(replaced) = self.filters.values.cycle(index, true) {
+                self.warn(FilterValues::replaced_note(index, replaced));
+            }
             self.filters_changed(out);
         } else {
             let current = self.filters.values.get(index).unwrap_or("").to_string();
@@ -1239,7 +1339,9 @@ impl App {
         match specs()[index].kind.check(input.value()) {
             Ok(value) => {
                 let changed = self.filters.values.get(index) != value.as_deref();
-                self.filters.values.set(index, value);
+                if let Some(replaced) = self.filters.values.set(index, value) {
+                    self.warn(FilterValues::replaced_note(index, replaced));
+                }
                 self.filters.editing = None;
                 if changed {
                     self.filters_changed(out);
@@ -1298,6 +1400,7 @@ impl App {
                 self.problem = None;
                 match job {
                     ListJob::First(query) => {
+                        self.to_bottom = false;
                         let keep = self.list.selected_customer().map(|c| c.id);
                         self.list.rows = page.results;
                         self.list.selected =
@@ -1312,6 +1415,13 @@ impl App {
                 }
                 self.list.count = Some(page.count);
                 self.list.next = page.next;
+                if self.to_bottom {
+                    match self.list.next.clone() {
+                        Some(next) => self.issue_list(ListJob::Next(next), out),
+                        None => self.to_bottom = false,
+                    }
+                    self.list.selected = self.list.rows.len().saturating_sub(1);
+                }
                 if !self.list.rows.is_empty() {
                     self.selection_changed(out);
                 }
@@ -1546,6 +1656,11 @@ impl App {
 
 /// The photo URL to fetch for a box of `rect` cells: the small (128 px)
 /// version when the box is small enough for it to look sharp.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
     let small = customer.profile_image_small.clone().filter(|u| !u.is_empty());
     let full = customer.profile_image.clone().filter(|u| !u.is_empty());

@@ -46,6 +46,9 @@ pub struct Details {
     /// `None` when the server has no alerts (or they could not be loaded).
     pub alerts: Option<Vec<Alert>>,
     pub notes: Option<Vec<Note>>,
+    /// The customer's latest check-ins (newest first), read after a check-in: an earlier one the
+    /// same local day at the same location is worth a word ("Already checked in today at 14:02").
+    pub recent_check_ins: Option<Vec<crate::model::check_in::CheckIn>>,
 }
 
 /// What became of one scan (or lookup), as the tasks report it.
@@ -192,11 +195,30 @@ pub fn eighteenth_birthday(birthday: Date) -> Option<Date> {
     Date::new(year, birthday.month(), birthday.day()).ok().or_else(|| Date::new(year, 3, 1).ok())
 }
 
+/// When the customer last checked in earlier the same local day at the location of this check-in
+/// (a location that combines same-day check-ins makes no second one: see `combined`). Check-in
+/// times are the location's wall clock, so "today" is the desk's date.
+fn earlier_today(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Option<jiff::civil::Time> {
+    let recent = details.recent_check_ins.as_ref()?;
+    let this = recent.iter().find(|c| c.id == check_in.id);
+    recent
+        .iter()
+        .filter(|c| c.id != check_in.id)
+        .filter(|c| this.is_none_or(|t| t.location_id == c.location_id))
+        .filter_map(|c| c.check_in_datetime)
+        .filter(|at| at.date() == today)
+        .filter(|at| this.and_then(|t| t.check_in_datetime).is_none_or(|now| *at <= now))
+        .max()
+        .map(|at| at.time())
+}
+
 /// What a person at the desk should notice about a customer who got in.
 pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec<String> {
     let mut out = Vec::new();
     if check_in.combined {
         out.push("Already checked in today: this scan made no new check-in".to_string());
+    } else if let Some(earlier) = earlier_today(check_in, details, today) {
+        out.push(format!("Already checked in today at {}", earlier.strftime("%H:%M")));
     }
     if let Some(customer) = &details.customer
         && customer.active_waiver_exists
@@ -337,6 +359,17 @@ pub struct CheckInState {
 }
 
 impl CheckInState {
+    /// Midnight at the desk: the today list keeps only this day's scans and those still waiting
+    /// for the server; yesterday's verdict leaves the screen.
+    pub fn new_day(&mut self, today: jiff::civil::Date, tz: &jiff::tz::TimeZone) {
+        let outstanding = |e: &TodayEntry| matches!(e.state, TodayState::Checking | TodayState::Queued);
+        self.today.retain(|e| outstanding(e) || e.taken_at.is_some_and(|t| t.to_zoned(tz.clone()).date() == today));
+        self.confirm_undo = None;
+        if self.verdict.as_ref().is_some_and(|v| v.level != Level::Checking && v.level != Level::Queued) {
+            self.verdict = None;
+        }
+    }
+
     /// A scan sent: the verdict says so until the answer comes.
     pub fn started(&mut self, request: RequestId, barcode: &str) {
         self.verdict = Some(Verdict::checking(request, barcode, self.lookup));
@@ -469,6 +502,9 @@ impl CheckInState {
             v.headline = "UNDONE";
             v.reason = "The check-in was voided: it no longer counts".into();
             v.notices.clear();
+            if let Some(c) = &mut v.check_in {
+                c.check_in_count = (c.check_in_count - 1).max(0);
+            }
         }
         Some(who)
     }

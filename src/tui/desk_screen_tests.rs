@@ -30,7 +30,7 @@ fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-fn checking_in((w, h): (u16, u16)) -> App {
+pub(crate) fn checking_in((w, h): (u16, u16)) -> App {
     checking_in_with(Rect::new(0, 0, w, h), options().theme)
 }
 
@@ -39,7 +39,7 @@ fn checking_in_with(size: Rect, theme: Theme) -> App {
     App::new(AppOptions { start_checking_in: true, bells, theme, ..options() }, size)
 }
 
-fn ann() -> Customer {
+pub(crate) fn ann() -> Customer {
     Customer {
         preferred_name: "Annie".into(),
         pronouns: "she/her".into(),
@@ -52,7 +52,7 @@ fn ann() -> Customer {
     }
 }
 
-fn check_in(description: &str) -> BarcodeCheckIn {
+pub(crate) fn check_in(description: &str) -> BarcodeCheckIn {
     BarcodeCheckIn {
         id: 77,
         customer_id: 1,
@@ -67,7 +67,7 @@ fn check_in(description: &str) -> BarcodeCheckIn {
 }
 
 /// The app after one scan of `100042` answered with `outcome`.
-fn answered(size: (u16, u16), outcome: ScanOutcome) -> App {
+pub(crate) fn answered(size: (u16, u16), outcome: ScanOutcome) -> App {
     answered_in(checking_in(size), outcome)
 }
 
@@ -82,8 +82,8 @@ fn answered_in(mut app: App, outcome: ScanOutcome) -> App {
     app
 }
 
-fn details(customer: Customer, alerts: Vec<Alert>, notes: Vec<Note>) -> Details {
-    Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes) }
+pub(crate) fn details(customer: Customer, alerts: Vec<Alert>, notes: Vec<Note>) -> Details {
+    Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes), ..Details::default() }
 }
 
 /// The banner's background colour, in colour, on the row where `text` is.
@@ -299,7 +299,7 @@ fn the_new_photo_screen_shows_the_stored_square_and_the_sizes() {
         let mut app = super::app::tests::loaded(size.0, size.1, vec![ann()], None);
         app.update(key(KeyCode::Down));
         app.update(key(KeyCode::Enter));
-        app.update(key(KeyCode::Char('u')));
+        app.update(ctrl('p'));
         for c in "/tmp/ann.jpg".chars() {
             app.update(key(KeyCode::Char(c)));
         }
@@ -387,4 +387,53 @@ fn print_desk_screens() {
         }
         println!("{}\n", screen(&form).join("\n"));
     }
+}
+
+/// The small ones: the unknown key tag names the walk-in key, lookup mode's footer says what Enter
+/// does there, a walk-in's home is the desk's location, one pass reads "1 entry pass", and the two
+/// "active membership" filters say that one replaces the other.
+#[test]
+fn the_small_things_read_right() {
+    use crate::client::records::Location;
+    use crate::model::check_in::UNKNOWN_ACCOUNT;
+    for size in [SMALL, LARGE] {
+        let unknown = answered(
+            size,
+            ScanOutcome::Refused { status: 404, text: UNKNOWN_ACCOUNT.into(), details: Details::default() },
+        );
+        assert_has(&screen(&unknown), &["ctrl-n: a new customer (a walk-in) with barcode 100042"]);
+        let mut lookup = checking_in(size);
+        lookup.update(ctrl('l'));
+        assert_has(&screen(&lookup), &["enter look up (no check-in)"]);
+    }
+    // A walk-in at Boulder's desk lives at Boulder unless staff change it.
+    let mut app = checking_in(SMALL);
+    let boulder = Location { id: 2, name: "Boulder".into(), ..Location::default() };
+    app.update(Msg::LocationsLoaded(Ok(vec![Location { id: 1, ..Location::default() }, boulder])));
+    let mut at_boulder = App::new(AppOptions { location_id: Some(2), start_checking_in: true, ..options() }, app.size);
+    at_boulder.update(Msg::LocationsLoaded(Ok(app.locations.clone())));
+    at_boulder.update(ctrl('n'));
+    let form = at_boulder.form.as_ref().expect("the walk-in form");
+    assert_eq!(form.field("home_location_id").unwrap().value(), "2");
+    assert!(!form.is_dirty(), "an untouched walk-in form has nothing to lose");
+
+    let one_pass = Customer { number_of_available_entry_passes: 1, ..customer(1, "Ann", "Smith") };
+    let mut desk = super::app::tests::loaded(SMALL.0, SMALL.1, vec![one_pass], None);
+    desk.update(key(KeyCode::Down));
+    desk.update(key(KeyCode::Enter));
+    let lines = screen(&desk);
+    assert_has(&lines, &["1 entry pass"]);
+    assert!(!lines.join("\n").contains("1 entry passes"));
+
+    // Active membership = yes, then a name: the second replaces the first, and says so.
+    let mut filters = super::app::tests::loaded(SMALL.0, SMALL.1, vec![customer(1, "Ann", "Smith")], None);
+    filters.update(ctrl('f'));
+    filters.update(key(KeyCode::Char(' ')));
+    filters.update(key(KeyCode::Down));
+    filters.update(key(KeyCode::Enter));
+    for c in "Monthly".chars() {
+        filters.update(key(KeyCode::Char(c)));
+    }
+    filters.update(key(KeyCode::Enter));
+    assert_has(&screen(&filters), &["replaces \"Active membership\""]);
 }

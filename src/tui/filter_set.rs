@@ -172,31 +172,44 @@ impl FilterValues {
 
     /// Sets (or with `None` clears) one filter; a filter sharing its query
     /// parameter is cleared, since only one value can be sent.
-    pub fn set(&mut self, index: usize, value: Option<String>) {
+    /// Sets (or clears) a filter. A filter sharing its parameter is cleared: its index is
+    /// returned when it had a value, so the app can say what was replaced.
+    pub fn set(&mut self, index: usize, value: Option<String>) -> Option<usize> {
         if index >= self.values.len() {
-            return;
+            return None;
         }
+        let mut replaced = None;
         if value.is_some() {
             let param = specs()[index].param;
             for (i, spec) in specs().iter().enumerate() {
-                if i != index && spec.param == param {
-                    self.values[i] = None;
+                if i != index && spec.param == param && self.values[i].take().is_some() {
+                    replaced = Some(i);
                 }
             }
         }
         self.values[index] = value;
+        replaced
+    }
+
+    /// What to tell the desk when setting `index` replaced `replaced` (they share one parameter).
+    pub fn replaced_note(index: usize, replaced: usize) -> String {
+        let (new, old) = (&specs()[index], &specs()[replaced]);
+        format!(
+            "\"{}\" replaces \"{}\": both are Capitan's {} parameter, so only one can be on",
+            new.label, old.label, new.param
+        )
     }
 
     /// Moves a choice filter to its next (or previous) choice.
-    pub fn cycle(&mut self, index: usize, forward: bool) {
-        let Some(spec) = specs().get(index) else { return };
+    pub fn cycle(&mut self, index: usize, forward: bool) -> Option<usize> {
+        let spec = specs().get(index)?;
         let choices = spec.kind.choices();
         if choices.len() < 2 {
-            return;
+            return None;
         }
         let current = choices.iter().position(|c| *c == self.get(index)).unwrap_or(0);
         let next = if forward { (current + 1) % choices.len() } else { (current + choices.len() - 1) % choices.len() };
-        self.set(index, choices[next].map(str::to_string));
+        self.set(index, choices[next].map(str::to_string))
     }
 
     pub fn clear(&mut self) {

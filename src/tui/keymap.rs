@@ -21,6 +21,7 @@ pub enum KeyContext {
     FilterEdit,
     CheckIn,
     Confirm,
+    QuitQuestion,
     Form,
     FormChoice,
     Conflict,
@@ -30,7 +31,7 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 14] = [
+    pub const ALL: [KeyContext; 15] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -39,6 +40,7 @@ impl KeyContext {
         KeyContext::FilterEdit,
         KeyContext::CheckIn,
         KeyContext::Confirm,
+        KeyContext::QuitQuestion,
         KeyContext::Form,
         KeyContext::FormChoice,
         KeyContext::Conflict,
@@ -58,6 +60,7 @@ impl KeyContext {
             KeyContext::FilterEdit => "filter_edit",
             KeyContext::CheckIn => "check_in",
             KeyContext::Confirm => "confirm",
+            KeyContext::QuitQuestion => "quit",
             KeyContext::Form => "form",
             KeyContext::FormChoice => "form_choice",
             KeyContext::Conflict => "conflict",
@@ -77,6 +80,9 @@ impl KeyContext {
             KeyContext::FilterEdit => "Typing a filter value",
             KeyContext::CheckIn => "Check-in screen (the scan field)",
             KeyContext::Confirm => "A yes/no question",
+            KeyContext::QuitQuestion => {
+                "Quit anyway? (asked when scans are queued, edits unsaved, or a demo would stop)"
+            }
             KeyContext::Form => "Edit form, typing in a field",
             KeyContext::FormChoice => "Edit form, on a choice (gender, yes/no, location)",
             KeyContext::Conflict => "Changed on the server while you edited",
@@ -86,11 +92,14 @@ impl KeyContext {
         }
     }
 
-    /// Whether keys typed here are text (so plain characters are not commands).
+    /// Whether keys typed here are text (so plain characters are not commands). In the results
+    /// list and the profile every printable character starts a new search.
     pub fn takes_text(self) -> bool {
         matches!(
             self,
             KeyContext::Search
+                | KeyContext::Results
+                | KeyContext::Detail
                 | KeyContext::FilterEdit
                 | KeyContext::CheckIn
                 | KeyContext::Form
@@ -115,16 +124,24 @@ impl KeyContext {
                 Action::Help,
                 Action::Quit,
             ],
-            KeyContext::Results => {
-                &[Action::Down, Action::Open, Action::FocusSearch, Action::ToggleFilters, Action::Help, Action::Quit]
-            }
+            KeyContext::Results => &[
+                Action::Down,
+                Action::Open,
+                Action::Bottom,
+                Action::Back,
+                Action::ToggleFilters,
+                Action::Help,
+                Action::Quit,
+            ],
             KeyContext::Detail => &[
                 Action::Down,
                 Action::SelectNext,
                 Action::Edit,
                 Action::UploadPhoto,
+                Action::EmergencyContacts,
+                Action::Notes,
+                Action::Alerts,
                 Action::Back,
-                Action::FocusSearch,
                 Action::Help,
                 Action::Quit,
             ],
@@ -148,6 +165,7 @@ impl KeyContext {
                 Action::Quit,
             ],
             KeyContext::Confirm => &[Action::Confirm, Action::Back],
+            KeyContext::QuitQuestion => &[Action::Confirm, Action::Back],
             KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
             KeyContext::FormChoice => &[Action::CycleNext, Action::NextField, Action::Save, Action::Back, Action::Help],
             KeyContext::Conflict => &[Action::KeepMine, Action::TakeTheirs, Action::Back],
@@ -318,6 +336,14 @@ const fn ctrl(c: char) -> Key {
     Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
+const fn ctrl_key(code: KeyCode) -> Key {
+    Key::new(code, KeyModifiers::CONTROL)
+}
+
+const fn alt_key(code: KeyCode) -> Key {
+    Key::new(code, KeyModifiers::ALT)
+}
+
 const fn ch(c: char) -> Key {
     Key::plain(KeyCode::Char(c))
 }
@@ -329,7 +355,7 @@ impl Default for KeyMap {
         use KeyContext as X;
         let table: &[(KeyContext, Key, Action)] = &[
             (X::Global, ctrl('c'), A::Quit),
-            (X::Global, ch('q'), A::Quit),
+            (X::Global, ctrl('q'), A::Quit),
             (X::Global, k(C::F(1)), A::Help),
             (X::Global, ch('?'), A::Help),
             (X::Global, k(C::Esc), A::Back),
@@ -350,42 +376,30 @@ impl Default for KeyMap {
             (X::Search, ctrl('u'), A::ClearSearch),
             (X::Search, ch('?'), A::Help),
             (X::Results, k(C::Up), A::Up),
-            (X::Results, ch('k'), A::Up),
             (X::Results, k(C::Down), A::Down),
-            (X::Results, ch('j'), A::Down),
             (X::Results, k(C::PageUp), A::PageUp),
             (X::Results, k(C::PageDown), A::PageDown),
             (X::Results, k(C::Home), A::Top),
-            (X::Results, ch('g'), A::Top),
+            (X::Results, ctrl_key(C::Home), A::Top),
             (X::Results, k(C::End), A::Bottom),
-            (X::Results, ch('G'), A::Bottom),
+            (X::Results, ctrl_key(C::End), A::Bottom),
             (X::Results, k(C::Enter), A::Open),
             (X::Results, k(C::Right), A::Open),
-            (X::Results, ch('l'), A::Open),
-            (X::Results, ch('f'), A::ToggleFilters),
             (X::Detail, k(C::Up), A::Up),
-            (X::Detail, ch('k'), A::Up),
             (X::Detail, k(C::Down), A::Down),
-            (X::Detail, ch('j'), A::Down),
             (X::Detail, k(C::PageUp), A::PageUp),
             (X::Detail, k(C::PageDown), A::PageDown),
-            (X::Detail, ch(' '), A::PageDown),
             (X::Detail, k(C::Home), A::Top),
-            (X::Detail, ch('g'), A::Top),
             (X::Detail, k(C::End), A::Bottom),
-            (X::Detail, ch('G'), A::Bottom),
-            (X::Detail, ch(']'), A::SelectNext),
-            (X::Detail, ch('n'), A::SelectNext),
-            (X::Detail, ch('['), A::SelectPrev),
-            (X::Detail, ch('p'), A::SelectPrev),
+            (X::Detail, ctrl_key(C::Down), A::SelectNext),
+            (X::Detail, alt_key(C::Down), A::SelectNext),
+            (X::Detail, ctrl_key(C::Up), A::SelectPrev),
+            (X::Detail, alt_key(C::Up), A::SelectPrev),
             (X::Detail, k(C::Left), A::Back),
-            (X::Detail, ch('h'), A::Back),
-            (X::Detail, ch('f'), A::ToggleFilters),
-            (X::Detail, ch('e'), A::Edit),
-            (X::Detail, ch('u'), A::UploadPhoto),
-            (X::Detail, ch('c'), A::EmergencyContacts),
-            (X::Detail, ch('m'), A::Notes),
-            (X::Detail, ch('a'), A::Alerts),
+            (X::Detail, ctrl('p'), A::UploadPhoto),
+            (X::Detail, k(C::F(6)), A::EmergencyContacts),
+            (X::Detail, k(C::F(7)), A::Notes),
+            (X::Detail, k(C::F(8)), A::Alerts),
             (X::Filters, k(C::Up), A::Up),
             (X::Filters, ch('k'), A::Up),
             (X::Filters, k(C::Down), A::Down),
@@ -412,6 +426,10 @@ impl Default for KeyMap {
             (X::Confirm, ch('y'), A::Confirm),
             (X::Confirm, k(C::Enter), A::Confirm),
             (X::Confirm, ch('n'), A::Back),
+            (X::QuitQuestion, ch('y'), A::Confirm),
+            (X::QuitQuestion, ch('Y'), A::Confirm),
+            (X::QuitQuestion, ch('n'), A::Back),
+            (X::QuitQuestion, ch('N'), A::Back),
             (X::Form, k(C::Tab), A::NextField),
             (X::Form, k(C::Down), A::NextField),
             (X::Form, k(C::Enter), A::NextField),
@@ -470,6 +488,14 @@ impl KeyMap {
             })?;
             for (key_text, action_name) in keys {
                 let key = Key::parse(key_text).map_err(|e| format!("[keys.{context_name}]: {e}"))?;
+                if matches!(context, KeyContext::Results | KeyContext::Detail)
+                    && key.is_printable()
+                    && action_name != "none"
+                {
+                    return Err(format!(
+                        "[keys.{context_name}] \"{key_text}\": a printable key in the results list or the profile always starts a search; bind a ctrl-, alt- or f-key instead"
+                    ));
+                }
                 map.bindings.retain(|b| !(b.context == context && b.key == key));
                 if action_name == "none" {
                     continue;
@@ -594,8 +620,18 @@ mod tests {
     fn plain_characters_type_into_text_but_command_elsewhere() {
         let map = KeyMap::default();
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(map.action(KeyContext::Results, &q), Some(Action::Quit));
+        assert_eq!(map.action(KeyContext::Filters, &q), None);
         assert_eq!(map.action(KeyContext::Search, &q), None);
+        for context in [KeyContext::Results, KeyContext::Detail] {
+            for c in ' '..='~' {
+                assert_eq!(map.action(context, &press(KeyCode::Char(c), KeyModifiers::NONE)), None, "{c:?}");
+                assert_eq!(map.action(context, &press(KeyCode::Char(c), KeyModifiers::SHIFT)), None, "{c:?}");
+            }
+        }
+        assert_eq!(
+            map.action(KeyContext::Results, &press(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
         assert_eq!(
             map.action(KeyContext::Search, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
@@ -603,9 +639,10 @@ mod tests {
         assert_eq!(map.action(KeyContext::Search, &press(KeyCode::Esc, KeyModifiers::NONE)), Some(Action::Back));
         // Shift is not needed to match an upper-case binding.
         assert_eq!(
-            map.action(KeyContext::Results, &press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
-            Some(Action::Bottom)
+            map.action(KeyContext::QuitQuestion, &press(KeyCode::Char('Y'), KeyModifiers::SHIFT)),
+            Some(Action::Confirm)
         );
+        assert_eq!(map.action(KeyContext::QuitQuestion, &press(KeyCode::Enter, KeyModifiers::NONE)), None);
     }
 
     #[test]
@@ -613,14 +650,17 @@ mod tests {
         let mut overrides = BTreeMap::new();
         overrides.insert(
             "results".to_string(),
-            BTreeMap::from([("ctrl-o".to_string(), "open".to_string()), ("j".to_string(), "none".to_string())]),
+            BTreeMap::from([("ctrl-o".to_string(), "open".to_string()), ("end".to_string(), "none".to_string())]),
         );
         let map = KeyMap::with_overrides(&overrides).unwrap();
         assert_eq!(
             map.action(KeyContext::Results, &press(KeyCode::Char('o'), KeyModifiers::CONTROL)),
             Some(Action::Open)
         );
-        assert_eq!(map.action(KeyContext::Results, &press(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(map.action(KeyContext::Results, &press(KeyCode::End, KeyModifiers::NONE)), None);
+        let printable =
+            BTreeMap::from([("detail".to_string(), BTreeMap::from([("e".to_string(), "edit".to_string())]))]);
+        assert!(KeyMap::with_overrides(&printable).unwrap_err().contains("starts a search"));
         assert!(map.help_sections().iter().any(|(_, rows)| rows.iter().any(|(keys, _)| keys.contains("ctrl-o"))));
         let bad = BTreeMap::from([("nowhere".to_string(), BTreeMap::new())]);
         assert!(KeyMap::with_overrides(&bad).unwrap_err().contains("results"));
@@ -635,6 +675,6 @@ mod tests {
         let help = map.help_sections();
         let (title, rows) = &help[0];
         assert_eq!(*title, "Everywhere");
-        assert!(rows.contains(&("ctrl-c, q".to_string(), "Quit")));
+        assert!(rows.contains(&("ctrl-c, ctrl-q".to_string(), "Quit")));
     }
 }

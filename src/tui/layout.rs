@@ -22,17 +22,14 @@ pub struct Areas {
 
 pub fn areas(area: Rect, app: &App) -> Areas {
     let chips_height = u16::from(!app.filters.values.is_empty());
-    let [search, chips, main, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(chips_height),
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let (above, status, footer) = with_status(area, app);
+    let [search, chips, main] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(chips_height), Constraint::Min(0)]).areas(above);
     let mut out = Areas { search, chips: (chips_height > 0).then_some(chips), status, footer, ..Areas::default() };
     if area.width >= WIDE {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
+        // The list gets a little more than half: room for a whole 30-character name with age,
+        // birthday and badges (see `panes::results::columns`).
+        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
         out.results = Some(left);
         if app.filters.open {
             out.filters = Some(right);
@@ -100,17 +97,23 @@ pub struct CheckInAreas {
     pub footer: Rect,
 }
 
-/// The last two rows (status and footer) under whatever a screen draws above them.
-pub fn with_status(area: Rect) -> (Rect, Rect, Rect) {
+/// The status line and the footer under whatever a screen draws above them: one row each, or
+/// more when their text needs it (they wrap rather than cut; at most three rows each).
+pub fn with_status(area: Rect, app: &App) -> (Rect, Rect, Rect) {
+    let status_height = super::panes::status::status_lines(app, area.width).len().clamp(1, 3) as u16;
+    let footer_height = super::panes::status::footer_lines(app, area.width).len().clamp(1, 3) as u16;
     let [main, status, footer] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Min(0), Constraint::Length(status_height), Constraint::Length(footer_height)])
+            .areas(area);
     (main, status, footer)
 }
 
-pub fn check_in_areas(area: Rect) -> CheckInAreas {
-    let (main, status, footer) = with_status(area);
+pub fn check_in_areas(area: Rect, app: &App) -> CheckInAreas {
+    let (main, status, footer) = with_status(area, app);
     let tall = area.height >= 40;
-    let banner_height = if tall { 5 } else { 3 };
+    // The verdict takes the rows its words need (a refusal reason wraps, never cut).
+    let needed = super::panes::checkin::banner_lines(app, area.width).len() as u16;
+    let banner_height = (needed + u16::from(tall)).max(if tall { 5 } else { 3 });
     let [scan, banner, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(banner_height), Constraint::Min(0)]).areas(main);
     let (photo_w, photo_h) = if tall && area.width >= 120 { (28, 14) } else { (16, 8) };
@@ -153,8 +156,8 @@ pub struct PhotoUploadAreas {
     pub info: Rect,
 }
 
-pub fn photo_upload_areas(area: Rect) -> PhotoUploadAreas {
-    let (frame, _, _) = with_status(area);
+pub fn photo_upload_areas(area: Rect, app: &App) -> PhotoUploadAreas {
+    let (frame, _, _) = with_status(area, app);
     let inside = inner(frame);
     let [path, completions, _, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(3), Constraint::Length(1), Constraint::Min(0)])

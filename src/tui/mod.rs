@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod checkin;
+pub mod clock;
 pub mod filter_set;
 pub mod form;
 pub mod keymap;
@@ -20,6 +21,10 @@ pub mod view;
 
 #[cfg(test)]
 mod desk_screen_tests;
+#[cfg(test)]
+mod gym_clock_tests;
+#[cfg(test)]
+mod layout_tests;
 #[cfg(test)]
 mod screen_tests;
 
@@ -50,7 +55,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
 /// the same runtime while the app runs (`frontdesk demo`).
 pub async fn run_async(config: Config) -> anyhow::Result<()> {
     let client = connect(&config).await?;
-    open(config, client).await
+    open(config, client, false).await
+}
+
+/// [`run_async`] for `frontdesk demo`: quitting the app stops the demo's server, so quitting asks first.
+pub async fn run_async_stopping_server(config: Config) -> anyhow::Result<()> {
+    let client = connect(&config).await?;
+    open(config, client, true).await
 }
 
 /// Where the token comes from, first found wins: the config's `token`
@@ -139,8 +150,8 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
     let keymap = KeyMap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let no_color = std::env::var("NO_COLOR").ok();
     let theme = Theme::from_config(&config.colors, config::colors_enabled(&config.colors, no_color.as_deref()));
+    // Until the server names the desk's location and its zone (`/api/gyms/`), the computer's zone.
     let time_zone = jiff::tz::TimeZone::system();
-    let today = jiff::Timestamp::now().to_zoned(time_zone.clone()).date();
     let bells = Bells {
         checked_in: config.check_in.bells_in,
         refused: config.check_in.bells_refused,
@@ -149,18 +160,20 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
     Ok(AppOptions {
         keymap,
         theme,
-        today,
+        clock: clock::Clock::system(),
+        location_id: config.location_id,
         photos,
         server_label,
         time_zone,
         scanner: config.scanner.clone(),
         start_checking_in: config.check_in.start,
         bells,
+        stops_server: false,
     })
 }
 
 /// Sets up the terminal, runs the loop, and restores the terminal.
-async fn open(config: Config, client: Client) -> anyhow::Result<()> {
+async fn open(config: Config, client: Client, stops_server: bool) -> anyhow::Result<()> {
     let (mut terminal, guard) = runtime::enter_terminal().context("setting up the terminal")?;
     // Asked once, before anything reads events, or its answers would arrive
     // as key presses.
@@ -169,8 +182,14 @@ async fn open(config: Config, client: Client) -> anyhow::Result<()> {
         None => PhotoMode::Off,
         Some(p) => PhotoMode::On { clear_on_change: photo_view::clears_on_change(p) },
     };
-    let server_label = client.base_url().host_str().unwrap_or("server").to_string();
-    let mut app = App::new(options(&config, photos, server_label)?, runtime::initial_size(&terminal));
+    let base = client.base_url();
+    let host = base.host_str().unwrap_or("server");
+    let server_label = match base.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    let options = AppOptions { stops_server, ..options(&config, photos, server_label)? };
+    let mut app = App::new(options, runtime::initial_size(&terminal));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (journal, opened) = scans::open_journal(config.journal_path(), config.legacy_journal_path()).await;
     let _ = tx.send(opened);

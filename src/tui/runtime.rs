@@ -152,6 +152,8 @@ pub async fn drive<B: Backend>(
             tokio::select! {
                 msg = rx.recv() => msg,
                 () = until_deadline => Some(Msg::ScannerDeadline(Instant::now())),
+                // Local midnight at the desk: the today list and every countdown move on.
+                () = tokio::time::sleep(app.until_next_day()) => Some(Msg::Tick),
             }
         };
         let Some(msg) = msg else { break };

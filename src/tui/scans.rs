@@ -124,7 +124,7 @@ impl ScanLink {
         match self.client.customer_by_barcode(barcode).await {
             Ok(Some(customer)) => {
                 let (alerts, notes) = records(&self.client, customer.id).await;
-                Details { customer: Some(customer), alerts, notes }
+                Details { customer: Some(customer), alerts, notes, ..Details::default() }
             }
             _ => Details::default(),
         }
@@ -153,7 +153,9 @@ impl ScanLink {
         let outcome = match self.client.customer_by_barcode(&barcode).await {
             Ok(Some(customer)) => {
                 let (alerts, notes) = records(&self.client, customer.id).await;
-                ScanOutcome::Found { details: Details { customer: Some(customer), alerts, notes } }
+                ScanOutcome::Found {
+                    details: Details { customer: Some(customer), alerts, notes, ..Details::default() },
+                }
             }
             Ok(None) => ScanOutcome::NotFound,
             Err(e) => ScanOutcome::Failed(e.summary()),
@@ -172,8 +174,16 @@ async fn details(client: &Client, customer_id: i64) -> Details {
     if customer_id <= 0 {
         return Details::default();
     }
-    let (customer, (alerts, notes)) = tokio::join!(client.customer(customer_id), records(client, customer_id));
-    Details { customer: customer.ok(), alerts, notes }
+    let (customer, (alerts, notes), recent) = tokio::join!(
+        client.customer(customer_id),
+        records(client, customer_id),
+        client.records_of(customer_id, SubCollection::CheckIns)
+    );
+    let recent_check_ins = match recent {
+        Ok(Some(SubRecords::CheckIns(check_ins, _))) => Some(check_ins),
+        _ => None,
+    };
+    Details { customer: customer.ok(), alerts, notes, recent_check_ins }
 }
 
 async fn records(client: &Client, customer_id: i64) -> (Option<Vec<Alert>>, Option<Vec<Note>>) {

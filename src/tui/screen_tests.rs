@@ -295,7 +295,7 @@ fn the_help_overlay_lists_the_keys_from_the_table() {
         let mut app = loaded(size);
         app.update(key(KeyCode::F(1)));
         let lines = screen(&app);
-        assert_has(&lines, &["Keys · esc closes", "Everywhere", "ctrl-c, q", "Quit", "Show or hide the filters"]);
+        assert_has(&lines, &["Keys · esc closes", "Everywhere", "ctrl-c, ctrl-q", "Quit", "Show or hide the filters"]);
     }
     let mut app = loaded(SMALL);
     app.update(key(KeyCode::F(1)));
@@ -310,7 +310,9 @@ fn the_footer_follows_the_focus() {
     let mut app = loaded(SMALL);
     assert_has(&screen(&app), &["ctrl-f filters", "ctrl-u clear"]);
     app.update(key(KeyCode::Down));
-    assert_has(&screen(&app), &["enter open", "/ search"]);
+    assert_has(&screen(&app), &["enter open", "end last", "esc back"]);
+    app.update(key(KeyCode::Enter));
+    assert_has(&screen(&app), &["f4 edit", "ctrl-p photo"]);
 }
 
 #[test]

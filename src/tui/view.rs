@@ -6,7 +6,7 @@ use super::app::{App, Screen};
 use super::panes;
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let (main, status, footer) = super::layout::with_status(frame.area());
+    let (main, status, footer) = super::layout::with_status(frame.area(), app);
     match app.screen {
         Screen::Desk => draw_desk(frame, app),
         Screen::CheckIn => panes::checkin::render(frame, app),

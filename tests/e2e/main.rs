@@ -79,11 +79,14 @@ async fn a_desk_user_finds_a_customer_opens_the_profile_with_the_photo_and_quits
     pty.wait_for("Owes a belay test").await;
 
     // The next customer has none, and says so.
-    pty.type_text("]");
+    pty.type_text("\x1b[1;5B"); // ctrl-down: the next customer
     pty.wait_for("Ann Smyth").await;
     pty.wait_for("No photo").await;
 
+    // A letter in the profile starts a search and never quits; ctrl-q quits.
     pty.type_text("q");
+    pty.wait_for("Search › q").await;
+    pty.type_text("\x11");
     let status = pty.wait_exit().await;
     assert!(status.success(), "{status:?}\n{}", pty.screen());
     assert!(!pty.in_alternate_screen(), "the terminal is restored on exit");

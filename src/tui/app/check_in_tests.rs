@@ -48,7 +48,7 @@ fn in_answer(request: RequestId) -> Msg {
         check_in_count: 3,
         ..BarcodeCheckIn::default()
     };
-    let details = Details { customer: Some(ann()), alerts: Some(vec![]), notes: Some(vec![]) };
+    let details = Details { customer: Some(ann()), alerts: Some(vec![]), notes: Some(vec![]), ..Details::default() };
     let scan = Scan::new("100042", None, "2026-11-25T18:04:00Z".parse().unwrap());
     Msg::ScanAnswered {
         request,
@@ -154,6 +154,10 @@ fn undo_asks_then_voids_and_a_server_without_it_says_so() {
     app.update(Msg::CheckInVoided { request: *request, result: Ok(()) });
     assert_eq!(app.check_in.today[0].state, TodayState::Undone);
     assert_eq!(app.check_in.verdict.as_ref().unwrap().headline, "UNDONE");
+    let count = app.check_in.verdict.as_ref().unwrap().check_in.as_ref().unwrap().check_in_count;
+    let lines = crate::tui::screen_tests::screen(&app);
+    crate::tui::screen_tests::assert_has(&lines, &[&format!("{count} check-ins after the void")]);
+    assert!(!lines.join("\n").contains("Check-in number"), "the card no longer counts the voided one");
     app.update(ctrl('z'));
     assert_eq!(app.notice.as_ref().unwrap().text, "No check-in of this session to undo");
 }

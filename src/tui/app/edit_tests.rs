@@ -19,7 +19,7 @@ fn editing() -> App {
     let mut app = loaded(80, 24, vec![ann(), customer(2, "Bo", "Jones")], None);
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Enter));
-    app.update(key(KeyCode::Char('e')));
+    app.update(key(KeyCode::F(4)));
     assert_eq!(app.screen, Screen::Form);
     app
 }
@@ -123,16 +123,40 @@ fn esc_asks_before_discarding_and_quit_asks_too() {
     assert_eq!(app.screen, Screen::Form);
     assert_eq!(app.notice.as_ref().unwrap().text, DISCARD_FORM_PROMPT);
     app.update(ctrl('c'));
-    assert!(!app.quit, "the first quit only warns");
+    assert!(!app.quit, "quitting over unsaved work asks first");
+    assert_eq!(app.key_context(), KeyContext::QuitQuestion);
+    assert!(app.quit_question.as_ref().unwrap().contains("unsaved changes"));
+    let lines = crate::tui::screen_tests::screen(&app);
+    crate::tui::screen_tests::assert_has(&lines, &["Quit anyway? y yes"]);
+    app.update(key(KeyCode::Char('n')));
+    assert!(!app.quit && app.quit_question.is_none(), "no means stay");
     app.update(key(KeyCode::Esc));
     assert!(app.form.is_some(), "a key in between disarms the discard");
     app.update(key(KeyCode::Esc));
     assert_eq!(app.screen, Screen::Desk);
     assert!(app.form.is_none());
     // An untouched form closes at once.
-    app.update(key(KeyCode::Char('e')));
+    app.update(key(KeyCode::F(4)));
     app.update(key(KeyCode::Esc));
     assert_eq!(app.screen, Screen::Desk);
+    // With nothing to lose, ctrl-q quits at once.
+    app.update(ctrl('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn quitting_with_unsaved_work_takes_a_yes_and_nothing_else() {
+    let mut app = editing();
+    focus(&mut app, "pronouns");
+    typed(&mut app, "they");
+    app.update(ctrl('c'));
+    for code in [KeyCode::Enter, KeyCode::Char('1'), KeyCode::Char('q')] {
+        app.update(key(code));
+        assert!(!app.quit, "{code:?} is not a yes (a scanner's Enter must not quit)");
+        assert!(app.quit_question.is_some());
+    }
+    app.update(key(KeyCode::Char('y')));
+    assert!(app.quit);
 }
 
 #[test]
@@ -197,7 +221,7 @@ fn contacts_are_added_from_the_profile_and_the_profile_reloads() {
             _ => None,
         })
         .unwrap();
-    app.update(key(KeyCode::Char('c')));
+    app.update(key(KeyCode::F(6)));
     assert!(app.records.is_none(), "still loading: nothing to pick from yet");
     for kind in SubCollection::ALL {
         let records = match kind {
@@ -209,7 +233,7 @@ fn contacts_are_added_from_the_profile_and_the_profile_reloads() {
         };
         app.update(Msg::SubLoaded { request: subs, kind, result: Ok(Some(records)) });
     }
-    app.update(key(KeyCode::Char('c')));
+    app.update(key(KeyCode::F(6)));
     assert_eq!(app.key_context(), KeyContext::Records);
     app.update(key(KeyCode::Enter));
     assert_eq!(app.form.as_ref().unwrap().title(), "New emergency contact");

@@ -42,6 +42,13 @@ impl App {
             .map(|c| c.custom_field_values.iter().map(|v| (v.field_id, v.field_name.clone())).collect())
             .unwrap_or_default();
         let mut form = Form::new_customer(&custom);
+        // A walk-in's home is the desk they walked in at.
+        if let Some(desk) = &self.desk_location
+            && let Some(home) = form.fields.iter_mut().find(|f| f.name == "home_location_id")
+        {
+            home.original = desk.id.to_string();
+            home.set_text(&desk.id.to_string());
+        }
         // A key tag nobody has, just scanned: most likely the walk-in's new one.
         if let Some(code) = self.unknown_scanned_code()
             && let Some(barcode) = form.fields.iter_mut().find(|f| f.name == "barcode")

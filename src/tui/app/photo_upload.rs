@@ -114,7 +114,7 @@ impl App {
                 let upload = self.photo_upload.as_mut().expect("checked above");
                 upload.preparing = Some(request);
                 upload.problem = None;
-                let cells = crate::tui::layout::photo_upload_areas(self.size).preview;
+                let cells = crate::tui::layout::photo_upload_areas(self.size, self).preview;
                 out.push(Command::PreparePhoto { request, path, width: cells.width, height: cells.height });
             }
             Action::Save => {

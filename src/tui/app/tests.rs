@@ -11,13 +11,15 @@ pub(crate) fn options() -> AppOptions {
     AppOptions {
         keymap: KeyMap::default(),
         theme: Theme::monochrome(),
-        today: date(2026, 11, 25),
+        clock: crate::tui::clock::Clock::fixed("2026-11-25T12:00:00Z".parse().unwrap()),
+        location_id: None,
         photos: PhotoMode::On { clear_on_change: false },
         server_label: "127.0.0.1".into(),
         time_zone: jiff::tz::TimeZone::UTC,
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        stops_server: false,
     }
 }
 
@@ -146,7 +148,7 @@ fn esc_backs_out_one_level_and_never_drops_typed_text() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Enter));
     assert_eq!(app.focus, Focus::Detail);
-    app.update(key(KeyCode::Char('?')));
+    app.update(key(KeyCode::F(1)));
     assert_eq!(app.key_context(), KeyContext::Help);
     app.update(key(KeyCode::Esc));
     assert_eq!(app.focus, Focus::Detail, "the overlay closes first");
@@ -187,7 +189,7 @@ fn opening_a_profile_loads_its_sub_collections_and_drops_answers_for_someone_els
     assert_eq!(app.detail.sub(SubCollection::Relations), &SubState::NotAvailable);
     assert!(matches!(app.detail.sub(SubCollection::Notes), SubState::Failed(_)));
     // Next customer: the old request's late answers no longer apply.
-    let moved = app.update(key(KeyCode::Char(']')));
+    let moved = app.update(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::CONTROL)));
     fire_timer(&mut app, &moved, Timer::Selection);
     app.update(Msg::SubLoaded {
         request,
@@ -238,7 +240,7 @@ fn filters_are_checked_before_sending_and_show_as_removable_chips() {
     assert_eq!(app.filters.values.get(age), Some("18"));
     // Backspace on an empty search removes the last chip.
     app.update(key(KeyCode::Esc));
-    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
+    app.update(key(KeyCode::Esc));
     assert_eq!(app.focus, Focus::Search);
     let removed = app.update(key(KeyCode::Backspace));
     assert!(app.filters.values.is_empty());
@@ -325,7 +327,92 @@ fn paste_and_letters_go_to_the_search() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Char('z')));
     assert_eq!(app.focus, Focus::Search);
-    assert_eq!(app.search.value(), "ann smithz");
+    assert_eq!(app.search.value(), "z", "a letter in the list starts a new search");
+    // Backspace in the list takes the search back up where it was.
+    typed(&mut app, "oe");
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Backspace));
+    assert_eq!((app.focus, app.search.value()), (Focus::Search, "zo"));
+}
+
+/// Every printable character in the results list and the profile goes to the search and does
+/// nothing else: no quit, no action, no movement (finding: someone typing "Quinn" lost the app).
+#[test]
+fn every_printable_key_in_the_list_and_profile_only_searches() {
+    for into_profile in [false, true] {
+        let mut app = loaded(120, 40, many(5), None);
+        app.update(key(KeyCode::Down));
+        if into_profile {
+            app.update(key(KeyCode::Enter));
+            assert_eq!(app.key_context(), KeyContext::Detail);
+        }
+        let printable: String = (' '..='~').collect();
+        for c in printable.chars() {
+            let out = app.update(key(KeyCode::Char(c)));
+            assert!(!app.quit, "{c:?} quit");
+            assert_eq!(app.screen, Screen::Desk, "{c:?} opened another screen");
+            assert!(app.help.is_none() && !app.filters.open && app.records.is_none(), "{c:?} acted");
+            assert!(out.iter().all(|c| matches!(c, Command::StartTimer { timer: Timer::Search, .. })), "{out:?}");
+            assert_eq!(app.focus, Focus::Search);
+            // Back into the list (or the profile) for the next key.
+            app.update(key(KeyCode::Down));
+            if into_profile {
+                app.update(key(KeyCode::Enter));
+            }
+        }
+    }
+    let mut app = loaded(120, 40, many(5), None);
+    app.update(key(KeyCode::Down));
+    for c in "Quinn".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    assert_eq!(app.search.value(), "Quinn");
+    assert!(!app.quit);
+}
+
+#[test]
+fn quitting_asks_while_scans_wait_or_a_demo_would_stop_and_not_otherwise() {
+    let mut plain = loaded(80, 24, many(3), None);
+    plain.update(ctrl('c'));
+    assert!(plain.quit, "nothing to lose: ctrl-c quits at once");
+
+    let mut demo = App::new(AppOptions { stops_server: true, ..options() }, Rect::new(0, 0, 80, 24));
+    demo.update(ctrl('q'));
+    assert!(!demo.quit);
+    assert!(demo.quit_question.as_deref().unwrap().contains("stops the demo server"));
+    demo.update(key(KeyCode::Esc));
+    assert!(demo.quit_question.is_none() && !demo.quit, "esc is a no");
+    demo.update(ctrl('c'));
+    demo.update(key(KeyCode::Char('y')));
+    assert!(demo.quit);
+
+    let mut queued = loaded(80, 24, many(3), None);
+    queued.check_in.queued = 2;
+    queued.update(ctrl('c'));
+    assert!(!queued.quit);
+    assert!(queued.quit_question.as_deref().unwrap().starts_with("2 scans are waiting for the server"));
+    queued.update(key(KeyCode::Char('y')));
+    assert!(queued.quit);
+}
+
+/// End goes to the real last customer: the remaining pages load one after another, then the
+/// last row is selected (finding: End stopped at row 50 of 500).
+#[test]
+fn end_loads_every_page_and_selects_the_last_customer() {
+    let mut app = loaded(80, 24, many(20), Some("http://x/api/customers/?page=2"));
+    app.update(key(KeyCode::Down));
+    let sent = app.update(Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)));
+    let [Command::FetchPage { request, url }] = fetches(&sent).as_slice() else { panic!("{sent:?}") };
+    assert!(url.ends_with("page=2"));
+    let sent = app.update(Msg::ListLoaded {
+        request: *request,
+        result: Ok(page(many(20), 45, Some("http://x/api/customers/?page=3"))),
+    });
+    let [Command::FetchPage { request, url }] = fetches(&sent).as_slice() else { panic!("{sent:?}") };
+    assert!(url.ends_with("page=3"));
+    app.update(Msg::ListLoaded { request: *request, result: Ok(page(many(5), 45, None)) });
+    assert_eq!(app.list.rows.len(), 45);
+    assert_eq!(app.list.selected, 44, "the real last customer");
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn judge_in(check_in: BarcodeCheckIn, details: Details) -> Verdict {
 }
 
 fn with(customer: Customer) -> Details {
-    Details { customer: Some(customer), alerts: Some(vec![]), notes: Some(vec![]) }
+    Details { customer: Some(customer), alerts: Some(vec![]), notes: Some(vec![]), ..Details::default() }
 }
 
 #[test]
@@ -112,7 +112,10 @@ fn each_thing_to_notice_turns_the_verdict_yellow() {
         ),
     ];
     for (what, check_in, customer, alerts, notes, expected) in cases {
-        let v = judge_in(check_in, Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes) });
+        let v = judge_in(
+            check_in,
+            Details { customer: Some(customer), alerts: Some(alerts), notes: Some(notes), ..Details::default() },
+        );
         assert_eq!(v.level, Level::Notice, "{what}");
         assert!(v.notices.iter().any(|n| n.contains(expected)), "{what}: {:?}", v.notices);
     }
@@ -193,4 +196,30 @@ fn the_today_list_follows_each_scan_to_its_end() {
     state.lookup = true;
     state.started(RequestId(3), "100044");
     assert_eq!(state.today.len(), 2);
+}
+
+/// A second admission the same local day at a location that does not combine them: yellow, with
+/// when they came in earlier; an earlier day, or another location, says nothing.
+#[test]
+fn a_second_admission_today_is_yellow_and_says_when_the_first_was() {
+    use crate::model::check_in::CheckIn;
+    let at = |id: i64, location: i64, when: &str| CheckIn {
+        id,
+        location_id: Some(location),
+        check_in_datetime: Some(when.parse().unwrap()),
+        ..CheckIn::default()
+    };
+    let today = TODAY.to_string();
+    let recent = |earlier: CheckIn| Details {
+        recent_check_ins: Some(vec![at(31, 2, &format!("{today}T14:03:10")), earlier]),
+        ..with(member())
+    };
+    let v = judge_in(checked_in("Monthly Membership"), recent(at(30, 2, &format!("{today}T14:02:05"))));
+    assert_eq!(v.level, Level::Notice);
+    assert!(v.notices.contains(&"Already checked in today at 14:02".to_string()), "{:?}", v.notices);
+    let yesterday = TODAY.yesterday().unwrap().to_string();
+    for other in [at(30, 2, &format!("{yesterday}T14:02:05")), at(30, 1, &format!("{today}T14:02:05"))] {
+        let v = judge_in(checked_in("Monthly Membership"), recent(other));
+        assert_eq!(v.level, Level::In, "{:?}", v.notices);
+    }
 }

@@ -84,7 +84,10 @@ fn a_walk_in_sends_every_field_with_a_value() {
 
 #[test]
 fn choices_cycle_through_their_options_and_read_as_labels() {
-    let locations = [Location { id: 1, name: "Main".into() }, Location { id: 2, name: "Annex".into() }];
+    let locations = [
+        Location { id: 1, name: "Main".into(), ..Location::default() },
+        Location { id: 2, name: "Annex".into(), ..Location::default() },
+    ];
     let mut form = Form::edit_customer(&ann());
     form.focused = form.fields.iter().position(|f| f.name == "home_location_id").unwrap();
     assert_eq!(choice_label(FieldKind::LocationId, &locations, form.focused_field().value()), "Main");

@@ -8,16 +8,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{cell, fit, pane_block};
+use super::{cell, fit, pane_block, wrap};
 use crate::model::Customer;
+use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::checkin::{Level, TodayState, Verdict, uses_left};
+use crate::tui::keymap::KeyContext;
 use crate::tui::layout;
 
 const PROMPT: &str = " Scan › ";
 
 pub fn render(frame: &mut Frame, app: &App) {
-    let areas = layout::check_in_areas(frame.area());
+    let areas = layout::check_in_areas(frame.area(), app);
     render_scan(frame, areas.scan, app);
     render_banner(frame, areas.banner, app);
     if let Some(verdict) = &app.check_in.verdict {
@@ -45,10 +47,11 @@ pub fn render(frame: &mut Frame, app: &App) {
         }
     } else {
         let hint = "Scan a key tag (or type its code and Enter). A scan anywhere in the app lands here.";
-        frame.render_widget(
-            Paragraph::new(Line::styled(fit(hint, areas.details.width as usize), app.theme.muted())),
-            Rect { x: areas.photo.x, width: frame.area().width.saturating_sub(2), height: 1, ..areas.photo },
-        );
+        let width = areas.details.right().saturating_sub(areas.photo.x);
+        let lines: Vec<Line> =
+            wrap(hint, width as usize).into_iter().map(|l| Line::styled(l, app.theme.muted())).collect();
+        let height = (lines.len() as u16).min(areas.photo.height.max(1));
+        frame.render_widget(Paragraph::new(lines), Rect { x: areas.photo.x, width, height, ..areas.photo });
     }
     render_today(frame, areas.today, app);
     render_undo_question(frame, app);
@@ -57,6 +60,9 @@ pub fn render(frame: &mut Frame, app: &App) {
 fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let mut right = Vec::new();
+    if let Some(location) = &app.desk_location {
+        right.push(Span::styled(format!("Checking in at {} ", location.name.trim()), theme.heading()));
+    }
     if app.check_in.lookup {
         right.push(Span::styled(" LOOKUP MODE ", theme.fill_neutral()));
         right.push(Span::raw(" "));
@@ -108,15 +114,14 @@ fn glyph(level: Level) -> &'static str {
     }
 }
 
-fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+/// The verdict's lines at `width`: the headline, then Capitan's reason and what to notice, wrapped
+/// (never cut: a refusal's end is often the instruction, "see the manager").
+pub fn banner_lines(app: &App, width: u16) -> Vec<String> {
+    let width = width as usize;
     let Some(verdict) = &app.check_in.verdict else {
         let text = if app.check_in.lookup { "Lookup mode: scans show who it is" } else { "Ready: scan a key tag" };
-        let lines = vec![Line::raw(""), Line::raw(format!("  {text}"))];
-        frame.render_widget(Paragraph::new(lines).style(app.theme.muted()), area);
-        return;
+        return vec![String::new(), format!("  {text}")];
     };
-    let style = banner_style(app, verdict.level);
-    let width = area.width as usize;
     let name = verdict
         .customer()
         .map(full_name)
@@ -127,14 +132,33 @@ fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
     } else if verdict.level != Level::Checking {
         headline.push_str(&format!("   barcode {}", verdict.barcode));
     }
-    let mut lines = vec![Line::raw(fit(&headline, width)), Line::raw(fit(&format!("  {}", verdict.reason), width))];
-    if !verdict.notices.is_empty() {
-        lines.push(Line::raw(fit(&format!("  LOOK: {}", verdict.notices.join(" · ")), width)));
+    let mut lines = vec![fit(&headline, width)];
+    lines.extend(wrap(&format!("  {}", verdict.reason), width));
+    let new_customer = app.keymap.keys_for(KeyContext::CheckIn, Action::NewCustomer);
+    let unknown = verdict.reason == crate::model::check_in::UNKNOWN_ACCOUNT || verdict.headline == "UNKNOWN";
+    if verdict.level == Level::Refused
+        && unknown
+        && verdict.customer().is_none()
+        && let Some(key) = new_customer.first()
+    {
+        lines.extend(wrap(&format!("  {key}: a new customer (a walk-in) with barcode {}", verdict.barcode), width));
     }
-    if area.height >= 5 {
+    if !verdict.notices.is_empty() {
+        lines.extend(wrap(&format!("  LOOK: {}", verdict.notices.join(" · ")), width));
+    }
+    lines
+}
+
+fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+    let mut lines: Vec<Line> = banner_lines(app, area.width).into_iter().map(Line::raw).collect();
+    let Some(verdict) = &app.check_in.verdict else {
+        frame.render_widget(Paragraph::new(lines).style(app.theme.muted()), area);
+        return;
+    };
+    if area.height as usize > lines.len() {
         lines.insert(0, Line::raw(""));
     }
-    frame.render_widget(Paragraph::new(lines).style(style), area);
+    frame.render_widget(Paragraph::new(lines).style(banner_style(app, verdict.level)), area);
 }
 
 fn full_name(c: &Customer) -> String {
@@ -224,7 +248,13 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
     if c.has_medical_notes {
         lines.push(Line::styled("✚ Medical notes on file: read them before climbing", theme.warn()));
     }
-    if let Some(ci) = &verdict.check_in {
+    if let Some(ci) = &verdict.check_in
+        && verdict.headline == "UNDONE"
+    {
+        let n = ci.check_in_count;
+        let text = format!("{n} check-in{} after the void", if n == 1 { "" } else { "s" });
+        lines.push(Line::styled(fit(&text, width), theme.muted()));
+    } else if let Some(ci) = &verdict.check_in {
         let mut visits = format!("Check-in number {}", ci.check_in_count);
         for milestone in ci.milestone_lines() {
             visits.push_str(&format!(" · ★ {milestone}"));

@@ -130,7 +130,10 @@ fn header_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
         "member" => "Active membership".to_string(),
         "frozen" => "Membership frozen".to_string(),
         "future" => "Membership starts later".to_string(),
-        "passes" => format!("{} entry passes", c.number_of_available_entry_passes),
+        "passes" => match c.number_of_available_entry_passes {
+            1 => "1 entry pass".to_string(),
+            n => format!("{n} entry passes"),
+        },
         _ => "No membership".to_string(),
     };
     lines.push(Line::from(vec![

@@ -29,9 +29,12 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     out.push(Line::raw(""));
     out.push(Line::styled("Also", theme.heading()));
     for note in [
-        "Plain letters such as q and / act outside text fields; in the search bar they are typed.",
+        "In the search bar, the results list and the profile every printable key is typed: there it starts",
+        "a new search and does nothing else. Actions are on ctrl- and f-keys; ? and / act only in the",
+        "filters, lists and this overlay.",
+        "Quitting (ctrl-c or ctrl-q) asks for a y when scans are queued, a form is unsaved, or a demo",
+        "server would stop with the app.",
         "Backspace on an empty search removes the last filter chip.",
-        "Typing a letter in the list or profile starts a new search.",
         "A barcode scanner's burst anywhere checks the customer in; in a form's barcode field it fills the field.",
         "Ctrl-N on the check-in screen after an unknown key tag starts the walk-in with that barcode.",
         "Mouse: click to select or open, wheel to scroll, click a chip to remove it.",

@@ -8,6 +8,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{cell, pane_block};
 use crate::model::Customer;
 use crate::tui::app::{App, Focus};
@@ -17,24 +19,72 @@ use crate::tui::theme::Theme;
 /// Days before a waiver's expiry that the badge warns.
 pub const WAIVER_WARNING_DAYS: i32 = 7;
 
-struct Columns {
-    name: usize,
-    age: usize,
-    email: usize,
-    phone: usize,
-    visits: usize,
-    member: usize,
-    waiver: usize,
+/// Column widths of the results list (0: not shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    pub name: usize,
+    pub age: usize,
+    pub email: usize,
+    pub phone: usize,
+    pub visits: usize,
+    pub member: usize,
+    pub waiver: usize,
 }
 
-fn columns(width: usize) -> Columns {
-    let (member, waiver, age) = (6, 9, 14);
-    let wide = width >= 100;
-    let (phone, visits) = if wide { (15, 7) } else { (0, 0) };
-    let gaps = if wide { 7 } else { 5 };
-    let rest = width.saturating_sub(member + waiver + age + phone + visits + gaps);
-    let name = rest * 45 / 100;
-    Columns { name, age, email: rest - name, phone, visits, member, waiver }
+/// Room for a whole "Last, First" of this many characters, whatever else goes.
+pub const NAME_ROOM: usize = 30;
+const AGE_ONLY: usize = 3;
+const AGE_BIRTHDAY: usize = 14;
+const EMAIL_MIN: usize = 12;
+const PHONE: usize = 15;
+const VISITS: usize = 6;
+const MEMBER: usize = 6;
+const WAIVER: usize = 9;
+
+/// The columns for a pane `width` wide whose longest name (with a preferred name) is `longest`.
+///
+/// The name always gets the room its longest needs, up to [`NAME_ROOM`] columns; age, membership
+/// and waiver always show. When the
+/// rest does not fit, columns go in this order: visits, then telephone, then email (below
+/// `EMAIL_MIN` it is not worth showing), then the birthday beside the age. Room left over
+/// goes first to the name (up to its longest) and then to the email.
+pub fn columns(width: usize, longest: usize) -> Columns {
+    let mut c = Columns {
+        name: longest.clamp(4, NAME_ROOM),
+        age: AGE_BIRTHDAY,
+        email: EMAIL_MIN,
+        phone: PHONE,
+        visits: VISITS,
+        member: MEMBER,
+        waiver: WAIVER,
+    };
+    let total = |c: &Columns| {
+        let shown = [c.name, c.age, c.email, c.phone, c.visits, c.member, c.waiver];
+        shown.iter().sum::<usize>() + shown.iter().filter(|w| **w > 0).count().saturating_sub(1)
+    };
+    for drop in 0..4 {
+        if total(&c) <= width {
+            break;
+        }
+        match drop {
+            0 => c.visits = 0,
+            1 => c.phone = 0,
+            2 => c.email = 0,
+            _ => c.age = AGE_ONLY,
+        }
+    }
+    if total(&c) > width {
+        // Narrower than any desk terminal: the name takes what is left.
+        c.name = c.name.saturating_sub(total(&c) - width);
+        return c;
+    }
+    let spare = width - total(&c);
+    let to_name = if c.email > 0 { spare.min(longest.saturating_sub(c.name)) } else { spare };
+    c.name += to_name;
+    if c.email > 0 {
+        c.email += spare - to_name;
+    }
+    c
 }
 
 /// The name as staff read it: `Smith, Ann` and `(Annie)` when she goes by another.
@@ -105,36 +155,45 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(empty_message(app)).wrap(Wrap { trim: true }), inner);
         return;
     }
-    let cols = columns(inner.width as usize);
-    let wide = cols.phone > 0;
-    let mut header = vec![cell("Name", cols.name), cell("Age Birthday", cols.age), cell("Email", cols.email)];
-    if wide {
-        header.push(cell("Telephone", cols.phone));
-        header.push(cell("Visits", cols.visits));
+    let rows = layout::result_rows(area);
+    let visible = || list.rows.iter().enumerate().skip(list.offset).take(rows);
+    let longest = visible().map(|(_, c)| display_name(c).width()).max().unwrap_or(0);
+    let cols = columns(inner.width as usize, longest);
+    let age_title = if cols.age == AGE_ONLY { "Age" } else { "Age Birthday" };
+    let mut header = vec![cell("Name", cols.name), cell(age_title, cols.age)];
+    for (title, width) in [("Email", cols.email), ("Telephone", cols.phone), ("Visits", cols.visits)] {
+        if width > 0 {
+            header.push(cell(title, width));
+        }
     }
     header.push(cell("Member", cols.member));
     header.push(cell("Waiver", cols.waiver));
     let mut lines = vec![Line::styled(header.join(" "), theme.heading())];
-    let rows = layout::result_rows(area);
-    for (i, c) in list.rows.iter().enumerate().skip(list.offset).take(rows) {
+    for (i, c) in visible() {
         let (member, member_style) = membership_badge(c, theme);
         let (waiver, waiver_style) = waiver_badge(c, app.today, theme);
         let selected = i == list.selected;
         let base = if selected { theme.selected() } else { Style::new() };
         let badge = |style: Style| if selected { base } else { style };
+        let age = if cols.age == AGE_ONLY {
+            c.age_on(app.today).map_or("  ?".to_string(), |a| format!("{a:>3}"))
+        } else {
+            age_birthday(c, app.today)
+        };
         let mut spans = vec![
             Span::styled(cell(&display_name(c), cols.name), base),
             Span::styled(" ", base),
-            Span::styled(cell(&age_birthday(c, app.today), cols.age), base),
-            Span::styled(" ", base),
-            Span::styled(cell(&c.email, cols.email), base),
+            Span::styled(cell(&age, cols.age), base),
             Span::styled(" ", base),
         ];
-        if wide {
-            spans.push(Span::styled(cell(&c.telephone, cols.phone), base));
-            spans.push(Span::styled(" ", base));
-            spans.push(Span::styled(cell(&format!("{:>5}", c.check_in_count), cols.visits), base));
-            spans.push(Span::styled(" ", base));
+        let visits = format!("{:>5}", c.check_in_count);
+        for (text, width) in
+            [(c.email.as_str(), cols.email), (c.telephone.as_str(), cols.phone), (&visits, cols.visits)]
+        {
+            if width > 0 {
+                spans.push(Span::styled(cell(text, width), base));
+                spans.push(Span::styled(" ", base));
+            }
         }
         spans.push(Span::styled(cell(member, cols.member), badge(member_style)));
         spans.push(Span::styled(" ", base));
@@ -172,5 +231,29 @@ fn retry_hint(app: &App) -> String {
     match app.keymap.keys_for(app.key_context(), Action::Retry).first() {
         Some(key) => format!("Press {key} to try again."),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every width a desk terminal has keeps a whole 30-character name; the lesser columns go in
+    /// the documented order.
+    #[test]
+    fn the_name_keeps_its_thirty_columns_and_lesser_columns_drop_in_order() {
+        for width in 60..=200 {
+            let c = columns(width, 30);
+            assert!(c.name >= 30, "{width}: {c:?}");
+            assert!(c.visits == 0 || c.phone > 0, "visits go before the telephone: {width}: {c:?}");
+            assert!(c.phone == 0 || c.email > 0, "the telephone goes before the email: {width}: {c:?}");
+            assert!(c.email == 0 || c.age == AGE_BIRTHDAY, "the email goes before the birthday: {width}: {c:?}");
+        }
+        // 80 columns, the list alone: everything but telephone and visits.
+        let narrow = columns(78, 30);
+        assert_eq!((narrow.phone, narrow.visits, narrow.age), (0, 0, AGE_BIRTHDAY));
+        assert!(narrow.email >= EMAIL_MIN);
+        // A long name takes the spare room before the email does.
+        assert_eq!(columns(78, 40).name, 33);
     }
 }
