@@ -55,6 +55,12 @@ pub struct ServeArgs {
     /// (default: http://<listen>).
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Failed logins allowed per minute, per client address and per username.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub login_failures_per_minute: u32,
+    /// Open connections at most (default: the open-file limit less 256, at most 10,000).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,7 +199,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url,
         clock: Clock::System,
     };
-    let server = Server::bind(config.clone()).await?;
+    let mut options = crate::server::ServeOptions::default();
+    options.login_limits.max_failures = args.login_failures_per_minute.max(1);
+    options.connections.max_connections = args.max_connections;
+    let server = Server::bind_with(config.clone(), options).await?;
     tracing::info!(
         addr = %server.local_addr(),
         public_url = server.state().public_url(),

@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod relations;
 mod sql;
 pub mod subrecords;
+pub mod throttle;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -17,6 +17,7 @@ mod demo;
 mod filters;
 mod import;
 mod isolation;
+mod limits;
 mod paging;
 mod photos;
 mod relations;
