@@ -61,6 +61,10 @@ pub struct ServeArgs {
     /// Open connections at most (default: the open-file limit less 256, at most 10,000).
     #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
+    /// `full` (default): a commit is on disk before it is acknowledged.
+    /// `normal`: faster commits, but a power cut can lose the last ones.
+    #[arg(long, value_name = "full|normal", default_value = "full")]
+    pub durability: crate::storage::Durability,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +206,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut options = crate::server::ServeOptions::default();
     options.login_limits.max_failures = args.login_failures_per_minute.max(1);
     options.connections.max_connections = args.max_connections;
+    options.durability = args.durability;
     let server = Server::bind_with(config.clone(), options).await?;
     tracing::info!(
         addr = %server.local_addr(),

@@ -14,6 +14,7 @@ pub mod gyms;
 pub mod listener;
 pub mod listing;
 pub mod media;
+pub mod media_sweep;
 pub mod memberships;
 pub mod paging;
 pub mod photos;
@@ -68,6 +69,8 @@ pub struct ServeOptions {
     pub login_limits: crate::storage::throttle::ThrottleLimits,
     /// Timeouts and the connection cap.
     pub connections: listener::ConnectionLimits,
+    /// How commits reach the disk (`synchronous=FULL` by default).
+    pub durability: crate::storage::Durability,
 }
 
 impl AppState {
@@ -275,9 +278,12 @@ impl Server {
 
     /// [`bind`](Self::bind) with limits and policies other than the defaults.
     pub async fn bind_with(config: ServerConfig, options: ServeOptions) -> anyhow::Result<Server> {
-        let db = Db::open(&config.db_path).await?;
+        let db = Db::open_with(&config.db_path, options.durability).await?;
         std::fs::create_dir_all(&config.media_dir)
             .map_err(|e| anyhow::anyhow!("cannot create media dir {}: {e}", config.media_dir.display()))?;
+        // Photo files orphaned by a crash mid-upload go before serving starts.
+        let now = std::time::SystemTime::now();
+        media_sweep::sweep(&db, &config.media_dir, media_sweep::MIN_AGE, now).await?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
@@ -300,6 +306,7 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db().clone();
         let limits = self.state.options().connections;
+        tokio::spawn(media_sweep::sweep_periodically(db.clone(), self.state.media_dir().clone()));
         let service = tower::ServiceBuilder::new().map_request(append_trailing_slash).service(app(self.state));
         listener::serve(self.listener, service, limits, shutdown).await;
         db.close().await;

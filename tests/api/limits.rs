@@ -224,3 +224,58 @@ async fn an_early_refusal_that_leaves_the_body_unread_says_connection_close() {
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.headers().get("connection").is_none());
 }
+
+#[tokio::test]
+async fn start_up_removes_old_photo_files_no_customer_refers_to() {
+    let mut server = crate::support::TestServer::start().await;
+    let id = server.api().await.create_customer("a@example.com", "Ada", "Lovelace").await;
+    let name =
+        |c: char, small: bool| format!("{}{}", c.to_string().repeat(32), if small { "_small.jpg" } else { ".jpg" });
+    let (kept_full, kept_small) = (name('a', false), name('a', true));
+    server
+        .execute_sql(&format!(
+            "UPDATE customers SET profile_image = '{kept_full}', profile_image_small = '{kept_small}' WHERE id = {id}"
+        ))
+        .await;
+    let media = server.media_dir();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let orphan = name('b', false);
+    let young_orphan = name('c', true);
+    let partial = format!(".{}.partial", name('d', false));
+    let not_ours = "notes.txt".to_string();
+    for (file, age) in [
+        (&kept_full, old),
+        (&kept_small, old),
+        (&orphan, old),
+        (&partial, old),
+        (&not_ours, old),
+        (&young_orphan, std::time::SystemTime::now()),
+    ] {
+        let f = std::fs::File::create(media.join(file)).unwrap();
+        f.set_modified(age).unwrap();
+    }
+    server.restart_with_clock(Clock::System).await;
+    let left: std::collections::BTreeSet<String> =
+        std::fs::read_dir(&media).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let expected: std::collections::BTreeSet<String> =
+        [kept_full, kept_small, young_orphan, not_ours].into_iter().collect();
+    assert_eq!(left, expected);
+}
+
+#[tokio::test]
+async fn commits_are_synchronous_full_by_default_and_normal_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    for (durability, expected) in
+        [(frontdesk::storage::Durability::Full, 2), (frontdesk::storage::Durability::Normal, 1)]
+    {
+        let db = Db::open_with(&dir.path().join("d.db"), durability).await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(level, expected, "{durability:?}");
+        drop(conn);
+        db.close().await;
+    }
+    let db = Db::open(&dir.path().join("d.db")).await.unwrap();
+    let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(level, 2);
+}
