@@ -4,6 +4,7 @@
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::post;
@@ -18,7 +19,7 @@ use crate::storage::activity::Actor;
 use crate::storage::{OrgScope, auth, orgs};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/get-token/", post(get_token).fallback(method_not_allowed))
+    Router::new().route("/api/get-token/", post(get_token).delete(revoke_token).fallback(method_not_allowed))
 }
 
 /// The staff user a request acts for, and their organization.
@@ -62,7 +63,9 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = token_from_header(parts.headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()))?;
         let mut conn = state.db().acquire().await?;
-        let identity = auth::identity(&mut conn, &token).await?.ok_or(ApiError::Unauthorized("Invalid token."))?;
+        let identity = auth::identity(&mut conn, &token, issued_after(state))
+            .await?
+            .ok_or(ApiError::Unauthorized("Invalid token."))?;
         drop(conn);
         state.ensure_derived_current(&identity.org).await?;
         Ok(Staff {
@@ -72,6 +75,27 @@ impl FromRequestParts<AppState> for Staff {
             location_id: identity.location_id,
         })
     }
+}
+
+/// The oldest a token may have been issued and still work (`--token-ttl`).
+fn issued_after(state: &AppState) -> Option<i64> {
+    let ttl = state.options().token_ttl?;
+    Some(state.now_micros().saturating_sub(i64::try_from(ttl.as_micros()).unwrap_or(i64::MAX)))
+}
+
+/// `DELETE /api/get-token/` (ours): revokes the token the request carries,
+/// as a log-out. `204`; the token then answers `401` like any other.
+async fn revoke_token(State(state): State<AppState>, req: Request) -> ApiResult<StatusCode> {
+    let token = token_from_header(req.headers().get(header::AUTHORIZATION).map(|v| v.as_bytes()))?;
+    let mut conn = state.db().acquire().await?;
+    if auth::identity(&mut conn, &token, issued_after(&state)).await?.is_none() {
+        return Err(ApiError::Unauthorized("Invalid token."));
+    }
+    drop(conn);
+    let mut tx = state.db().begin_write().await?;
+    auth::revoke_token(&mut tx, &token).await?;
+    tx.commit().await.map_err(crate::storage::StoreError::from)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A hash to verify against when the username is unknown, so that a wrong

@@ -71,6 +71,8 @@ pub struct ServeOptions {
     pub connections: listener::ConnectionLimits,
     /// How commits reach the disk (`synchronous=FULL` by default).
     pub durability: crate::storage::Durability,
+    /// Tokens older than this stop working (`None`: they never expire).
+    pub token_ttl: Option<Duration>,
 }
 
 impl AppState {

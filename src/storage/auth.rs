@@ -186,8 +186,9 @@ struct TokenRow {
 }
 
 /// Resolves a token to its active staff user and organization, in one
-/// statement (it runs before every request).
-pub async fn identity(conn: &mut Conn, token: &str) -> StoreResult<Option<Identity>> {
+/// statement (it runs before every request). A token issued before
+/// `issued_after` (microseconds; the server's `--token-ttl`) has expired.
+pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -> StoreResult<Option<Identity>> {
     let stmt = Query::select()
         .expr_as(Expr::col(("t", "org_id")), "org_id")
         .expr_as(Expr::col(("t", "user_id")), "user_id")
@@ -206,12 +207,67 @@ pub async fn identity(conn: &mut Conn, token: &str) -> StoreResult<Option<Identi
         )
         .and_where(Expr::col(("t", "token_sha256")).eq(token_digest(token)))
         .and_where(Expr::col(("u", "is_active")).eq(true))
+        .and_where_option(issued_after.map(|t| Expr::col(("t", "created_at")).gt(t)))
         .to_owned();
     let Some(row) = sql::fetch_optional_as::<TokenRow, _>(conn, &stmt).await? else {
         return Ok(None);
     };
     let org = orgs::OrgRow { id: row.org_id, name: row.org_name, time_zone: row.org_time_zone }.into_scope()?;
     Ok(Some(Identity { org, user_id: row.user_id, username: row.username, location_id: row.location_id }))
+}
+
+/// Revokes one token (the caller's own, `DELETE /api/get-token/`); false if
+/// it was not a live token.
+pub async fn revoke_token(conn: &mut Conn, token: &str) -> StoreResult<bool> {
+    let stmt = Query::delete()
+        .from_table("api_tokens")
+        .and_where(Expr::col("token_sha256").eq(token_digest(token)))
+        .to_owned();
+    Ok(sql::execute(conn, &stmt).await? > 0)
+}
+
+/// Revokes every token of the staff user `username`; how many there were.
+/// An unknown username is `NotFound`.
+pub async fn revoke_user_tokens(conn: &mut Conn, username: &str) -> StoreResult<u64> {
+    let user =
+        Query::select().column("id").from("staff_users").and_where(Expr::col("username").eq(username)).to_owned();
+    let Some((user_id,)) = sql::fetch_optional_as::<(i64,), _>(conn, &user).await? else {
+        return Err(super::StoreError::NotFound);
+    };
+    let stmt = Query::delete().from_table("api_tokens").and_where(Expr::col("user_id").eq(user_id)).to_owned();
+    Ok(sql::execute(conn, &stmt).await?)
+}
+
+/// A token as `frontdesk admin list-tokens` shows it: never the token itself
+/// (only its digest is stored), but the start of that digest to tell tokens
+/// apart.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub digest_prefix: String,
+    pub org_name: String,
+    pub username: String,
+    pub created_at: i64,
+}
+
+/// Every token, oldest first.
+pub async fn list_tokens(conn: &mut Conn) -> StoreResult<Vec<TokenInfo>> {
+    let stmt = Query::select()
+        .expr_as(Expr::cust("substr(t.token_sha256, 1, 12)"), "digest_prefix")
+        .expr_as(Expr::col(("o", "name")), "org_name")
+        .expr_as(Expr::col(("u", "username")), "username")
+        .expr_as(Expr::col(("t", "created_at")), "created_at")
+        .from_as("api_tokens", "t")
+        .inner_join(
+            sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
+            Expr::col(("u", "id")).equals(("t", "user_id")),
+        )
+        .inner_join(
+            sea_query::TableRef::Table("organizations".into(), Some("o".into())),
+            Expr::col(("o", "id")).equals(("t", "org_id")),
+        )
+        .order_by(("t", "created_at"), sea_query::Order::Asc)
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::support::{LOCATION, ORG, ORG_TZ, PASSWORD, USER};
 pub struct Limited {
     pub base: String,
     pub addr: SocketAddr,
-    pub _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -45,7 +45,7 @@ pub async fn start(options: ServeOptions) -> Limited {
     tokio::spawn(server.run(async {
         let _ = rx.await;
     }));
-    Limited { base: format!("http://{addr}"), addr, _dir: dir, _stop: tx }
+    Limited { base: format!("http://{addr}"), addr, dir, _stop: tx }
 }
 
 async fn login_from(base: &str, from: &str, username: &str, password: &str) -> reqwest::Response {

@@ -23,4 +23,5 @@ mod photos;
 mod relations;
 mod smoke;
 mod subcollections;
+mod tokens;
 mod validation;
