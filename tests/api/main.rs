@@ -20,6 +20,7 @@ mod isolation;
 mod limits;
 mod paging;
 mod photos;
+mod power_cut;
 mod relations;
 mod smoke;
 mod subcollections;
