@@ -22,11 +22,11 @@ use tower::ServiceExt as _;
 /// Per-connection limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
-    /// Time to receive a whole request head. The clock starts when the
-    /// server starts waiting for a request, so it is also how long a
-    /// keep-alive connection may sit idle between requests, and how long a
-    /// new connection may send nothing.
+    /// Time to receive a whole request head once its first byte arrived.
     pub header_timeout: Duration,
+    /// How long a connection may send nothing while no request is under
+    /// way: a keep-alive connection between requests, or a new one.
+    pub idle_timeout: Duration,
     /// Longest pause between two pieces of a request body.
     pub body_stall_timeout: Duration,
     /// Open connections at most; `None` picks one below the file limit.
@@ -37,6 +37,7 @@ impl Default for ConnectionLimits {
     fn default() -> Self {
         ConnectionLimits {
             header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
             body_stall_timeout: Duration::from_secs(30),
             max_connections: None,
         }
@@ -119,12 +120,25 @@ pub async fn serve<S>(
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let _slot = slot;
+            let heads = Arc::new(HeadClock::default());
+            let io =
+                HeadTimedIo { inner: stream, heads: Arc::clone(&heads), limit: limits.header_timeout, timer: None };
             let handler = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                handle(service.clone(), req, peer, limits.body_stall_timeout)
+                heads.request_started();
+                let answer = handle(service.clone(), req, peer, limits.body_stall_timeout);
+                let heads = Arc::clone(&heads);
+                async move {
+                    let answer = answer.await;
+                    heads.request_answered();
+                    answer
+                }
             });
+            // hyper's header clock starts when it begins waiting for a
+            // request, so it is the idle timeout; the head's own limit,
+            // from its first byte, is `HeadTimedIo`'s.
             let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
-            let conn = builder.serve_connection(TokioIo::new(stream), handler);
+            builder.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout);
+            let conn = builder.serve_connection(TokioIo::new(io), handler);
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
@@ -215,5 +229,100 @@ impl HttpBody for WatchedBody {
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// Whether a request head is arriving on a connection, and since when.
+#[derive(Default)]
+struct HeadClock {
+    in_request: AtomicBool,
+    /// When the first byte of the head now arriving was read.
+    head_started: std::sync::Mutex<Option<tokio::time::Instant>>,
+}
+
+impl HeadClock {
+    fn started(&self) -> std::sync::MutexGuard<'_, Option<tokio::time::Instant>> {
+        self.head_started.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn request_started(&self) {
+        self.in_request.store(true, Ordering::Release);
+        *self.started() = None;
+    }
+
+    fn request_answered(&self) {
+        self.in_request.store(false, Ordering::Release);
+    }
+}
+
+/// The connection's socket, failing a read with `TimedOut` when a request
+/// head that has begun to arrive is not complete within `limit`.
+struct HeadTimedIo {
+    inner: tokio::net::TcpStream,
+    heads: Arc<HeadClock>,
+    limit: Duration,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl tokio::io::AsyncRead for HeadTimedIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(result) => {
+                if buf.filled().len() > before && !this.heads.in_request.load(Ordering::Acquire) {
+                    let mut started = this.heads.started();
+                    if started.is_none() {
+                        let now = tokio::time::Instant::now();
+                        *started = Some(now);
+                        this.timer = Some(Box::pin(tokio::time::sleep_until(now + this.limit)));
+                    }
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => {
+                if this.heads.started().is_none() {
+                    this.timer = None;
+                    return Poll::Pending;
+                }
+                match this.timer.as_mut().map(|t| t.as_mut().poll(cx)) {
+                    Some(Poll::Ready(())) => Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the request head did not arrive in time",
+                    ))),
+                    _ => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for HeadTimedIo {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 }

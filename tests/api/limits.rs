@@ -126,6 +126,7 @@ fn short_timeouts() -> ServeOptions {
     ServeOptions {
         connections: ConnectionLimits {
             header_timeout: Duration::from_millis(300),
+            idle_timeout: Duration::from_millis(300),
             body_stall_timeout: Duration::from_millis(300),
             max_connections: None,
         },
@@ -141,6 +142,31 @@ async fn a_connection_that_sends_nothing_or_half_a_head_is_closed() {
     half.write_all(b"GET /api/gyms/ HTTP/1.1\r\nHost: x\r\nAccept: */").await.unwrap();
     read_until_closed(&mut silent).await;
     read_until_closed(&mut half).await;
+}
+
+#[tokio::test]
+async fn a_head_must_arrive_within_the_header_timeout_while_idle_connections_wait_longer() {
+    let options = ServeOptions {
+        connections: ConnectionLimits {
+            header_timeout: Duration::from_millis(300),
+            idle_timeout: Duration::from_secs(60),
+            ..ConnectionLimits::default()
+        },
+        ..ServeOptions::default()
+    };
+    let server = start(options).await;
+    let mut half = TcpStream::connect(server.addr).await.unwrap();
+    half.write_all(b"GET /api/gyms/ HTTP/1.1\r\nHost: x\r\nAccept: */").await.unwrap();
+    read_until_closed(&mut half).await;
+    // An idle keep-alive connection outlives the header timeout.
+    let mut idle = TcpStream::connect(server.addr).await.unwrap();
+    let mut buf = [0u8; 4096];
+    for _ in 0..2 {
+        idle.write_all(b"GET /api/gyms/ HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        let n = tokio::time::timeout(Duration::from_secs(20), idle.read(&mut buf)).await.unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 401"));
+        tokio::time::sleep(Duration::from_millis(900)).await;
+    }
 }
 
 #[tokio::test]
