@@ -53,3 +53,17 @@ pub async fn create_user(
     tx.commit().await?;
     Ok(id)
 }
+
+/// Every API token, oldest first (`frontdesk admin list-tokens`).
+pub async fn list_tokens(db: &Db) -> Result<Vec<auth::TokenInfo>, StoreError> {
+    let mut conn = db.acquire().await?;
+    auth::list_tokens(&mut conn).await
+}
+
+/// Revokes every token of a staff user; how many there were.
+pub async fn revoke_tokens(db: &Db, username: &str) -> Result<u64, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let revoked = auth::revoke_user_tokens(&mut tx, username).await?;
+    tx.commit().await?;
+    Ok(revoked)
+}

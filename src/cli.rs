@@ -55,6 +55,38 @@ pub struct ServeArgs {
     /// (default: http://<listen>).
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Failed logins allowed per minute, per client address and per username.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub login_failures_per_minute: u32,
+    /// Open connections at most (default: the open-file limit less 256, at most 10,000).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// `full` (default): a commit is on disk before it is acknowledged.
+    /// `normal`: faster commits, but a power cut can lose the last ones.
+    #[arg(long, value_name = "full|normal", default_value = "full")]
+    pub durability: crate::storage::Durability,
+    /// Tokens stop working this long after login: `90m`, `12h`, `30d`
+    /// (default: they last until revoked).
+    #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
+    pub token_ttl: Option<std::time::Duration>,
+}
+
+/// `3600s`, `90m`, `12h`, `30d` (a bare number is seconds).
+fn parse_ttl(text: &str) -> Result<std::time::Duration, String> {
+    let (digits, unit) =
+        text.trim().split_at(text.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(text.trim().len()));
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 90m, 12h or 30d"))?;
+    let secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit in {text:?} (use s, m, h or d)")),
+    };
+    if n == 0 {
+        return Err("the token lifetime must be more than zero".into());
+    }
+    Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +131,18 @@ pub enum AdminCommand {
         /// The user's own location (used for check-ins that name none).
         #[arg(long, value_name = "NAME")]
         location: Option<String>,
+    },
+    /// List API tokens: organization, user, issued (never the token itself).
+    ListTokens {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// Revoke every API token of a staff user; prints how many.
+    RevokeTokens {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[arg(long, value_name = "U")]
+        username: String,
     },
 }
 
@@ -201,7 +245,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url,
         clock: Clock::System,
     };
-    let server = Server::bind(config.clone()).await?;
+    let mut options = crate::server::ServeOptions::default();
+    options.login_limits.max_failures = args.login_failures_per_minute.max(1);
+    options.connections.max_connections = args.max_connections;
+    options.durability = args.durability;
+    options.token_ttl = args.token_ttl;
+    let server = Server::bind_with(config.clone(), options).await?;
     tracing::info!(
         addr = %server.local_addr(),
         public_url = server.state().public_url(),
@@ -258,6 +307,22 @@ async fn admin(cmd: AdminCommand) -> anyhow::Result<()> {
             };
             let db = crate::admin::open(&db).await?;
             crate::admin::create_user(&db, &org, &username, &password, location.as_deref()).await?
+        }
+        AdminCommand::ListTokens { db } => {
+            for t in crate::admin::list_tokens(&crate::admin::open(&db).await?).await? {
+                let issued =
+                    jiff::Timestamp::from_microsecond(t.created_at).map_or_else(|_| "?".into(), |ts| ts.to_string());
+                println!("{}\t{}\t{}\t{issued}", t.digest_prefix, t.org_name, t.username);
+            }
+            return Ok(());
+        }
+        AdminCommand::RevokeTokens { db, username } => {
+            let revoked = crate::admin::revoke_tokens(&crate::admin::open(&db).await?, &username).await;
+            let revoked = revoked.map_err(|e| match e {
+                crate::storage::StoreError::NotFound => anyhow::anyhow!("no staff user named {username:?}"),
+                e => e.into(),
+            })?;
+            i64::try_from(revoked).unwrap_or(i64::MAX)
         }
     };
     println!("{id}");

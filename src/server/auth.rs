@@ -4,6 +4,7 @@
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::post;
@@ -18,7 +19,7 @@ use crate::storage::activity::Actor;
 use crate::storage::{OrgScope, auth, orgs};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/get-token/", post(get_token).fallback(method_not_allowed))
+    Router::new().route("/api/get-token/", post(get_token).delete(revoke_token).fallback(method_not_allowed))
 }
 
 /// The staff user a request acts for, and their organization.
@@ -62,7 +63,9 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = token_from_header(parts.headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()))?;
         let mut conn = state.db().acquire().await?;
-        let identity = auth::identity(&mut conn, &token).await?.ok_or(ApiError::Unauthorized("Invalid token."))?;
+        let identity = auth::identity(&mut conn, &token, issued_after(state))
+            .await?
+            .ok_or(ApiError::Unauthorized("Invalid token."))?;
         drop(conn);
         state.ensure_derived_current(&identity.org).await?;
         Ok(Staff {
@@ -74,6 +77,27 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// The oldest a token may have been issued and still work (`--token-ttl`).
+fn issued_after(state: &AppState) -> Option<i64> {
+    let ttl = state.options().token_ttl?;
+    Some(state.now_micros().saturating_sub(i64::try_from(ttl.as_micros()).unwrap_or(i64::MAX)))
+}
+
+/// `DELETE /api/get-token/` (ours): revokes the token the request carries,
+/// as a log-out. `204`; the token then answers `401` like any other.
+async fn revoke_token(State(state): State<AppState>, req: Request) -> ApiResult<StatusCode> {
+    let token = token_from_header(req.headers().get(header::AUTHORIZATION).map(|v| v.as_bytes()))?;
+    let mut conn = state.db().acquire().await?;
+    if auth::identity(&mut conn, &token, issued_after(&state)).await?.is_none() {
+        return Err(ApiError::Unauthorized("Invalid token."));
+    }
+    drop(conn);
+    let mut tx = state.db().begin_write().await?;
+    auth::revoke_token(&mut tx, &token).await?;
+    tx.commit().await.map_err(crate::storage::StoreError::from)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A hash to verify against when the username is unknown, so that a wrong
 /// username takes as long to refuse as a wrong password.
 fn dummy_hash() -> &'static str {
@@ -81,8 +105,31 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| auth::hash_password("frontdesk dummy password"))
 }
 
+/// The throttle keys of a login attempt: the client's address (when known)
+/// and the username, case-folded.
+fn throttle_keys(peer: Option<std::net::IpAddr>, username: &str) -> Vec<String> {
+    let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+    if let Some(ip) = peer {
+        keys.push(format!("addr:{ip}"));
+    }
+    keys
+}
+
+/// DRF's throttled answer: `429`, `Retry-After` and how long to wait.
+fn throttled(wait: std::time::Duration) -> ApiError {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    ApiError::TooManyRequests {
+        retry_after_secs: secs.max(1),
+        message: format!("Request was throttled. Expected available in {} seconds.", secs.max(1)),
+    }
+}
+
 /// `POST /api/get-token/` with `{"username", "password"}` (JSON or a form).
+///
+/// Throttled per client address and per username (see `docs/reliability.md`),
+/// and the password is checked on a bounded pool of argon2 workers.
 async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axum::Json<Value>> {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     let form = media_type(&req).as_deref() == Some("application/x-www-form-urlencoded");
     let bytes = read_limited(req.into_body(), JSON_LIMIT).await?;
     let fields = if form {
@@ -113,19 +160,28 @@ async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axu
         return Err(ApiError::Validation(errors));
     };
 
+    let keys = throttle_keys(peer, &username);
+    let now = std::time::Instant::now();
+    if let Some(wait) = keys.iter().filter_map(|k| state.login_throttle().retry_after(k, now)).max() {
+        return Err(throttled(wait));
+    }
+
     let mut conn = state.db().acquire().await?;
     let credentials = auth::credentials(&mut conn, username.trim()).await?;
     drop(conn);
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let password_ok = tokio::task::spawn_blocking(move || {
-        let hash = stored.as_deref().unwrap_or_else(|| dummy_hash());
-        auth::verify_password(&password, hash)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let stored = credentials.as_ref().map_or_else(|| dummy_hash().to_string(), |c| c.password_hash.clone());
+    let password_ok = state.passwords().verify(password, stored).await.map_err(|_| ApiError::TooManyRequests {
+        retry_after_secs: 1,
+        message: "Too many logins at once. Try again in a second.".into(),
+    })?;
     let Some(credentials) = credentials.filter(|_| password_ok) else {
+        let now = std::time::Instant::now();
+        for key in &keys {
+            state.login_throttle().record_failure(key, now);
+        }
         return Err(ApiError::field("non_field_errors", "Unable to log in with provided credentials."));
     };
+    state.login_throttle().clear(&keys[0]);
 
     let mut tx = state.db().begin_write().await?;
     let org = orgs::org_by_id(&mut tx, credentials.org_id).await?;

@@ -30,6 +30,10 @@ pub enum ApiError {
     /// A plain-text answer meant for the person at the desk.
     #[error("{1}")]
     PlainText(StatusCode, String),
+    /// `429` with `Retry-After` (seconds): a throttled login, or no free
+    /// password checker.
+    #[error("too many requests: {message}")]
+    TooManyRequests { retry_after_secs: u64, message: String },
     #[error("internal error: {0}")]
     Internal(String),
     /// `503` with `Retry-After` (seconds): the server is busy with this kind of work.
@@ -84,6 +88,11 @@ impl IntoResponse for ApiError {
             ),
             ApiError::PlainText(status, text) => {
                 (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+            }
+            ApiError::TooManyRequests { retry_after_secs, message } => {
+                let mut response = detail(StatusCode::TOO_MANY_REQUESTS, message);
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                response
             }
             ApiError::Internal(message) => {
                 tracing::error!(error = %message, "request failed");

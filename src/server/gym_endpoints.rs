@@ -107,6 +107,15 @@ async fn check_in(
                 ),
             ));
         }
+        if let Some(id) = idempotency::voided_check_in(&staff.org, &mut tx, &stored).await? {
+            return Err(plain(
+                StatusCode::CONFLICT,
+                format!(
+                    "This scan (Idempotency-Key {key:?}) was admitted as check-in {id}, which has since been voided. \
+                     To check the customer in again, scan again (a new scan has a new key)."
+                ),
+            ));
+        }
         return Ok(replay(stored));
     }
     let location = resolve_location(&staff.org, &mut tx, requested_location, staff.location_id).await?;

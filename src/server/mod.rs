@@ -11,8 +11,10 @@ pub mod error;
 pub mod filters;
 pub mod gym_endpoints;
 pub mod gyms;
+pub mod listener;
 pub mod listing;
 pub mod media;
+pub mod media_sweep;
 pub mod memberships;
 pub mod openapi;
 pub mod paging;
@@ -32,7 +34,6 @@ use axum::extract::Request;
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
-use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -55,10 +56,32 @@ struct Inner {
     /// The local date each organization's summary columns are known to be
     /// current for, so the check costs nothing on most requests.
     derived_dates: Mutex<HashMap<i64, Date>>,
+    /// The bounded pool password checks run on.
+    passwords: crate::storage::auth::PasswordChecker,
+    /// Failed-login counts per client address and per username.
+    login_throttle: Arc<dyn crate::storage::throttle::LoginThrottle>,
+    options: ServeOptions,
+}
+
+/// The server's limits and policies, with the defaults `frontdesk serve` uses.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Failed logins allowed per client address and per username.
+    pub login_limits: crate::storage::throttle::ThrottleLimits,
+    /// Timeouts and the connection cap.
+    pub connections: listener::ConnectionLimits,
+    /// How commits reach the disk (`synchronous=FULL` by default).
+    pub durability: crate::storage::Durability,
+    /// Tokens older than this stop working (`None`: they never expire).
+    pub token_ttl: Option<Duration>,
 }
 
 impl AppState {
     pub fn new(db: Db, public_url: &str, media_dir: PathBuf, clock: Clock) -> AppState {
+        AppState::with_options(db, public_url, media_dir, clock, ServeOptions::default())
+    }
+
+    pub fn with_options(db: Db, public_url: &str, media_dir: PathBuf, clock: Clock, options: ServeOptions) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 db,
@@ -66,6 +89,9 @@ impl AppState {
                 media_dir,
                 clock,
                 derived_dates: Mutex::new(HashMap::new()),
+                passwords: crate::storage::auth::PasswordChecker::per_core(),
+                login_throttle: Arc::new(crate::storage::throttle::MemoryThrottle::new(options.login_limits)),
+                options,
             }),
         }
     }
@@ -86,6 +112,18 @@ impl AppState {
     /// The profile photo files in the media directory.
     pub fn photo_store(&self) -> crate::photo::PhotoStore {
         crate::photo::PhotoStore::new(self.inner.media_dir.clone())
+    }
+
+    pub fn passwords(&self) -> &crate::storage::auth::PasswordChecker {
+        &self.inner.passwords
+    }
+
+    pub fn login_throttle(&self) -> &dyn crate::storage::throttle::LoginThrottle {
+        &*self.inner.login_throttle
+    }
+
+    pub fn options(&self) -> &ServeOptions {
+        &self.inner.options
     }
 
     pub fn clock(&self) -> &Clock {
@@ -239,15 +277,23 @@ pub struct Server {
 impl Server {
     /// Opens the database (applying migrations) and binds the address.
     pub async fn bind(config: ServerConfig) -> anyhow::Result<Server> {
-        let db = Db::open(&config.db_path).await?;
+        Server::bind_with(config, ServeOptions::default()).await
+    }
+
+    /// [`bind`](Self::bind) with limits and policies other than the defaults.
+    pub async fn bind_with(config: ServerConfig, options: ServeOptions) -> anyhow::Result<Server> {
+        let db = Db::open_with(&config.db_path, options.durability).await?;
         std::fs::create_dir_all(&config.media_dir)
             .map_err(|e| anyhow::anyhow!("cannot create media dir {}: {e}", config.media_dir.display()))?;
+        // Photo files orphaned by a crash mid-upload go before serving starts.
+        let now = std::time::SystemTime::now();
+        media_sweep::sweep(&db, &config.media_dir, media_sweep::MIN_AGE, now).await?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let addr = listener.local_addr()?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-        let state = AppState::new(db, &public_url, config.media_dir.clone(), config.clock.clone());
+        let state = AppState::with_options(db, &public_url, config.media_dir.clone(), config.clock.clone(), options);
         Ok(Server { listener, state })
     }
 
@@ -263,9 +309,10 @@ impl Server {
     /// closes the database.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db().clone();
+        let limits = self.state.options().connections;
+        tokio::spawn(media_sweep::sweep_periodically(db.clone(), self.state.media_dir().clone()));
         let service = tower::ServiceBuilder::new().map_request(append_trailing_slash).service(app(self.state));
-        let service = service.map_err(|never| match never {});
-        axum::serve(self.listener, tower::make::Shared::new(service)).with_graceful_shutdown(shutdown).await?;
+        listener::serve(self.listener, service, limits, shutdown).await;
         db.close().await;
         Ok(())
     }

@@ -149,7 +149,12 @@ pub fn document() -> Value {
             ("200", json_content(json!({"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]})), "The token to send as `Authorization: Token …`."),
             ("400", field_errors(), "Missing fields, or `non_field_errors` when the credentials are wrong."),
             ("415", json_content(schema_ref("Detail")), "Neither JSON nor a form."),
-        ]))) }),
+            ("429", json_content(schema_ref("Detail")), "Too many failed logins from this address or for this username, or every password check is busy: try again after `Retry-After` seconds."),
+        ]))),
+        "delete": op("Log out: revoke the token this request carries (our extension)", "auth", vec![], None, responses(vec![
+            ("204", json!({}), "The token no longer works."),
+            ("401", json_content(schema_ref("Detail")), "No token, or one already revoked or expired."),
+        ])) }),
     );
     add(
         PATH.into(),
@@ -474,6 +479,7 @@ fn check_in_responses() -> Value {
     map.insert("400".into(), text("Refused, in words for the desk: a blocking alert, no entitlement, a bad body."));
     map.insert("404".into(), text("No customer has this barcode."));
     map.insert("415".into(), text("A body that is neither JSON nor a form."));
+    map.insert("409".into(), text("The Idempotency-Key belongs to a check-in that has since been voided."));
     map.insert("422".into(), text("The Idempotency-Key was used for a different request."));
     common(map)
 }
@@ -491,7 +497,13 @@ fn login_body() -> Value {
 }
 
 fn check_in_body() -> Value {
-    let schema = json!({"type": "object", "properties": {"location_id": {"type": ["integer", "null"]}}});
+    let schema = json!({"type": "object", "properties": {
+        "location_id": {"type": ["integer", "null"]},
+        "scanned_at": {
+            "type": ["string", "null"], "format": "date-time",
+            "description": "Our extension: the moment of the scan (RFC 3339), for a scan sent late; at most 24 hours old and not in the future.",
+        },
+    }});
     json!({"required": false, "content": {
         "application/json": {"schema": schema},
         "application/x-www-form-urlencoded": {"schema": schema},

@@ -2,8 +2,11 @@
 //! tokens (40 hex characters, as Capitan issues them) only as SHA-256 digests,
 //! so a copy of the database gives no way in.
 
-use argon2::Argon2;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use sea_query::{Expr, ExprTrait, Query};
 use sha2::{Digest, Sha256};
 
@@ -22,6 +25,100 @@ pub fn hash_password(password: &str) -> String {
 /// Checks a password against a stored hash. CPU-heavy: call it off the runtime.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Checks a password against a stored hash in caller-provided argon2 memory
+/// (`memory` is resized to what the hash's parameters need and can be used
+/// again), so repeated checks reuse one buffer instead of asking the
+/// allocator for 19 MiB each time. CPU-heavy: call it off the runtime.
+pub fn verify_password_in(password: &str, stored_hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(stored_hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(hash.algorithm), Params::try_from(&hash)) else {
+        return false;
+    };
+    let version = match hash.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    // Our hashes use 19 MiB; refuse to allocate for a hash that asks for
+    // more than 64 MiB (a stored hash is ours, but be bounded anyway).
+    if params.block_count() > 64 * 1024 {
+        return false;
+    }
+    memory.resize(params.block_count(), Block::default());
+    let expected = expected.as_bytes();
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params);
+    if argon.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..]).is_err() {
+        return false;
+    }
+    // Constant time in the hash's contents.
+    out.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// Password checks were all busy for longer than the wait allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many password checks at once")]
+pub struct CheckersBusy;
+
+/// Runs password checks on a bounded pool: at most `parallel` at once, each
+/// in argon2 memory kept from the previous check, so a login flood takes at
+/// most `parallel` x 19 MiB and `parallel` CPUs, and a check that cannot
+/// start within `wait` is refused ([`CheckersBusy`]) instead of queueing.
+#[derive(Clone)]
+pub struct PasswordChecker {
+    permits: Arc<tokio::sync::Semaphore>,
+    memory: Arc<Mutex<Vec<Vec<Block>>>>,
+    wait: Duration,
+}
+
+impl PasswordChecker {
+    pub fn new(parallel: usize, wait: Duration) -> PasswordChecker {
+        PasswordChecker {
+            permits: Arc::new(tokio::sync::Semaphore::new(parallel.max(1))),
+            memory: Arc::new(Mutex::new(Vec::new())),
+            wait,
+        }
+    }
+
+    /// One check per core, waiting up to a second for a turn.
+    pub fn per_core() -> PasswordChecker {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        PasswordChecker::new(cores, Duration::from_secs(1))
+    }
+
+    /// Checks `password` against `stored_hash` when a turn is free.
+    pub async fn verify(&self, password: String, stored_hash: String) -> Result<bool, CheckersBusy> {
+        let permit = tokio::time::timeout(self.wait, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .map_err(|_| CheckersBusy)?
+            .map_err(|_| CheckersBusy)?;
+        let memory = Arc::clone(&self.memory);
+        let checked = tokio::task::spawn_blocking(move || {
+            let _turn = permit;
+            let mut blocks = memory.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default();
+            let ok = verify_password_in(&password, &stored_hash, &mut blocks);
+            memory.lock().unwrap_or_else(PoisonError::into_inner).push(blocks);
+            ok
+        })
+        .await;
+        // A check that panicked is a failed check.
+        Ok(checked.unwrap_or(false))
+    }
+
+    /// How many argon2 memory buffers are kept (at most `parallel`).
+    pub fn buffers_kept(&self) -> usize {
+        self.memory.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
 }
 
 /// A fresh token: 20 random bytes as 40 lower-case hex characters.
@@ -89,8 +186,9 @@ struct TokenRow {
 }
 
 /// Resolves a token to its active staff user and organization, in one
-/// statement (it runs before every request).
-pub async fn identity(conn: &mut Conn, token: &str) -> StoreResult<Option<Identity>> {
+/// statement (it runs before every request). A token issued before
+/// `issued_after` (microseconds; the server's `--token-ttl`) has expired.
+pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -> StoreResult<Option<Identity>> {
     let stmt = Query::select()
         .expr_as(Expr::col(("t", "org_id")), "org_id")
         .expr_as(Expr::col(("t", "user_id")), "user_id")
@@ -109,12 +207,67 @@ pub async fn identity(conn: &mut Conn, token: &str) -> StoreResult<Option<Identi
         )
         .and_where(Expr::col(("t", "token_sha256")).eq(token_digest(token)))
         .and_where(Expr::col(("u", "is_active")).eq(true))
+        .and_where_option(issued_after.map(|t| Expr::col(("t", "created_at")).gt(t)))
         .to_owned();
     let Some(row) = sql::fetch_optional_as::<TokenRow, _>(conn, &stmt).await? else {
         return Ok(None);
     };
     let org = orgs::OrgRow { id: row.org_id, name: row.org_name, time_zone: row.org_time_zone }.into_scope()?;
     Ok(Some(Identity { org, user_id: row.user_id, username: row.username, location_id: row.location_id }))
+}
+
+/// Revokes one token (the caller's own, `DELETE /api/get-token/`); false if
+/// it was not a live token.
+pub async fn revoke_token(conn: &mut Conn, token: &str) -> StoreResult<bool> {
+    let stmt = Query::delete()
+        .from_table("api_tokens")
+        .and_where(Expr::col("token_sha256").eq(token_digest(token)))
+        .to_owned();
+    Ok(sql::execute(conn, &stmt).await? > 0)
+}
+
+/// Revokes every token of the staff user `username`; how many there were.
+/// An unknown username is `NotFound`.
+pub async fn revoke_user_tokens(conn: &mut Conn, username: &str) -> StoreResult<u64> {
+    let user =
+        Query::select().column("id").from("staff_users").and_where(Expr::col("username").eq(username)).to_owned();
+    let Some((user_id,)) = sql::fetch_optional_as::<(i64,), _>(conn, &user).await? else {
+        return Err(super::StoreError::NotFound);
+    };
+    let stmt = Query::delete().from_table("api_tokens").and_where(Expr::col("user_id").eq(user_id)).to_owned();
+    Ok(sql::execute(conn, &stmt).await?)
+}
+
+/// A token as `frontdesk admin list-tokens` shows it: never the token itself
+/// (only its digest is stored), but the start of that digest to tell tokens
+/// apart.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub digest_prefix: String,
+    pub org_name: String,
+    pub username: String,
+    pub created_at: i64,
+}
+
+/// Every token, oldest first.
+pub async fn list_tokens(conn: &mut Conn) -> StoreResult<Vec<TokenInfo>> {
+    let stmt = Query::select()
+        .expr_as(Expr::cust("substr(t.token_sha256, 1, 12)"), "digest_prefix")
+        .expr_as(Expr::col(("o", "name")), "org_name")
+        .expr_as(Expr::col(("u", "username")), "username")
+        .expr_as(Expr::col(("t", "created_at")), "created_at")
+        .from_as("api_tokens", "t")
+        .inner_join(
+            sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
+            Expr::col(("u", "id")).equals(("t", "user_id")),
+        )
+        .inner_join(
+            sea_query::TableRef::Table("organizations".into(), Some("o".into())),
+            Expr::col(("o", "id")).equals(("t", "org_id")),
+        )
+        .order_by(("t", "created_at"), sea_query::Order::Asc)
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
 }
 
 #[cfg(test)]
@@ -136,5 +289,40 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn checks_in_reused_memory_agree_with_the_library() {
+        let h = hash_password("correct horse");
+        let mut memory = Vec::new();
+        assert!(verify_password_in("correct horse", &h, &mut memory));
+        assert_eq!(memory.len(), argon2::Params::DEFAULT_M_COST as usize);
+        assert!(!verify_password_in("wrong", &h, &mut memory));
+        assert!(verify_password_in("correct horse", &h, &mut memory));
+        assert!(!verify_password_in("correct horse", "not a hash", &mut memory));
+    }
+
+    #[tokio::test]
+    async fn the_checker_keeps_at_most_one_buffer_per_turn() {
+        let h = hash_password("pw");
+        let checker = PasswordChecker::new(2, Duration::from_secs(30));
+        let runs: Vec<_> = (0..6)
+            .map(|i| {
+                let (c, h) = (checker.clone(), h.clone());
+                tokio::spawn(async move { c.verify(if i % 2 == 0 { "pw" } else { "no" }.into(), h).await })
+            })
+            .collect();
+        for (i, r) in runs.into_iter().enumerate() {
+            assert_eq!(r.await.unwrap(), Ok(i % 2 == 0));
+        }
+        assert!(checker.buffers_kept() <= 2);
+    }
+
+    #[tokio::test]
+    async fn a_check_that_cannot_start_in_time_is_refused() {
+        let checker = PasswordChecker::new(1, Duration::from_millis(10));
+        let held = Arc::clone(&checker.permits).acquire_owned().await.unwrap();
+        assert_eq!(checker.verify("pw".into(), hash_password("pw")).await, Err(CheckersBusy));
+        drop(held);
     }
 }

@@ -66,3 +66,24 @@ pub async fn store(org: &OrgScope, conn: &mut Conn, key: &str, answer: &StoredAn
     sql::execute(conn, &insert).await?;
     Ok(())
 }
+
+/// The id of the check-in a remembered success answer admitted, when that
+/// check-in is gone (voided since), so a replay can say so instead of
+/// answering a dead id as success.
+pub async fn voided_check_in(org: &OrgScope, conn: &mut Conn, answer: &StoredAnswer) -> StoreResult<Option<i64>> {
+    if answer.status != 200 {
+        return Ok(None);
+    }
+    let id = serde_json::from_str::<serde_json::Value>(&answer.body).ok().and_then(|v| v.get("id")?.as_i64());
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let stmt = Query::select()
+        .expr(Expr::val(1))
+        .from("check_ins")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    let exists = sql::fetch_optional_scalar::<i64, _>(conn, &stmt).await?.is_some();
+    Ok((!exists).then_some(id))
+}

@@ -12,11 +12,13 @@ pub mod customers;
 pub mod derived;
 pub mod idempotency;
 pub mod listing;
+pub mod media;
 pub mod memberships;
 pub mod orgs;
 pub mod relations;
 mod sql;
 pub mod subrecords;
+pub mod throttle;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -156,9 +158,40 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// How a commit reaches the disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: every commit is on disk (the WAL fsynced) before
+    /// it is acknowledged, so a power cut loses no acknowledged write.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: the WAL is fsynced only at checkpoints. A crash
+    /// of the process loses nothing, but a power cut or kernel crash can roll
+    /// back the last acknowledged commits.
+    Normal,
+}
+
+impl std::str::FromStr for Durability {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "full" => Ok(Durability::Full),
+            "normal" => Ok(Durability::Normal),
+            other => Err(format!("unknown durability {other:?} (use full or normal)")),
+        }
+    }
+}
+
 impl Db {
-    /// Opens (creating if needed) the database file and applies migrations.
+    /// Opens (creating if needed) the database file and applies migrations,
+    /// with [`Durability::Full`].
     pub async fn open(path: &Path) -> StoreResult<Db> {
+        Db::open_with(path, Durability::Full).await
+    }
+
+    /// [`open`](Self::open) with the given durability.
+    pub async fn open_with(path: &Path, durability: Durability) -> StoreResult<Db> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
@@ -166,7 +199,10 @@ impl Db {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(match durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-32768")

@@ -1,0 +1,328 @@
+//! The accept loop: HTTP/1 connections with limits. `axum::serve` keeps every
+//! connection for as long as the client likes; here a connection that does
+//! not finish its request head in time, sits idle, or stops sending a body
+//! is closed, and no more than [`ConnectionLimits::max_connections`] are open
+//! at once (one more is answered `503` and closed), so slow clients cannot
+//! take the file descriptors the server needs to answer everyone else.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, HttpBody};
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Request, Response, header};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tower::ServiceExt as _;
+
+/// Per-connection limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Time to receive a whole request head once its first byte arrived.
+    pub header_timeout: Duration,
+    /// How long a connection may send nothing while no request is under
+    /// way: a keep-alive connection between requests, or a new one.
+    pub idle_timeout: Duration,
+    /// Longest pause between two pieces of a request body.
+    pub body_stall_timeout: Duration,
+    /// Open connections at most; `None` picks one below the file limit.
+    pub max_connections: Option<usize>,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            body_stall_timeout: Duration::from_secs(30),
+            max_connections: None,
+        }
+    }
+}
+
+/// File descriptors kept back from connections: the database's pooled
+/// connections (each a database, WAL and shared-memory file), photo files
+/// being written or read, the listener and the process's own.
+const RESERVED_FDS: u64 = 256;
+
+/// Default cap when the file limit allows more: each idle connection costs
+/// some 20 KiB of buffers, so 10,000 cost about 200 MiB.
+const DEFAULT_MAX_CONNECTIONS: u64 = 10_000;
+
+/// Raises this process's soft open-file limit to its hard limit (a
+/// `setrlimit` call; it costs nothing until the descriptors are used, and
+/// each open connection then costs its kernel socket buffers) and returns
+/// the connection cap that leaves [`RESERVED_FDS`] for everything else.
+pub fn connection_cap() -> usize {
+    let limit = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read or raise the open-file limit; assuming 1024");
+            1024
+        }
+    };
+    let cap = limit.saturating_sub(RESERVED_FDS).clamp(16, DEFAULT_MAX_CONNECTIONS);
+    usize::try_from(cap).unwrap_or(16)
+}
+
+/// The answer to a connection beyond the cap, written before it is closed.
+const OVER_CAPACITY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
+content-type: application/json\r\n\
+retry-after: 1\r\n\
+connection: close\r\n\
+content-length: 67\r\n\
+\r\n\
+{\"detail\": \"The server has too many open connections. Try again.\"}";
+
+/// Serves `service` on `listener` until `shutdown` resolves, then lets open
+/// connections finish their request and waits for them.
+pub async fn serve<S>(
+    listener: tokio::net::TcpListener,
+    service: S,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) where
+    S: tower::Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let cap = limits.max_connections.unwrap_or_else(connection_cap).max(1);
+    tracing::info!(max_connections = cap, "accepting connections");
+    let slots = Arc::new(tokio::sync::Semaphore::new(cap));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before
+                    // accept: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept error");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            // A fresh socket's send buffer is empty: this write completes
+            // at once or not at all, and the accept loop never waits on it.
+            let _ = stream.try_write(OVER_CAPACITY);
+            tracing::warn!(%peer, "connection refused: at the connection cap");
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = service.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let heads = Arc::new(HeadClock::default());
+            let io =
+                HeadTimedIo { inner: stream, heads: Arc::clone(&heads), limit: limits.header_timeout, timer: None };
+            let handler = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                heads.request_started();
+                let answer = handle(service.clone(), req, peer, limits.body_stall_timeout);
+                let heads = Arc::clone(&heads);
+                async move {
+                    let answer = answer.await;
+                    heads.request_answered();
+                    answer
+                }
+            });
+            // hyper's header clock starts when it begins waiting for a
+            // request, so it is the idle timeout; the head's own limit,
+            // from its first byte, is `HeadTimedIo`'s.
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout);
+            let conn = builder.serve_connection(TokioIo::new(io), handler);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = async { stop.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    let _ = stop_tx.send(true);
+    // Every connection holds a slot until it ends: all slots back means all done.
+    let all = u32::try_from(cap).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(Duration::from_secs(30), slots.acquire_many(all)).await;
+}
+
+/// Runs one request: notes the client's address, watches the body for
+/// stalls and for being read to its end, and says `Connection: close` when
+/// the answer leaves part of the body unread (an early refusal), so the
+/// client does not send its next request on a connection about to close.
+async fn handle<S>(
+    service: S,
+    req: Request<hyper::body::Incoming>,
+    peer: SocketAddr,
+    stall: Duration,
+) -> Result<Response<Body>, Infallible>
+where
+    S: tower::Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let (mut parts, body) = req.into_parts();
+    parts.extensions.insert(ConnectInfo(peer));
+    let announced = body.size_hint().upper() != Some(0);
+    let finished = Arc::new(AtomicBool::new(!announced));
+    let body = Body::new(WatchedBody { inner: Body::new(body), finished: Arc::clone(&finished), stall, timer: None });
+    let mut response = service.oneshot(Request::from_parts(parts, body)).await?;
+    if !finished.load(Ordering::Acquire) {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(response)
+}
+
+/// A request body that notes when it has been read to its end and fails
+/// when no data arrives for `stall`.
+struct WatchedBody {
+    inner: Body,
+    finished: Arc<AtomicBool>,
+    stall: Duration,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+/// The body stopped arriving.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body stopped arriving for {0:?}")]
+pub struct BodyStalled(Duration);
+
+impl HttpBody for WatchedBody {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                this.timer = None;
+                if frame.is_none() || this.inner.is_end_stream() {
+                    this.finished.store(true, Ordering::Release);
+                }
+                Poll::Ready(frame)
+            }
+            Poll::Pending => {
+                let stall = this.stall;
+                let timer = this.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(stall)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(axum::Error::new(BodyStalled(stall))))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Whether a request head is arriving on a connection, and since when.
+#[derive(Default)]
+struct HeadClock {
+    in_request: AtomicBool,
+    /// When the first byte of the head now arriving was read.
+    head_started: std::sync::Mutex<Option<tokio::time::Instant>>,
+}
+
+impl HeadClock {
+    fn started(&self) -> std::sync::MutexGuard<'_, Option<tokio::time::Instant>> {
+        self.head_started.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn request_started(&self) {
+        self.in_request.store(true, Ordering::Release);
+        *self.started() = None;
+    }
+
+    fn request_answered(&self) {
+        self.in_request.store(false, Ordering::Release);
+    }
+}
+
+/// The connection's socket, failing a read with `TimedOut` when a request
+/// head that has begun to arrive is not complete within `limit`.
+struct HeadTimedIo {
+    inner: tokio::net::TcpStream,
+    heads: Arc<HeadClock>,
+    limit: Duration,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl tokio::io::AsyncRead for HeadTimedIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(result) => {
+                if buf.filled().len() > before && !this.heads.in_request.load(Ordering::Acquire) {
+                    let mut started = this.heads.started();
+                    if started.is_none() {
+                        let now = tokio::time::Instant::now();
+                        *started = Some(now);
+                        this.timer = Some(Box::pin(tokio::time::sleep_until(now + this.limit)));
+                    }
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => {
+                if this.heads.started().is_none() {
+                    this.timer = None;
+                    return Poll::Pending;
+                }
+                match this.timer.as_mut().map(|t| t.as_mut().poll(cx)) {
+                    Some(Poll::Ready(())) => Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the request head did not arrive in time",
+                    ))),
+                    _ => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for HeadTimedIo {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
