@@ -127,6 +127,10 @@ pub struct DemoArgs {
     /// Only run the server; do not open the terminal app.
     #[arg(long)]
     pub no_app: bool,
+    /// How names and tags spread: `even` (the demo gym) or `realistic`
+    /// (skewed like a real gym's list, for benchmarks).
+    #[arg(long, value_enum, default_value_t = crate::demo::Distribution::Even)]
+    pub distribution: crate::demo::Distribution,
 }
 
 /// The user's data directory for frontdesk (`~/.local/share/frontdesk`).
