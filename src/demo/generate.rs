@@ -235,7 +235,8 @@ const ABROAD: [(&str, &str, &str, &str); 3] = [
     ("London", "England", "GB", "SW1A 1AA"),
     ("Ciudad de México", "Ciudad de México", "MX", "06700"),
 ];
-pub(super) const EMAIL_DOMAINS: [&str; 5] = ["example.com", "example.org", "example.net", "mail.example.com", "climb.example.org"];
+pub(super) const EMAIL_DOMAINS: [&str; 5] =
+    ["example.com", "example.org", "example.net", "mail.example.com", "climb.example.org"];
 const MEDICAL: [&str; 6] = [
     "Asthma: keeps an inhaler in their chalk bag",
     "Type 1 diabetes",

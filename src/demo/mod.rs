@@ -115,7 +115,9 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         if existing_demo(&db, &db_path).await? {
             Ok(None)
         } else {
-            build_as(&db, Some(&media_dir), args.distribution, args.seed, args.customers, Timestamp::now()).await.map(Some)
+            build_as(&db, Some(&media_dir), args.distribution, args.seed, args.customers, Timestamp::now())
+                .await
+                .map(Some)
         }
     }
     .await;

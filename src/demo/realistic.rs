@@ -389,11 +389,7 @@ mod tests {
         let emails: HashSet<String> = doc.customers.iter().map(|c| text(&c.fields, "email").to_lowercase()).collect();
         assert_eq!(emails.len(), n);
         // Emails come from the new names.
-        let named = doc
-            .customers
-            .iter()
-            .filter(|c| text(&c.fields, "email").contains(&ascii_fold(&last(c))))
-            .count();
+        let named = doc.customers.iter().filter(|c| text(&c.fields, "email").contains(&ascii_fold(&last(c)))).count();
         assert!(share(named) > 0.9, "{named} emails name the customer");
         for c in &doc.customers {
             for k in &c.check_ins {
