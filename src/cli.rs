@@ -175,6 +175,10 @@ pub struct DemoArgs {
     /// time when it is free, else a free loopback port).
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
+    /// How names and tags spread: `even` (the demo gym) or `realistic`
+    /// (skewed like a real gym's list, for benchmarks).
+    #[arg(long, value_enum, default_value_t = crate::demo::Distribution::Even)]
+    pub distribution: crate::demo::Distribution,
 }
 
 /// The user's data directory for frontdesk (`~/.local/share/frontdesk`).

@@ -65,13 +65,23 @@ fn remove_database(path: &Path) {
 /// `frontdesk::demo::build`, that is through the import) when missing, when
 /// the generator changed, or when `FRONTDESK_BENCH_REBUILD` is set.
 pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
+    dataset_as(demo::Distribution::Even, seed, customers).await
+}
+
+/// [`dataset`] with customers spread as `distribution` says (the even demo
+/// gym's file names are unchanged, so its cache stays valid).
+pub async fn dataset_as(distribution: demo::Distribution, seed: u64, customers: usize) -> anyhow::Result<Dataset> {
     // FRONTDESK_LOG=frontdesk=debug shows where an import's time goes.
     if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG") {
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
     }
     let dir = target_dir().join("bench-data");
     std::fs::create_dir_all(&dir)?;
-    let stem = format!("demo-v{GENERATOR_VERSION}-seed{seed}-{customers}");
+    let kind = match distribution {
+        demo::Distribution::Even => "",
+        demo::Distribution::Realistic => "-realistic",
+    };
+    let stem = format!("demo-v{GENERATOR_VERSION}{kind}-seed{seed}-{customers}");
     let path = dir.join(format!("{stem}.db"));
     // The figures are written last: without them the build did not finish.
     let figures_path = dir.join(format!("{stem}.json"));
@@ -85,12 +95,15 @@ pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
     }
     let _ = std::fs::remove_file(&figures_path);
     remove_database(&path);
-    eprintln!("building the benchmark database: {customers} demo customers (seed {seed}) into {}", path.display());
+    eprintln!(
+        "building the benchmark database: {customers} {distribution:?} demo customers (seed {seed}) into {}",
+        path.display()
+    );
     let db = Db::open(&path).await?;
     let now = jiff::Timestamp::now();
     let machine_speed = Some(cpu_reference());
     let cpu_before = process_cpu_secs();
-    let report = demo::build(&db, None, seed, customers, now).await?;
+    let report = demo::build_as(&db, None, distribution, seed, customers, now).await?;
     let build_cpu_secs = process_cpu_secs().zip(cpu_before).map(|(after, before)| after - before);
     db.close().await;
     let figures = BuildFigures {

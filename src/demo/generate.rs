@@ -164,21 +164,21 @@ const TAGS: [&str; 8] =
 // ---- names and places ----
 
 #[rustfmt::skip]
-const FEMALE: [&str; 44] = [
+pub(super) const FEMALE: [&str; 44] = [
     "Emma", "Olivia", "Sophia", "Isabella", "Mia", "Charlotte", "Amelia", "Harper", "Evelyn", "Abigail", "Emily",
     "Elizabeth", "Sofía", "Camila", "Zoë", "Chloé", "Renée", "Amélie", "Maya", "Priya", "Aisha", "Fatima", "Mei",
     "Yuki", "Hannah", "Sarah", "Jessica", "Katherine", "Margaret", "Alexandra", "Rebecca", "Natalie", "Grace",
     "Lucía", "Ximena", "Ingrid", "Siobhan", "Ngozi", "Leilani", "Anaïs", "Jennifer", "Ana", "Anna", "Anne",
 ];
 #[rustfmt::skip]
-const MALE: [&str; 44] = [
+pub(super) const MALE: [&str; 44] = [
     "Liam", "Noah", "Oliver", "Elijah", "James", "William", "Benjamin", "Lucas", "Henry", "Alexander", "Michael",
     "Daniel", "Matthew", "Joseph", "David", "Robert", "Christopher", "Andrew", "José", "Luis", "Mateo", "Santiago",
     "Diego", "Andrés", "Björn", "Søren", "François", "Jürgen", "Kenji", "Hiroshi", "Wei", "Arjun", "Rahul",
     "Mohammed", "Omar", "Kwame", "Tariq", "Thomas", "Nicholas", "Jonathan", "Jon", "John", "Sean", "Shawn",
 ];
 #[rustfmt::skip]
-const NEUTRAL: [&str; 12] = [
+pub(super) const NEUTRAL: [&str; 12] = [
     "Alex", "Jordan", "Taylor", "Riley", "Casey", "Quinn", "Avery", "Rowan", "Sage", "River", "Jamie", "Morgan",
 ];
 #[rustfmt::skip]
@@ -195,7 +195,7 @@ const SURNAMES: [&str; 96] = [
     "Vargas",
 ];
 /// Formal first names and what people call them.
-const NICKNAMES: [(&str, &str); 14] = [
+pub(super) const NICKNAMES: [(&str, &str); 14] = [
     ("Robert", "Bob"),
     ("William", "Will"),
     ("Katherine", "Kate"),
@@ -235,7 +235,8 @@ const ABROAD: [(&str, &str, &str, &str); 3] = [
     ("London", "England", "GB", "SW1A 1AA"),
     ("Ciudad de México", "Ciudad de México", "MX", "06700"),
 ];
-const EMAIL_DOMAINS: [&str; 5] = ["example.com", "example.org", "example.net", "mail.example.com", "climb.example.org"];
+pub(super) const EMAIL_DOMAINS: [&str; 5] =
+    ["example.com", "example.org", "example.net", "mail.example.com", "climb.example.org"];
 const MEDICAL: [&str; 6] = [
     "Asthma: keeps an inhaler in their chalk bag",
     "Type 1 diabetes",
@@ -467,7 +468,7 @@ fn fixed_records() -> ImportDocument {
 }
 
 /// Lower-case ASCII letters and digits of a name, for email addresses.
-fn ascii_fold(name: &str) -> String {
+pub(super) fn ascii_fold(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
         match c {

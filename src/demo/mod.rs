@@ -6,6 +6,7 @@
 //! use it); [`run`] is the command around it.
 
 pub mod generate;
+pub mod realistic;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -23,6 +24,7 @@ use crate::storage::customer_filters::CustomerFilter;
 use crate::storage::{Clock, Db, OrgScope, auth, customers, orgs};
 
 pub use generate::{ORG_NAME, TIME_ZONE};
+pub use realistic::Distribution;
 
 /// The demo's staff login. It is a local demo's documented login, not a
 /// secret: the demo listens on loopback only.
@@ -131,7 +133,9 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         if existing_demo(&db, &db_path).await? {
             Ok(None)
         } else {
-            build(&db, Some(&media_dir), args.seed, args.customers, Timestamp::now()).await.map(Some)
+            build_as(&db, Some(&media_dir), args.distribution, args.seed, args.customers, Timestamp::now())
+                .await
+                .map(Some)
         }
     }
     .await;
@@ -261,12 +265,24 @@ pub async fn build(
     customers: usize,
     now: Timestamp,
 ) -> anyhow::Result<BuildReport> {
+    build_as(db, photos, Distribution::Even, seed, customers, now).await
+}
+
+/// [`build`], with the customers spread as `distribution` says.
+pub async fn build_as(
+    db: &Db,
+    photos: Option<&Path>,
+    distribution: Distribution,
+    seed: u64,
+    customers: usize,
+    now: Timestamp,
+) -> anyhow::Result<BuildReport> {
     crate::admin::create_org(db, ORG_NAME, TIME_ZONE).await?;
     let mut conn = db.acquire().await?;
     let org = orgs::org_by_name(&mut conn, ORG_NAME).await?;
     drop(conn);
     let started = Instant::now();
-    let doc = generate::generate(seed, customers, now);
+    let doc = realistic::generate(distribution, seed, customers, now);
     let generate_time = started.elapsed();
     let started = Instant::now();
     let summary = import::import(db, &org, &doc, now).await?;
@@ -443,7 +459,7 @@ mod tests {
     }
 
     fn args() -> DemoArgs {
-        DemoArgs { customers: 500, db: None, seed: 1, no_app: false, listen: None }
+        DemoArgs { customers: 500, db: None, seed: 1, no_app: false, listen: None, distribution: Default::default() }
     }
 
     #[test]

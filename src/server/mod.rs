@@ -9,6 +9,7 @@ pub mod check_ins;
 pub mod customers;
 pub mod error;
 pub mod filters;
+pub mod floor;
 pub mod gym_endpoints;
 pub mod gyms;
 pub mod listener;
@@ -243,8 +244,13 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// The whole service: routes plus tracing, timeouts, request ids, panic
 /// catching and path normalisation.
 pub fn app(state: AppState) -> axum::routing::RouterIntoService<axum::body::Body> {
+    layered(routes(state))
+}
+
+/// The outer layers every route runs under (the benchmarks' floor uses them too).
+fn layered(router: Router) -> axum::routing::RouterIntoService<axum::body::Body> {
     let request_id = HeaderName::from_static("x-request-id");
-    routes(state)
+    router
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::support::Api;
 
 fn args(customers: usize, db: Option<std::path::PathBuf>) -> DemoArgs {
-    DemoArgs { customers, db, seed: 11, no_app: true, listen: None }
+    DemoArgs { customers, db, seed: 11, no_app: true, listen: None, distribution: Default::default() }
 }
 
 async fn login(demo: &demo::DemoServer) -> Api {
