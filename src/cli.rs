@@ -195,8 +195,8 @@ pub(crate) fn init_logging(default: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime")
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(crate::runtime::build()?)
 }
 
 /// Runs the command line; the process's exit code.
@@ -205,19 +205,20 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => {
             init_logging("info,sqlx=warn");
-            let runtime = runtime();
-            let result = runtime.block_on(serve(args));
-            // A request still running after the grace period must not hold the process.
-            runtime.shutdown_timeout(RUNTIME_STOP);
-            result
+            runtime().and_then(|runtime| {
+                let result = runtime.block_on(serve(args));
+                // A request still running after the grace period must not hold the process.
+                runtime.shutdown_timeout(RUNTIME_STOP);
+                result
+            })
         }
         Some(Command::Admin(cmd)) => {
             init_logging("warn");
-            runtime().block_on(admin(cmd))
+            runtime().and_then(|runtime| runtime.block_on(admin(cmd)))
         }
         Some(Command::Import(args)) => {
             init_logging("warn");
-            runtime().block_on(import(args))
+            runtime().and_then(|runtime| runtime.block_on(import(args)))
         }
         Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
         None => crate::tui::main(cli.config),

@@ -320,26 +320,7 @@ pub fn write_stored_token(path: &Path, stored: &StoredToken) -> std::io::Result<
         std::fs::create_dir_all(dir)?;
     }
     let text = toml::to_string(stored).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension("toml.tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    {
-        use std::io::Write;
-        let mut file = options.open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-    }
-    std::fs::rename(&tmp, path)
+    crate::fs_atomic::write(path, text.as_bytes(), crate::fs_atomic::Access::Private)
 }
 
 /// Whether colour is wanted: the config allows it and `NO_COLOR` is unset or empty.

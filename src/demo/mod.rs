@@ -325,7 +325,7 @@ pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
     if args.no_app {
         crate::cli::init_logging("warn");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = crate::runtime::build()?;
     let result = runtime.block_on(async {
         let demo = start(&args).await?;
         let app_config = if demo.temporary { write_app_config(&demo).ok() } else { None };
@@ -388,7 +388,7 @@ fn write_app_config(demo: &DemoServer) -> std::io::Result<PathBuf> {
         demo.username,
         toml_string(&journal.display().to_string()),
     );
-    std::fs::write(&path, text)?;
+    crate::fs_atomic::write(&path, text.as_bytes(), crate::fs_atomic::Access::Private)?;
     Ok(path)
 }
 

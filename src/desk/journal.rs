@@ -61,6 +61,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::fs_atomic::{self, directory_of, sync_directory};
+
 /// The `Idempotency-Key` a scan is sent with: 128 random bits in lowercase hex.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -302,7 +304,7 @@ impl Journal {
         fs::create_dir_all(&dir).map_err(io_err("create the directory of"))?;
         let lock = take_lock(&path)?;
         // A compaction that died before its rename leaves its temporary file; the journal is intact.
-        remove_if_present(&temp_path(&path)).map_err(io_err("clean up after"))?;
+        fs_atomic::remove_leftovers(&path).map_err(io_err("clean up after"))?;
 
         let created = !path.try_exists().map_err(io_err("open"))?;
         let file = OpenOptions::new().read(true).append(true).create(true).open(&path).map_err(io_err("open"))?;
@@ -418,12 +420,7 @@ impl Journal {
         let io_err = |action| move |source| JournalError::Io { action, path: path.clone(), source };
         let pending: Vec<JournalEntry> = state.entries.iter().filter(|e| e.is_pending()).cloned().collect();
         let content: Vec<u8> = pending.iter().flat_map(|e| Record::queued(&e.scan).line()).collect();
-        let temp = temp_path(path);
-        let mut rewritten = File::create(&temp).map_err(io_err("compact"))?;
-        rewritten.write_all(&content).and_then(|()| rewritten.sync_all()).map_err(io_err("compact"))?;
-        drop(rewritten);
-        fs::rename(&temp, path).map_err(io_err("compact"))?;
-        sync_directory(&directory_of(path)).map_err(io_err("compact"))?;
+        fs_atomic::write(path, &content, fs_atomic::Access::Shared).map_err(io_err("compact"))?;
         state.file = OpenOptions::new().read(true).append(true).open(path).map_err(io_err("reopen"))?;
         state.len = content.len() as u64;
         state.entries = pending;
@@ -547,21 +544,10 @@ fn apply(entries: &mut Vec<JournalEntry>, record: Record) -> Result<(), String> 
     Ok(())
 }
 
-fn directory_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    with_suffix(path, ".compacting")
 }
 
 fn take_lock(path: &Path) -> Result<File, JournalError> {
@@ -576,20 +562,18 @@ fn take_lock(path: &Path) -> Result<File, JournalError> {
     }
 }
 
+/// A temporary file a compaction of `path` could leave behind.
+#[cfg(test)]
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    directory_of(path).join(format!(".{name}.compacting.partial"))
+}
+
 fn remove_if_present(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         other => other,
     }
-}
-
-/// Makes a new or renamed directory entry durable (Unix; elsewhere the rename is all there is).
-fn sync_directory(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@
 //! replaced ones. A [`PendingPhoto`] dropped before `keep` (a failed
 //! transaction, an early return) deletes its files.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::PreparedPhoto;
@@ -94,19 +93,9 @@ impl PhotoStore {
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        // The leading dot keeps the partial file out of what `path_of` serves.
-        let temp = self.dir.join(format!(".{name}.partial"));
-        let written = (|| {
-            let mut file = std::fs::File::create(&temp)?;
-            file.write_all(bytes)?;
-            // On disk before a committed row can point at it.
-            file.sync_data()?;
-            std::fs::rename(&temp, self.dir.join(name))
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        written
+        // On disk before a committed row can point at it; the partial file's
+        // leading dot keeps it out of what `path_of` serves.
+        crate::fs_atomic::write(&self.dir.join(name), bytes, crate::fs_atomic::Access::Shared)
     }
 
     /// Deletes photo files, best effort: a file already gone is fine, and

@@ -11,6 +11,7 @@ pub mod customer_filters;
 pub mod customers;
 pub mod derived;
 pub mod idempotency;
+pub mod import_plan;
 pub mod listing;
 pub mod media;
 pub mod memberships;

@@ -47,7 +47,7 @@ pub fn main(config_path: Option<PathBuf>) -> anyhow::Result<()> {
 
 /// Opens the app with settings from anywhere (a file, or built in memory).
 pub fn run(config: Config) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting tokio")?;
+    let runtime = crate::runtime::build()?;
     runtime.block_on(run_async(config))
 }
 

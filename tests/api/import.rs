@@ -154,3 +154,110 @@ async fn every_problem_is_reported_not_just_the_first() {
     assert!(problems[0].starts_with("customers[0] email:"), "{problems:?}");
     assert!(problems[1].starts_with("customers[2] first_name:"), "{problems:?}");
 }
+
+/// A golden list: a document spoiled in every way the import checks gets
+/// exactly these problems, in this order, word for word.
+#[tokio::test]
+async fn a_document_with_many_problems_gets_exactly_this_list() {
+    let server = TestServer::start().await;
+    let doc = json!({
+        "locations": [
+            {"id": 1, "name": "Upstairs"},
+            {"id": 1, "name": " ", "time_zone": "Mars/Olympus"},
+        ],
+        "custom_fields": [{"id": 1, "name": "Shoe size"}, {"id": 2, "name": "Shoe size"}],
+        "proficiencies": [{"id": 1, "name": ""}],
+        "associations": [{"id": 1, "name": "Club"}],
+        "challenges": [{"id": 1, "name": "Boulder 100"}],
+        "event_types": [{"id": 1, "name": "Intro"}, {"id": 1, "name": "Intro"}],
+        "membership_types": [{"id": 1, "name": "Monthly", "location_id": 9}, {"id": 2, "name": "Monthly"}],
+        "customers": [
+            {"id": 1, "email": "not an email", "first_name": "A", "last_name": "B", "birthday": "1990-01-01",
+             "favourite_colour": "red"},
+            {"id": 2, "email": "dup@example.com", "first_name": "C", "last_name": "D", "birthday": "1990-01-01",
+             "barcode": "X1", "home_location_id": 7, "tags": ["  "],
+             "custom_field_values": [{"field_id": 5, "value": "9"}],
+             "documents": [{"name": "Waiver", "status": "NOPE"}],
+             "emergency_contacts": [{"first_name": "", "last_name": " ", "telephone": ""}],
+             "medical_notes": [{"medical_notes": " "}],
+             "entry_passes": [{"name": "Ten", "uses_total": 10, "uses_remaining": 11, "association_id": 4}],
+             "proficiencies": [{"proficiency_id": 3}],
+             "association_ids": [8],
+             "challenges": [{"challenge_id": 6, "status": "WAT"}],
+             "reservations": [{"event_type_id": 5, "location_id": 5, "starts_at": "2026-01-01T10:00:00Z",
+                               "status": "MAYBE"}],
+             "check_ins": [{"location_id": 4, "checked_in_at": "2026-01-01T12:00:00Z", "entry_method": "XXX"}],
+             "guest_pass_usages": [{"guest_first_name": "G", "guest_last_name": "H", "location_id": 3,
+                                    "used_at": "2026-01-01T12:00:00Z"}]},
+            {"id": 2, "email": "DUP@example.com", "first_name": "E", "last_name": "F", "birthday": "1990-01-01",
+             "barcode": "X1"},
+        ],
+        "memberships": [
+            {"membership_type_id": 5, "owner_id": 9, "start_date": "2020-01-02", "end_date": "2020-01-01",
+             "status": "ZZZ"},
+            {"membership_type_id": 1, "owner_id": 2, "start_date": "2020-01-01",
+             "members": [{"customer_id": 2}, {"customer_id": 2}, {"customer_id": 42}]},
+        ],
+        "relations": [
+            {"customer_id": 2, "related_customer_id": 2, "relation": "PAR"},
+            {"customer_id": 1, "related_customer_id": 2, "relation": "XYZ"},
+            {"customer_id": 2, "related_customer_id": 1, "relation": "CHI"},
+            {"customer_id": 1, "related_customer_id": 77, "relation": "SIB"},
+        ],
+    });
+    let failure = match server.import_into(ORG, doc).await {
+        Ok(summary) => panic!("the document should be refused, but imported {summary}"),
+        Err(failure) => failure,
+    };
+    let problems: Vec<String> = failure.0.iter().map(ToString::to_string).collect();
+    let expected = [
+        "location[1] id: id 1 is used twice",
+        "event type[1] id: id 1 is used twice",
+        "customers[2] id: id 2 is used twice",
+        "locations[1] (id 1) time_zone: unknown time zone \"Mars/Olympus\" (use an IANA name such as America/Denver)",
+        "locations[1] (id 1) name: This field may not be blank.",
+        "custom_fields[1] (id 2) name: the name \"Shoe size\" is already taken",
+        "proficiencies[0] (id 1) name: This field may not be blank.",
+        "event_types[1] (id 1) name: the name \"Intro\" is already taken",
+        "membership_types[0] (id 1) location_id: no location with id 9 in this document",
+        "membership_types[1] (id 2) name: the name \"Monthly\" is already taken",
+        "customers[0] (id 1) favourite_colour: unknown field",
+        "customers[0] (id 1) email: Enter a valid email address.",
+        "customers[1] (id 2) home_location_id: no location with id 7 in this document",
+        "customers[1] (id 2) custom_field_values: no custom field with id 5 in this document",
+        "customers[1] (id 2) tags: a tag may not be blank",
+        "customers[1] (id 2) documents[0] status: \"NOPE\" is not one of ACT, REV",
+        "customers[1] (id 2) emergency_contacts[0] first_name: This field may not be blank.",
+        "customers[1] (id 2) emergency_contacts[0] last_name: This field may not be blank.",
+        "customers[1] (id 2) emergency_contacts[0] telephone: This field may not be blank.",
+        "customers[1] (id 2) medical_notes[0] medical_notes: This field may not be blank.",
+        "customers[1] (id 2) entry_passes[0] uses_remaining: must be between 0 and uses_total",
+        "customers[1] (id 2) entry_passes[0] association_id: no association with id 4 in this document",
+        "customers[1] (id 2) proficiencies[0] proficiency_id: no proficiency with id 3 in this document",
+        "customers[1] (id 2) association_ids: no association with id 8 in this document",
+        "customers[1] (id 2) challenges[0] status: \"WAT\" is not one of INP, COM",
+        "customers[1] (id 2) challenges[0] challenge_id: no challenge with id 6 in this document",
+        "customers[1] (id 2) reservations[0] status: \"MAYBE\" is not one of CON, CAN",
+        "customers[1] (id 2) reservations[0] event_type_id: no event type with id 5 in this document",
+        "customers[1] (id 2) reservations[0] location_id: no location with id 5 in this document",
+        "customers[1] (id 2) check_ins[0] entry_method: \"XXX\" is not one of MEM, ENT, GUE, FRE, EVE",
+        "customers[1] (id 2) check_ins[0] location_id: no location with id 4 in this document",
+        "customers[1] (id 2) guest_pass_usages[0] location_id: no location with id 3 in this document",
+        "customers[2] (id 2) email: customer with this email already exists.",
+        "customers[2] (id 2) barcode: customer with this barcode already exists.",
+        "memberships[0] status: \"ZZZ\" is not one of ACT, FRZ, END, CAN, FUT, PAY, IPC",
+        "memberships[0] end_date: ends before it starts",
+        "memberships[0] membership_type_id: no membership type with id 5 in this document",
+        "memberships[0] owner_id: no customer with id 9 in this document",
+        "memberships[0] members[0] customer_id: no customer with id 9 in this document",
+        "memberships[1] members[1] customer_id: listed twice",
+        "memberships[1] members[2] customer_id: no customer with id 42 in this document",
+        "relations[0] relation: \"PAR\" is not one of SPO, PRT, PRE, CHI, GUA, WAR, SIB, OTH",
+        "relations[0] related_customer_id: a customer cannot be related to themselves",
+        "relations[1] relation: \"XYZ\" is not one of SPO, PRT, PRE, CHI, GUA, WAR, SIB, OTH",
+        "relations[2] related_customer_id: these customers are already related",
+        "relations[3] related_customer_id: no customer with id 77 in this document",
+    ];
+    assert_eq!(problems, expected);
+    assert_eq!(failure.to_string(), format!("{} (and {} more problems)", expected[0], expected.len() - 1));
+}

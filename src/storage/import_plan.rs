@@ -1,0 +1,434 @@
+//! The storage side of an import: the tables an import plan fills (each with
+//! its columns, in the order the plan gives values), the facts the planner
+//! needs from the database first (next ids, names and keys already taken),
+//! and the load of a checked plan. Table and column names live here, not in
+//! `crate::import`.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+
+use super::bulk::{self, BulkValue};
+use super::{Conn, OrgScope, StoreError, StoreResult, derived};
+use crate::model::fields::CUSTOMER_FIELDS;
+
+/// The tables an import writes, in load order (a table's references point to
+/// tables before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    Locations,
+    CustomFields,
+    Proficiencies,
+    Associations,
+    Challenges,
+    EventTypes,
+    MembershipTypes,
+    Tags,
+    Customers,
+    CustomFieldValues,
+    CustomerTags,
+    Documents,
+    EmergencyContacts,
+    MedicalNotes,
+    Notes,
+    Alerts,
+    EntryPasses,
+    CustomerProficiencies,
+    AssociationMembers,
+    CustomerChallenges,
+    Reservations,
+    CheckIns,
+    Credits,
+    Payments,
+    EventVouchers,
+    GuestPassUsages,
+    Memberships,
+    MembershipMembers,
+    Relations,
+}
+
+impl Table {
+    /// Every table, in load order.
+    pub const ALL: [Table; 29] = [
+        Table::Locations,
+        Table::CustomFields,
+        Table::Proficiencies,
+        Table::Associations,
+        Table::Challenges,
+        Table::EventTypes,
+        Table::MembershipTypes,
+        Table::Tags,
+        Table::Customers,
+        Table::CustomFieldValues,
+        Table::CustomerTags,
+        Table::Documents,
+        Table::EmergencyContacts,
+        Table::MedicalNotes,
+        Table::Notes,
+        Table::Alerts,
+        Table::EntryPasses,
+        Table::CustomerProficiencies,
+        Table::AssociationMembers,
+        Table::CustomerChallenges,
+        Table::Reservations,
+        Table::CheckIns,
+        Table::Credits,
+        Table::Payments,
+        Table::EventVouchers,
+        Table::GuestPassUsages,
+        Table::Memberships,
+        Table::MembershipMembers,
+        Table::Relations,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Table::Locations => "locations",
+            Table::CustomFields => "custom_fields",
+            Table::Proficiencies => "proficiencies",
+            Table::Associations => "associations",
+            Table::Challenges => "challenges",
+            Table::EventTypes => "event_types",
+            Table::MembershipTypes => "membership_types",
+            Table::Tags => "tags",
+            Table::Customers => "customers",
+            Table::CustomFieldValues => "custom_field_values",
+            Table::CustomerTags => "customer_tags",
+            Table::Documents => "documents",
+            Table::EmergencyContacts => "emergency_contacts",
+            Table::MedicalNotes => "medical_notes",
+            Table::Notes => "notes",
+            Table::Alerts => "alerts",
+            Table::EntryPasses => "entry_passes",
+            Table::CustomerProficiencies => "customer_proficiencies",
+            Table::AssociationMembers => "association_members",
+            Table::CustomerChallenges => "customer_challenges",
+            Table::Reservations => "reservations",
+            Table::CheckIns => "check_ins",
+            Table::Credits => "credits",
+            Table::Payments => "payments",
+            Table::EventVouchers => "event_vouchers",
+            Table::GuestPassUsages => "guest_pass_usages",
+            Table::Memberships => "customer_memberships",
+            Table::MembershipMembers => "customer_membership_members",
+            Table::Relations => "relations",
+        }
+    }
+
+    /// The columns a row of this table gives values for, in order. A
+    /// customer row is every field of `CUSTOMER_FIELDS` in its order, then
+    /// the derived and bookkeeping columns listed here.
+    fn columns(self) -> Vec<&'static str> {
+        let fixed: &[&'static str] = match self {
+            Table::Locations => &["id", "name", "time_zone", "combine_same_day_check_ins", "created_at"],
+            Table::CustomFields => &["id", "name", "position"],
+            Table::Proficiencies | Table::Challenges => &["id", "name", "description"],
+            Table::Associations | Table::EventTypes => &["id", "name"],
+            Table::MembershipTypes => &[
+                "id",
+                "name",
+                "description",
+                "status",
+                "purchase_type",
+                "interval",
+                "is_group",
+                "is_youth_programming",
+                "billing_amount",
+                "location_id",
+                "created_at",
+            ],
+            Table::Tags => &["id", "name", "name_key"],
+            Table::Customers => {
+                return CUSTOMER_FIELDS
+                    .iter()
+                    .map(|f| f.name)
+                    .chain([
+                        "email_key",
+                        "address_postcode_key",
+                        "sort_last",
+                        "sort_first",
+                        "search_text",
+                        "id",
+                        "is_active",
+                        "capitan_invite_sent",
+                        "has_capitan_login",
+                        "created_at",
+                        "updated_at",
+                    ])
+                    .collect();
+            }
+            Table::CustomFieldValues => &["customer_id", "field_id", "value"],
+            Table::CustomerTags => &["customer_id", "tag_id"],
+            Table::Documents => {
+                &["customer_id", "name", "pdf", "expiration_date", "status", "created_at", "updated_at"]
+            }
+            Table::EmergencyContacts => &[
+                "customer_id",
+                "first_name",
+                "last_name",
+                "telephone",
+                "email",
+                "relation",
+                "created_at",
+                "updated_at",
+            ],
+            Table::MedicalNotes => &["customer_id", "medical_notes", "created_at", "updated_at"],
+            Table::Notes => &["customer_id", "note", "created_at", "updated_at"],
+            Table::Alerts => &["customer_id", "message", "prevents_check_in", "created_at", "updated_at"],
+            Table::EntryPasses => &[
+                "owner_id",
+                "name",
+                "uses_total",
+                "uses_remaining",
+                "expiration_date",
+                "is_association_pass",
+                "association_id",
+                "created_at",
+                "updated_at",
+            ],
+            Table::CustomerProficiencies => {
+                &["customer_id", "proficiency_id", "is_active", "granted_at", "created_at", "updated_at"]
+            }
+            Table::AssociationMembers => &["association_id", "customer_id", "created_at"],
+            Table::CustomerChallenges => &["customer_id", "challenge_id", "status", "started_at", "completed_at"],
+            Table::Reservations => {
+                &["customer_id", "event_type_id", "location_id", "starts_at", "ends_at", "status", "created_at"]
+            }
+            Table::CheckIns => &[
+                "customer_id",
+                "location_id",
+                "checked_in_at",
+                "local_datetime",
+                "checked_out_at",
+                "local_checkout_datetime",
+                "entry_method",
+                "entry_method_description",
+                "free_entry_reason",
+                "created_at",
+            ],
+            Table::Credits | Table::Payments => &["customer_id", "amount", "description", "created_at"],
+            Table::EventVouchers => &["customer_id", "name", "uses_remaining", "expiration_date", "created_at"],
+            Table::GuestPassUsages => {
+                &["customer_id", "guest_first_name", "guest_last_name", "location_id", "used_at", "created_at"]
+            }
+            Table::Memberships => &[
+                "id",
+                "membership_type_id",
+                "owner_id",
+                "status",
+                "start_date",
+                "end_date",
+                "interval",
+                "billing_amount",
+                "unfreeze_date",
+                "created_at",
+                "updated_at",
+            ],
+            Table::MembershipMembers => &["membership_id", "customer_id", "is_individually_frozen"],
+            Table::Relations => &["customer_id", "related_customer_id", "relation", "created_at", "updated_at"],
+        };
+        fixed.to_vec()
+    }
+}
+
+/// Rows for one table, collected while planning: one flat run of values, a
+/// row every `width` (a million check-ins are not a million small vectors).
+pub struct TableRows {
+    table: Table,
+    width: usize,
+    values: Vec<BulkValue>,
+}
+
+impl TableRows {
+    pub fn new(table: Table) -> TableRows {
+        TableRows { table, width: table.columns().len(), values: Vec::new() }
+    }
+
+    pub fn table(&self) -> Table {
+        self.table
+    }
+
+    /// Adds one row: a value for each of the table's columns, in order.
+    pub fn push(&mut self, row: impl IntoIterator<Item = BulkValue>) {
+        let before = self.values.len();
+        self.values.extend(row);
+        debug_assert_eq!(self.values.len() - before, self.width, "row width for {:?}", self.table);
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len() / self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Reorders the rows by an integer column (nulls first).
+    fn sort_by_integer(&mut self, column: &str) {
+        let width = self.width;
+        let Some(column) = self.table.columns().iter().position(|c| *c == column) else {
+            return;
+        };
+        let mut order: Vec<(i64, usize)> = (0..self.len())
+            .map(|row| match self.values[row * width + column] {
+                BulkValue::Int(key) => (key, row),
+                _ => (i64::MIN, row),
+            })
+            .collect();
+        order.sort_unstable();
+        let mut values = std::mem::take(&mut self.values);
+        self.values = Vec::with_capacity(values.len());
+        for (_, row) in order {
+            for value in &mut values[row * width..(row + 1) * width] {
+                self.values.push(std::mem::replace(value, BulkValue::Null));
+            }
+        }
+    }
+}
+
+/// What the planner needs to know of the organization's data: the next free
+/// ids, and the names and keys already taken.
+pub struct ExistingRecords {
+    next_ids: HashMap<Table, i64>,
+    names: HashMap<Table, HashSet<String>>,
+    /// Customers' lowercased emails.
+    pub emails: HashSet<String>,
+    pub barcodes: HashSet<String>,
+    /// Tag ids by lowercased name.
+    pub tags: HashMap<String, i64>,
+}
+
+/// The tables whose ids the planner assigns.
+const ASSIGNED_IDS: [Table; 10] = [
+    Table::Locations,
+    Table::CustomFields,
+    Table::Proficiencies,
+    Table::Associations,
+    Table::Challenges,
+    Table::EventTypes,
+    Table::MembershipTypes,
+    Table::Customers,
+    Table::Memberships,
+    Table::Tags,
+];
+
+/// The tables whose names are unique in an organization.
+const NAMED: [Table; 7] = [
+    Table::Locations,
+    Table::CustomFields,
+    Table::Proficiencies,
+    Table::Associations,
+    Table::Challenges,
+    Table::EventTypes,
+    Table::MembershipTypes,
+];
+
+impl ExistingRecords {
+    /// The first id a new row of `table` gets (tables outside
+    /// [`ASSIGNED_IDS`] number their own rows: 1).
+    pub fn next_id(&self, table: Table) -> i64 {
+        self.next_ids.get(&table).copied().unwrap_or(1)
+    }
+
+    /// Names the organization already uses in `table`.
+    pub fn names(&self, table: Table) -> &HashSet<String> {
+        static EMPTY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(HashSet::new);
+        self.names.get(&table).unwrap_or(&EMPTY)
+    }
+}
+
+/// Loads the facts an import is checked against; run under the write lock,
+/// so the ids stay free until the load.
+pub async fn existing(org: &OrgScope, conn: &mut Conn) -> StoreResult<ExistingRecords> {
+    let mut next_ids = HashMap::new();
+    for table in ASSIGNED_IDS {
+        next_ids.insert(table, bulk::max_id(conn, table.name()).await? + 1);
+    }
+    let mut names = HashMap::new();
+    for table in NAMED {
+        names.insert(table, bulk::existing_texts(org, conn, table.name(), "name").await?.into_iter().collect());
+    }
+    let name = Table::Customers.name();
+    let emails = bulk::existing_texts(org, conn, name, "email_key").await?.into_iter().collect();
+    let barcodes = bulk::existing_texts(org, conn, name, "barcode").await?.into_iter().collect();
+    let tags = bulk::existing_named(org, conn, Table::Tags.name(), "name_key")
+        .await?
+        .into_iter()
+        .map(|(id, key)| (key, id))
+        .collect();
+    Ok(ExistingRecords { next_ids, names, emails, barcodes, tags })
+}
+
+/// Why a load failed: the database, or one table's rows (named).
+#[derive(Debug)]
+pub enum LoadError {
+    Store(StoreError),
+    Table { table: &'static str, error: StoreError },
+}
+
+impl From<StoreError> for LoadError {
+    fn from(e: StoreError) -> Self {
+        LoadError::Store(e)
+    }
+}
+
+/// A table receiving at least this many rows, and more than it holds, has
+/// its indexes built after the load rather than during it.
+const BULK_LOAD_ROWS: usize = 10_000;
+
+/// Writes a checked plan's rows, then computes the new customers' summary
+/// columns (`new_customers` is their id range).
+pub async fn load(
+    org: &OrgScope,
+    conn: &mut Conn,
+    mut tables: Vec<TableRows>,
+    new_customers: Option<(i64, i64)>,
+    today: Date,
+) -> Result<(), LoadError> {
+    // In time order, the check-ins' time indexes are appended to rather than
+    // written all over (and their ids follow time, as the API's own would).
+    for rows in &mut tables {
+        if rows.table == Table::CheckIns {
+            rows.sort_by_integer("checked_in_at");
+        }
+    }
+    tables.sort_by_key(|rows| rows.table);
+    // The organization's existing customers: only the calendar may have moved
+    // for them since their summary columns were computed.
+    let as_of = derived::as_of(org, conn).await?;
+    derived::catch_up(org, conn, as_of, today).await?;
+
+    // Indexes built once after a load that dwarfs their table cost far less
+    // than indexes updated row by row.
+    let mut set_aside = Vec::new();
+    for rows in tables {
+        let started = std::time::Instant::now();
+        let (table, count) = (rows.table.name(), rows.len());
+        if count >= BULK_LOAD_ROWS && count as i64 >= bulk::row_count(conn, table).await? {
+            set_aside.extend(bulk::set_indexes_aside(conn, table).await?);
+        }
+        let columns = rows.table.columns();
+        bulk::insert_rows(org, conn, table, &columns, rows.values)
+            .await
+            .map_err(|error| LoadError::Table { table, error })?;
+        tracing::debug!(table, rows = count, elapsed_ms = started.elapsed().as_millis() as u64, "imported");
+    }
+    let started = std::time::Instant::now();
+    let large = !set_aside.is_empty();
+    bulk::restore_indexes(conn, set_aside).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "indexes restored");
+    // The new customers get every summary column computed; memberships and
+    // relations in a document only ever cover the document's own customers.
+    let started = std::time::Instant::now();
+    if let Some((first, last)) = new_customers {
+        derived::refresh_customer_range(org, conn, first, last, today).await?;
+    }
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "summary columns computed");
+    if large {
+        // The data's shape changed enough for the planner's statistics to matter.
+        let started = std::time::Instant::now();
+        bulk::analyze(conn).await?;
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered");
+    }
+    Ok(())
+}
