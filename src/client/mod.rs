@@ -13,6 +13,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::model::subrecords::{CustomerMembership, Document, EntryPass};
 pub use error::ClientError;
 use records::{Alert, CheckIn, EmergencyContact, Location, Note, Relation};
 
@@ -99,12 +100,21 @@ pub enum SubCollection {
     Alerts,
     Notes,
     CheckIns,
+    /// Memberships held or covering the customer.
+    Memberships,
+    /// Entry passes the customer owns.
+    EntryPasses,
+    /// Signed documents: waivers.
+    Documents,
 }
 
 impl SubCollection {
-    pub const ALL: [SubCollection; 5] = [
+    pub const ALL: [SubCollection; 8] = [
         SubCollection::Alerts,
         SubCollection::Notes,
+        SubCollection::Memberships,
+        SubCollection::EntryPasses,
+        SubCollection::Documents,
         SubCollection::EmergencyContacts,
         SubCollection::Relations,
         SubCollection::CheckIns,
@@ -118,6 +128,9 @@ impl SubCollection {
             SubCollection::Alerts => "alerts",
             SubCollection::Notes => "notes",
             SubCollection::CheckIns => "check-ins",
+            SubCollection::Memberships => "memberships",
+            SubCollection::EntryPasses => "entry-passes",
+            SubCollection::Documents => "documents",
         }
     }
 
@@ -129,6 +142,9 @@ impl SubCollection {
             SubCollection::Alerts => &customer.alerts_url,
             SubCollection::Notes => &customer.notes_url,
             SubCollection::CheckIns => &customer.check_ins_url,
+            SubCollection::Memberships => &customer.memberships_url,
+            SubCollection::EntryPasses => &customer.entry_passes_url,
+            SubCollection::Documents => &customer.documents_url,
         }
     }
 }
@@ -142,6 +158,9 @@ pub enum SubRecords {
     Notes(Vec<Note>),
     /// The most recent check-ins and the customer's total.
     CheckIns(Vec<CheckIn>, u64),
+    Memberships(Vec<CustomerMembership>),
+    EntryPasses(Vec<EntryPass>),
+    Documents(Vec<Document>),
 }
 
 /// A logged-in connection to one API.
@@ -380,6 +399,9 @@ impl Client {
                 let page = page!(CheckIn);
                 SubRecords::CheckIns(page.results, page.count)
             }
+            SubCollection::Memberships => SubRecords::Memberships(page!(CustomerMembership).results),
+            SubCollection::EntryPasses => SubRecords::EntryPasses(page!(EntryPass).results),
+            SubCollection::Documents => SubRecords::Documents(page!(Document).results),
         }))
     }
 

@@ -189,6 +189,13 @@ pub struct MembershipType {
     pub is_group: bool,
     #[serde(deserialize_with = "null_as_default")]
     pub is_youth_programming: bool,
+    /// Ours: the ids of the locations where this type admits (every location when it is not
+    /// tied to one), ordered by location name. Capitan does not send it: absent reads as empty.
+    #[serde(deserialize_with = "null_as_default")]
+    pub valid_location_ids: Vec<i64>,
+    /// Ours: their names, in the same order.
+    #[serde(deserialize_with = "null_as_default")]
+    pub valid_location_names: Vec<String>,
 }
 
 /// One customer a membership covers (an item of `all_customers`).
@@ -246,6 +253,14 @@ pub struct CustomerMembership {
     pub all_customers: Vec<MembershipMember>,
     #[serde(deserialize_with = "null_as_default")]
     pub upcoming_bill_dates: Vec<Date>,
+    /// Ours: the ids of the locations where the membership admits (its type's; every location
+    /// when the type is not tied to one), ordered by location name. Capitan does not send it:
+    /// absent reads as empty, which the app shows as "locations not given".
+    #[serde(deserialize_with = "null_as_default")]
+    pub valid_location_ids: Vec<i64>,
+    /// Ours: their names, in the same order.
+    #[serde(deserialize_with = "null_as_default")]
+    pub valid_location_names: Vec<String>,
     #[serde(with = "timestamp_opt")]
     pub created_at: Option<Timestamp>,
     #[serde(with = "timestamp_opt")]

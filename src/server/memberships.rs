@@ -36,6 +36,8 @@ impl Shown for MembershipTypes {
             interval: r.interval,
             is_group: r.is_group,
             is_youth_programming: r.is_youth_programming,
+            valid_location_ids: r.valid_locations.iter().map(|(id, _)| *id).collect(),
+            valid_location_names: r.valid_locations.into_iter().map(|(_, name)| name).collect(),
         }
     }
 }
@@ -88,6 +90,8 @@ impl Shown for CustomerMemberships {
                 })
                 .collect(),
             upcoming_bill_dates: bill_dates,
+            valid_location_ids: r.valid_locations.iter().map(|(id, _)| *id).collect(),
+            valid_location_names: r.valid_locations.into_iter().map(|(_, name)| name).collect(),
             created_at: instant(r.created_at),
             updated_at: instant(r.updated_at),
         }

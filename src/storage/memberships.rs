@@ -19,6 +19,11 @@ pub struct MembershipTypeRow {
     pub interval: String,
     pub is_group: bool,
     pub is_youth_programming: bool,
+    /// The one location the type is sold for, or none: valid at every location.
+    pub location_id: Option<i64>,
+    /// Ours: where the type admits, `(id, name)` by name (every location when `location_id` is none).
+    #[sqlx(skip)]
+    pub valid_locations: Vec<(i64, String)>,
 }
 
 /// The organization's membership types, by name (top-level only).
@@ -31,8 +36,29 @@ impl Listing for MembershipTypes {
     fn columns(stmt: &mut SelectStatement) {
         columns_of(
             stmt,
-            &["id", "name", "description", "status", "purchase_type", "interval", "is_group", "is_youth_programming"],
+            &[
+                "id",
+                "name",
+                "description",
+                "status",
+                "purchase_type",
+                "interval",
+                "is_group",
+                "is_youth_programming",
+                "location_id",
+            ],
         );
+    }
+
+    async fn complete(org: &OrgScope, conn: &mut Conn, rows: &mut [MembershipTypeRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let all = org_locations(org, conn).await?;
+        for row in rows {
+            row.valid_locations = valid_at(row.location_id, &all);
+        }
+        Ok(())
     }
 
     fn order(stmt: &mut SelectStatement) {
@@ -70,8 +96,13 @@ pub struct CustomerMembershipRow {
     pub unfreeze_date: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The membership type's one location, or none: valid at every location.
+    pub type_location_id: Option<i64>,
     #[sqlx(skip)]
     pub members: Vec<MemberRow>,
+    /// Ours: where the membership admits, `(id, name)` by name.
+    #[sqlx(skip)]
+    pub valid_locations: Vec<(i64, String)>,
 }
 
 /// Customers' memberships, newest start first. Unpaid ones (`PAY`, `IPC`)
@@ -101,6 +132,7 @@ impl Listing for CustomerMemberships {
         );
         stmt.expr_as(Expr::col(("mt", "name")), "name")
             .expr_as(Expr::col(("mt", "purchase_type")), "purchase_type")
+            .expr_as(Expr::col(("mt", "location_id")), "type_location_id")
             .expr_as(Expr::col(("o", "first_name")), "owner_first_name")
             .expr_as(Expr::col(("o", "last_name")), "owner_last_name")
             .expr_as(Expr::col(("o", "email")), "owner_email")
@@ -152,7 +184,32 @@ impl Listing for CustomerMemberships {
         for member in sql::fetch_as::<MemberRow, _>(conn, &stmt).await? {
             rows[index[&member.membership_id]].members.push(member);
         }
+        let all = org_locations(org, conn).await?;
+        for row in rows.iter_mut() {
+            row.valid_locations = valid_at(row.type_location_id, &all);
+        }
         Ok(())
+    }
+}
+
+/// The organization's locations, `(id, name)` by name.
+async fn org_locations(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String)>> {
+    let stmt = Query::select()
+        .columns(["id", "name"])
+        .from("locations")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .order_by("name", Order::Asc)
+        .order_by("id", Order::Asc)
+        .to_owned();
+    Ok(sql::fetch_as::<(i64, String), _>(conn, &stmt).await?)
+}
+
+/// Where a membership type admits: its one location, or every location when it names none
+/// (as check-in decides: see `storage::check_ins::membership_entry`).
+fn valid_at(location_id: Option<i64>, all: &[(i64, String)]) -> Vec<(i64, String)> {
+    match location_id {
+        Some(id) => all.iter().filter(|(l, _)| *l == id).cloned().collect(),
+        None => all.to_vec(),
     }
 }
 

@@ -49,6 +49,18 @@ pub struct Details {
     /// The customer's latest check-ins (newest first), read after a check-in: an earlier one the
     /// same local day at the same location is worth a word ("Already checked in today at 14:02").
     pub recent_check_ins: Option<Vec<crate::model::check_in::CheckIn>>,
+    /// What they hold (boxed: a message carrying details stays small).
+    pub holdings: Box<Holdings>,
+}
+
+/// A customer's memberships, passes and waivers, each `None` when the server has none to give.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Holdings {
+    /// Memberships held or covering them.
+    pub memberships: Option<Vec<crate::model::subrecords::CustomerMembership>>,
+    pub entry_passes: Option<Vec<crate::model::subrecords::EntryPass>>,
+    /// Their signed documents (waivers).
+    pub documents: Option<Vec<crate::model::subrecords::Document>>,
 }
 
 /// What became of one scan (or lookup), as the tasks report it.

@@ -492,7 +492,11 @@ pub fn record_form(kind: SubCollection) -> Option<SubRecordForm> {
         SubCollection::EmergencyContacts => Some(EMERGENCY_CONTACT_FORM),
         SubCollection::Notes => Some(NOTE_FORM),
         SubCollection::Alerts => Some(ALERT_FORM),
-        SubCollection::Relations | SubCollection::CheckIns => None,
+        SubCollection::Relations
+        | SubCollection::CheckIns
+        | SubCollection::Memberships
+        | SubCollection::EntryPasses
+        | SubCollection::Documents => None,
     }
 }
 
@@ -503,6 +507,9 @@ pub fn record_noun(kind: SubCollection) -> &'static str {
         SubCollection::Alerts => "alert",
         SubCollection::Relations => "relation",
         SubCollection::CheckIns => "check-in",
+        SubCollection::Memberships => "membership",
+        SubCollection::EntryPasses => "entry pass",
+        SubCollection::Documents => "waiver",
     }
 }
 

@@ -108,6 +108,9 @@ pub fn with_status(area: Rect, app: &App) -> (Rect, Rect, Rect) {
     (main, status, footer)
 }
 
+/// The rows today's list keeps on a narrow check-in screen however long the card is.
+const TODAY_ROWS_KEPT: u16 = 4;
+
 pub fn check_in_areas(area: Rect, app: &App) -> CheckInAreas {
     let (main, status, footer) = with_status(area, app);
     let tall = area.height >= 40;
@@ -121,7 +124,11 @@ pub fn check_in_areas(area: Rect, app: &App) -> CheckInAreas {
         let [left, right] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
         (left, right)
     } else {
-        let top = (photo_h + 2).min(body.height);
+        // The card grows to its lines (memberships, passes, last check-ins) while today's list keeps
+        // a few rows.
+        let card = super::panes::checkin::card_height(app, body.width.saturating_sub(photo_w + 4)) + 1;
+        let room = body.height.saturating_sub(TODAY_ROWS_KEPT).max(photo_h + 2);
+        let top = card.clamp(photo_h + 2, room).min(body.height);
         let [upper, lower] = Layout::vertical([Constraint::Length(top), Constraint::Min(0)]).areas(body);
         (upper, lower)
     };

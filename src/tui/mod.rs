@@ -20,6 +20,8 @@ pub mod theme;
 pub mod view;
 
 #[cfg(test)]
+mod card_tests;
+#[cfg(test)]
 mod desk_screen_tests;
 #[cfg(test)]
 mod gym_clock_tests;

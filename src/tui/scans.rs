@@ -11,10 +11,10 @@ use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Msg, RequestId};
-use super::checkin::{Details, ScanOutcome};
-use crate::client::records::{Alert, Note};
+use super::checkin::{Details, Holdings, ScanOutcome};
 use crate::client::{Client, SubCollection, SubRecords};
 use crate::desk::{Answer, Delivery, Journal, Scan};
+use crate::model::Customer;
 use crate::model::check_in::BarcodeCheckIn;
 
 /// The first wait before queued scans are tried again; it doubles up to [`RETRY_MAX`] while the server
@@ -122,10 +122,7 @@ impl ScanLink {
 
     async fn by_barcode(&self, barcode: &str) -> Details {
         match self.client.customer_by_barcode(barcode).await {
-            Ok(Some(customer)) => {
-                let (alerts, notes) = records(&self.client, customer.id).await;
-                Details { customer: Some(customer), alerts, notes, ..Details::default() }
-            }
+            Ok(Some(customer)) => details_of(&self.client, customer).await,
             _ => Details::default(),
         }
     }
@@ -151,12 +148,7 @@ impl ScanLink {
     /// Lookup mode: who has this barcode, without checking in.
     pub async fn look_up(&self, request: RequestId, barcode: String, tx: UnboundedSender<Msg>) {
         let outcome = match self.client.customer_by_barcode(&barcode).await {
-            Ok(Some(customer)) => {
-                let (alerts, notes) = records(&self.client, customer.id).await;
-                ScanOutcome::Found {
-                    details: Details { customer: Some(customer), alerts, notes, ..Details::default() },
-                }
-            }
+            Ok(Some(customer)) => ScanOutcome::Found { details: details_of(&self.client, customer).await },
             Ok(None) => ScanOutcome::NotFound,
             Err(e) => ScanOutcome::Failed(e.summary()),
         };
@@ -169,37 +161,62 @@ impl ScanLink {
     }
 }
 
-/// The customer, their alerts and notes, fetched together.
+/// The customer and everything the card shows of them (alerts, notes, memberships, passes,
+/// waivers, latest check-ins), fetched together.
 async fn details(client: &Client, customer_id: i64) -> Details {
     if customer_id <= 0 {
         return Details::default();
     }
-    let (customer, (alerts, notes), recent) = tokio::join!(
-        client.customer(customer_id),
-        records(client, customer_id),
-        client.records_of(customer_id, SubCollection::CheckIns)
-    );
-    let recent_check_ins = match recent {
-        Ok(Some(SubRecords::CheckIns(check_ins, _))) => Some(check_ins),
-        _ => None,
-    };
-    Details { customer: customer.ok(), alerts, notes, recent_check_ins }
+    let (customer, records) = tokio::join!(client.customer(customer_id), records(client, customer_id));
+    Details { customer: customer.ok(), ..records }
 }
 
-async fn records(client: &Client, customer_id: i64) -> (Option<Vec<Alert>>, Option<Vec<Note>>) {
-    let (alerts, notes) = tokio::join!(
-        client.records_of(customer_id, SubCollection::Alerts),
-        client.records_of(customer_id, SubCollection::Notes)
+/// [`details`] of a customer already read.
+async fn details_of(client: &Client, customer: Customer) -> Details {
+    Details { customer: Some(customer.clone()), ..records(client, customer.id).await }
+}
+
+/// The sub-collections the card shows, read at once; each is `None` when the server does not
+/// offer it or it could not be read (the card then leaves it out).
+async fn records(client: &Client, customer_id: i64) -> Details {
+    let of = |kind| client.records_of(customer_id, kind);
+    let (alerts, notes, memberships, passes, documents, recent) = tokio::join!(
+        of(SubCollection::Alerts),
+        of(SubCollection::Notes),
+        of(SubCollection::Memberships),
+        of(SubCollection::EntryPasses),
+        of(SubCollection::Documents),
+        of(SubCollection::CheckIns),
     );
-    let alerts = match alerts {
-        Ok(Some(SubRecords::Alerts(a))) => Some(a),
-        _ => None,
-    };
-    let notes = match notes {
-        Ok(Some(SubRecords::Notes(n))) => Some(n),
-        _ => None,
-    };
-    (alerts, notes)
+    Details {
+        customer: None,
+        alerts: match alerts {
+            Ok(Some(SubRecords::Alerts(a))) => Some(a),
+            _ => None,
+        },
+        notes: match notes {
+            Ok(Some(SubRecords::Notes(n))) => Some(n),
+            _ => None,
+        },
+        holdings: Box::new(Holdings {
+            memberships: match memberships {
+                Ok(Some(SubRecords::Memberships(m))) => Some(m),
+                _ => None,
+            },
+            entry_passes: match passes {
+                Ok(Some(SubRecords::EntryPasses(p))) => Some(p),
+                _ => None,
+            },
+            documents: match documents {
+                Ok(Some(SubRecords::Documents(d))) => Some(d),
+                _ => None,
+            },
+        }),
+        recent_check_ins: match recent {
+            Ok(Some(SubRecords::CheckIns(check_ins, _))) => Some(check_ins),
+            _ => None,
+        },
+    }
 }
 
 /// Opens the journal off the async runtime; the answer says what it holds, or why there is none.

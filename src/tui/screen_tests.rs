@@ -86,7 +86,7 @@ fn loaded((w, h): (u16, u16)) -> App {
 }
 
 /// Opens the profile and answers its sub-collections and photo.
-fn with_profile(size: (u16, u16)) -> App {
+pub(crate) fn with_profile(size: (u16, u16)) -> App {
     let mut app = loaded(size);
     app.update(key(KeyCode::Down));
     let mut commands = app.update(key(KeyCode::Enter));
@@ -122,6 +122,37 @@ fn with_profile(size: (u16, u16)) -> App {
             }])),
         ),
         (SubCollection::Relations, None),
+        (
+            SubCollection::Memberships,
+            Some(SubRecords::Memberships(vec![crate::model::subrecords::CustomerMembership {
+                name: "Denver Off-Peak".into(),
+                status: "ACT".into(),
+                start_date: Some(date(2026, 1, 31)),
+                upcoming_bill_dates: vec![date(2026, 11, 30)],
+                valid_location_ids: vec![1],
+                valid_location_names: vec!["Denver".into()],
+                ..Default::default()
+            }])),
+        ),
+        (
+            SubCollection::EntryPasses,
+            Some(SubRecords::EntryPasses(vec![crate::model::subrecords::EntryPass {
+                name: "10-Punch".into(),
+                uses_total: 10,
+                uses_remaining: 4,
+                expiration_date: Some(date(2026, 12, 31)),
+                ..Default::default()
+            }])),
+        ),
+        (
+            SubCollection::Documents,
+            Some(SubRecords::Documents(vec![crate::model::subrecords::Document {
+                name: "Adult waiver".into(),
+                expiration_date: Some(date(2026, 11, 28)),
+                status: "ACT".into(),
+                ..Default::default()
+            }])),
+        ),
         (
             SubCollection::CheckIns,
             Some(SubRecords::CheckIns(

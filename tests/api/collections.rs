@@ -202,3 +202,41 @@ async fn gyms_list_the_organizations_locations() {
     assert_eq!(main["time_zone"], "America/Denver", "a location without its own zone has the organization's");
     assert_eq!(api.get("/api/gyms/abc/").await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_membership_names_the_locations_it_is_valid_at() {
+    let server = TestServer::start_with_clock(fixed_clock("2026-03-10T18:00:00Z")).await;
+    let api = server.api().await;
+    server
+        .import(json!({
+            "locations": [{"id": 1, "name": "Boulder", "time_zone": "America/Denver"}],
+            "membership_types": [
+                {"id": 1, "name": "Boulder Off-Peak", "location_id": 1},
+                {"id": 2, "name": "All Gyms"}
+            ],
+            "customers": [{"id": 1, "email": "dee@example.com", "first_name": "Dee", "last_name": "Lane", "birthday": "1990-01-01"}],
+            "memberships": [
+                {"membership_type_id": 1, "owner_id": 1, "start_date": "2026-01-01"},
+                {"membership_type_id": 2, "owner_id": 1, "start_date": "2026-02-01"}
+            ]
+        }))
+        .await;
+    let gyms = api.all("/api/gyms/").await;
+    let boulder = gyms.iter().find(|g| g["name"] == "Boulder").unwrap()["id"].clone();
+    let dee = api.id_of("dee@example.com").await;
+    let theirs = api.all(&format!("/api/customers/{dee}/memberships/")).await;
+    let all_gyms = theirs.iter().find(|m| m["name"] == "All Gyms").unwrap();
+    assert_eq!(all_gyms["valid_location_names"], json!(["Boulder", LOCATION]), "no location: every one, by name");
+    assert_eq!(all_gyms["valid_location_ids"], json!([boulder, server.location_id]));
+    let off_peak = theirs.iter().find(|m| m["name"] == "Boulder Off-Peak").unwrap();
+    assert_eq!(off_peak["valid_location_names"], json!(["Boulder"]));
+    assert_eq!(off_peak["valid_location_ids"], json!([boulder]));
+    let top = api.ok(&format!("/api/customer-memberships/{}/", off_peak["id"])).await;
+    assert_eq!(top["valid_location_names"], json!(["Boulder"]), "the top-level collection says the same");
+    let types = api.all("/api/memberships/").await;
+    let type_one = types.iter().find(|t| t["name"] == "Boulder Off-Peak").unwrap();
+    assert_eq!(
+        (type_one["valid_location_ids"].clone(), type_one["valid_location_names"].clone()),
+        (json!([boulder]), json!(["Boulder"]))
+    );
+}

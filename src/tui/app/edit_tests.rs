@@ -230,6 +230,9 @@ fn contacts_are_added_from_the_profile_and_the_profile_reloads() {
             SubCollection::Alerts => SubRecords::Alerts(vec![]),
             SubCollection::Notes => SubRecords::Notes(vec![]),
             SubCollection::CheckIns => SubRecords::CheckIns(vec![], 0),
+            SubCollection::Memberships => SubRecords::Memberships(vec![]),
+            SubCollection::EntryPasses => SubRecords::EntryPasses(vec![]),
+            SubCollection::Documents => SubRecords::Documents(vec![]),
         };
         app.update(Msg::SubLoaded { request: subs, kind, result: Ok(Some(records)) });
     }

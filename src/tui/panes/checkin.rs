@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+use super::holdings::{self, Tone};
 use super::{cell, fit, pane_block, wrap};
 use crate::model::Customer;
 use crate::tui::action::Action;
@@ -134,6 +135,9 @@ pub fn banner_lines(app: &App, width: u16) -> Vec<String> {
     }
     let mut lines = vec![fit(&headline, width)];
     lines.extend(wrap(&format!("  {}", verdict.reason), width));
+    if let Some(why) = not_valid_here(app, verdict) {
+        lines.extend(wrap(&format!("  {why}"), width));
+    }
     let new_customer = app.keymap.keys_for(KeyContext::CheckIn, Action::NewCustomer);
     let unknown = verdict.reason == crate::model::check_in::UNKNOWN_ACCOUNT || verdict.headline == "UNKNOWN";
     if verdict.level == Level::Refused
@@ -147,6 +151,17 @@ pub fn banner_lines(app: &App, width: u16) -> Vec<String> {
         lines.extend(wrap(&format!("  LOOK: {}", verdict.notices.join(" · ")), width));
     }
     lines
+}
+
+/// Beside Capitan's "no available entry method": the customer's membership is valid only elsewhere.
+fn not_valid_here(app: &App, verdict: &Verdict) -> Option<String> {
+    if verdict.level != Level::Refused || verdict.reason != crate::model::check_in::NO_ENTRY_METHOD {
+        return None;
+    }
+    let desk = app.desk_location.as_ref()?;
+    let memberships = verdict.details.holdings.memberships.as_deref()?;
+    let passes = verdict.details.holdings.entry_passes.as_deref().unwrap_or_default();
+    holdings::not_valid_here(memberships, passes, desk, app.today)
 }
 
 fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
@@ -214,22 +229,32 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
     }
     lines.push(Line::raw(fit(&entry, width)));
 
-    let (waiver, waiver_style) = match (c.active_waiver_exists, c.latest_waiver_expiration_date) {
-        (true, Some(expiry)) => {
-            let days = (expiry - app.today).get_days();
-            let soon = days <= crate::tui::checkin::WAIVER_SOON_DAYS as i32;
-            let left = match days {
-                0 => "expires today".to_string(),
-                1 => "1 day left".to_string(),
-                n => format!("{n} days left"),
-            };
-            (format!("Waiver: valid until {expiry} ({left})"), if soon { theme.warn() } else { theme.ok() })
-        }
-        (true, None) => ("Waiver: valid, never expires".to_string(), theme.ok()),
-        (false, Some(expiry)) => (format!("Waiver: expired {expiry}"), theme.error()),
-        (false, None) => ("Waiver: none on file".to_string(), theme.error()),
+    let tone_style = |tone| match tone {
+        Tone::Ok => theme.ok(),
+        Tone::Plain => Style::new(),
+        Tone::Warn => theme.warn(),
+        Tone::Bad => theme.error(),
     };
-    lines.push(Line::styled(fit(&waiver, width), waiver_style));
+    let push_wrapped = |lines: &mut Vec<Line<'static>>, text: String, style: Style| {
+        lines.extend(wrap(&text, width).into_iter().map(|l| Line::styled(l, style)));
+    };
+    for m in verdict.details.holdings.memberships.iter().flatten() {
+        let (text, tone) = holdings::membership_line(m, &app.locations);
+        push_wrapped(&mut lines, format!("Membership: {text}"), tone_style(tone));
+    }
+    for p in verdict.details.holdings.entry_passes.iter().flatten() {
+        let (text, tone) = holdings::pass_line(p, app.today);
+        push_wrapped(&mut lines, format!("Pass: {text}"), tone_style(tone));
+    }
+    let documents: Vec<_> = verdict.details.holdings.documents.iter().flatten().filter(|d| d.status != "REV").collect();
+    if documents.is_empty() {
+        let (waiver, waiver_style) = waiver_from_flags(app, c);
+        push_wrapped(&mut lines, waiver, waiver_style);
+    }
+    for d in documents {
+        let (text, tone) = holdings::waiver_line(d, app.today);
+        push_wrapped(&mut lines, format!("Waiver: {text}"), tone_style(tone));
+    }
 
     for alert in verdict.details.alerts.iter().flatten() {
         let style = if alert.prevents_check_in { theme.error() } else { theme.warn() };
@@ -261,7 +286,47 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
         }
         lines.push(Line::styled(fit(&visits, width), theme.muted()));
     }
+    if let Some(recent) = verdict.details.recent_check_ins.as_deref().filter(|r| !r.is_empty()) {
+        lines.push(Line::styled("Last check-ins:", theme.muted()));
+        for ci in recent.iter().take(LAST_CHECK_INS) {
+            push_wrapped(&mut lines, format!("  {}  {}", ci.when(), ci.location_name.trim()), Style::new());
+        }
+    }
     lines
+}
+
+/// The rows the scanned customer's card takes at `width` (none without a customer).
+pub fn card_height(app: &App, width: u16) -> u16 {
+    match &app.check_in.verdict {
+        Some(verdict) => match verdict.customer() {
+            Some(c) => customer_lines(app, verdict, c, width as usize).len() as u16,
+            None => 0,
+        },
+        None => 0,
+    }
+}
+
+/// How many of the latest check-ins the card lists.
+pub const LAST_CHECK_INS: usize = 5;
+
+/// The waiver from the customer's own flags, when the server gives no documents.
+fn waiver_from_flags(app: &App, c: &Customer) -> (String, Style) {
+    let theme = &app.theme;
+    match (c.active_waiver_exists, c.latest_waiver_expiration_date) {
+        (true, Some(expiry)) => {
+            let days = (expiry - app.today).get_days();
+            let soon = days <= crate::tui::checkin::WAIVER_SOON_DAYS as i32;
+            let left = match days {
+                0 => "expires today".to_string(),
+                1 => "1 day left".to_string(),
+                n => format!("{n} days left"),
+            };
+            (format!("Waiver: valid until {expiry} ({left})"), if soon { theme.warn() } else { theme.ok() })
+        }
+        (true, None) => ("Waiver: valid, never expires".to_string(), theme.ok()),
+        (false, Some(expiry)) => (format!("Waiver: expired {expiry}"), theme.error()),
+        (false, None) => ("Waiver: none on file".to_string(), theme.error()),
+    }
 }
 
 fn render_today(frame: &mut Frame, area: Rect, app: &App) {

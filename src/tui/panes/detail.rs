@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui_image::Image;
 
+use super::holdings::{self, Tone};
 use super::results::{display_name, membership_badge, waiver_badge};
 use super::{fit, pane_block};
 use crate::client::SubCollection;
@@ -22,6 +23,8 @@ use crate::tui::layout;
 use crate::tui::theme::Theme;
 
 const LABEL: usize = 20;
+
+use super::checkin::LAST_CHECK_INS;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -123,7 +126,12 @@ fn header_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
     if !c.pronouns.is_empty() {
         who.push(c.pronouns.clone());
     }
-    lines.push(Line::raw(fit(&who.join(" · "), width)));
+    let mut who_line = vec![Span::raw(fit(&who.join(" · "), width))];
+    if c.age_on(app.today).is_some_and(|age| age < 18) {
+        who_line.push(Span::raw("  "));
+        who_line.push(Span::styled(" MINOR ", theme.fill_warn()));
+    }
+    lines.push(Line::from(who_line));
     let (member, member_style) = membership_badge(c, theme);
     let (waiver, waiver_style) = waiver_badge(c, app.today, theme);
     let member_text = match member {
@@ -219,6 +227,22 @@ impl Body<'_> {
         self.lines.push(Line::styled(format!("  {text}"), style));
     }
 
+    /// Text that carries meaning: wrapped to the pane, never cut.
+    fn wrapped(&mut self, text: impl Into<String>, style: Style) {
+        for line in super::wrap(&format!("  {}", text.into()), self.width) {
+            self.lines.push(Line::styled(line, style));
+        }
+    }
+
+    fn tone(&self, tone: Tone) -> Style {
+        match tone {
+            Tone::Ok => self.theme.ok(),
+            Tone::Plain => Style::new(),
+            Tone::Warn => self.theme.warn(),
+            Tone::Bad => self.theme.error(),
+        }
+    }
+
     fn when(&self, ts: Option<Timestamp>) -> String {
         ts.map(|t| t.to_zoned(self.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into())
     }
@@ -306,6 +330,32 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
     b.row("Starts later", yes_no(c.has_membership_with_future_start));
     b.row("First membership", b.when(c.first_membership_timestamp));
     b.row("Entry passes left", c.number_of_available_entry_passes.to_string());
+    b.heading("Memberships");
+    let memberships = app.detail.sub(SubCollection::Memberships);
+    if !b.sub_status(memberships)
+        && let SubState::Loaded(SubRecords::Memberships(memberships)) = memberships
+    {
+        if memberships.is_empty() {
+            b.text("none", theme.muted());
+        }
+        for m in memberships {
+            let (text, tone) = holdings::membership_line(m, &app.locations);
+            b.wrapped(text, b.tone(tone));
+        }
+    }
+    b.heading("Entry passes");
+    let passes = app.detail.sub(SubCollection::EntryPasses);
+    if !b.sub_status(passes)
+        && let SubState::Loaded(SubRecords::EntryPasses(passes)) = passes
+    {
+        if passes.is_empty() {
+            b.text("none", theme.muted());
+        }
+        for p in passes {
+            let (text, tone) = holdings::pass_line(p, app.today);
+            b.wrapped(text, b.tone(tone));
+        }
+    }
 
     b.heading("Waiver");
     let (waiver, waiver_style) = waiver_badge(c, app.today, theme);
@@ -318,6 +368,18 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
             (false, _) => "—".into(),
         },
     );
+    let documents = app.detail.sub(SubCollection::Documents);
+    if !b.sub_status(documents)
+        && let SubState::Loaded(SubRecords::Documents(documents)) = documents
+    {
+        if documents.is_empty() {
+            b.text("no signed documents", theme.muted());
+        }
+        for d in documents {
+            let (text, tone) = holdings::waiver_line(d, app.today);
+            b.wrapped(text, b.tone(tone));
+        }
+    }
 
     b.heading("Check-ins");
     b.row("Count", c.check_in_count.to_string());
@@ -330,9 +392,9 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
         if rows.is_empty() {
             b.text("no check-ins yet", theme.muted());
         } else {
-            b.text(format!("Most recent {} of {total}:", rows.len()), theme.muted());
+            b.text(format!("Most recent {} of {total}:", rows.len().min(LAST_CHECK_INS)), theme.muted());
         }
-        for ci in rows {
+        for ci in rows.iter().take(LAST_CHECK_INS) {
             let how =
                 if ci.entry_method_description.is_empty() { &ci.entry_method } else { &ci.entry_method_description };
             b.text(format!("{}  {}  {}", ci.when(), ci.location_name, how), Style::new());

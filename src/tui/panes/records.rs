@@ -18,6 +18,9 @@ fn title(kind: SubCollection) -> &'static str {
         SubCollection::Alerts => "Alerts",
         SubCollection::Relations => "Relations",
         SubCollection::CheckIns => "Check-ins",
+        SubCollection::Memberships => "Memberships",
+        SubCollection::EntryPasses => "Entry passes",
+        SubCollection::Documents => "Waivers",
     }
 }
 
