@@ -437,3 +437,24 @@ fn the_small_things_read_right() {
     filters.update(key(KeyCode::Enter));
     assert_has(&screen(&filters), &["replaces \"Active membership\""]);
 }
+
+#[test]
+fn a_long_alert_and_note_on_the_card_wrap_and_keep_their_last_words() {
+    let long = || {
+        let alert = "Owes a belay test before using the lead wall: ask the duty manager to sign it off today";
+        let note = "Prefers to be called by their preferred name; lent a harness and shoes on Tuesday, returned both";
+        ScanOutcome::CheckedIn {
+            check_in: Box::new(check_in("Monthly Membership")),
+            details: details(
+                ann(),
+                vec![Alert { message: alert.into(), ..Alert::default() }],
+                vec![Note { note: note.into(), ..Note::default() }],
+            ),
+        }
+    };
+    let lines = screen(&answered((120, 40), long()));
+    assert_has(&lines, &["sign it off today", "returned both"]);
+    for line in lines.iter().filter(|l| l.contains('⚠') || l.contains('✎')) {
+        assert!(!line.contains('…'), "an alert or note is cut on the card: {line}");
+    }
+}

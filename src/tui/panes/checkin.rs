@@ -227,7 +227,7 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
         let n = c.number_of_available_entry_passes;
         entry.push_str(&format!(" · {n} entry pass{}", if n == 1 { "" } else { "es" }));
     }
-    lines.push(Line::raw(fit(&entry, width)));
+    lines.extend(wrap(&entry, width).into_iter().map(Line::raw));
 
     let tone_style = |tone| match tone {
         Tone::Ok => theme.ok(),
@@ -259,12 +259,12 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
     for alert in verdict.details.alerts.iter().flatten() {
         let style = if alert.prevents_check_in { theme.error() } else { theme.warn() };
         let blocks = if alert.prevents_check_in { " (blocks check-in)" } else { "" };
-        lines.push(Line::styled(fit(&format!("⚠ {}{blocks}", alert.message.trim()), width), style));
+        push_wrapped(&mut lines, format!("⚠ {}{blocks}", alert.message.trim()), style);
     }
     if let Some(notes) = &verdict.details.notes {
         for note in notes.iter().take(2) {
             let text = note.note.split_whitespace().collect::<Vec<_>>().join(" ");
-            lines.push(Line::raw(fit(&format!("✎ {text}"), width)));
+            push_wrapped(&mut lines, format!("✎ {text}"), Style::new());
         }
         if notes.len() > 2 {
             lines.push(Line::styled(format!("  and {} more notes", notes.len() - 2), theme.muted()));
@@ -284,7 +284,7 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
         for milestone in ci.milestone_lines() {
             visits.push_str(&format!(" · ★ {milestone}"));
         }
-        lines.push(Line::styled(fit(&visits, width), theme.muted()));
+        push_wrapped(&mut lines, visits, theme.muted());
     }
     if let Some(recent) = verdict.details.recent_check_ins.as_deref().filter(|r| !r.is_empty()) {
         lines.push(Line::styled("Last check-ins:", theme.muted()));
