@@ -47,10 +47,15 @@ class Demo:
         # SERVER_NOFILE: the server's open-file limit (soft and hard), e.g. the
         # common 1024, to see what happens when a client holds that many.
         nofile = int(os.environ.get("SERVER_NOFILE", "0"))
+        # SERVER_CPUS: the CPUs the server may run on (`1`, `0,1`), so a load
+        # generator pinned to the others (see `pin_self`) does not share them.
+        cpus = cpu_list(os.environ.get("SERVER_CPUS", ""))
 
         def limit():
             if nofile:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+            if cpus:
+                os.sched_setaffinity(0, cpus)
 
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=limit)
         deadline = time.time() + timeout
@@ -99,6 +104,23 @@ class Demo:
     def log_text(self):
         with open(self.log.name) as f:
             return f.read()
+
+
+def cpu_list(text):
+    """`0,2-3` -> {0, 2, 3}; empty -> None."""
+    cpus = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        lo, _, hi = part.partition("-")
+        cpus.update(range(int(lo), int(hi or lo) + 1))
+    return cpus or None
+
+
+def pin_self(variable="CLIENT_CPUS"):
+    """Pins this process to the CPUs $CLIENT_CPUS names (if set); returns them."""
+    cpus = cpu_list(os.environ.get(variable, ""))
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+    return cpus
 
 
 def request(conn, method, path, body=None, token=None, headers=None, raw=None, content_type=None):

@@ -69,6 +69,35 @@ pub struct ServeArgs {
     /// (default: they last until revoked).
     #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
     pub token_ttl: Option<std::time::Duration>,
+    /// A request's head (request line and headers) must arrive within this
+    /// of its first byte, or the connection is closed: `10s`, `500ms`.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
+    pub header_timeout: std::time::Duration,
+    /// A connection that sends nothing this long between requests (or
+    /// before its first) is closed.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_timeout)]
+    pub idle_timeout: std::time::Duration,
+    /// A request body that stops arriving for this long is refused (`400`)
+    /// and its connection closed.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub body_timeout: std::time::Duration,
+}
+
+/// A connection timeout: `500ms`, `10s`, `2m` (a bare number is seconds); more than zero.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 500ms, 10s or 2m"))?;
+    let millis = match unit {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        _ => return Err(format!("unknown unit in {text:?} (use ms, s or m)")),
+    };
+    if n == 0 {
+        return Err("a timeout must be more than zero".into());
+    }
+    Ok(std::time::Duration::from_millis(n.saturating_mul(millis)))
 }
 
 /// `3600s`, `90m`, `12h`, `30d` (a bare number is seconds).
@@ -241,7 +270,21 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The server's limits and policies as `serve`'s flags set them.
+fn serve_options(args: &ServeArgs) -> crate::server::ServeOptions {
+    let mut options = crate::server::ServeOptions::default();
+    options.login_limits.max_failures = args.login_failures_per_minute.max(1);
+    options.connections.max_connections = args.max_connections;
+    options.connections.header_timeout = args.header_timeout;
+    options.connections.idle_timeout = args.idle_timeout;
+    options.connections.body_stall_timeout = args.body_timeout;
+    options.durability = args.durability;
+    options.token_ttl = args.token_ttl;
+    options
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let options = serve_options(&args);
     let data = data_dir();
     let config = ServerConfig {
         db_path: args.db.unwrap_or_else(|| data.join("frontdesk.db")),
@@ -250,11 +293,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url,
         clock: Clock::System,
     };
-    let mut options = crate::server::ServeOptions::default();
-    options.login_limits.max_failures = args.login_failures_per_minute.max(1);
-    options.connections.max_connections = args.max_connections;
-    options.durability = args.durability;
-    options.token_ttl = args.token_ttl;
     let server = Server::bind_with(config.clone(), options).await?;
     tracing::info!(
         addr = %server.local_addr(),
@@ -344,4 +382,39 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let summary = crate::import::import(&db, &org, &doc, Clock::System.now()).await?;
     println!("{summary} in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn serve_args(flags: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from([&["frontdesk", "serve"], flags].concat())?;
+        match cli.command {
+            Some(Command::Serve(args)) => Ok(args),
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_connection_timeout_flags_set_the_servers_limits() {
+        let options = serve_options(&serve_args(&[]).unwrap());
+        assert_eq!(options.connections, crate::server::listener::ConnectionLimits::default());
+        let args = serve_args(&["--header-timeout", "500ms", "--idle-timeout", "2m", "--body-timeout", "7"]).unwrap();
+        let limits = serve_options(&args).connections;
+        assert_eq!(limits.header_timeout, Duration::from_millis(500));
+        assert_eq!(limits.idle_timeout, Duration::from_secs(120));
+        assert_eq!(limits.body_stall_timeout, Duration::from_secs(7));
+    }
+
+    #[test]
+    fn a_timeout_that_is_zero_or_not_a_duration_is_refused_with_its_reason() {
+        let err = serve_args(&["--idle-timeout", "0s"]).unwrap_err().to_string();
+        assert!(err.contains("a timeout must be more than zero"), "{err}");
+        let err = serve_args(&["--header-timeout", "10h"]).unwrap_err().to_string();
+        assert!(err.contains("unknown unit in \"10h\" (use ms, s or m)"), "{err}");
+        let err = serve_args(&["--body-timeout", "soon"]).unwrap_err().to_string();
+        assert!(err.contains("is not a duration"), "{err}");
+    }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use frontdesk::demo::{self, generate::GENERATOR_VERSION};
-use frontdesk::server::{Server, ServerConfig};
+use frontdesk::server::{ServeOptions, Server, ServerConfig};
 use frontdesk::storage::{Clock, Db, OrgScope, orgs};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -47,13 +47,13 @@ pub struct Dataset {
     pub built_now: bool,
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
-fn remove_database(path: &Path) {
+pub fn remove_database(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
@@ -147,14 +147,19 @@ pub struct BenchServer {
 
 impl BenchServer {
     pub async fn start(dataset: &Dataset) -> anyhow::Result<BenchServer> {
+        BenchServer::start_with(&dataset.path, ServeOptions::default()).await
+    }
+
+    /// The real server over the database at `db_path`, with `options`.
+    pub async fn start_with(db_path: &Path, options: ServeOptions) -> anyhow::Result<BenchServer> {
         let config = ServerConfig {
-            db_path: dataset.path.clone(),
+            db_path: db_path.to_path_buf(),
             listen: "127.0.0.1:0".parse()?,
-            media_dir: dataset.path.with_extension("media"),
+            media_dir: db_path.with_extension("media"),
             public_url: None,
             clock: Clock::System,
         };
-        let server = Server::bind(config).await?;
+        let server = Server::bind_with(config, options).await?;
         let base = format!("http://{}", server.local_addr());
         let db = server.state().db().clone();
         let mut conn = db.acquire().await?;

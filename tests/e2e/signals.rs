@@ -142,3 +142,54 @@ fn a_demo_with_db_comes_back_on_its_address_and_ctrl_c_stops_it_while_busy() {
     assert!(exits_within(&mut moved, Duration::from_secs(2)).is_some());
     drop(squatter);
 }
+
+/// Reads until the server closes the connection (or `limit` passes); returns what it sent and
+/// whether it closed.
+fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (String, bool) {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let closed = loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    (String::from_utf8_lossy(&got).to_lowercase(), closed)
+}
+
+#[test]
+fn serve_applies_its_connection_timeout_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["serve", "--db", dir.path().join("gym.db").to_str().unwrap(), "--listen", &addr.to_string()])
+        .args(["--media-dir", dir.path().join("media").to_str().unwrap()])
+        .args(["--header-timeout", "1s", "--idle-timeout", "1s", "--body-timeout", "1s"])
+        .env("FRONTDESK_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_listening(addr, &mut child);
+    // Each bound is well under the default the flag replaces (60 s idle, 10 s for a head, 30 s
+    // for a stalled body): a connection closed within it was closed by the flag's timeout.
+    let mut silent = TcpStream::connect(addr).unwrap();
+    let mut half_head = TcpStream::connect(addr).unwrap();
+    half_head.write_all(b"GET /api/gy").unwrap();
+    let mut stalled_body = TcpStream::connect(addr).unwrap();
+    stalled_body
+        .write_all(b"POST /api/get-token/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"u")
+        .unwrap();
+    let (_, closed) = read_until_closed(&mut silent, Duration::from_secs(20));
+    assert!(closed, "a silent connection outlived --idle-timeout 1s by 20 s");
+    let (_, closed) = read_until_closed(&mut half_head, Duration::from_secs(8));
+    assert!(closed, "an unfinished request head outlived --header-timeout 1s by 8 s");
+    let (answer, closed) = read_until_closed(&mut stalled_body, Duration::from_secs(20));
+    assert!(closed && answer.starts_with("http/1.1 400"), "a stalled body under --body-timeout 1s: {answer}");
+    assert!(answer.contains("stopped arriving"), "{answer}");
+    signal(&child, "TERM");
+    assert!(exits_within(&mut child, Duration::from_secs(10)).is_some());
+}
