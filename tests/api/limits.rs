@@ -224,6 +224,31 @@ async fn connections_beyond_the_cap_are_refused_with_503_and_the_server_recovers
     assert!(answered);
 }
 
+/// A client that sends its request at once, as every client does, still
+/// reads the `503`: the refusal is not lost to a reset.
+#[tokio::test]
+async fn a_refused_client_that_already_sent_its_request_reads_the_503() {
+    let options = ServeOptions {
+        connections: ConnectionLimits { max_connections: Some(1), ..ConnectionLimits::default() },
+        ..ServeOptions::default()
+    };
+    let server = start(options).await;
+    let _held = TcpStream::connect(server.addr).await.unwrap();
+    // A burst: the later connections wait in the backlog with their request
+    // already sent by the time the server takes them.
+    let request = format!("GET /api/gyms/ HTTP/1.1\r\nhost: {}\r\n\r\n", server.addr);
+    let mut burst = Vec::new();
+    for _ in 0..60 {
+        let mut refused = TcpStream::connect(server.addr).await.unwrap();
+        refused.write_all(request.as_bytes()).await.unwrap();
+        burst.push(refused);
+    }
+    for (n, mut refused) in burst.into_iter().enumerate() {
+        let answer = read_until_closed(&mut refused).await;
+        assert!(answer.starts_with("http/1.1 503"), "connection {n}: {answer:?}");
+    }
+}
+
 #[tokio::test]
 async fn an_early_refusal_that_leaves_the_body_unread_says_connection_close() {
     let server = start(ServeOptions::default()).await;
