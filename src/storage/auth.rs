@@ -185,17 +185,10 @@ struct TokenRow {
     org_time_zone: String,
 }
 
-/// Resolves a token to its active staff user and organization, in one
-/// statement (it runs before every request). A token issued before
-/// `issued_after` (microseconds; the server's `--token-ttl`) has expired.
-pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -> StoreResult<Option<Identity>> {
-    let stmt = Query::select()
-        .expr_as(Expr::col(("t", "org_id")), "org_id")
-        .expr_as(Expr::col(("t", "user_id")), "user_id")
-        .expr_as(Expr::col(("u", "username")), "username")
-        .expr_as(Expr::col(("u", "location_id")), "location_id")
-        .expr_as(Expr::col(("o", "name")), "org_name")
-        .expr_as(Expr::col(("o", "time_zone")), "org_time_zone")
+/// `api_tokens t` joined to its staff user `u` and organization `o`: the
+/// base of every query that reads tokens with whom they belong to.
+fn tokens_with_users() -> sea_query::SelectStatement {
+    Query::select()
         .from_as("api_tokens", "t")
         .inner_join(
             sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
@@ -205,6 +198,20 @@ pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -
             sea_query::TableRef::Table("organizations".into(), Some("o".into())),
             Expr::col(("o", "id")).equals(("t", "org_id")),
         )
+        .to_owned()
+}
+
+/// Resolves a token to its active staff user and organization, in one
+/// statement (it runs before every request). A token issued before
+/// `issued_after` (microseconds; the server's `--token-ttl`) has expired.
+pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -> StoreResult<Option<Identity>> {
+    let stmt = tokens_with_users()
+        .expr_as(Expr::col(("t", "org_id")), "org_id")
+        .expr_as(Expr::col(("t", "user_id")), "user_id")
+        .expr_as(Expr::col(("u", "username")), "username")
+        .expr_as(Expr::col(("u", "location_id")), "location_id")
+        .expr_as(Expr::col(("o", "name")), "org_name")
+        .expr_as(Expr::col(("o", "time_zone")), "org_time_zone")
         .and_where(Expr::col(("t", "token_sha256")).eq(token_digest(token)))
         .and_where(Expr::col(("u", "is_active")).eq(true))
         .and_where_option(issued_after.map(|t| Expr::col(("t", "created_at")).gt(t)))
@@ -251,20 +258,11 @@ pub struct TokenInfo {
 
 /// Every token, oldest first.
 pub async fn list_tokens(conn: &mut Conn) -> StoreResult<Vec<TokenInfo>> {
-    let stmt = Query::select()
+    let stmt = tokens_with_users()
         .expr_as(Expr::cust("substr(t.token_sha256, 1, 12)"), "digest_prefix")
         .expr_as(Expr::col(("o", "name")), "org_name")
         .expr_as(Expr::col(("u", "username")), "username")
         .expr_as(Expr::col(("t", "created_at")), "created_at")
-        .from_as("api_tokens", "t")
-        .inner_join(
-            sea_query::TableRef::Table("staff_users".into(), Some("u".into())),
-            Expr::col(("u", "id")).equals(("t", "user_id")),
-        )
-        .inner_join(
-            sea_query::TableRef::Table("organizations".into(), Some("o".into())),
-            Expr::col(("o", "id")).equals(("t", "org_id")),
-        )
         .order_by(("t", "created_at"), sea_query::Order::Asc)
         .to_owned();
     Ok(sql::fetch_as(conn, &stmt).await?)
