@@ -260,29 +260,64 @@ impl Body<'_> {
 }
 
 fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let mut b = Body { lines: Vec::new(), theme, width, tz: &app.time_zone };
+    let mut b = Body { lines: Vec::new(), theme: &app.theme, width, tz: &app.time_zone };
+    alerts_section(&mut b, app, c);
+    identity_section(&mut b, app, c);
+    contact_section(&mut b, c);
+    membership_section(&mut b, app, c);
+    waiver_section(&mut b, app, c);
+    check_ins_section(&mut b, app, c);
+    people_sections(&mut b, app);
+    tags_and_fields_sections(&mut b, c);
+    b.heading("Record");
+    b.row("Created", b.when(c.created_at));
+    b.row("Updated", b.when(c.updated_at));
+    b.lines
+}
 
+/// A sub-collection listed under its heading: its loading state, `empty`
+/// when it has no records, else each record through `each`. `pick` takes
+/// this sub-collection's records out of the loaded answer.
+fn sub_list<'r, T: 'r>(
+    b: &mut Body,
+    state: &'r SubState,
+    pick: impl FnOnce(&'r SubRecords) -> Option<&'r [T]>,
+    empty: (&str, Style),
+    mut each: impl FnMut(&mut Body, &T),
+) {
+    if b.sub_status(state) {
+        return;
+    }
+    let SubState::Loaded(records) = state else { return };
+    let Some(records) = pick(records) else { return };
+    if records.is_empty() {
+        b.text(empty.0, empty.1);
+    }
+    for record in records {
+        each(b, record);
+    }
+}
+
+fn alerts_section(b: &mut Body, app: &App, c: &Customer) {
+    let theme = b.theme;
     b.heading("Alerts");
-    let alerts = app.detail.sub(SubCollection::Alerts);
-    if !b.sub_status(alerts)
-        && let SubState::Loaded(SubRecords::Alerts(alerts)) = alerts
-    {
-        if alerts.is_empty() {
-            b.text("none", theme.muted());
-        }
-        for a in alerts {
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::Alerts),
+        |r| if let SubRecords::Alerts(a) = r { Some(a.as_slice()) } else { None },
+        ("none", theme.muted()),
+        |b, a| {
             let style = if a.prevents_check_in { theme.error() } else { theme.warn() };
             let suffix = if a.prevents_check_in { " (blocks check-in)" } else { "" };
             b.text(format!("⚠ {}{suffix}", a.message), style);
-        }
-    }
-    b.row("Medical notes", if c.has_medical_notes { "on file: ask before climbing" } else { "none" });
-    if c.has_medical_notes {
-        let last = b.lines.len() - 1;
-        b.lines[last] = b.lines[last].clone().patch_style(theme.warn());
-    }
+        },
+    );
+    let medical = if c.has_medical_notes { "on file: ask before climbing" } else { "none" };
+    let style = if c.has_medical_notes { theme.warn() } else { Style::new() };
+    b.styled_row("Medical notes", medical, style);
+}
 
+fn identity_section(b: &mut Body, app: &App, c: &Customer) {
     b.heading("Identity and photo");
     b.field("first_name", &c.first_name);
     b.field("last_name", &c.last_name);
@@ -302,7 +337,9 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
         "Capitan app login",
         format!("{} (invite sent: {})", yes_no(c.has_capitan_login), yes_no(c.capitan_invite_sent)),
     );
+}
 
+fn contact_section(b: &mut Body, c: &Customer) {
     b.heading("Contact and address");
     b.field("email", &c.email);
     b.field("telephone", &c.telephone);
@@ -313,50 +350,47 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
     b.field("address_postcode", &c.address_postcode);
     b.field("address_country", &c.address_country);
     b.field("has_opted_in_to_marketing", yes_no(c.has_opted_in_to_marketing));
+}
 
+fn membership_section(b: &mut Body, app: &App, c: &Customer) {
+    let theme = b.theme;
     b.heading("Membership and passes");
-    b.styled_row(
-        "Active membership",
-        yes_no(c.has_active_membership),
-        if c.has_active_membership { theme.ok() } else { Style::new() },
-    );
+    let member_style = if c.has_active_membership { theme.ok() } else { Style::new() };
+    b.styled_row("Active membership", yes_no(c.has_active_membership), member_style);
     b.row("  youth programming", yes_no(c.has_active_youth_programming_membership));
     b.row("  other", yes_no(c.has_active_non_youth_programming_membership));
-    b.styled_row(
-        "Frozen",
-        yes_no(c.has_frozen_membership),
-        if c.has_frozen_membership { theme.warn() } else { Style::new() },
-    );
+    let frozen_style = if c.has_frozen_membership { theme.warn() } else { Style::new() };
+    b.styled_row("Frozen", yes_no(c.has_frozen_membership), frozen_style);
     b.row("Starts later", yes_no(c.has_membership_with_future_start));
     b.row("First membership", b.when(c.first_membership_timestamp));
     b.row("Entry passes left", c.number_of_available_entry_passes.to_string());
+
     b.heading("Memberships");
-    let memberships = app.detail.sub(SubCollection::Memberships);
-    if !b.sub_status(memberships)
-        && let SubState::Loaded(SubRecords::Memberships(memberships)) = memberships
-    {
-        if memberships.is_empty() {
-            b.text("none", theme.muted());
-        }
-        for m in memberships {
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::Memberships),
+        |r| if let SubRecords::Memberships(m) = r { Some(m.as_slice()) } else { None },
+        ("none", theme.muted()),
+        |b, m| {
             let (text, tone) = holdings::membership_line(m, &app.locations);
             b.wrapped(text, b.tone(tone));
-        }
-    }
+        },
+    );
     b.heading("Entry passes");
-    let passes = app.detail.sub(SubCollection::EntryPasses);
-    if !b.sub_status(passes)
-        && let SubState::Loaded(SubRecords::EntryPasses(passes)) = passes
-    {
-        if passes.is_empty() {
-            b.text("none", theme.muted());
-        }
-        for p in passes {
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::EntryPasses),
+        |r| if let SubRecords::EntryPasses(p) = r { Some(p.as_slice()) } else { None },
+        ("none", theme.muted()),
+        |b, p| {
             let (text, tone) = holdings::pass_line(p, app.today);
             b.wrapped(text, b.tone(tone));
-        }
-    }
+        },
+    );
+}
 
+fn waiver_section(b: &mut Body, app: &App, c: &Customer) {
+    let theme = b.theme;
     b.heading("Waiver");
     let (waiver, waiver_style) = waiver_badge(c, app.today, theme);
     b.styled_row("Active waiver", if c.active_waiver_exists { "yes".to_string() } else { waiver }, waiver_style);
@@ -368,107 +402,92 @@ fn body_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
             (false, _) => "—".into(),
         },
     );
-    let documents = app.detail.sub(SubCollection::Documents);
-    if !b.sub_status(documents)
-        && let SubState::Loaded(SubRecords::Documents(documents)) = documents
-    {
-        if documents.is_empty() {
-            b.text("no signed documents", theme.muted());
-        }
-        for d in documents {
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::Documents),
+        |r| if let SubRecords::Documents(d) = r { Some(d.as_slice()) } else { None },
+        ("no signed documents", theme.muted()),
+        |b, d| {
             let (text, tone) = holdings::waiver_line(d, app.today);
             b.wrapped(text, b.tone(tone));
-        }
-    }
+        },
+    );
+}
 
+fn check_ins_section(b: &mut Body, app: &App, c: &Customer) {
     b.heading("Check-ins");
     b.row("Count", c.check_in_count.to_string());
     b.row("First", b.when(c.first_check_in_timestamp));
     b.row("Latest", b.when(c.latest_check_in_timestamp));
     let check_ins = app.detail.sub(SubCollection::CheckIns);
-    if !b.sub_status(check_ins)
-        && let SubState::Loaded(SubRecords::CheckIns(rows, total)) = check_ins
-    {
-        if rows.is_empty() {
-            b.text("no check-ins yet", theme.muted());
-        } else {
-            b.text(format!("Most recent {} of {total}:", rows.len().min(LAST_CHECK_INS)), theme.muted());
-        }
-        for ci in rows.iter().take(LAST_CHECK_INS) {
-            let how =
-                if ci.entry_method_description.is_empty() { &ci.entry_method } else { &ci.entry_method_description };
-            b.text(format!("{}  {}  {}", ci.when(), ci.location_name, how), Style::new());
-        }
+    if b.sub_status(check_ins) {
+        return;
     }
+    let SubState::Loaded(SubRecords::CheckIns(rows, total)) = check_ins else { return };
+    if rows.is_empty() {
+        b.text("no check-ins yet", b.theme.muted());
+    } else {
+        b.text(format!("Most recent {} of {total}:", rows.len().min(LAST_CHECK_INS)), b.theme.muted());
+    }
+    for ci in rows.iter().take(LAST_CHECK_INS) {
+        let how = if ci.entry_method_description.is_empty() { &ci.entry_method } else { &ci.entry_method_description };
+        b.text(format!("{}  {}  {}", ci.when(), ci.location_name, how), Style::new());
+    }
+}
 
+/// Notes, emergency contacts and relations.
+fn people_sections(b: &mut Body, app: &App) {
+    let theme = b.theme;
     b.heading("Notes");
-    let notes = app.detail.sub(SubCollection::Notes);
-    if !b.sub_status(notes)
-        && let SubState::Loaded(SubRecords::Notes(notes)) = notes
-    {
-        if notes.is_empty() {
-            b.text("none", theme.muted());
-        }
-        for n in notes {
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::Notes),
+        |r| if let SubRecords::Notes(n) = r { Some(n.as_slice()) } else { None },
+        ("none", theme.muted()),
+        |b, n| {
             let date = n.created_at.map(|t| t.to_zoned(b.tz.clone()).date().to_string()).unwrap_or_default();
             b.text(format!("{date}  {}", n.note.replace('\n', " ")), Style::new());
-        }
-    }
+        },
+    );
 
     b.heading("Emergency contacts");
-    let contacts = app.detail.sub(SubCollection::EmergencyContacts);
-    if !b.sub_status(contacts)
-        && let SubState::Loaded(SubRecords::EmergencyContacts(contacts)) = contacts
-    {
-        if contacts.is_empty() {
-            b.text("none on file", theme.warn());
-        }
-        for e in contacts {
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::EmergencyContacts),
+        |r| if let SubRecords::EmergencyContacts(e) = r { Some(e.as_slice()) } else { None },
+        ("none on file", theme.warn()),
+        |b, e| {
             let relation = if e.relation.is_empty() { String::new() } else { format!(" ({})", e.relation) };
             b.text(format!("{} {}{relation}  {}  {}", e.first_name, e.last_name, e.telephone, e.email), Style::new());
-        }
-    }
+        },
+    );
 
     b.heading("Family and relations");
-    let relations = app.detail.sub(SubCollection::Relations);
-    if !b.sub_status(relations)
-        && let SubState::Loaded(SubRecords::Relations(relations)) = relations
-    {
-        if relations.is_empty() {
-            b.text("none", theme.muted());
-        }
-        for r in relations {
-            b.text(
-                format!(
-                    "{}: {} {}  {}",
-                    crate::client::records::relation_label(&r.relation),
-                    r.related_customer_first_name,
-                    r.related_customer_last_name,
-                    r.related_customer_email
-                ),
-                Style::new(),
-            );
-        }
-    }
-
-    b.heading("Tags");
-    b.text(if c.tags.is_empty() { "none".to_string() } else { c.tags.join(", ") }, Style::new());
-    b.heading("Proficiencies");
-    b.text(
-        if c.active_proficiency_names.is_empty() { "none".to_string() } else { c.active_proficiency_names.join(", ") },
-        Style::new(),
+    sub_list(
+        b,
+        app.detail.sub(SubCollection::Relations),
+        |r| if let SubRecords::Relations(r) = r { Some(r.as_slice()) } else { None },
+        ("none", theme.muted()),
+        |b, r| {
+            let label = crate::client::records::relation_label(&r.relation);
+            let who = format!("{} {}", r.related_customer_first_name, r.related_customer_last_name);
+            b.text(format!("{label}: {who}  {}", r.related_customer_email), Style::new());
+        },
     );
+}
+
+fn tags_and_fields_sections(b: &mut Body, c: &Customer) {
+    let listed = |names: &[String]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    b.heading("Tags");
+    b.text(listed(&c.tags), Style::new());
+    b.heading("Proficiencies");
+    b.text(listed(&c.active_proficiency_names), Style::new());
     b.heading("Custom fields");
     if c.custom_field_values.is_empty() {
-        b.text("none", theme.muted());
+        b.text("none", b.theme.muted());
     }
     for v in &c.custom_field_values {
         let label = if v.field_name.is_empty() { format!("field {}", v.field_id) } else { v.field_name.clone() };
         b.row(&label, v.value.clone());
     }
-
-    b.heading("Record");
-    b.row("Created", b.when(c.created_at));
-    b.row("Updated", b.when(c.updated_at));
-    b.lines
 }
