@@ -140,10 +140,36 @@ const CHECK_IN_FILTERS: [(&str, &str, &str); 6] = [
 
 pub fn document() -> Value {
     let mut paths = Map::new();
-    let mut add = |path: String, item: Value| {
-        paths.insert(path, item);
-    };
+    auth_paths(&mut paths);
+    customer_paths(&mut paths);
+    check_in_paths(&mut paths);
+    gym_paths(&mut paths);
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "frontdesk: the Capitan-compatible Customers API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Every path ends in a slash (the slashless form answers the same). Errors: `{\"detail\": \"…\"}` for most failures, `{\"field\": [\"message\", …]}` for invalid input, plain text for a refused check-in.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"token": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "`Token <key>`, from `POST /api/get-token/`."}},
+            "schemas": schemas(),
+        },
+    })
+}
+
+fn add(paths: &mut Map<String, Value>, path: String, item: Value) {
+    paths.insert(path, item);
+}
+
+/// `get-token/` and this document.
+fn auth_paths(paths: &mut Map<String, Value>) {
     add(
+        paths,
         "/api/get-token/".into(),
         json!({ "post": public(op("Log in: a token for a username and password", "auth", vec![], Some(login_body()), responses(vec![
             ("200", json_content(json!({"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]})), "The token to send as `Authorization: Token …`."),
@@ -157,13 +183,19 @@ pub fn document() -> Value {
         ])) }),
     );
     add(
+        paths,
         PATH.into(),
         json!({ "get": public(json!({
         "summary": "This document", "tags": ["schema"], "security": [],
         "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}
     })) }),
     );
+}
+
+/// Customers and their sub-collections.
+fn customer_paths(paths: &mut Map<String, Value>) {
     add(
+        paths,
         "/api/customers/".into(),
         json!({
             "get": op("List customers", "customers", list_params(&CUSTOMER_FILTERS), None, list_responses("Customer", true)),
@@ -171,6 +203,7 @@ pub fn document() -> Value {
         }),
     );
     add(
+        paths,
         "/api/customers/{id}/".into(),
         json!({
             "parameters": [path_id("id")],
@@ -214,10 +247,11 @@ pub fn document() -> Value {
             );
             one["delete"] = op("Delete the record", "customer records", vec![], None, deleted());
         }
-        add(collection, list);
-        add(record, one);
+        add(paths, collection, list);
+        add(paths, record, one);
     }
     add(
+        paths,
         "/api/customers/{id}/relations/".into(),
         json!({
             "parameters": [path_id("id")],
@@ -226,6 +260,7 @@ pub fn document() -> Value {
         }),
     );
     add(
+        paths,
         "/api/customers/{id}/relations/{record_id}/".into(),
         json!({
             "parameters": [path_id("id"), path_id("record_id")],
@@ -233,7 +268,12 @@ pub fn document() -> Value {
             "delete": op("Delete a relation (and its reverse)", "customer records", vec![], None, deleted()),
         }),
     );
+}
+
+/// Check-ins: the lists, voiding and the two barcode doors.
+fn check_in_paths(paths: &mut Map<String, Value>) {
     add(
+        paths,
         "/api/customers/{id}/check-ins/".into(),
         json!({
             "parameters": [path_id("id")],
@@ -241,6 +281,7 @@ pub fn document() -> Value {
         }),
     );
     add(
+        paths,
         "/api/customers/{id}/check-ins/{check_in_id}/".into(),
         json!({
             "parameters": [path_id("id"), path_id("check_in_id")],
@@ -248,10 +289,12 @@ pub fn document() -> Value {
         }),
     );
     add(
+        paths,
         "/api/check-ins/".into(),
         json!({ "get": op("List check-ins", "check-ins", list_params(&CHECK_IN_FILTERS), None, list_responses("CheckIn", true)) }),
     );
     add(
+        paths,
         "/api/check-ins/{id}/".into(),
         json!({
             "parameters": [path_id("id")],
@@ -264,6 +307,7 @@ pub fn document() -> Value {
         ("open-door-check-in", "Check a customer in by barcode at an open door (no entitlement needed)"),
     ] {
         add(
+            paths,
             format!("/api/gym-endpoints/{door}/{{barcode}}/"),
             json!({
                 "parameters": [{"name": "barcode", "in": "path", "required": true, "schema": {"type": "string"}}],
@@ -271,17 +315,24 @@ pub fn document() -> Value {
             }),
         );
     }
+}
+
+/// The top-level collections and the stored photos.
+fn gym_paths(paths: &mut Map<String, Value>) {
     for (collection, schema) in TOP_LEVEL {
         add(
+            paths,
             format!("/api/{collection}/"),
             json!({ "get": op(&format!("List {collection}"), "gym", page_params(), None, list_responses(schema, false)) }),
         );
         add(
+            paths,
             format!("/api/{collection}/{{id}}/"),
             json!({ "parameters": [path_id("id")], "get": op(&format!("Read one of {collection}"), "gym", vec![], None, read_responses(schema)) }),
         );
     }
     add(
+        paths,
         "/media/{file}".into(),
         json!({
             "parameters": [{"name": "file", "in": "path", "required": true, "schema": {"type": "string"}}],
@@ -295,22 +346,6 @@ pub fn document() -> Value {
             })),
         }),
     );
-
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "frontdesk: the Capitan-compatible Customers API",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Every path ends in a slash (the slashless form answers the same). Errors: `{\"detail\": \"…\"}` for most failures, `{\"field\": [\"message\", …]}` for invalid input, plain text for a refused check-in.",
-        },
-        "servers": [{"url": "/"}],
-        "security": [{"token": []}],
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "`Token <key>`, from `POST /api/get-token/`."}},
-            "schemas": schemas(),
-        },
-    })
 }
 
 /// An operation: summary, tag, parameters, body and responses.
