@@ -248,7 +248,10 @@ fn offline_scans_show_as_queued_and_settle_when_the_queue_is_sent() {
     assert_eq!(app.check_in.refused_on_delivery, ["100041: Unknown or deactivated customer account."]);
     app.notice = None;
     let screen = render_text(&app, 160, 30);
-    assert!(screen.contains("Refused after entry (queued scan): 100041"), "{screen}");
+    assert!(screen.contains("Let in while offline, then refused: 100041"), "{screen}");
+    // At 80 columns the whole notice, its hint included, fits the status line's rows.
+    let narrow = render_text(&app, 80, 24);
+    assert!(narrow.contains("acknowledges"), "{narrow}");
     app.update(key(KeyCode::Enter));
     assert!(app.check_in.refused_on_delivery.is_empty(), "Enter on the empty scan field acknowledges");
     // The next answered scan nudges the queue when something still waits.

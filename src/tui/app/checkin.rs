@@ -285,11 +285,6 @@ impl App {
         if settled.is_empty() {
             return;
         }
-        for (who, state) in &settled {
-            if let TodayState::Refused(text) = state {
-                self.check_in.refused_on_delivery.push(format!("{who}: {text}"));
-            }
-        }
         let refused: Vec<String> = settled
             .iter()
             .filter_map(|(who, state)| match state {
@@ -297,6 +292,7 @@ impl App {
                 _ => None,
             })
             .collect();
+        self.check_in.refused_on_delivery.extend(refused.iter().cloned());
         let n = settled.len();
         if refused.is_empty() {
             self.say(format!("{n} queued scan{} sent: all checked in", plural(n)));

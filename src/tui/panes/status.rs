@@ -21,11 +21,14 @@ fn status_text(app: &App) -> (String, Style) {
     if let Some(question) = &app.quit_question {
         (format!(" ● {question} Quit anyway? y yes · n or esc no"), theme.warn())
     } else if !refused.is_empty() {
-        // Customers let in while the server was away, then refused by it: they are inside.
+        // Customers let in while the server was away, then refused by it:
+        // they are inside. Who, here, on every screen; why is on the check-in
+        // screen's verdict and today list (the whole sentence would push the
+        // hint out of the status line's three rows at 80 columns).
+        let who: Vec<&str> = refused.iter().map(|r| r.split_once(": ").map_or(r.as_str(), |(who, _)| who)).collect();
         let text = format!(
-            " ✖ Refused after entry (queued scan{}): {} · they are inside: settle it · Enter on the empty scan field (F3) acknowledges",
-            if refused.len() == 1 { "" } else { "s" },
-            refused.join("; ")
+            " ✖ Let in while offline, then refused: {} · they are inside: settle it (F3 says why) · Enter on the empty scan field acknowledges",
+            who.join(", ")
         );
         (text, theme.error())
     } else if let Some(notice) = &app.notice {
