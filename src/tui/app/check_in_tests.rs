@@ -191,6 +191,10 @@ fn a_queued_scan_refused_on_delivery_replaces_queued_on_screen_with_a_red_verdic
     assert_eq!((verdict.level, verdict.headline), (Level::Refused, "REFUSED AFTER ENTRY"));
     assert!(verdict.reason.starts_with(NO_ENTRY_METHOD), "{}", verdict.reason);
     assert_eq!(app.check_in.refused_on_delivery.len(), 1);
+    // The queue delivers without loading the record: the card says how to see who it is.
+    let screen = render_text(&app, 120, 40);
+    assert!(screen.contains("ctrl-l (lookup)"), "{screen}");
+    assert!(!screen.contains("No customer record"), "{screen}");
     // A new scan does not make it go away.
     let (request, _) = check_in_request(&scan(&mut app, "100042", Instant::now() + Duration::from_secs(5)));
     app.update(in_answer(request));

@@ -33,9 +33,15 @@ pub fn render(frame: &mut Frame, app: &App) {
                 );
             }
             None => {
+                // A scan sent from the queue comes back without the customer's
+                // record (the queue only delivers): say so, and how to see it.
+                let delivered = verdict.headline == "REFUSED AFTER ENTRY" || verdict.check_in.is_some();
                 let text = match verdict.level {
                     Level::Checking => "",
                     Level::Queued => "Who it is shows once the server answers.",
+                    _ if delivered => {
+                        "Sent from the queue after the outage, so the record was not loaded: ctrl-l (lookup) and scan the tag again to see who it is."
+                    }
                     _ => "No customer record to show for this barcode.",
                 };
                 let area = Rect {
@@ -43,7 +49,9 @@ pub fn render(frame: &mut Frame, app: &App) {
                     width: areas.details.right().saturating_sub(areas.photo.x),
                     ..areas.photo
                 };
-                frame.render_widget(Paragraph::new(Line::styled(text, app.theme.muted())), area);
+                let lines: Vec<Line> =
+                    wrap(text, area.width as usize).into_iter().map(|l| Line::styled(l, app.theme.muted())).collect();
+                frame.render_widget(Paragraph::new(lines), area);
             }
         }
     } else {
