@@ -124,6 +124,18 @@ fn throttled(wait: std::time::Duration) -> ApiError {
     }
 }
 
+/// A refused login is answered after [`ServeOptions::login_refusal_hold`]
+/// (1 s by default), not at once: a client that asks again as soon as it is
+/// refused, as a flood does, then costs the server one cheap answer a second
+/// instead of thousands, and the requests of everyone else keep their speed.
+/// The wait is a timer, not a thread, and it holds no lock.
+///
+/// [`ServeOptions::login_refusal_hold`]: super::ServeOptions::login_refusal_hold
+async fn held(state: &AppState, refusal: ApiError) -> ApiError {
+    tokio::time::sleep(state.options().login_refusal_hold).await;
+    refusal
+}
+
 /// `POST /api/get-token/` with `{"username", "password"}` (JSON or a form).
 ///
 /// Throttled per client address and per username (see `docs/reliability.md`),
@@ -163,17 +175,20 @@ async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axu
     let keys = throttle_keys(peer, &username);
     let now = std::time::Instant::now();
     if let Some(wait) = keys.iter().filter_map(|k| state.login_throttle().retry_after(k, now)).max() {
-        return Err(throttled(wait));
+        return Err(held(&state, throttled(wait)).await);
     }
 
     let mut conn = state.db().acquire().await?;
     let credentials = auth::credentials(&mut conn, username.trim()).await?;
     drop(conn);
     let stored = credentials.as_ref().map_or_else(|| dummy_hash().to_string(), |c| c.password_hash.clone());
-    let password_ok = state.passwords().verify(password, stored).await.map_err(|_| ApiError::TooManyRequests {
-        retry_after_secs: 1,
-        message: "Too many logins at once. Try again in a second.".into(),
-    })?;
+    let Ok(password_ok) = state.passwords().verify(password, stored).await else {
+        let busy = ApiError::TooManyRequests {
+            retry_after_secs: 1,
+            message: "Too many logins at once. Try again in a second.".into(),
+        };
+        return Err(held(&state, busy).await);
+    };
     let Some(credentials) = credentials.filter(|_| password_ok) else {
         let now = std::time::Instant::now();
         for key in &keys {

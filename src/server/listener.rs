@@ -31,6 +31,11 @@ pub struct ConnectionLimits {
     pub body_stall_timeout: Duration,
     /// Open connections at most; `None` picks one below the file limit.
     pub max_connections: Option<usize>,
+    /// At the cap, a connection that has waited at least this long with no
+    /// request under way (silent, idle between requests, or a head still
+    /// arriving) is closed to make room for a new one, so slow clients cannot
+    /// hold every slot; a new one is refused with `503` only when none has.
+    pub evict_waiting_after: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -40,6 +45,7 @@ impl Default for ConnectionLimits {
             idle_timeout: Duration::from_secs(60),
             body_stall_timeout: Duration::from_secs(30),
             max_connections: None,
+            evict_waiting_after: Duration::from_secs(1),
         }
     }
 }
@@ -74,7 +80,7 @@ const OVER_CAPACITY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
 content-type: application/json\r\n\
 retry-after: 1\r\n\
 connection: close\r\n\
-content-length: 67\r\n\
+content-length: 66\r\n\
 \r\n\
 {\"detail\": \"The server has too many open connections. Try again.\"}";
 
@@ -93,6 +99,8 @@ pub async fn serve<S>(
     tracing::info!(max_connections = cap, "accepting connections");
     let slots = Arc::new(tokio::sync::Semaphore::new(cap));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let shared = Shared { service, limits, stop: stop_rx, open: Arc::new(OpenConnections::default()) };
+    let lingering = Arc::new(tokio::sync::Semaphore::new(LINGERING));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -108,51 +116,181 @@ pub async fn serve<S>(
                 }
             },
         };
-        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-            // A fresh socket's send buffer is empty: this write completes
-            // at once or not at all, and the accept loop never waits on it.
-            let _ = stream.try_write(OVER_CAPACITY);
-            tracing::warn!(%peer, "connection refused: at the connection cap");
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let service = service.clone();
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            let _slot = slot;
-            let heads = Arc::new(HeadClock::default());
-            let io =
-                HeadTimedIo { inner: stream, heads: Arc::clone(&heads), limit: limits.header_timeout, timer: None };
-            let handler = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                heads.request_started();
-                let answer = handle(service.clone(), req, peer, limits.body_stall_timeout);
-                let heads = Arc::clone(&heads);
-                async move {
-                    let answer = answer.await;
-                    heads.request_answered();
-                    answer
+        if let Ok(slot) = Arc::clone(&slots).try_acquire_owned() {
+            tokio::spawn(shared.clone().connection(stream, peer, slot));
+        } else if shared.open.evict_longest_waiting(limits.evict_waiting_after) {
+            // The evicted connection gives its slot back as it closes.
+            let (slots, shared, lingering) = (Arc::clone(&slots), shared.clone(), Arc::clone(&lingering));
+            tokio::spawn(async move {
+                match tokio::time::timeout(Duration::from_secs(1), slots.acquire_owned()).await {
+                    Ok(Ok(slot)) => shared.connection(stream, peer, slot).await,
+                    _ => refuse(stream, peer, &lingering),
                 }
             });
-            // hyper's header clock starts when it begins waiting for a
-            // request, so it is the idle timeout; the head's own limit,
-            // from its first byte, is `HeadTimedIo`'s.
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout);
-            let conn = builder.serve_connection(TokioIo::new(io), handler);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = async { stop.wait_for(|stop| *stop).await.map(|_| ()) } => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
+        } else {
+            refuse(stream, peer, &lingering);
+        }
     }
     let _ = stop_tx.send(true);
     // Every connection holds a slot until it ends: all slots back means all done.
     let all = u32::try_from(cap).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(Duration::from_secs(30), slots.acquire_many(all)).await;
+}
+
+/// Answers a connection beyond the cap with `503` and closes it.
+///
+/// Closing a socket whose client has already sent its request (unread bytes
+/// in our receive buffer), or sends it just after, makes the kernel answer
+/// with a reset, which can reach the client before it reads the `503`: it
+/// would see "connection reset" instead of "try again". So the refusal ends
+/// its side (`FIN`), reads and drops what the client sends for up to a
+/// second, then closes. At most [`LINGERING`] refusals linger at once (each
+/// holds its descriptor meanwhile); beyond that one closes at once.
+fn refuse(stream: tokio::net::TcpStream, peer: SocketAddr, lingering: &Arc<tokio::sync::Semaphore>) {
+    // A fresh socket's send buffer is empty: this write completes at once
+    // or not at all, and the accept loop never waits on it.
+    let _ = stream.try_write(OVER_CAPACITY);
+    tracing::warn!(%peer, "connection refused: at the connection cap");
+    let Ok(permit) = Arc::clone(lingering).try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let _permit = permit;
+        let mut stream = stream;
+        let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            let mut sink = [0u8; 4096];
+            let mut left: usize = 64 * 1024;
+            while left > 0 {
+                match tokio::io::AsyncReadExt::read(&mut stream, &mut sink).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => left = left.saturating_sub(n),
+                }
+            }
+        })
+        .await;
+    });
+}
+
+/// Refused connections that may linger at once (see [`refuse`]); within
+/// the descriptors kept back from the cap.
+const LINGERING: usize = 64;
+
+/// What every connection's task needs.
+#[derive(Clone)]
+struct Shared<S> {
+    service: S,
+    limits: ConnectionLimits,
+    stop: tokio::sync::watch::Receiver<bool>,
+    open: Arc<OpenConnections>,
+}
+
+impl<S> Shared<S>
+where
+    S: tower::Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    /// Serves one connection until it ends, the server stops, or it is
+    /// evicted to make room (see [`ConnectionLimits::evict_waiting_after`]).
+    async fn connection(
+        self,
+        stream: tokio::net::TcpStream,
+        peer: SocketAddr,
+        slot: tokio::sync::OwnedSemaphorePermit,
+    ) {
+        let _slot = slot;
+        let _ = stream.set_nodelay(true);
+        let Shared { service, limits, mut stop, open } = self;
+        let heads = Arc::new(HeadClock::new());
+        let _registered = open.register(Arc::clone(&heads));
+        let io = HeadTimedIo { inner: stream, heads: Arc::clone(&heads), limit: limits.header_timeout, timer: None };
+        let clock = Arc::clone(&heads);
+        let handler = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+            clock.request_started();
+            let answer = handle(service.clone(), req, peer, limits.body_stall_timeout);
+            let clock = Arc::clone(&clock);
+            async move {
+                let answer = answer.await;
+                clock.request_answered();
+                answer
+            }
+        });
+        // hyper's header clock starts when it begins waiting for a
+        // request, so it is the idle timeout; the head's own limit,
+        // from its first byte, is `HeadTimedIo`'s.
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout);
+        let conn = builder.serve_connection(TokioIo::new(io), handler);
+        tokio::pin!(conn);
+        tokio::select! {
+            _ = conn.as_mut() => {}
+            _ = async { stop.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+            () = heads.evicted.notified() => {
+                tracing::debug!(%peer, "connection closed to make room: it had no request under way");
+                // A request that began meanwhile is answered first.
+                if heads.in_request.load(Ordering::Acquire) {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        }
+    }
+}
+
+/// Every open connection's clock, so that at the cap the one waiting
+/// longest with no request under way can be closed.
+#[derive(Default)]
+struct OpenConnections {
+    next_id: std::sync::atomic::AtomicU64,
+    all: std::sync::Mutex<std::collections::HashMap<u64, Arc<HeadClock>>>,
+}
+
+impl OpenConnections {
+    fn all(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<u64, Arc<HeadClock>>> {
+        // A panic while holding the lock leaves a map that is still a map.
+        self.all.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn register(self: &Arc<Self>, clock: Arc<HeadClock>) -> Registered {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.all().insert(id, clock);
+        Registered { open: Arc::clone(self), id }
+    }
+
+    /// Closes the connection that has waited longest, at least `min`, with
+    /// no request under way; false when there is none.
+    fn evict_longest_waiting(&self, min: Duration) -> bool {
+        let now = tokio::time::Instant::now();
+        let all = self.all();
+        let longest = all
+            .values()
+            .filter_map(|clock| {
+                clock.waiting_since().filter(|since| now.duration_since(*since) >= min).map(|s| (s, clock))
+            })
+            .min_by_key(|(since, _)| *since);
+        match longest {
+            Some((_, clock)) => {
+                clock.evict();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Removes a connection from [`OpenConnections`] when its task ends.
+struct Registered {
+    open: Arc<OpenConnections>,
+    id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.open.all().remove(&self.id);
+    }
 }
 
 /// Runs one request: notes the client's address, watches the body for
@@ -232,26 +370,56 @@ impl HttpBody for WatchedBody {
     }
 }
 
-/// Whether a request head is arriving on a connection, and since when.
-#[derive(Default)]
+/// Whether a request head is arriving on a connection, and since when; and
+/// since when it has been waiting with no request under way.
 struct HeadClock {
     in_request: AtomicBool,
     /// When the first byte of the head now arriving was read.
     head_started: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// Since when no request has been under way (`None` while one is, or
+    /// once the connection is chosen for eviction).
+    waiting: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// Told when the connection is to close to make room.
+    evicted: tokio::sync::Notify,
 }
 
 impl HeadClock {
+    fn new() -> HeadClock {
+        HeadClock {
+            in_request: AtomicBool::new(false),
+            head_started: std::sync::Mutex::new(None),
+            waiting: std::sync::Mutex::new(Some(tokio::time::Instant::now())),
+            evicted: tokio::sync::Notify::new(),
+        }
+    }
+
     fn started(&self) -> std::sync::MutexGuard<'_, Option<tokio::time::Instant>> {
         self.head_started.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Option<tokio::time::Instant>> {
+        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn waiting_since(&self) -> Option<tokio::time::Instant> {
+        *self.waiting()
     }
 
     fn request_started(&self) {
         self.in_request.store(true, Ordering::Release);
         *self.started() = None;
+        *self.waiting() = None;
     }
 
     fn request_answered(&self) {
         self.in_request.store(false, Ordering::Release);
+        *self.waiting() = Some(tokio::time::Instant::now());
+    }
+
+    /// Chooses this connection to close; it is not chosen twice.
+    fn evict(&self) {
+        *self.waiting() = None;
+        self.evicted.notify_one();
     }
 }
 
@@ -324,5 +492,20 @@ impl tokio::io::AsyncWrite for HeadTimedIo {
 
     fn is_write_vectored(&self) -> bool {
         self.inner.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusal is written by hand: its `content-length` must be its body's.
+    #[test]
+    fn the_over_capacity_answer_says_its_own_length() {
+        let text = std::str::from_utf8(OVER_CAPACITY).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let length = head.lines().find_map(|l| l.strip_prefix("content-length: ")).unwrap();
+        assert_eq!(length.parse::<usize>().unwrap(), body.len());
+        assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
     }
 }

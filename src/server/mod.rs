@@ -65,7 +65,7 @@ struct Inner {
 }
 
 /// The server's limits and policies, with the defaults `frontdesk serve` uses.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Failed logins allowed per client address and per username.
     pub login_limits: crate::storage::throttle::ThrottleLimits,
@@ -75,6 +75,21 @@ pub struct ServeOptions {
     pub durability: crate::storage::Durability,
     /// Tokens older than this stop working (`None`: they never expire).
     pub token_ttl: Option<Duration>,
+    /// How long a refused login (throttled, or every password worker busy)
+    /// waits before its `429` is sent (see `server::auth`).
+    pub login_refusal_hold: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            login_limits: crate::storage::throttle::ThrottleLimits::default(),
+            connections: listener::ConnectionLimits::default(),
+            durability: crate::storage::Durability::default(),
+            token_ttl: None,
+            login_refusal_hold: Duration::from_secs(1),
+        }
+    }
 }
 
 impl AppState {

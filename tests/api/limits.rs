@@ -109,6 +109,21 @@ async fn failed_logins_are_throttled_per_username_and_per_address_with_retry_aft
     assert_eq!(resp.status(), StatusCode::OK);
 }
 
+/// A refused login is answered only after the hold, so a flood that asks
+/// again as soon as it is refused gets one answer a second per connection.
+#[tokio::test]
+async fn a_throttled_login_is_answered_after_the_refusal_hold() {
+    let hold = Duration::from_millis(400);
+    let server = start(ServeOptions { login_refusal_hold: hold, ..small_login_limit() }).await;
+    for _ in 0..3 {
+        assert_eq!(login_from(&server.base, "127.0.0.7", USER, "wrong").await.status(), StatusCode::BAD_REQUEST);
+    }
+    let started = std::time::Instant::now();
+    let resp = login_from(&server.base, "127.0.0.7", USER, PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(started.elapsed() >= hold, "answered after {:?}", started.elapsed());
+}
+
 #[tokio::test]
 async fn a_successful_login_clears_the_usernames_failures() {
     let server = start(small_login_limit()).await;
@@ -128,7 +143,7 @@ fn short_timeouts() -> ServeOptions {
             header_timeout: Duration::from_millis(300),
             idle_timeout: Duration::from_millis(300),
             body_stall_timeout: Duration::from_millis(300),
-            max_connections: None,
+            ..ConnectionLimits::default()
         },
         ..ServeOptions::default()
     }
@@ -222,6 +237,35 @@ async fn connections_beyond_the_cap_are_refused_with_503_and_the_server_recovers
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(answered);
+}
+
+/// At the cap, slow clients do not lock everyone out: the connection that
+/// has waited longest with no request under way is closed to make room, and
+/// the new client is answered.
+#[tokio::test]
+async fn at_the_cap_the_longest_waiting_connection_makes_room_for_a_new_one() {
+    let options = ServeOptions {
+        connections: ConnectionLimits {
+            max_connections: Some(2),
+            evict_waiting_after: Duration::from_millis(100),
+            ..ConnectionLimits::default()
+        },
+        ..ServeOptions::default()
+    };
+    let server = start(options).await;
+    let mut oldest = TcpStream::connect(server.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut newer = TcpStream::connect(server.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let client = frontdesk::client::http_builder().build().unwrap();
+    let resp = client.get(format!("{}/api/gyms/", server.base)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // The oldest silent connection was closed without an answer ...
+    assert_eq!(read_until_closed(&mut oldest).await, "");
+    // ... and only that one: the newer still serves a request.
+    let request = format!("GET /api/gyms/ HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n\r\n", server.addr);
+    newer.write_all(request.as_bytes()).await.unwrap();
+    assert!(read_until_closed(&mut newer).await.starts_with("http/1.1 401"));
 }
 
 /// A client that sends its request at once, as every client does, still
