@@ -511,7 +511,18 @@ fn check_in_responses() -> Value {
     let text = |description: &str| json!({"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}});
     let mut map = Map::new();
     map.insert("200".into(), with_description(json_content(schema_ref("BarcodeCheckIn")), "Checked in."));
-    map.insert("400".into(), text("Refused, in words for the desk: a blocking alert, no entitlement, a bad body."));
+    map.insert(
+        "400".into(),
+        json!({
+            "description": "Refused, in words for the desk: a blocking alert, no entitlement, a bad body \
+                            (text/plain); or (ours) a `scanned_at` that is not a moment of the last 24 hours, \
+                            in DRF's field-keyed shape (application/json).",
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": schema_ref("FieldErrors")},
+            },
+        }),
+    );
     map.insert("404".into(), text("No customer has this barcode."));
     map.insert("415".into(), text("A body that is neither JSON nor a form."));
     map.insert("409".into(), text("The Idempotency-Key belongs to a check-in that has since been voided."));
