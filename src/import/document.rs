@@ -6,6 +6,12 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
 
+/// The sub-records of an imported customer, declared with their kinds.
+pub use crate::model::subrecords::{
+    ImportAlert, ImportAmount, ImportCustomerChallenge, ImportCustomerProficiency, ImportEmergencyContact,
+    ImportEntryPass, ImportEventVoucher, ImportGuestPassUsage, ImportMedicalNote, ImportNote, ImportWaiver,
+};
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ImportDocument {
@@ -142,97 +148,6 @@ pub struct ImportCustomer {
     pub fields: Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportWaiver {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<String>,
-    /// None: never expires.
-    #[serde(default)]
-    pub expiration_date: Option<Date>,
-    /// `ACT`, or `REV` for a revoked waiver.
-    #[serde(default = "act")]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportEmergencyContact {
-    pub first_name: String,
-    pub last_name: String,
-    pub telephone: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub relation: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportMedicalNote {
-    pub medical_notes: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportNote {
-    pub note: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportAlert {
-    pub message: String,
-    #[serde(default)]
-    pub prevents_check_in: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportEntryPass {
-    pub name: String,
-    pub uses_total: i64,
-    pub uses_remaining: i64,
-    #[serde(default)]
-    pub expiration_date: Option<Date>,
-    #[serde(default)]
-    pub is_association_pass: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub association_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportCustomerProficiency {
-    pub proficiency_id: i64,
-    #[serde(default = "yes")]
-    pub is_active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub granted_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportCustomerChallenge {
-    pub challenge_id: i64,
-    /// `INP` in progress or `COM` completed.
-    #[serde(default = "inp")]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<Timestamp>,
-}
-
-fn inp() -> String {
-    "INP".into()
-}
-
 fn con() -> String {
     "CON".into()
 }
@@ -269,43 +184,6 @@ pub struct ImportCheckIn {
 
 fn mem() -> String {
     "MEM".into()
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportAmount {
-    /// A decimal string, such as `"12.50"`.
-    pub amount: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportEventVoucher {
-    pub name: String,
-    #[serde(default = "one")]
-    pub uses_remaining: i64,
-    #[serde(default)]
-    pub expiration_date: Option<Date>,
-}
-
-fn one() -> i64 {
-    1
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportGuestPassUsage {
-    #[serde(default)]
-    pub guest_first_name: String,
-    #[serde(default)]
-    pub guest_last_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location_id: Option<i64>,
-    pub used_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

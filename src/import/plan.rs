@@ -524,9 +524,9 @@ impl<'a> Planner<'a> {
                 e.uses_remaining.into(),
                 opt_date(e.expiration_date),
                 (e.is_association_pass || association.is_some()).into(),
+                created.into(),
+                created.into(),
                 BulkValue::from(association),
-                created.into(),
-                created.into(),
             ]);
         }
     }

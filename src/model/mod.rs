@@ -7,6 +7,7 @@
 pub mod check_in;
 pub mod customer;
 pub mod fields;
+pub mod filters;
 pub mod paging;
 pub mod subrecords;
 pub mod time;

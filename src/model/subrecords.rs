@@ -15,157 +15,118 @@ use super::fields::{FieldKind, FieldSpec, FieldValue, WriteMode, json_type_name}
 use super::time::{date_opt, null_as_default, timestamp_opt};
 use super::validation::{self as v, FieldErrors};
 
-/// `documents/`: a signed waiver or other document.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Document {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    pub pdf: Option<String>,
-    /// None: never expires.
-    #[serde(with = "date_opt")]
-    pub expiration_date: Option<Date>,
-    #[serde(deserialize_with = "null_as_default")]
-    pub is_expired: bool,
-    /// `ACT`, or `REV` for a revoked document **(ours)**.
-    #[serde(deserialize_with = "null_as_default")]
-    pub status: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+mod declare;
+use declare::sub_record;
+
+// What an import document's sub-records default to.
+fn act() -> String {
+    "ACT".into()
 }
 
-/// `emergency-contacts/`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EmergencyContact {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub last_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub telephone: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub email: String,
-    /// Free text ("Mother", "Partner").
-    #[serde(deserialize_with = "null_as_default")]
-    pub relation: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+fn inp() -> String {
+    "INP".into()
 }
 
-/// `relations/`: another customer of the organization and what they are to
-/// this one (`relation` describes the related customer).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Relation {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub related_customer_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_email: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_last_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub relation: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+fn one() -> i64 {
+    1
 }
 
-/// `pending-relations/` (asked by the customer) and
-/// `incoming-pending-relations/` (awaiting the customer's acceptance): both
-/// sides are named, so one shape serves both lists **(ours)**.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PendingRelation {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    /// Who asked.
-    pub customer_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub customer_url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub customer_first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub customer_last_name: String,
-    /// Who must accept.
-    pub related_customer_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_email: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub related_customer_last_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub relation: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
+fn yes() -> bool {
+    true
 }
 
-/// `medical-notes/`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MedicalNote {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub medical_notes: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+sub_record! {
+    /// `documents/`: a signed waiver or other document.
+    pub struct Document, stored as DocumentRow, imported as ImportWaiver {
+        name: Text => required,
+        /// A stored file name, or a URL; shown as a URL.
+        pdf: OptText => omittable,
+        /// None: never expires.
+        expiration_date: Date => optional,
+        is_expired: Flag = shown,
+        /// `ACT`, or `REV` for a revoked document **(ours)**.
+        status: Text => default_from("act"),
+        created_at: Instant => omittable,
+        updated_at: Instant,
+    }
 }
 
-/// `notes/`: staff notes about the customer **(ours)**.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Note {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub note: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+sub_record! {
+    /// `emergency-contacts/`.
+    pub struct EmergencyContact, stored as EmergencyContactRow, imported as ImportEmergencyContact {
+        first_name: Text => required,
+        last_name: Text => required,
+        telephone: Text => required,
+        email: Text => default,
+        /// Free text ("Mother", "Partner").
+        relation: Text => default,
+        created_at: Instant,
+        updated_at: Instant,
+    }
 }
 
-/// `alerts/`: shown to staff at check-in; some refuse it **(ours)**.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Alert {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub message: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub prevents_check_in: bool,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+sub_record! {
+    /// `relations/`: another customer of the organization and what they are to
+    /// this one (`relation` describes the related customer).
+    pub struct Relation, stored as RelationRow {
+        related_customer_id: Id,
+        related_customer_url: Text = shown,
+        related_customer_email: Text = joined,
+        related_customer_first_name: Text = joined,
+        related_customer_last_name: Text = joined,
+        relation: Text,
+        created_at: Instant,
+        updated_at: Instant,
+    }
+}
+
+sub_record! {
+    /// `pending-relations/` (asked by the customer) and
+    /// `incoming-pending-relations/` (awaiting the customer's acceptance): both
+    /// sides are named, so one shape serves both lists **(ours)**.
+    pub struct PendingRelation, stored as PendingRelationRow {
+        /// Who asked.
+        customer_id: Id,
+        customer_url: Text = shown,
+        customer_first_name: Text = joined,
+        customer_last_name: Text = joined,
+        /// Who must accept.
+        related_customer_id: Id,
+        related_customer_url: Text = shown,
+        related_customer_email: Text = joined,
+        related_customer_first_name: Text = joined,
+        related_customer_last_name: Text = joined,
+        relation: Text,
+        created_at: Instant,
+    }
+}
+
+sub_record! {
+    /// `medical-notes/`.
+    pub struct MedicalNote, stored as MedicalNoteRow, imported as ImportMedicalNote {
+        medical_notes: Text => required,
+        created_at: Instant,
+        updated_at: Instant,
+    }
+}
+
+sub_record! {
+    /// `notes/`: staff notes about the customer **(ours)**.
+    pub struct Note, stored as NoteRow, imported as ImportNote {
+        note: Text => required,
+        created_at: Instant => omittable,
+        updated_at: Instant,
+    }
+}
+
+sub_record! {
+    /// `alerts/`: shown to staff at check-in; some refuse it **(ours)**.
+    pub struct Alert, stored as AlertRow, imported as ImportAlert {
+        message: Text => required,
+        prevents_check_in: Flag => default,
+        created_at: Instant,
+        updated_at: Instant,
+    }
 }
 
 /// `/api/memberships/`: a membership type the organization sells.
@@ -267,146 +228,91 @@ pub struct CustomerMembership {
     pub updated_at: Option<Timestamp>,
 }
 
-/// `/api/customer-entry-passes/` and a customer's `entry-passes/`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EntryPass {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub owner_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub uses_total: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub uses_remaining: i64,
-    #[serde(with = "date_opt")]
-    pub expiration_date: Option<Date>,
-    #[serde(deserialize_with = "null_as_default")]
-    pub is_association_pass: bool,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+sub_record! {
+    /// `/api/customer-entry-passes/` and a customer's `entry-passes/`.
+    pub struct EntryPass, stored as EntryPassRow, imported as ImportEntryPass {
+        owner_id: Id,
+        name: Text => required,
+        uses_total: Count => required,
+        uses_remaining: Count => required,
+        expiration_date: Date => optional,
+        is_association_pass: Flag => default,
+        created_at: Instant,
+        updated_at: Instant,
+        association_id: OptId = imported => omittable,
+    }
 }
 
-/// `shared-passes/`: another customer's entry pass shared with this one.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SharedPass {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub entry_pass_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    pub owner_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub owner_first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub owner_last_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub uses_remaining: i64,
-    #[serde(with = "date_opt")]
-    pub expiration_date: Option<Date>,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
+sub_record! {
+    /// `shared-passes/`: another customer's entry pass shared with this one.
+    pub struct SharedPass, stored as SharedPassRow {
+        entry_pass_id: Id,
+        name: Text = joined,
+        owner_id: Id = joined,
+        owner_first_name: Text = joined,
+        owner_last_name: Text = joined,
+        uses_remaining: Count = joined,
+        expiration_date: Date = joined,
+        created_at: Instant,
+    }
 }
 
-/// `guest-pass-usages/`: a guest the customer brought in on their pass.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct GuestPassUsage {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub guest_first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub guest_last_name: String,
-    pub location_id: Option<i64>,
-    pub location_name: Option<String>,
-    #[serde(with = "timestamp_opt")]
-    pub used_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
+sub_record! {
+    /// `guest-pass-usages/`: a guest the customer brought in on their pass.
+    pub struct GuestPassUsage, stored as GuestPassUsageRow, imported as ImportGuestPassUsage {
+        guest_first_name: Text => default,
+        guest_last_name: Text => default,
+        location_id: OptId => omittable,
+        location_name: OptText = joined,
+        used_at: Instant => required,
+        created_at: Instant,
+    }
 }
 
-/// `event-vouchers/`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EventVoucher {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub uses_remaining: i64,
-    #[serde(with = "date_opt")]
-    pub expiration_date: Option<Date>,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
+sub_record! {
+    /// `event-vouchers/`.
+    pub struct EventVoucher, stored as EventVoucherRow, imported as ImportEventVoucher {
+        name: Text => required,
+        uses_remaining: Count => default_from("one"),
+        expiration_date: Date => optional,
+        created_at: Instant,
+    }
 }
 
-/// `credits/` and `payments/`: an amount of money and what it was for.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LedgerEntry {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    /// A decimal string.
-    #[serde(deserialize_with = "null_as_default")]
-    pub amount: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub description: String,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
+sub_record! {
+    /// `credits/` and `payments/`: an amount of money and what it was for.
+    pub struct LedgerEntry, stored as LedgerRow, imported as ImportAmount {
+        /// A decimal string, such as `"12.50"`.
+        amount: Text => required,
+        description: Text => default,
+        created_at: Instant => omittable,
+    }
 }
 
-/// `challenges/`: a challenge the customer is doing or has done.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CustomerChallenge {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub challenge_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub description: String,
-    /// `INP` in progress or `COM` completed.
-    #[serde(deserialize_with = "null_as_default")]
-    pub status: String,
-    #[serde(with = "timestamp_opt")]
-    pub started_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub completed_at: Option<Timestamp>,
+sub_record! {
+    /// `challenges/`: a challenge the customer is doing or has done.
+    pub struct CustomerChallenge, stored as ChallengeRow, imported as ImportCustomerChallenge {
+        challenge_id: Id => required,
+        name: Text = joined,
+        description: Text = joined,
+        /// `INP` in progress or `COM` completed.
+        status: Text => default_from("inp"),
+        started_at: Instant => omittable,
+        completed_at: OptInstant => omittable,
+    }
 }
 
-/// `proficiencies/`: a proficiency granted to the customer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CustomerProficiency {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub proficiency_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub description: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub is_active: bool,
-    #[serde(with = "timestamp_opt")]
-    pub granted_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+sub_record! {
+    /// `proficiencies/`: a proficiency granted to the customer.
+    pub struct CustomerProficiency, stored as ProficiencyRow, imported as ImportCustomerProficiency {
+        proficiency_id: Id => required,
+        name: Text = joined,
+        description: Text = joined,
+        is_active: Flag => default_from("yes"),
+        granted_at: Instant => omittable,
+        created_at: Instant,
+        updated_at: Instant,
+    }
 }
 
 /// What a reservation and a reservation part share: the event booked.
@@ -743,6 +649,43 @@ mod tests {
 
     fn parse(form: SubRecordForm, body: Value, mode: WriteMode) -> Result<SubRecordWrite, FieldErrors> {
         form.parse_json(body.as_object().unwrap(), mode)
+    }
+
+    #[test]
+    fn a_declared_kind_gives_its_wire_shape_row_columns_mapping_and_import_shape() {
+        // Own columns only: joined and shown fields are not the table's.
+        assert_eq!(RelationRow::COLUMNS, ["id", "related_customer_id", "relation", "created_at", "updated_at"]);
+        assert_eq!(EntryPassRow::COLUMNS.last(), Some(&"updated_at"), "imported-only fields are not listed");
+        let row = ChallengeRow {
+            id: 7,
+            challenge_id: 3,
+            name: "Boulder 100".into(),
+            description: String::new(),
+            status: "INP".into(),
+            started_at: 1_000_000,
+            completed_at: None,
+        };
+        let wire = row.into_wire("u/7/".into());
+        assert_eq!(wire.url, "u/7/");
+        assert_eq!(wire.started_at, Some(jiff::Timestamp::from_second(1).unwrap()));
+        assert_eq!(wire.completed_at, None);
+        assert_eq!(
+            serde_json::to_string(&wire).unwrap(),
+            r#"{"id":7,"url":"u/7/","challenge_id":3,"name":"Boulder 100","description":"","status":"INP","started_at":"1970-01-01T00:00:01.000000Z","completed_at":null}"#
+        );
+        let imported: ImportWaiver = serde_json::from_value(json!({"name": "Waiver"})).unwrap();
+        assert_eq!((imported.status.as_str(), imported.pdf, imported.expiration_date), ("ACT", None, None));
+        assert!(serde_json::from_value::<ImportWaiver>(json!({"name": "W", "is_expired": true})).is_err());
+        assert!(serde_json::from_value::<ImportNote>(json!({})).is_err(), "a required field");
+        let pass: ImportEntryPass = serde_json::from_value(
+            json!({"name": "10-visit", "uses_total": 10, "uses_remaining": 4, "association_id": 2}),
+        )
+        .unwrap();
+        assert_eq!(pass.association_id, Some(2));
+        assert_eq!(
+            serde_json::to_value(ImportNote { note: "n".into(), created_at: None }).unwrap(),
+            json!({"note": "n"})
+        );
     }
 
     #[test]

@@ -1,192 +1,122 @@
 //! The customer list's query parameters, parsed into a typed
-//! [`CustomerFilter`]. A value of the wrong type is a `400` naming the
-//! parameter; an empty value means "not filtered"; unknown parameters are
+//! [`CustomerFilter`] by the model's table of them
+//! ([`crate::model::filters`]). A value of the wrong type is a `400` naming
+//! the parameter; an empty value means "not filtered"; unknown parameters are
 //! ignored.
+
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
 use super::paging::ListRequest;
 use crate::model::FieldErrors;
-use crate::model::customer::Gender;
+use crate::model::filters::{CUSTOMER_FILTERS, FilterValue};
 use crate::storage::customer_filters::{ActiveMembership, CustomerFilter};
 
-pub const MSG_INTEGER: &str = "Enter a whole number.";
-pub const MSG_DATE: &str = "Enter a valid date in the form YYYY-MM-DD.";
-pub const MSG_BOOLEAN: &str = "Enter true or false.";
-pub const MSG_ID_LIST: &str = "Enter whole numbers separated by commas.";
+/// The parameters given, read by their kind in the model's table.
+struct Values(BTreeMap<&'static str, FilterValue>);
 
-/// Most distinct words a search may have, and values a list filter may
-/// have. Each becomes one condition of the query, and a query with thousands
-/// of them exhausts the stack rendering it (and SQLite's expression depth).
-pub const MAX_SEARCH_WORDS: usize = 20;
-pub const MAX_LIST_VALUES: usize = 50;
-
-fn too_many(max: usize, what: &str) -> String {
-    format!("Enter at most {max} {what}.")
-}
-
-/// Drops repeated values, keeping the first of each.
-fn distinct<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Vec<T> {
-    let mut out = Vec::new();
-    for v in values {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-struct Parser<'a> {
-    req: &'a ListRequest,
-    errors: FieldErrors,
-}
-
-impl Parser<'_> {
-    fn raw(&self, name: &str) -> Option<&str> {
-        self.req.get(name).map(str::trim).filter(|v| !v.is_empty())
+impl Values {
+    fn take(&mut self, name: &str) -> Option<FilterValue> {
+        self.0.remove(name)
     }
 
-    fn integer(&mut self, name: &str) -> Option<i64> {
-        let raw = self.raw(name)?;
-        match raw.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.errors.add(name, MSG_INTEGER);
-                None
-            }
+    fn whole(&mut self, name: &str) -> Option<i64> {
+        match self.take(name)? {
+            FilterValue::Whole(n) => Some(n),
+            _ => None,
         }
     }
 
     fn date(&mut self, name: &str) -> Option<Date> {
-        let raw = self.raw(name)?;
-        match crate::model::validation::iso_date(raw) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.errors.add(name, MSG_DATE);
-                None
-            }
+        match self.take(name)? {
+            FilterValue::Date(d) => Some(d),
+            _ => None,
         }
     }
 
     fn boolean(&mut self, name: &str) -> Option<bool> {
-        let raw = self.raw(name)?;
-        match parse_bool(raw) {
-            Some(b) => Some(b),
-            None => {
-                self.errors.add(name, MSG_BOOLEAN);
-                None
-            }
+        match self.take(name)? {
+            FilterValue::Bool(b) => Some(b),
+            _ => None,
         }
     }
 
-    /// A comma-separated list of words, trimmed, lower-cased and distinct.
     fn words(&mut self, name: &str) -> Vec<String> {
-        let words = self
-            .raw(name)
-            .map(|raw| distinct(raw.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty())))
-            .unwrap_or_default();
-        self.bounded(name, words, MAX_LIST_VALUES, "values")
+        match self.take(name) {
+            Some(FilterValue::Words(words)) => words,
+            _ => Vec::new(),
+        }
     }
 
     fn ids(&mut self, name: &str) -> Vec<i64> {
-        let Some(raw) = self.raw(name) else {
-            return Vec::new();
-        };
-        let parsed: Result<Vec<i64>, _> =
-            raw.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse::<i64>).collect();
-        match parsed {
-            Ok(ids) => self.bounded(name, distinct(ids), MAX_LIST_VALUES, "values"),
-            Err(_) => {
-                self.errors.add(name, MSG_ID_LIST);
-                Vec::new()
-            }
+        match self.take(name) {
+            Some(FilterValue::Ids(ids)) => ids,
+            _ => Vec::new(),
         }
-    }
-
-    fn bounded<T>(&mut self, name: &str, values: Vec<T>, max: usize, what: &str) -> Vec<T> {
-        if values.len() > max {
-            self.errors.add(name, too_many(max, what));
-            return Vec::new();
-        }
-        values
-    }
-}
-
-fn parse_bool(raw: &str) -> Option<bool> {
-    match raw.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Some(true),
-        "false" | "0" | "no" => Some(false),
-        _ => None,
     }
 }
 
 /// Reads every filter of the seed from the query string.
 pub fn customer_filter(req: &ListRequest, today: Date) -> Result<CustomerFilter, FieldErrors> {
-    let mut p = Parser { req, errors: FieldErrors::new() };
-    // Control characters separate words too: the searchable fields are
-    // stored joined by one, so a word holding it could match across fields.
-    let search = p
-        .raw("search")
-        .map(|s| {
-            distinct(
-                s.split(|c: char| c.is_whitespace() || c.is_control() || c == ',')
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase),
-            )
-        })
-        .unwrap_or_default();
-    let search = p.bounded("search", search, MAX_SEARCH_WORDS, "words");
-    let gender = match p.raw("gender") {
-        None => None,
-        Some(code) => match Gender::from_code(&code.to_ascii_uppercase()) {
-            Some(g) => Some(g.code().to_string()),
-            None => {
-                p.errors.add("gender", format!("Select a valid choice. {code} is not one of the available choices."));
-                None
+    let mut errors = FieldErrors::new();
+    let mut given = BTreeMap::new();
+    for param in &CUSTOMER_FILTERS {
+        let Some(raw) = req.get(param.name).map(str::trim).filter(|v| !v.is_empty()) else { continue };
+        match param.kind.parse(raw) {
+            Ok(value) => {
+                given.insert(param.name, value);
             }
-        },
+            Err(message) => errors.add(param.name, message),
+        }
+    }
+    let mut v = Values(given);
+    let gender = match v.take("gender") {
+        Some(FilterValue::Gender(g)) => Some(g.code().to_string()),
+        _ => None,
     };
     // "true"/"false" ask for a status; any other value is a membership name.
-    let has_active_membership = p.raw("has_active_membership").map(|raw| match raw.to_ascii_lowercase().as_str() {
-        "true" => ActiveMembership::Status(true),
-        "false" => ActiveMembership::Status(false),
-        _ => ActiveMembership::Name(raw.to_string()),
-    });
+    let has_active_membership = match v.take("has_active_membership") {
+        Some(FilterValue::Bool(b)) => Some(ActiveMembership::Status(b)),
+        Some(FilterValue::Text(name)) => Some(ActiveMembership::Name(name)),
+        _ => None,
+    };
     let filter = CustomerFilter {
-        search,
-        age_min: p.integer("age_min"),
-        age_max: p.integer("age_max"),
-        birthday_min: p.date("birthday_min"),
-        birthday_max: p.date("birthday_max"),
-        created_at_min: p.date("created_at_min"),
-        created_at_max: p.date("created_at_max"),
-        address_postcode: p.words("address_postcode"),
+        search: v.words("search"),
+        age_min: v.whole("age_min"),
+        age_max: v.whole("age_max"),
+        birthday_min: v.date("birthday_min"),
+        birthday_max: v.date("birthday_max"),
+        created_at_min: v.date("created_at_min"),
+        created_at_max: v.date("created_at_max"),
+        address_postcode: v.words("address_postcode"),
         gender,
-        has_opted_in_to_marketing: p.boolean("has_opted_in_to_marketing"),
-        check_in_count_min: p.integer("check_in_count_min"),
-        check_in_count_max: p.integer("check_in_count_max"),
-        first_membership_timestamp_min: p.date("first_membership_timestamp_min"),
-        first_membership_timestamp_max: p.date("first_membership_timestamp_max"),
+        has_opted_in_to_marketing: v.boolean("has_opted_in_to_marketing"),
+        check_in_count_min: v.whole("check_in_count_min"),
+        check_in_count_max: v.whole("check_in_count_max"),
+        first_membership_timestamp_min: v.date("first_membership_timestamp_min"),
+        first_membership_timestamp_max: v.date("first_membership_timestamp_max"),
         has_active_membership,
-        has_active_youth_programming_membership: p.boolean("has_active_youth_programming_membership"),
-        has_active_non_youth_programming_membership: p.boolean("has_active_non_youth_programming_membership"),
-        has_membership_with_future_start: p.boolean("has_membership_with_future_start"),
-        has_frozen_membership: p.boolean("has_frozen_membership"),
-        tags: p.words("tags"),
-        has_event_type_reservation: p.integer("has_event_type_reservation"),
-        latest_check_in_timestamp_min: p.date("latest_check_in_timestamp_min"),
-        latest_check_in_timestamp_max: p.date("latest_check_in_timestamp_max"),
-        has_proficiencies: p.ids("has_proficiencies"),
-        has_association_memberships: p.ids("has_association_memberships"),
-        has_challenge: p.integer("has_challenge"),
+        has_active_youth_programming_membership: v.boolean("has_active_youth_programming_membership"),
+        has_active_non_youth_programming_membership: v.boolean("has_active_non_youth_programming_membership"),
+        has_membership_with_future_start: v.boolean("has_membership_with_future_start"),
+        has_frozen_membership: v.boolean("has_frozen_membership"),
+        tags: v.words("tags"),
+        has_event_type_reservation: v.whole("has_event_type_reservation"),
+        latest_check_in_timestamp_min: v.date("latest_check_in_timestamp_min"),
+        latest_check_in_timestamp_max: v.date("latest_check_in_timestamp_max"),
+        has_proficiencies: v.ids("has_proficiencies"),
+        has_association_memberships: v.ids("has_association_memberships"),
+        has_challenge: v.whole("has_challenge"),
         today: Some(today),
     };
-    p.errors.into_result().map(|()| filter)
+    errors.into_result().map(|()| filter)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::filters::{MAX_LIST_VALUES, MAX_SEARCH_WORDS};
 
     fn parse(q: &str) -> Result<CustomerFilter, FieldErrors> {
         let req =

@@ -68,6 +68,22 @@ pub trait Shown: Listing + 'static {
     fn show(row: Self::Row, place: &Place) -> Self::Wire;
 }
 
+/// [`Shown`] for kinds whose wire shape is their stored row's, with nothing
+/// filled in when shown but the record's URL (`Kind => Wire`).
+macro_rules! shown_as_stored {
+    ($($kind:ty => $wire:ty),* $(,)?) => {$(
+        impl Shown for $kind {
+            type Wire = $wire;
+
+            fn show(row: <$kind as $crate::storage::listing::Listing>::Row, place: &Place) -> $wire {
+                let url = place.record_url(row.id);
+                row.into_wire(url)
+            }
+        }
+    )*};
+}
+pub(crate) use shown_as_stored;
+
 /// A stored instant on the wire.
 pub fn instant(micros: i64) -> Option<Timestamp> {
     Some(from_micros(micros))

@@ -6,13 +6,12 @@
 use axum::Router;
 
 use super::AppState;
-use super::listing::{Place, Shown, date, instant, top_level};
+use super::listing::{Place, Shown, date, instant, shown_as_stored, top_level};
 use crate::model::subrecords::{
     CustomerMembership, EntryPass, MembershipMember, MembershipType, SharedPass, membership_status, upcoming_bill_dates,
 };
 use crate::storage::memberships::{
-    CustomerMembershipRow, CustomerMemberships, EntryPassRow, EntryPasses, MembershipTypeRow, MembershipTypes,
-    SharedPassRow, SharedPasses,
+    CustomerMembershipRow, CustomerMemberships, EntryPasses, MembershipTypeRow, MembershipTypes, SharedPasses,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -98,40 +97,7 @@ impl Shown for CustomerMemberships {
     }
 }
 
-impl Shown for EntryPasses {
-    type Wire = EntryPass;
-
-    fn show(r: EntryPassRow, place: &Place) -> EntryPass {
-        EntryPass {
-            id: r.id,
-            url: place.record_url(r.id),
-            owner_id: r.owner_id,
-            name: r.name,
-            uses_total: r.uses_total,
-            uses_remaining: r.uses_remaining,
-            expiration_date: date(r.expiration_date.as_deref()),
-            is_association_pass: r.is_association_pass,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
-    }
-}
-
-impl Shown for SharedPasses {
-    type Wire = SharedPass;
-
-    fn show(r: SharedPassRow, place: &Place) -> SharedPass {
-        SharedPass {
-            id: r.id,
-            url: place.record_url(r.id),
-            entry_pass_id: r.entry_pass_id,
-            name: r.name,
-            owner_id: r.owner_id,
-            owner_first_name: r.owner_first_name,
-            owner_last_name: r.owner_last_name,
-            uses_remaining: r.uses_remaining,
-            expiration_date: date(r.expiration_date.as_deref()),
-            created_at: instant(r.created_at),
-        }
-    }
+shown_as_stored! {
+    EntryPasses => EntryPass,
+    SharedPasses => SharedPass,
 }

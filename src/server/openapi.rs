@@ -25,10 +25,10 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::error::method_not_allowed;
-use super::filters::{MAX_LIST_VALUES, MAX_SEARCH_WORDS};
 use crate::model::check_in::{BarcodeCheckIn, CheckIn, EntryMethod};
 use crate::model::customer::Gender;
 use crate::model::fields::{CUSTOMER_FIELDS, FieldKind, FieldSpec};
+use crate::model::filters::{CUSTOMER_FILTERS, FilterKind, MAX_LIST_VALUES, MAX_SEARCH_WORDS};
 use crate::model::paging::MAX_PAGE_SIZE;
 use crate::model::subrecords::{
     ALERT_FORM, ActivityEntry, Alert, CustomerChallenge, CustomerMembership, CustomerProficiency, Document,
@@ -98,35 +98,24 @@ const TOP_LEVEL: [(&str, &str); 4] = [
     ("customer-entry-passes", "EntryPass"),
 ];
 
-/// The customer list's filters: (name, kind, description).
-const CUSTOMER_FILTERS: [(&str, &str, &str); 26] = [
-    ("search", "words", "Words, each matching a name, email, telephone or barcode."),
-    ("gender", "gender", "A gender code."),
-    ("has_active_membership", "text", "`true`, `false`, or a membership name."),
-    ("age_min", "integer", "Age in whole years, at least."),
-    ("age_max", "integer", "Age in whole years, at most."),
-    ("birthday_min", "date", "Born on or after."),
-    ("birthday_max", "date", "Born on or before."),
-    ("created_at_min", "date", "Created on or after (the gym's local date)."),
-    ("created_at_max", "date", "Created on or before."),
-    ("address_postcode", "words", "Postcodes, comma-separated."),
-    ("has_opted_in_to_marketing", "boolean", ""),
-    ("check_in_count_min", "integer", ""),
-    ("check_in_count_max", "integer", ""),
-    ("first_membership_timestamp_min", "date", ""),
-    ("first_membership_timestamp_max", "date", ""),
-    ("has_active_youth_programming_membership", "boolean", ""),
-    ("has_active_non_youth_programming_membership", "boolean", ""),
-    ("has_membership_with_future_start", "boolean", ""),
-    ("has_frozen_membership", "boolean", ""),
-    ("tags", "words", "Tags, comma-separated."),
-    ("has_event_type_reservation", "integer", "An event type id."),
-    ("latest_check_in_timestamp_min", "date", ""),
-    ("latest_check_in_timestamp_max", "date", ""),
-    ("has_proficiencies", "ids", "Proficiency ids, comma-separated."),
-    ("has_association_memberships", "ids", "Association ids, comma-separated."),
-    ("has_challenge", "integer", "A challenge id."),
-];
+/// The customer list's filters, from the model's table: (name, kind, description).
+fn customer_filters() -> Vec<(&'static str, &'static str, &'static str)> {
+    CUSTOMER_FILTERS
+        .iter()
+        .map(|p| {
+            let kind = match p.kind {
+                FilterKind::Search | FilterKind::Words => "words",
+                FilterKind::Whole => "integer",
+                FilterKind::Date => "date",
+                FilterKind::Bool => "boolean",
+                FilterKind::Ids => "ids",
+                FilterKind::Gender => "gender",
+                FilterKind::StatusOrName => "text",
+            };
+            (p.name, kind, p.doc)
+        })
+        .collect()
+}
 
 /// The check-in list's filters.
 const CHECK_IN_FILTERS: [(&str, &str, &str); 6] = [
@@ -198,7 +187,7 @@ fn customer_paths(paths: &mut Map<String, Value>) {
         paths,
         "/api/customers/".into(),
         json!({
-            "get": op("List customers", "customers", list_params(&CUSTOMER_FILTERS), None, list_responses("Customer", true)),
+            "get": op("List customers", "customers", list_params(&customer_filters()), None, list_responses("Customer", true)),
             "post": op("Create a customer", "customers", vec![], Some(customer_body(true)), write_responses("Customer", "201", false)),
         }),
     );

@@ -11,7 +11,7 @@ use super::auth::Staff;
 use super::body::JsonObject;
 use super::customers::parse_id;
 use super::error::{ApiError, ApiResult};
-use super::listing::{Mount, Place, Shown, instant, listed, mounted, read_one, require_customer, write_context};
+use super::listing::{Mount, Place, Shown, listed, mounted, read_one, require_customer, write_context};
 use crate::model::subrecords::{PendingRelation, Relation, RelationWrite};
 use crate::storage::StoreError;
 use crate::storage::listing::Scope;
@@ -70,37 +70,19 @@ impl Shown for Relations {
     type Wire = Relation;
 
     fn show(r: relations::RelationRow, place: &Place) -> Relation {
-        Relation {
-            id: r.id,
-            url: place.record_url(r.id),
-            related_customer_id: r.related_customer_id,
-            related_customer_url: place.urls.customer(r.related_customer_id),
-            related_customer_email: r.related_customer_email,
-            related_customer_first_name: r.related_customer_first_name,
-            related_customer_last_name: r.related_customer_last_name,
-            relation: r.relation,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
+        let url = place.record_url(r.id);
+        let mut relation = r.into_wire(url);
+        relation.related_customer_url = place.urls.customer(relation.related_customer_id);
+        relation
     }
 }
 
 fn pending_relation(r: PendingRelationRow, place: &Place) -> PendingRelation {
-    PendingRelation {
-        id: r.id,
-        url: place.record_url(r.id),
-        customer_id: r.customer_id,
-        customer_url: place.urls.customer(r.customer_id),
-        customer_first_name: r.customer_first_name,
-        customer_last_name: r.customer_last_name,
-        related_customer_id: r.related_customer_id,
-        related_customer_url: place.urls.customer(r.related_customer_id),
-        related_customer_email: r.related_customer_email,
-        related_customer_first_name: r.related_customer_first_name,
-        related_customer_last_name: r.related_customer_last_name,
-        relation: r.relation,
-        created_at: instant(r.created_at),
-    }
+    let url = place.record_url(r.id);
+    let mut pending = r.into_wire(url);
+    pending.customer_url = place.urls.customer(pending.customer_id);
+    pending.related_customer_url = place.urls.customer(pending.related_customer_id);
+    pending
 }
 
 impl Shown for PendingRelations {

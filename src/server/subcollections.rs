@@ -12,7 +12,8 @@ use super::body::JsonObject;
 use super::customers::parse_id;
 use super::error::{ApiError, ApiResult};
 use super::listing::{
-    Mount, Place, Shown, date, instant, listed, mounted, read_one, read_only, require_customer, write_context,
+    Mount, Place, Shown, instant, listed, mounted, read_one, read_only, require_customer, shown_as_stored,
+    write_context,
 };
 use crate::model::fields::WriteMode;
 use crate::model::subrecords::{
@@ -24,8 +25,8 @@ use crate::storage::listing::Scope;
 use crate::storage::memberships::{CustomerMemberships, EntryPasses, SharedPasses};
 use crate::storage::relations::{IncomingPendingRelations, PendingRelations};
 use crate::storage::subrecords::{
-    self as stored, ActivityLog, Alerts, Credits, CustomerChallenges, CustomerProficiencies, Documents, Editable,
-    EmergencyContacts, EventVouchers, GuestPassUsages, LedgerRow, MedicalNotes, Notes, Payments, ReservationParts,
+    self as stored, ActivityLog, Alerts, Credits, CustomerChallenges, CustomerProficiencies, DocumentRow, Documents,
+    Editable, EmergencyContacts, EventVouchers, GuestPassUsages, MedicalNotes, Notes, Payments, ReservationParts,
     ReservationRow, Reservations,
 };
 
@@ -131,179 +132,31 @@ async fn delete_sub<K: Shown + Editable>(
 impl Shown for Documents {
     type Wire = Document;
 
-    fn show(r: stored::DocumentRow, place: &Place) -> Document {
-        let expiration_date = date(r.expiration_date.as_deref());
-        Document {
-            id: r.id,
-            url: place.record_url(r.id),
-            name: r.name,
-            // A stored file name is served from the media folder; a URL is
-            // where the document lives already.
-            pdf: r
-                .pdf
-                .filter(|p| !p.is_empty())
-                .map(|p| if p.starts_with("http://") || p.starts_with("https://") { p } else { place.urls.media(&p) }),
-            expiration_date,
-            is_expired: expiration_date.is_some_and(|d| d < place.today),
-            status: r.status,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
+    fn show(r: DocumentRow, place: &Place) -> Document {
+        let url = place.record_url(r.id);
+        let mut document = r.into_wire(url);
+        document.is_expired = document.expiration_date.is_some_and(|d| d < place.today);
+        // A stored file name is served from the media folder; a URL is
+        // where the document lives already.
+        document.pdf = document
+            .pdf
+            .filter(|p| !p.is_empty())
+            .map(|p| if p.starts_with("http://") || p.starts_with("https://") { p } else { place.urls.media(&p) });
+        document
     }
 }
 
-impl Shown for EmergencyContacts {
-    type Wire = EmergencyContact;
-
-    fn show(r: stored::EmergencyContactRow, place: &Place) -> EmergencyContact {
-        EmergencyContact {
-            id: r.id,
-            url: place.record_url(r.id),
-            first_name: r.first_name,
-            last_name: r.last_name,
-            telephone: r.telephone,
-            email: r.email,
-            relation: r.relation,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
-    }
-}
-
-impl Shown for MedicalNotes {
-    type Wire = MedicalNote;
-
-    fn show(r: stored::MedicalNoteRow, place: &Place) -> MedicalNote {
-        MedicalNote {
-            id: r.id,
-            url: place.record_url(r.id),
-            medical_notes: r.medical_notes,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
-    }
-}
-
-impl Shown for Notes {
-    type Wire = Note;
-
-    fn show(r: stored::NoteRow, place: &Place) -> Note {
-        Note {
-            id: r.id,
-            url: place.record_url(r.id),
-            note: r.note,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
-    }
-}
-
-impl Shown for Alerts {
-    type Wire = Alert;
-
-    fn show(r: stored::AlertRow, place: &Place) -> Alert {
-        Alert {
-            id: r.id,
-            url: place.record_url(r.id),
-            message: r.message,
-            prevents_check_in: r.prevents_check_in,
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
-    }
-}
-
-impl Shown for GuestPassUsages {
-    type Wire = GuestPassUsage;
-
-    fn show(r: stored::GuestPassUsageRow, place: &Place) -> GuestPassUsage {
-        GuestPassUsage {
-            id: r.id,
-            url: place.record_url(r.id),
-            guest_first_name: r.guest_first_name,
-            guest_last_name: r.guest_last_name,
-            location_id: r.location_id,
-            location_name: r.location_name,
-            used_at: instant(r.used_at),
-            created_at: instant(r.created_at),
-        }
-    }
-}
-
-impl Shown for EventVouchers {
-    type Wire = EventVoucher;
-
-    fn show(r: stored::EventVoucherRow, place: &Place) -> EventVoucher {
-        EventVoucher {
-            id: r.id,
-            url: place.record_url(r.id),
-            name: r.name,
-            uses_remaining: r.uses_remaining,
-            expiration_date: date(r.expiration_date.as_deref()),
-            created_at: instant(r.created_at),
-        }
-    }
-}
-
-fn ledger_entry(r: LedgerRow, place: &Place) -> LedgerEntry {
-    LedgerEntry {
-        id: r.id,
-        url: place.record_url(r.id),
-        amount: r.amount,
-        description: r.description,
-        created_at: instant(r.created_at),
-    }
-}
-
-impl Shown for Credits {
-    type Wire = LedgerEntry;
-
-    fn show(r: LedgerRow, place: &Place) -> LedgerEntry {
-        ledger_entry(r, place)
-    }
-}
-
-impl Shown for Payments {
-    type Wire = LedgerEntry;
-
-    fn show(r: LedgerRow, place: &Place) -> LedgerEntry {
-        ledger_entry(r, place)
-    }
-}
-
-impl Shown for CustomerChallenges {
-    type Wire = CustomerChallenge;
-
-    fn show(r: stored::ChallengeRow, place: &Place) -> CustomerChallenge {
-        CustomerChallenge {
-            id: r.id,
-            url: place.record_url(r.id),
-            challenge_id: r.challenge_id,
-            name: r.name,
-            description: r.description,
-            status: r.status,
-            started_at: instant(r.started_at),
-            completed_at: r.completed_at.and_then(instant),
-        }
-    }
-}
-
-impl Shown for CustomerProficiencies {
-    type Wire = CustomerProficiency;
-
-    fn show(r: stored::ProficiencyRow, place: &Place) -> CustomerProficiency {
-        CustomerProficiency {
-            id: r.id,
-            url: place.record_url(r.id),
-            proficiency_id: r.proficiency_id,
-            name: r.name,
-            description: r.description,
-            is_active: r.is_active,
-            granted_at: instant(r.granted_at),
-            created_at: instant(r.created_at),
-            updated_at: instant(r.updated_at),
-        }
-    }
+shown_as_stored! {
+    EmergencyContacts => EmergencyContact,
+    MedicalNotes => MedicalNote,
+    Notes => Note,
+    Alerts => Alert,
+    GuestPassUsages => GuestPassUsage,
+    EventVouchers => EventVoucher,
+    Credits => LedgerEntry,
+    Payments => LedgerEntry,
+    CustomerChallenges => CustomerChallenge,
+    CustomerProficiencies => CustomerProficiency,
 }
 
 fn booking(r: &ReservationRow) -> Booking {

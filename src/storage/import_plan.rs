@@ -9,6 +9,12 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bulk::{self, BulkValue};
+use super::memberships::EntryPassRow;
+use super::relations::RelationRow;
+use super::subrecords::{
+    AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EventVoucherRow, GuestPassUsageRow, LedgerRow,
+    MedicalNoteRow, NoteRow, ProficiencyRow, RESERVATION_COLUMNS,
+};
 use super::{Conn, OrgScope, StoreError, StoreResult, derived};
 use crate::model::fields::CUSTOMER_FIELDS;
 
@@ -159,41 +165,18 @@ impl Table {
             }
             Table::CustomFieldValues => &["customer_id", "field_id", "value"],
             Table::CustomerTags => &["customer_id", "tag_id"],
-            Table::Documents => {
-                &["customer_id", "name", "pdf", "expiration_date", "status", "created_at", "updated_at"]
-            }
-            Table::EmergencyContacts => &[
-                "customer_id",
-                "first_name",
-                "last_name",
-                "telephone",
-                "email",
-                "relation",
-                "created_at",
-                "updated_at",
-            ],
-            Table::MedicalNotes => &["customer_id", "medical_notes", "created_at", "updated_at"],
-            Table::Notes => &["customer_id", "note", "created_at", "updated_at"],
-            Table::Alerts => &["customer_id", "message", "prevents_check_in", "created_at", "updated_at"],
-            Table::EntryPasses => &[
-                "owner_id",
-                "name",
-                "uses_total",
-                "uses_remaining",
-                "expiration_date",
-                "is_association_pass",
-                "association_id",
-                "created_at",
-                "updated_at",
-            ],
-            Table::CustomerProficiencies => {
-                &["customer_id", "proficiency_id", "is_active", "granted_at", "created_at", "updated_at"]
-            }
+            // A sub-record kind's rows: its owner, then its own columns (see
+            // `model::subrecords`) but the id, which the table numbers.
+            Table::Documents => return owned("customer_id", DocumentRow::COLUMNS, &[]),
+            Table::EmergencyContacts => return owned("customer_id", EmergencyContactRow::COLUMNS, &[]),
+            Table::MedicalNotes => return owned("customer_id", MedicalNoteRow::COLUMNS, &[]),
+            Table::Notes => return owned("customer_id", NoteRow::COLUMNS, &[]),
+            Table::Alerts => return owned("customer_id", AlertRow::COLUMNS, &[]),
+            Table::EntryPasses => return owned("owner_id", EntryPassRow::COLUMNS, &["association_id"]),
+            Table::CustomerProficiencies => return owned("customer_id", ProficiencyRow::COLUMNS, &[]),
             Table::AssociationMembers => &["association_id", "customer_id", "created_at"],
-            Table::CustomerChallenges => &["customer_id", "challenge_id", "status", "started_at", "completed_at"],
-            Table::Reservations => {
-                &["customer_id", "event_type_id", "location_id", "starts_at", "ends_at", "status", "created_at"]
-            }
+            Table::CustomerChallenges => return owned("customer_id", ChallengeRow::COLUMNS, &[]),
+            Table::Reservations => return owned("customer_id", &RESERVATION_COLUMNS, &[]),
             Table::CheckIns => &[
                 "customer_id",
                 "location_id",
@@ -206,11 +189,9 @@ impl Table {
                 "free_entry_reason",
                 "created_at",
             ],
-            Table::Credits | Table::Payments => &["customer_id", "amount", "description", "created_at"],
-            Table::EventVouchers => &["customer_id", "name", "uses_remaining", "expiration_date", "created_at"],
-            Table::GuestPassUsages => {
-                &["customer_id", "guest_first_name", "guest_last_name", "location_id", "used_at", "created_at"]
-            }
+            Table::Credits | Table::Payments => return owned("customer_id", LedgerRow::COLUMNS, &[]),
+            Table::EventVouchers => return owned("customer_id", EventVoucherRow::COLUMNS, &[]),
+            Table::GuestPassUsages => return owned("customer_id", GuestPassUsageRow::COLUMNS, &[]),
             Table::Memberships => &[
                 "id",
                 "membership_type_id",
@@ -225,10 +206,18 @@ impl Table {
                 "updated_at",
             ],
             Table::MembershipMembers => &["membership_id", "customer_id", "is_individually_frozen"],
-            Table::Relations => &["customer_id", "related_customer_id", "relation", "created_at", "updated_at"],
+            Table::Relations => return owned("customer_id", RelationRow::COLUMNS, &[]),
         };
         fixed.to_vec()
     }
+}
+
+/// The columns of a sub-record kind's import rows: its owner (unless one of
+/// its own columns already), its own columns but `id`, then `extra` ones
+/// the listing does not show.
+fn owned(owner: &'static str, own: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+    let owner = (!own.contains(&owner)).then_some(owner);
+    owner.into_iter().chain(own.iter().copied().filter(|c| *c != "id")).chain(extra.iter().copied()).collect()
 }
 
 /// Rows for one table, collected while planning: one flat run of values, a

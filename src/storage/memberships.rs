@@ -8,6 +8,7 @@ use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, UnionType}
 use super::listing::{Listing, R, aliased, columns_of};
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
+pub use crate::model::subrecords::{EntryPassRow, SharedPassRow};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MembershipTypeRow {
@@ -213,19 +214,6 @@ fn valid_at(location_id: Option<i64>, all: &[(i64, String)]) -> Vec<(i64, String
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EntryPassRow {
-    pub id: i64,
-    pub owner_id: i64,
-    pub name: String,
-    pub uses_total: i64,
-    pub uses_remaining: i64,
-    pub expiration_date: Option<String>,
-    pub is_association_pass: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
 /// Entry passes, newest first; a customer's are those they own.
 pub struct EntryPasses;
 
@@ -234,38 +222,12 @@ impl Listing for EntryPasses {
     const TABLE: &'static str = "entry_passes";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(
-            stmt,
-            &[
-                "id",
-                "owner_id",
-                "name",
-                "uses_total",
-                "uses_remaining",
-                "expiration_date",
-                "is_association_pass",
-                "created_at",
-                "updated_at",
-            ],
-        );
+        columns_of(stmt, EntryPassRow::COLUMNS);
     }
 
     fn of_customer(customer_id: i64) -> Cond {
         Cond::all().add(Expr::col((R, "owner_id")).eq(customer_id))
     }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SharedPassRow {
-    pub id: i64,
-    pub entry_pass_id: i64,
-    pub name: String,
-    pub owner_id: i64,
-    pub owner_first_name: String,
-    pub owner_last_name: String,
-    pub uses_remaining: i64,
-    pub expiration_date: Option<String>,
-    pub created_at: i64,
 }
 
 /// Other customers' passes shared with a customer.
@@ -276,7 +238,7 @@ impl Listing for SharedPasses {
     const TABLE: &'static str = "shared_passes";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "entry_pass_id", "created_at"]);
+        columns_of(stmt, SharedPassRow::COLUMNS);
         stmt.columns([("p", "name"), ("p", "owner_id"), ("p", "uses_remaining"), ("p", "expiration_date")])
             .expr_as(Expr::col(("o", "first_name")), "owner_first_name")
             .expr_as(Expr::col(("o", "last_name")), "owner_last_name")

@@ -11,22 +11,11 @@ use super::listing::{Listing, R, aliased, columns_of};
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreError, StoreResult};
 use crate::model::FieldErrors;
+pub use crate::model::subrecords::{PendingRelationRow, RelationRow};
 use crate::model::subrecords::{RelationWrite, reverse_relation};
 
 /// The entity name of relation activity entries.
 const ENTITY: &str = "relation";
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RelationRow {
-    pub id: i64,
-    pub related_customer_id: i64,
-    pub related_customer_email: String,
-    pub related_customer_first_name: String,
-    pub related_customer_last_name: String,
-    pub relation: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
 
 /// Adds the related customer's (`rc`) email and names, joined on `column`.
 fn related_customer(stmt: &mut SelectStatement, column: &'static str) {
@@ -43,27 +32,13 @@ impl Listing for Relations {
     const TABLE: &'static str = "relations";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "related_customer_id", "relation", "created_at", "updated_at"]);
+        columns_of(stmt, RelationRow::COLUMNS);
         related_customer(stmt, "related_customer_id");
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PendingRelationRow {
-    pub id: i64,
-    pub customer_id: i64,
-    pub customer_first_name: String,
-    pub customer_last_name: String,
-    pub related_customer_id: i64,
-    pub related_customer_email: String,
-    pub related_customer_first_name: String,
-    pub related_customer_last_name: String,
-    pub relation: String,
-    pub created_at: i64,
-}
-
 fn pending_columns(stmt: &mut SelectStatement) {
-    columns_of(stmt, &["id", "customer_id", "related_customer_id", "relation", "created_at"]);
+    columns_of(stmt, PendingRelationRow::COLUMNS);
     stmt.expr_as(Expr::col(("asker", "first_name")), "customer_first_name")
         .expr_as(Expr::col(("asker", "last_name")), "customer_last_name")
         .inner_join(aliased("customers", "asker"), Expr::col(("asker", "id")).equals((R, "customer_id")));

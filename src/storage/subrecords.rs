@@ -15,6 +15,10 @@ use super::{OrgScope, StoreError, StoreResult, derived};
 use crate::model::subrecords::{
     ALERT_FORM, EMERGENCY_CONTACT_FORM, MEDICAL_NOTE_FORM, NOTE_FORM, SubRecordForm, SubRecordWrite,
 };
+pub use crate::model::subrecords::{
+    AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EventVoucherRow, GuestPassUsageRow, LedgerRow,
+    MedicalNoteRow, NoteRow, ProficiencyRow,
+};
 
 /// Orders newest first by an instant column, then by id.
 fn newest_first(stmt: &mut SelectStatement, column: &'static str) {
@@ -26,17 +30,6 @@ fn joined(stmt: &mut SelectStatement, alias: &'static str, column: &'static str,
     stmt.expr_as(Expr::col((alias, column)), name);
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DocumentRow {
-    pub id: i64,
-    pub name: String,
-    pub pdf: Option<String>,
-    pub expiration_date: Option<String>,
-    pub status: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
 pub struct Documents;
 
 impl Listing for Documents {
@@ -44,20 +37,8 @@ impl Listing for Documents {
     const TABLE: &'static str = "documents";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "name", "pdf", "expiration_date", "status", "created_at", "updated_at"]);
+        columns_of(stmt, DocumentRow::COLUMNS);
     }
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct EmergencyContactRow {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    pub telephone: String,
-    pub email: String,
-    pub relation: String,
-    pub created_at: i64,
-    pub updated_at: i64,
 }
 
 pub struct EmergencyContacts;
@@ -67,24 +48,13 @@ impl Listing for EmergencyContacts {
     const TABLE: &'static str = "emergency_contacts";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(
-            stmt,
-            &["id", "first_name", "last_name", "telephone", "email", "relation", "created_at", "updated_at"],
-        );
+        columns_of(stmt, EmergencyContactRow::COLUMNS);
     }
 
     /// Contacts in the order they were given: the first is who to call first.
     fn order(stmt: &mut SelectStatement) {
         stmt.order_by((R, "id"), Order::Asc);
     }
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct MedicalNoteRow {
-    pub id: i64,
-    pub medical_notes: String,
-    pub created_at: i64,
-    pub updated_at: i64,
 }
 
 pub struct MedicalNotes;
@@ -94,16 +64,8 @@ impl Listing for MedicalNotes {
     const TABLE: &'static str = "medical_notes";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "medical_notes", "created_at", "updated_at"]);
+        columns_of(stmt, MedicalNoteRow::COLUMNS);
     }
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct NoteRow {
-    pub id: i64,
-    pub note: String,
-    pub created_at: i64,
-    pub updated_at: i64,
 }
 
 pub struct Notes;
@@ -113,17 +75,8 @@ impl Listing for Notes {
     const TABLE: &'static str = "notes";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "note", "created_at", "updated_at"]);
+        columns_of(stmt, NoteRow::COLUMNS);
     }
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct AlertRow {
-    pub id: i64,
-    pub message: String,
-    pub prevents_check_in: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
 }
 
 pub struct Alerts;
@@ -133,19 +86,8 @@ impl Listing for Alerts {
     const TABLE: &'static str = "alerts";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "message", "prevents_check_in", "created_at", "updated_at"]);
+        columns_of(stmt, AlertRow::COLUMNS);
     }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct GuestPassUsageRow {
-    pub id: i64,
-    pub guest_first_name: String,
-    pub guest_last_name: String,
-    pub location_id: Option<i64>,
-    pub location_name: Option<String>,
-    pub used_at: i64,
-    pub created_at: i64,
 }
 
 pub struct GuestPassUsages;
@@ -155,7 +97,7 @@ impl Listing for GuestPassUsages {
     const TABLE: &'static str = "guest_pass_usages";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "guest_first_name", "guest_last_name", "location_id", "used_at", "created_at"]);
+        columns_of(stmt, GuestPassUsageRow::COLUMNS);
         joined(stmt, "l", "name", "location_name");
         stmt.left_join(aliased("locations", "l"), Expr::col(("l", "id")).equals((R, "location_id")));
     }
@@ -165,15 +107,6 @@ impl Listing for GuestPassUsages {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EventVoucherRow {
-    pub id: i64,
-    pub name: String,
-    pub uses_remaining: i64,
-    pub expiration_date: Option<String>,
-    pub created_at: i64,
-}
-
 pub struct EventVouchers;
 
 impl Listing for EventVouchers {
@@ -181,20 +114,9 @@ impl Listing for EventVouchers {
     const TABLE: &'static str = "event_vouchers";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "name", "uses_remaining", "expiration_date", "created_at"]);
+        columns_of(stmt, EventVoucherRow::COLUMNS);
     }
 }
-
-/// A credit or a payment.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LedgerRow {
-    pub id: i64,
-    pub amount: String,
-    pub description: String,
-    pub created_at: i64,
-}
-
-const LEDGER_COLUMNS: [&str; 4] = ["id", "amount", "description", "created_at"];
 
 pub struct Credits;
 
@@ -203,7 +125,7 @@ impl Listing for Credits {
     const TABLE: &'static str = "credits";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &LEDGER_COLUMNS);
+        columns_of(stmt, LedgerRow::COLUMNS);
     }
 
     fn order(stmt: &mut SelectStatement) {
@@ -218,23 +140,12 @@ impl Listing for Payments {
     const TABLE: &'static str = "payments";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &LEDGER_COLUMNS);
+        columns_of(stmt, LedgerRow::COLUMNS);
     }
 
     fn order(stmt: &mut SelectStatement) {
         newest_first(stmt, "created_at");
     }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ChallengeRow {
-    pub id: i64,
-    pub challenge_id: i64,
-    pub name: String,
-    pub description: String,
-    pub status: String,
-    pub started_at: i64,
-    pub completed_at: Option<i64>,
 }
 
 pub struct CustomerChallenges;
@@ -244,7 +155,7 @@ impl Listing for CustomerChallenges {
     const TABLE: &'static str = "customer_challenges";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "challenge_id", "status", "started_at", "completed_at"]);
+        columns_of(stmt, ChallengeRow::COLUMNS);
         joined(stmt, "ch", "name", "name");
         joined(stmt, "ch", "description", "description");
         stmt.inner_join(aliased("challenges", "ch"), Expr::col(("ch", "id")).equals((R, "challenge_id")));
@@ -255,18 +166,6 @@ impl Listing for CustomerChallenges {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ProficiencyRow {
-    pub id: i64,
-    pub proficiency_id: i64,
-    pub name: String,
-    pub description: String,
-    pub is_active: bool,
-    pub granted_at: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
 pub struct CustomerProficiencies;
 
 impl Listing for CustomerProficiencies {
@@ -274,7 +173,7 @@ impl Listing for CustomerProficiencies {
     const TABLE: &'static str = "customer_proficiencies";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "proficiency_id", "is_active", "granted_at", "created_at", "updated_at"]);
+        columns_of(stmt, ProficiencyRow::COLUMNS);
         joined(stmt, "p", "name", "name");
         joined(stmt, "p", "description", "description");
         stmt.inner_join(aliased("proficiencies", "p"), Expr::col(("p", "id")).equals((R, "proficiency_id")));
@@ -298,6 +197,10 @@ pub struct ReservationRow {
     pub created_at: i64,
 }
 
+/// The reservations table's own columns, `id` first.
+pub const RESERVATION_COLUMNS: [&str; 7] =
+    ["id", "event_type_id", "location_id", "starts_at", "ends_at", "status", "created_at"];
+
 /// A customer's reservations; also what `reservation-parts/` lists, one part
 /// per reservation.
 pub struct Reservations;
@@ -307,7 +210,7 @@ impl Listing for Reservations {
     const TABLE: &'static str = "reservations";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &["id", "event_type_id", "location_id", "starts_at", "ends_at", "status", "created_at"]);
+        columns_of(stmt, &RESERVATION_COLUMNS);
         joined(stmt, "e", "name", "event_type_name");
         joined(stmt, "l", "name", "location_name");
         stmt.inner_join(aliased("event_types", "e"), Expr::col(("e", "id")).equals((R, "event_type_id")))

@@ -1,98 +1,11 @@
-//! Every customer filter of the seed, typed: what the filter pane offers,
-//! how a typed value is checked before it is sent, the chip it shows as, and
-//! the query parameter it becomes (named exactly as the server reads it).
+//! Every customer filter of the seed as the filter pane offers it: its
+//! label, the chip it shows as and its heading, over the model's table of
+//! filter parameters ([`crate::model::filters`]), which names the query
+//! parameter and says how a value is entered and checked before it is sent.
 
 use crate::model::Gender;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterKind {
-    /// `YYYY-MM-DD`.
-    Date,
-    /// A whole number.
-    Whole,
-    /// true / false / any, chosen rather than typed.
-    YesNo,
-    /// Words separated by commas.
-    Words,
-    /// Whole numbers separated by commas.
-    Ids,
-    /// One of the seed's gender codes, chosen.
-    Gender,
-    /// Free text.
-    Text,
-}
-
-impl FilterKind {
-    /// Choices cycle; everything else is typed.
-    pub fn is_choice(self) -> bool {
-        matches!(self, FilterKind::YesNo | FilterKind::Gender)
-    }
-
-    pub fn hint(self) -> &'static str {
-        match self {
-            FilterKind::Date => "YYYY-MM-DD",
-            FilterKind::Whole => "a whole number",
-            FilterKind::YesNo => "yes / no / any",
-            FilterKind::Words => "words, separated by commas",
-            FilterKind::Ids => "ids, separated by commas",
-            FilterKind::Gender => "M / F / N / P / any",
-            FilterKind::Text => "text",
-        }
-    }
-
-    /// The choices a choice filter cycles through (`None` = any).
-    fn choices(self) -> &'static [Option<&'static str>] {
-        match self {
-            FilterKind::YesNo => &[None, Some("true"), Some("false")],
-            FilterKind::Gender => &[None, Some("M"), Some("F"), Some("N"), Some("P")],
-            _ => &[None],
-        }
-    }
-
-    /// Checks typed text; the value to send (trimmed, normalised), `None`
-    /// for empty text (no filter), or what is wrong.
-    pub fn check(self, text: &str) -> Result<Option<String>, String> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Ok(None);
-        }
-        match self {
-            FilterKind::Date => crate::model::validation::iso_date(text)
-                .map(|d| Some(d.to_string()))
-                .map_err(|_| format!("{text:?} is not a date; write YYYY-MM-DD, for example 2001-04-30")),
-            FilterKind::Whole => {
-                text.parse::<i64>().map(|n| Some(n.to_string())).map_err(|_| format!("{text:?} is not a whole number"))
-            }
-            FilterKind::Ids => {
-                let ids: Result<Vec<i64>, _> =
-                    text.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse::<i64>).collect();
-                match ids {
-                    Ok(ids) if !ids.is_empty() => {
-                        Ok(Some(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")))
-                    }
-                    Ok(_) => Ok(None),
-                    Err(_) => Err(format!("{text:?}: write whole numbers separated by commas, for example 3,7")),
-                }
-            }
-            FilterKind::Words => {
-                let words: Vec<&str> = text.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
-                Ok((!words.is_empty()).then(|| words.join(",")))
-            }
-            FilterKind::Text => Ok(Some(text.to_string())),
-            FilterKind::YesNo => match text.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "y" => Ok(Some("true".into())),
-                "false" | "no" | "n" => Ok(Some("false".into())),
-                "any" => Ok(None),
-                _ => Err(format!("{text:?}: choose yes, no or any")),
-            },
-            FilterKind::Gender => match Gender::from_code(&text.to_ascii_uppercase()) {
-                Some(g) => Ok(Some(g.code().to_string())),
-                None if text.eq_ignore_ascii_case("any") => Ok(None),
-                None => Err(format!("{text:?}: choose M, F, N, P or any")),
-            },
-        }
-    }
-}
+pub use crate::model::filters::FilterInput;
+use crate::model::filters::{FALSE, TRUE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilterSpec {
@@ -102,7 +15,8 @@ pub struct FilterSpec {
     pub label: &'static str,
     /// The chip's words before the value (`age ≥`).
     pub chip: &'static str,
-    pub kind: FilterKind,
+    /// How a value is entered: one of the parameter kind's inputs.
+    pub kind: FilterInput,
     /// The heading it is listed under.
     pub group: &'static str,
 }
@@ -111,13 +25,13 @@ const fn f(
     param: &'static str,
     label: &'static str,
     chip: &'static str,
-    kind: FilterKind,
+    kind: FilterInput,
     group: &'static str,
 ) -> FilterSpec {
     FilterSpec { param, label, chip, kind, group }
 }
 
-use FilterKind as K;
+use FilterInput as K;
 
 /// Every filter of the seed (search is the search bar), grouped as the desk
 /// thinks of them.
@@ -239,12 +153,12 @@ impl FilterValues {
 }
 
 /// A value as a person reads it.
-pub fn display_value(kind: FilterKind, value: &str) -> String {
+pub fn display_value(kind: FilterInput, value: &str) -> String {
     match (kind, value) {
-        (FilterKind::YesNo, "true") => "yes".into(),
-        (FilterKind::YesNo, "false") => "no".into(),
-        (FilterKind::Gender, code) => Gender::from_code(code).map_or(code.to_string(), |g| g.label().to_string()),
-        (FilterKind::Words | FilterKind::Ids, list) => list.replace(',', ", "),
+        (FilterInput::YesNo, TRUE) => "yes".into(),
+        (FilterInput::YesNo, FALSE) => "no".into(),
+        (FilterInput::Gender, code) => Gender::from_code(code).map_or(code.to_string(), |g| g.label().to_string()),
+        (FilterInput::Words | FilterInput::Ids, list) => list.replace(',', ", "),
         (_, v) => v.to_string(),
     }
 }
@@ -252,6 +166,7 @@ pub fn display_value(kind: FilterKind, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::filters::{CUSTOMER_FILTERS, FilterValue, param};
 
     fn index(label: &str) -> usize {
         specs().iter().position(|s| s.label == label).unwrap()
@@ -295,15 +210,15 @@ mod tests {
     #[test]
     fn typed_values_are_checked_before_sending() {
         assert_eq!(
-            FilterKind::Date.check("2001-4-30").unwrap_err(),
+            FilterInput::Date.check("2001-4-30").unwrap_err(),
             "\"2001-4-30\" is not a date; write YYYY-MM-DD, for example 2001-04-30"
         );
-        assert_eq!(FilterKind::Date.check(" 2001-04-30 ").unwrap(), Some("2001-04-30".into()));
-        assert!(FilterKind::Whole.check("1.5").is_err());
-        assert_eq!(FilterKind::Ids.check("3, 7,").unwrap(), Some("3,7".into()));
-        assert!(FilterKind::Ids.check("3,x").is_err());
-        assert_eq!(FilterKind::Words.check(" staff , setter ").unwrap(), Some("staff,setter".into()));
-        assert_eq!(FilterKind::Text.check("  ").unwrap(), None);
+        assert_eq!(FilterInput::Date.check(" 2001-04-30 ").unwrap(), Some("2001-04-30".into()));
+        assert!(FilterInput::Whole.check("1.5").is_err());
+        assert_eq!(FilterInput::Ids.check("3, 7,").unwrap(), Some("3,7".into()));
+        assert!(FilterInput::Ids.check("3,x").is_err());
+        assert_eq!(FilterInput::Words.check(" staff , setter ").unwrap(), Some("staff,setter".into()));
+        assert_eq!(FilterInput::Text.check("  ").unwrap(), None);
     }
 
     #[test]
@@ -335,5 +250,72 @@ mod tests {
         assert_eq!(v.chip(index("Age at least")).unwrap(), "age ≥ 18");
         v.clear();
         assert!(v.is_empty());
+    }
+
+    /// Every value the pane can send for one input, with what it means:
+    /// each choice, and the checked form of typed samples.
+    fn sendable(input: FilterInput) -> Vec<(String, FilterValue)> {
+        let typed = |text: &str| input.check(text).unwrap().unwrap();
+        match input {
+            FilterInput::YesNo => vec![
+                (TRUE.to_string(), FilterValue::Bool(true)),
+                (FALSE.to_string(), FilterValue::Bool(false)),
+                (typed(" yes "), FilterValue::Bool(true)),
+                (typed("NO"), FilterValue::Bool(false)),
+            ],
+            FilterInput::Gender => {
+                Gender::ALL.iter().map(|g| (g.code().to_string(), FilterValue::Gender(*g))).collect()
+            }
+            FilterInput::Date => vec![(typed(" 2001-04-30 "), FilterValue::Date(jiff::civil::date(2001, 4, 30)))],
+            FilterInput::Whole => {
+                vec![(typed("18"), FilterValue::Whole(18)), (typed(" -3 "), FilterValue::Whole(-3))]
+            }
+            FilterInput::Ids => vec![(typed("3, 7,"), FilterValue::Ids(vec![3, 7]))],
+            FilterInput::Words => vec![(
+                typed(" Staff , route setter ,"),
+                FilterValue::Words(vec!["staff".into(), "route setter".into()]),
+            )],
+            FilterInput::Text => vec![(typed(" month pass "), FilterValue::Text("month pass".into()))],
+        }
+    }
+
+    #[test]
+    fn every_value_the_pane_can_send_parses_on_the_server_and_means_the_same() {
+        use crate::server::filters::customer_filter;
+        use crate::server::paging::ListRequest;
+        use crate::storage::customer_filters::CustomerFilter;
+
+        let today = jiff::civil::date(2026, 11, 25);
+        let unfiltered = CustomerFilter { today: Some(today), ..CustomerFilter::default() };
+        for (index, spec) in specs().iter().enumerate() {
+            let param = param(spec.param).unwrap_or_else(|| panic!("{} is not a filter parameter", spec.param));
+            assert!(
+                param.kind.inputs().contains(&spec.kind),
+                "{}: {:?} cannot enter {:?}",
+                spec.label,
+                spec.kind,
+                param.kind
+            );
+            // Every choice the pane offers is a value it can send.
+            for choice in spec.kind.choices().iter().flatten() {
+                assert!(sendable(spec.kind).iter().any(|(sent, _)| sent == choice), "{}: {choice}", spec.label);
+            }
+            for (sent, meaning) in sendable(spec.kind) {
+                assert_eq!(param.kind.parse(&sent), Ok(meaning), "{} = {sent:?}", spec.label);
+                let mut values = FilterValues::new();
+                values.set(index, Some(sent.clone()));
+                let req = ListRequest { base: String::new(), params: values.params() };
+                let filter = customer_filter(&req, today).unwrap_or_else(|e| panic!("{} = {sent:?}: {e}", spec.label));
+                assert_ne!(filter, unfiltered, "{} = {sent:?} filters nothing", spec.label);
+            }
+        }
+        // And the pane offers every parameter but the search (the search bar's).
+        for param in &CUSTOMER_FILTERS {
+            assert!(
+                param.name == "search" || specs().iter().any(|s| s.param == param.name),
+                "{} not offered",
+                param.name
+            );
+        }
     }
 }

@@ -1,0 +1,224 @@
+//! `sub_record!`: one declaration per kind of sub-record, from which come its
+//! wire shape (the API's JSON, read leniently by the client), its stored row
+//! (what storage selects), the row's own column list (which the import's
+//! rows use too), the row-to-wire mapping and its shape in an import document.
+//!
+//! ```text
+//! sub_record! {
+//!     /// `notes/`: staff notes about the customer.
+//!     pub struct Note, stored as NoteRow {
+//!         note: Text,
+//!         created_at: Instant,
+//!         updated_at: Instant,
+//!     }
+//! }
+//! ```
+//!
+//! Every kind has `id` and `url` first (the row has `id`; the URL is where it
+//! is served). Each field has a kind that fixes its wire type, its serde
+//! attributes, its stored type and the conversion:
+//!
+//! | kind | wire | stored |
+//! |---|---|---|
+//! | `Id` | `i64` | `i64` |
+//! | `Text` | `String` (null reads as "") | `String` |
+//! | `Flag` | `bool` (null reads as false) | `bool` |
+//! | `Count` | `i64` (null reads as 0) | `i64` |
+//! | `OptId` | `Option<i64>` | `Option<i64>` |
+//! | `OptText` | `Option<String>` | `Option<String>` |
+//! | `Instant` | `Option<Timestamp>` (`timestamp_opt`) | `i64` microseconds |
+//! | `OptInstant` | `Option<Timestamp>` (`timestamp_opt`) | `Option<i64>` microseconds |
+//! | `Date` | `Option<Date>` (`date_opt`) | `Option<String>` `YYYY-MM-DD` |
+//!
+//! A field is a column of the kind's own table unless marked `= joined`
+//! (storage selects it from a joined table under this name), `= shown`
+//! (not stored: the server fills it in when it shows the record, from the
+//! request's place or the organization's date) or `= imported` (only in the
+//! import document; a column the listing does not read).
+//!
+//! A kind `imported as ImportX` has an import shape (`docs/import.md`, no
+//! unknown keys) of the fields marked `=> how`, in order: `required`,
+//! `default` (absent: the type's default), `default_from("f")` (absent: `f()`),
+//! `optional` (an `Option`, absent: none) or `omittable` (the same, and left
+//! out when written). Its type is the wire type's without the `Option` of
+//! stored kinds (`Instant` a `Timestamp`, `Date` a `Date`).
+
+/// Declares one sub-record kind; see the module's documentation.
+macro_rules! sub_record {
+    (
+        $(#[$meta:meta])*
+        pub struct $wire:ident, stored as $row:ident $(, imported as $import:ident)? {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident : $kind:ident $(= $origin:ident)? $(=> $how:ident $(($arg:literal))?)?
+            ),* $(,)?
+        }
+    ) => {
+        sub_record!(@wire [$(#[$meta])* $wire] [] $( [$(#[$fmeta])* $field $kind $($origin)?] )*);
+        sub_record!(@row [$wire $row] [] [] $( [$field $kind $($origin)?] )*);
+        sub_record!(@into_wire [$wire $row row] [] $( [$field $kind $($origin)?] )*);
+        sub_record!(@import [$($import)?] [$wire] [] $( [$(#[$fmeta])* $field $kind $($how $(($arg))?)?] )*);
+    };
+
+    // The wire struct, one field at a time (each kind its serde attributes).
+    (@wire [$(#[$meta:meta])* $wire:ident] [$($out:tt)*]) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(default)]
+        pub struct $wire {
+            pub id: i64,
+            #[serde(deserialize_with = "crate::model::time::null_as_default")]
+            pub url: String,
+            $($out)*
+        }
+    };
+    (@wire $head:tt $out:tt [$(#[$m:meta])* $f:ident $k:ident imported] $($rest:tt)*) => {
+        sub_record!(@wire $head $out $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Id $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])* pub $f: i64,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Text $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(deserialize_with = "crate::model::time::null_as_default")] pub $f: String,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Flag $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(deserialize_with = "crate::model::time::null_as_default")] pub $f: bool,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Count $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(deserialize_with = "crate::model::time::null_as_default")] pub $f: i64,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident OptId $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])* pub $f: Option<i64>,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident OptText $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])* pub $f: Option<String>,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Instant $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(with = "crate::model::time::timestamp_opt")] pub $f: Option<jiff::Timestamp>,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident OptInstant $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(with = "crate::model::time::timestamp_opt")] pub $f: Option<jiff::Timestamp>,] $($rest)*);
+    };
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Date $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(with = "crate::model::time::date_opt")] pub $f: Option<jiff::civil::Date>,] $($rest)*);
+    };
+
+    // The stored row and its own columns: the fields that are stored, and of
+    // those the unjoined ones are columns.
+    (@row [$wire:ident $row:ident] [$($fields:tt)*] [$($columns:tt)*]) => {
+        #[doc = concat!("A stored [`", stringify!($wire), "`], as storage selects it.")]
+        #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+        pub struct $row {
+            pub id: i64,
+            $($fields)*
+        }
+
+        impl $row {
+            /// The columns of the kind's own table that a listing reads, `id` first.
+            pub const COLUMNS: &'static [&'static str] = &["id", $($columns)*];
+        }
+    };
+    (@row $head:tt $fields:tt $columns:tt [$f:ident $k:ident shown] $($rest:tt)*) => {
+        sub_record!(@row $head $fields $columns $($rest)*);
+    };
+    (@row $head:tt $fields:tt $columns:tt [$f:ident $k:ident imported] $($rest:tt)*) => {
+        sub_record!(@row $head $fields $columns $($rest)*);
+    };
+    (@row $head:tt [$($fields:tt)*] $columns:tt [$f:ident $k:ident joined] $($rest:tt)*) => {
+        sub_record!(@row $head [$($fields)* pub $f: sub_record!(@stored $k),] $columns $($rest)*);
+    };
+    (@row $head:tt [$($fields:tt)*] [$($columns:tt)*] [$f:ident $k:ident] $($rest:tt)*) => {
+        sub_record!(@row $head [$($fields)* pub $f: sub_record!(@stored $k),] [$($columns)* stringify!($f),] $($rest)*);
+    };
+
+    (@stored Id) => { i64 };
+    (@stored Text) => { String };
+    (@stored Flag) => { bool };
+    (@stored Count) => { i64 };
+    (@stored OptId) => { Option<i64> };
+    (@stored OptText) => { Option<String> };
+    (@stored Instant) => { i64 };
+    (@stored OptInstant) => { Option<i64> };
+    (@stored Date) => { Option<String> };
+
+    // The row-to-wire mapping, one wire field at a time.
+    (@into_wire [$wire:ident $row:ident $r:ident] [$($out:tt)*]) => {
+        impl $row {
+            /// The stored row in its wire shape, served at `url`; fields
+            /// marked `shown` are left at their default for the server.
+            pub fn into_wire(self, url: String) -> $wire {
+                let $r = self;
+                $wire { id: $r.id, url, $($out)* }
+            }
+        }
+    };
+    (@into_wire $head:tt $out:tt [$f:ident $k:ident imported] $($rest:tt)*) => {
+        sub_record!(@into_wire $head $out $($rest)*);
+    };
+    (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident $k:ident shown] $($rest:tt)*) => {
+        sub_record!(@into_wire [$w $rw $r] [$($out)* $f: Default::default(),] $($rest)*);
+    };
+    (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident Instant $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@into_wire [$w $rw $r] [$($out)* $f: Some(crate::model::time::from_micros($r.$f)),] $($rest)*);
+    };
+    (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident OptInstant $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@into_wire [$w $rw $r] [$($out)* $f: $r.$f.map(crate::model::time::from_micros),] $($rest)*);
+    };
+    (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident Date $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@into_wire [$w $rw $r] [$($out)* $f: $r.$f.as_deref().and_then(|t| t.parse().ok()),] $($rest)*);
+    };
+    (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident $k:ident $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@into_wire [$w $rw $r] [$($out)* $f: $r.$f,] $($rest)*);
+    };
+
+    // The import shape: the fields that say how they are imported.
+    (@import [] $($rest:tt)*) => {};
+    (@import [$import:ident] [$wire:ident] [$($out:tt)*]) => {
+        #[doc = concat!("A [`", stringify!($wire), "`] in an import document (`docs/import.md`).")]
+        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $import {
+            $($out)*
+        }
+    };
+    (@import $name:tt $wire:tt $out:tt [$(#[$m:meta])* $f:ident $k:ident] $($rest:tt)*) => {
+        sub_record!(@import $name $wire $out $($rest)*);
+    };
+    (@import $name:tt $wire:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident required] $($rest:tt)*) => {
+        sub_record!(@import $name $wire [$($out)* $(#[$m])* pub $f: sub_record!(@imported $k),] $($rest)*);
+    };
+    (@import $name:tt $wire:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident default] $($rest:tt)*) => {
+        sub_record!(@import $name $wire [$($out)* $(#[$m])* #[serde(default)] pub $f: sub_record!(@imported $k),]
+            $($rest)*);
+    };
+    (@import $name:tt $wire:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident default_from($d:literal)] $($rest:tt)*) => {
+        sub_record!(@import $name $wire [$($out)* $(#[$m])* #[serde(default = $d)] pub $f: sub_record!(@imported $k),]
+            $($rest)*);
+    };
+    (@import $name:tt $wire:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident optional] $($rest:tt)*) => {
+        sub_record!(@import $name $wire [$($out)* $(#[$m])* #[serde(default)]
+            pub $f: Option<sub_record!(@imported $k)>,] $($rest)*);
+    };
+    (@import $name:tt $wire:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident omittable] $($rest:tt)*) => {
+        sub_record!(@import $name $wire [$($out)* $(#[$m])* #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub $f: Option<sub_record!(@imported $k)>,] $($rest)*);
+    };
+
+    (@imported Id) => { i64 };
+    (@imported Text) => { String };
+    (@imported Flag) => { bool };
+    (@imported Count) => { i64 };
+    (@imported OptId) => { i64 };
+    (@imported OptText) => { String };
+    (@imported Instant) => { jiff::Timestamp };
+    (@imported OptInstant) => { jiff::Timestamp };
+    (@imported Date) => { jiff::civil::Date };
+}
+
+pub(crate) use sub_record;
