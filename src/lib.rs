@@ -17,5 +17,6 @@ pub mod model;
 pub mod photo;
 pub mod runtime;
 pub mod server;
+pub mod service;
 pub mod storage;
 pub mod tui;

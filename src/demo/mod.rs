@@ -313,7 +313,7 @@ async fn attach_photos(db: &Db, org: &OrgScope, media_dir: &Path, seed: u64, now
         }
     }
     let store = crate::photo::PhotoStore::new(media_dir.to_path_buf());
-    crate::photo::portrait::attach(db, org, &store, &faces, now.as_microsecond()).await?;
+    crate::service::customers::attach_portraits(db, org, &store, &faces, now.as_microsecond()).await?;
     Ok(())
 }
 

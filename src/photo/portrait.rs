@@ -6,11 +6,7 @@
 
 use image::RgbImage;
 
-use super::store::{PendingPhoto, PhotoStore};
 use super::{FULL_SIDE, PhotoError, PreparedPhoto, SMALL_SIDE, encode_jpeg};
-use crate::storage::activity::Actor;
-use crate::storage::customers::{self, WriteContext};
-use crate::storage::{Db, OrgScope};
 
 type Rgb = [u8; 3];
 
@@ -59,9 +55,10 @@ pub fn generate(seed: u64) -> RgbImage {
     draw(seed, FULL_SIDE)
 }
 
-/// A generated portrait, ready to store as a customer's photo. Both sizes
-/// are drawn directly (the same picture), which keeps a demo with hundreds
-/// of photos quick to build even in a debug build.
+/// A generated portrait, ready to store as a customer's photo (the demo's
+/// are given by `service::customers::attach_portraits`). Both sizes are
+/// drawn directly (the same picture), which keeps a demo with hundreds of
+/// photos quick to build even in a debug build.
 pub fn prepared(seed: u64) -> Result<PreparedPhoto, PhotoError> {
     Ok(PreparedPhoto {
         full_jpeg: encode_jpeg(&draw(seed, FULL_SIDE))?,
@@ -134,56 +131,6 @@ fn draw(seed: u64, side: u32) -> RgbImage {
         canvas.rect(cx - eye_dx + s(27.0), eye_y - s(2.0), cx + eye_dx - s(27.0), eye_y + s(2.0), [30, 30, 30]);
     }
     canvas.into_image()
-}
-
-/// Gives customers generated portraits (the demo gym's photos): `(customer
-/// id, seed)` pairs. Each distinct seed's picture is drawn once, on blocking
-/// threads; every customer gets files of their own, then one transaction
-/// points the customers at them; on any failure no file is left behind.
-/// Returns how many customers got a photo.
-pub async fn attach(
-    db: &Db,
-    org: &OrgScope,
-    store: &PhotoStore,
-    customers: &[(i64, u64)],
-    now_micros: i64,
-) -> anyhow::Result<usize> {
-    let mut seeds: Vec<u64> = customers.iter().map(|(_, seed)| *seed).collect();
-    seeds.sort_unstable();
-    seeds.dedup();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut tasks = Vec::new();
-    for part in seeds.chunks(seeds.len().div_ceil(threads).max(1)) {
-        let part = part.to_vec();
-        tasks.push(tokio::task::spawn_blocking(move || {
-            part.into_iter().map(|seed| Ok((seed, prepared(seed)?))).collect::<anyhow::Result<Vec<_>>>()
-        }));
-    }
-    let mut drawn = std::collections::HashMap::new();
-    for task in tasks {
-        drawn.extend(task.await??);
-    }
-    let (store_for_files, customers) = (store.clone(), customers.to_vec());
-    let written = tokio::task::spawn_blocking(move || {
-        customers
-            .into_iter()
-            .map(|(id, seed)| Ok((id, store_for_files.save(&drawn[&seed])?)))
-            .collect::<anyhow::Result<Vec<(i64, PendingPhoto)>>>()
-    })
-    .await??;
-    let ctx = WriteContext { actor: Actor::System, now: now_micros };
-    let mut tx = db.begin_write().await?;
-    let mut replaced = Vec::new();
-    for (id, pending) in &written {
-        let (full, small) =
-            customers::set_profile_image(org, &mut tx, *id, Some(pending.names().as_pair()), ctx).await?;
-        replaced.extend([full, small].into_iter().flatten());
-    }
-    tx.commit().await?;
-    let count = written.len();
-    written.into_iter().for_each(|(_, pending)| drop(pending.keep()));
-    store.remove(replaced.iter().map(String::as_str));
-    Ok(count)
 }
 
 fn scale(c: Rgb, f: f64) -> Rgb {

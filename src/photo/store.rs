@@ -6,7 +6,8 @@
 //! ([`PhotoStore::save`]), point the customer at them in the request's
 //! transaction, commit, then [`PendingPhoto::keep`] them and remove the
 //! replaced ones. A [`PendingPhoto`] dropped before `keep` (a failed
-//! transaction, an early return) deletes its files.
+//! transaction, an early return) deletes its files. `service::customers`
+//! is the one writer that follows this order.
 
 use std::path::{Path, PathBuf};
 

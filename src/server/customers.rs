@@ -13,9 +13,11 @@ use super::body::{JsonObject, media_type};
 use super::error::{ApiError, ApiResult, method_not_allowed};
 use super::filters::customer_filter;
 use super::paging::ListRequest;
+use super::photos;
 use crate::model::customer::SUB_COLLECTIONS;
 use crate::model::fields::{CustomerWrite, WriteMode};
 use crate::model::{Customer, Gender, Page};
+use crate::service::{self, customers::CustomerChange, customers::PhotoChange};
 use crate::storage::customers::{self, CustomerRecord, WriteContext};
 use crate::storage::{OrgScope, StoreError};
 
@@ -27,7 +29,7 @@ pub fn routes() -> Router<AppState> {
             .patch(update)
             .fallback(method_not_allowed)
             // A photo upload is larger than axum's default 2 MB (JSON bodies keep their own limit).
-            .layer(DefaultBodyLimit::max(super::photos::MULTIPART_LIMIT)),
+            .layer(DefaultBodyLimit::max(photos::MULTIPART_LIMIT)),
     )
 }
 
@@ -150,15 +152,9 @@ async fn read(State(state): State<AppState>, staff: Staff, Path(id): Path<String
     Ok(Json(to_api(&state, &staff.org, record)))
 }
 
-/// Reads one customer inside a write transaction, for the answer to a write.
-pub async fn reread(state: &AppState, org: &OrgScope, conn: &mut crate::storage::Conn, id: i64) -> ApiResult<Customer> {
-    let record = customers::get(org, conn, id).await?.ok_or(ApiError::NotFound)?;
-    Ok(to_api(state, org, record))
-}
-
 /// Parses a write and, when it has errors, adds those the database finds in
 /// its valid part, so one answer names every problem.
-pub(super) async fn parse_write(
+async fn parse_write(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
@@ -190,28 +186,30 @@ async fn create(
 ) -> ApiResult<(StatusCode, Json<Customer>)> {
     let write = parse_write(&state, &staff, None, &body, WriteMode::Full).await?;
     let ctx = WriteContext { actor: staff.actor(), now: state.now_micros() };
-    let mut tx = state.db().begin_write().await?;
-    let id = customers::create(&staff.org, &mut tx, &write, ctx).await?;
-    let customer = reread(&state, &staff.org, &mut tx, id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok((StatusCode::CREATED, Json(customer)))
+    let record = service::customers::create(state.db(), &staff.org, &write, ctx).await?;
+    Ok((StatusCode::CREATED, Json(to_api(&state, &staff.org, record))))
 }
 
 async fn write_json(state: &AppState, staff: &Staff, id: i64, write: CustomerWrite) -> ApiResult<Json<Customer>> {
+    let photo = if write.remove_profile_image { PhotoChange::Remove } else { PhotoChange::Keep };
+    write_customer(state, staff, CustomerChange { id, fields: Some(&write), photo }).await
+}
+
+/// A form with a photo: the fields are written only when it has some, so a
+/// photo alone leaves them (and their activity log) untouched.
+async fn write_multipart(state: &AppState, staff: &Staff, id: i64, req: Request) -> ApiResult<Json<Customer>> {
+    let form = photos::read_multipart(state, req).await?;
+    let fields = parse_write(state, staff, Some(id), &form.body, WriteMode::Partial).await;
+    let (write, photo) = form.into_change(state, &staff.org, id, fields).await?;
+    let fields = (!write.fields.is_empty() || write.custom_field_values.is_some()).then_some(&write);
+    write_customer(state, staff, CustomerChange { id, fields, photo }).await
+}
+
+/// Writes the customer and its photo (`service::customers`), answering it as committed.
+async fn write_customer(state: &AppState, staff: &Staff, change: CustomerChange<'_>) -> ApiResult<Json<Customer>> {
     let ctx = WriteContext { actor: staff.actor(), now: state.now_micros() };
-    let mut tx = state.db().begin_write().await?;
-    customers::update(&staff.org, &mut tx, id, &write, ctx).await?;
-    let removed = if write.remove_profile_image {
-        let (full, small) = customers::set_profile_image(&staff.org, &mut tx, id, None, ctx).await?;
-        [full, small].into_iter().flatten().collect()
-    } else {
-        Vec::new()
-    };
-    let customer = reread(state, &staff.org, &mut tx, id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    // The files go only once the database no longer points at them.
-    super::photos::remove_files(state, removed).await;
-    Ok(Json(customer))
+    let record = service::customers::update(state.db(), &state.photo_store(), &staff.org, change, ctx).await?;
+    Ok(Json(to_api(state, &staff.org, record)))
 }
 
 async fn replace(
@@ -233,7 +231,7 @@ async fn update(
 ) -> ApiResult<Json<Customer>> {
     let id = parse_id(&id)?;
     if media_type(&req).as_deref() == Some("multipart/form-data") {
-        return super::photos::update_multipart(&state, &staff, id, req).await;
+        return write_multipart(&state, &staff, id, req).await;
     }
     let JsonObject(body) = <JsonObject as axum::extract::FromRequest<AppState>>::from_request(req, &state).await?;
     let write = parse_write(&state, &staff, Some(id), &body, WriteMode::Partial).await?;

@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use super::AppState;
 use super::auth::Staff;
 use super::error::{ApiError, ApiResult, method_not_allowed};
-use crate::model::check_in::{BarcodeCheckIn, NO_ENTRY_METHOD, UNKNOWN_ACCOUNT, blocking_alert_message};
-use crate::storage::check_ins::{self, Admitted, Refusal, Scan};
+use crate::model::check_in::BarcodeCheckIn;
+use crate::model::check_in_rules::Refusal;
+use crate::storage::check_ins::{self, Admitted, Scan};
 use crate::storage::idempotency::{self, StoredAnswer};
 use crate::storage::orgs::{self, Location};
 use crate::storage::{Conn, OrgScope, StoreError};
@@ -144,9 +145,10 @@ fn answer(state: &AppState, outcome: Result<Admitted, Refusal>, fingerprint: Str
                 serde_json::to_string(&success_body(state, admitted)).map_err(|e| ApiError::Internal(e.to_string()))?;
             (StatusCode::OK, JSON, body)
         }
-        Err(Refusal::UnknownAccount) => (StatusCode::NOT_FOUND, TEXT, UNKNOWN_ACCOUNT.to_string()),
-        Err(Refusal::BlockingAlert(alert)) => (StatusCode::BAD_REQUEST, TEXT, blocking_alert_message(&alert)),
-        Err(Refusal::NoEntryMethod) => (StatusCode::BAD_REQUEST, TEXT, NO_ENTRY_METHOD.to_string()),
+        Err(refusal @ Refusal::UnknownAccount) => (StatusCode::NOT_FOUND, TEXT, refusal.text()),
+        Err(refusal @ (Refusal::BlockingAlert(_) | Refusal::NoEntryMethod)) => {
+            (StatusCode::BAD_REQUEST, TEXT, refusal.text())
+        }
     };
     Ok(StoredAnswer {
         request_fingerprint: fingerprint,

@@ -2,24 +2,22 @@
 //! with a `profile_image` file part and, optionally, other customer fields.
 //!
 //! The photo is prepared off the async runtime and written under new names
-//! before the transaction; the transaction points the customer at them; the
-//! replaced files go only after the commit. A refused file or a failed write
-//! leaves the previous photo exactly as it was, and no file behind.
+//! before the transaction; `service::customers` points the customer at them
+//! and deletes the replaced files only after the commit. A refused file or a
+//! failed write leaves the previous photo exactly as it was, and no file behind.
 
-use axum::Json;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::extract::{FromRequest, Request};
 use serde_json::{Map, Value};
 
 use super::AppState;
-use super::auth::Staff;
-use super::customers::{parse_write, reread};
 use super::error::{ApiError, ApiResult};
-use crate::model::fields::WriteMode;
-use crate::model::{Customer, FieldErrors};
+use crate::model::FieldErrors;
+use crate::model::fields::CustomerWrite;
 use crate::photo::{self, PendingPhoto, PhotoStore};
-use crate::storage::StoreError;
-use crate::storage::customers::{self, WriteContext};
+use crate::service::customers::PhotoChange;
+use crate::storage::OrgScope;
+use crate::storage::customers;
 
 /// Largest multipart body accepted: room for a phone photo and the form.
 pub const MULTIPART_LIMIT: usize = 20 * 1024 * 1024;
@@ -34,63 +32,63 @@ enum PhotoPart {
     Remove,
 }
 
-/// `PATCH` with a multipart body.
-pub async fn update_multipart(state: &AppState, staff: &Staff, id: i64, req: Request) -> ApiResult<Json<Customer>> {
+/// A multipart `PATCH` body: the customer fields as a JSON body would carry
+/// them (an empty photo value is `"profile_image": null`), and the photo.
+pub struct Form {
+    pub body: Map<String, Value>,
+    photo: Option<PhotoPart>,
+}
+
+/// Reads a multipart body.
+pub async fn read_multipart(state: &AppState, req: Request) -> ApiResult<Form> {
     let multipart = Multipart::from_request(req, state).await.map_err(rejection)?;
-    let (mut body, photo_part) = read_form(multipart).await?;
-    if matches!(photo_part, Some(PhotoPart::Remove)) {
+    let (mut body, photo) = read_form(multipart).await?;
+    if matches!(photo, Some(PhotoPart::Remove)) {
         body.insert(FIELD.into(), Value::Null);
     }
-    // Every problem in one answer: the fields' and the photo's.
-    let fields = parse_write(state, staff, Some(id), &body, WriteMode::Partial).await;
-    let prepared = match photo_part {
-        Some(PhotoPart::Upload(bytes)) => {
-            let mut conn = state.db().acquire().await?;
-            if !customers::exists(&staff.org, &mut conn, id).await? {
-                return Err(ApiError::NotFound);
-            }
-            drop(conn);
-            Some(prepare(bytes).await)
-        }
-        _ => None,
-    };
-    let (write, prepared) = match (fields, prepared) {
-        (Ok(write), None) => (write, None),
-        (Ok(write), Some(Ok(prepared))) => (write, Some(prepared)),
-        (Ok(_), Some(Err(photo_error))) => return Err(photo_error),
-        (Err(ApiError::Validation(mut errors)), Some(Err(ApiError::Validation(photo_errors)))) => {
-            errors.merge(photo_errors);
-            return Err(ApiError::Validation(errors));
-        }
-        (Err(e), _) => return Err(e),
-    };
-    let pending = match prepared {
-        Some(prepared) => Some(save(state.photo_store(), prepared).await?),
-        None => None,
-    };
+    Ok(Form { body, photo })
+}
 
-    // From here a pending photo dropped by an early return deletes its files.
-    let ctx = WriteContext { actor: staff.actor(), now: state.now_micros() };
-    let mut tx = state.db().begin_write().await?;
-    if !write.fields.is_empty() || write.custom_field_values.is_some() {
-        customers::update(&staff.org, &mut tx, id, &write, ctx).await?;
+impl Form {
+    /// The write and what it does to the photo, given the fields as the caller
+    /// parsed them from [`Form::body`]: every problem in one answer, the
+    /// fields' and the photo's. An uploaded photo is prepared and written
+    /// under new names (deleted again if the write does not commit).
+    pub async fn into_change(
+        self,
+        state: &AppState,
+        org: &OrgScope,
+        id: i64,
+        fields: ApiResult<CustomerWrite>,
+    ) -> ApiResult<(CustomerWrite, PhotoChange)> {
+        let prepared = match self.photo {
+            Some(PhotoPart::Upload(bytes)) => {
+                let mut conn = state.db().acquire().await?;
+                if !customers::exists(org, &mut conn, id).await? {
+                    return Err(ApiError::NotFound);
+                }
+                drop(conn);
+                Some(prepare(bytes).await)
+            }
+            _ => None,
+        };
+        let (write, prepared) = match (fields, prepared) {
+            (Ok(write), None) => (write, None),
+            (Ok(write), Some(Ok(prepared))) => (write, Some(prepared)),
+            (Ok(_), Some(Err(photo_error))) => return Err(photo_error),
+            (Err(ApiError::Validation(mut errors)), Some(Err(ApiError::Validation(photo_errors)))) => {
+                errors.merge(photo_errors);
+                return Err(ApiError::Validation(errors));
+            }
+            (Err(e), _) => return Err(e),
+        };
+        let photo = match prepared {
+            Some(prepared) => PhotoChange::Replace(save(state.photo_store(), prepared).await?),
+            None if write.remove_profile_image => PhotoChange::Remove,
+            None => PhotoChange::Keep,
+        };
+        Ok((write, photo))
     }
-    let replaced = match &pending {
-        Some(p) => Some(customers::set_profile_image(&staff.org, &mut tx, id, Some(p.names().as_pair()), ctx).await?),
-        None if write.remove_profile_image => {
-            Some(customers::set_profile_image(&staff.org, &mut tx, id, None, ctx).await?)
-        }
-        None => None,
-    };
-    let customer = reread(state, &staff.org, &mut tx, id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    if let Some(pending) = pending {
-        pending.keep();
-    }
-    if let Some((full, small)) = replaced {
-        remove_files(state, [full, small].into_iter().flatten().collect()).await;
-    }
-    Ok(Json(customer))
 }
 
 /// Reads the form: customer fields as strings (as a JSON body would carry
@@ -161,18 +159,6 @@ async fn save(store: PhotoStore, prepared: photo::PreparedPhoto) -> ApiResult<Pe
         .await
         .map_err(|e| ApiError::Internal(format!("photo task failed: {e}")))?
         .map_err(|e| ApiError::Internal(format!("could not write a photo: {e}")))
-}
-
-/// Deletes replaced photo files once no committed row points at them.
-pub async fn remove_files(state: &AppState, names: Vec<String>) {
-    if names.is_empty() {
-        return;
-    }
-    let store = state.photo_store();
-    let removed = tokio::task::spawn_blocking(move || store.remove(names.iter().map(String::as_str))).await;
-    if let Err(e) = removed {
-        tracing::warn!(error = %e, "removing replaced photos failed");
-    }
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {

@@ -1,5 +1,6 @@
-//! Check-ins: Capitan's barcode rules (who may come in, and by what right),
-//! the record of each entry, voiding a mistaken one, and the list.
+//! Check-ins: a barcode scan (its facts read in one statement, judged by
+//! `model::check_in_rules`, the decision written), the record of each entry,
+//! voiding a mistaken one, and the list.
 //!
 //! A scan runs inside the caller's write transaction (`BEGIN IMMEDIATE`), so
 //! scans are serialized: two scans of a one-use pass cannot both debit it.
@@ -7,16 +8,19 @@
 //! documentation is silent.
 
 use jiff::Timestamp;
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
+use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
 use serde_json::Value;
 
 use super::activity::{self, Actor, Change};
 use super::orgs::Location;
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreError, StoreResult, derived, parse_time_zone, start_of_day};
-use crate::model::check_in::{EntryMethod, NO_WAIVER_ALERT, local_datetime_opt};
+use crate::model::check_in::local_datetime_opt;
+use crate::model::check_in_rules::{
+    self, CustomerFacts, Decision, MembershipFact, PassFact, Refusal, ReservationFact, ScanFacts,
+};
 
 fn table(name: &'static str, alias: &'static str) -> TableRef {
     TableRef::Table(name.into(), Some(alias.into()))
@@ -201,15 +205,6 @@ pub struct Scan<'a> {
     pub recorded_at: Timestamp,
 }
 
-/// Why a scan was refused, first applicable reason first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    UnknownAccount,
-    /// The alert's own text (a missing or expired waiver is `No waiver`).
-    BlockingAlert(String),
-    NoEntryMethod,
-}
-
 /// A scan that let the customer in.
 #[derive(Debug, Clone)]
 pub struct Admitted {
@@ -221,40 +216,87 @@ pub struct Admitted {
     pub combined: bool,
 }
 
-/// What lets the customer in, before it is written.
-#[derive(Debug, Clone, PartialEq)]
-struct Entry {
-    method: EntryMethod,
-    description: String,
-    membership_id: Option<i64>,
-    reservation_id: Option<i64>,
-    entry_pass_id: Option<i64>,
-    /// Whose pass was debited (their summary columns change too).
-    pass_owner_id: Option<i64>,
+/// The day of a scan at its location: the local date and its instants.
+struct LocalDay {
+    tz: TimeZone,
+    date: Date,
+    start: i64,
+    end: i64,
 }
 
-/// The scanned customer and everything the refusals need, read at once.
+impl LocalDay {
+    fn of(location: &Location, now: Timestamp) -> StoreResult<LocalDay> {
+        let tz = parse_time_zone(&location.time_zone).map_err(StoreError::Conflict)?;
+        let date = now.to_zoned(tz.clone()).date();
+        let start = start_of_day(&tz, date).as_microsecond();
+        let end = start_of_day(&tz, date.tomorrow().unwrap_or(date)).as_microsecond();
+        Ok(LocalDay { tz, date, start, end })
+    }
+
+    fn local(&self, micros: i64) -> DateTime {
+        crate::model::time::from_micros(micros).to_zoned(self.tz.clone()).datetime()
+    }
+
+    fn wall_clock(&self, micros: i64) -> String {
+        self.local(micros).strftime(local_datetime_opt::FORMAT).to_string()
+    }
+}
+
+/// Applies Capitan's rules to a scan: loads its facts, lets
+/// [`check_in_rules::judge`] decide, and writes the decision (the check-in,
+/// a pass debit, the customers' summary columns, the activity log) on the
+/// caller's transaction; a refusal writes nothing.
+pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResult<Result<Admitted, Refusal>> {
+    let day = LocalDay::of(scan.location, scan.now)?;
+    let mut facts = load_facts(org, conn, scan, &day).await?;
+    loop {
+        match apply(org, conn, scan, &day, check_in_rules::judge(&facts)).await? {
+            Applied::Done(outcome) => return Ok(*outcome),
+            // A pass can run out between reading and debiting only outside a
+            // serialized transaction: judge again without it.
+            Applied::PassSpent(pass_id) => {
+                if let Some(customer) = facts.customer.as_mut() {
+                    customer.passes.retain(|p| p.pass_id != pass_id);
+                }
+            }
+        }
+    }
+}
+
+/// The customer behind a barcode with everything the rules look at, as one
+/// row (the lists as JSON): a scan is on the desk's critical path, so round
+/// trips count.
 #[derive(sqlx::FromRow)]
-struct ScannedCustomer {
+struct FactsRow {
     id: i64,
     is_active: bool,
     birthday: String,
-    /// The oldest alert flagged as blocking check-in.
     blocking_alert: Option<String>,
     has_waiver: bool,
     has_automatic_check_ins: bool,
     milestone_every: i64,
+    earlier_check_in_today: Option<i64>,
+    memberships: String,
+    reservations: String,
+    passes: String,
 }
 
-/// One statement for the customer behind a barcode, their blocking alert,
-/// waiver and door history, and the organization's milestone interval: a
-/// scan is on the desk's critical path, so round trips count.
-async fn find_customer(
-    org: &OrgScope,
-    conn: &mut Conn,
-    barcode: &str,
-    today: Date,
-) -> StoreResult<Option<ScannedCustomer>> {
+/// `json_group_array(json_array(<columns>))`: a subquery's rows as one value.
+fn json_rows<const N: usize>(columns: [(&'static str, &'static str); N]) -> SimpleExpr {
+    let row = Func::cust("json_array").args(columns.map(|c| SimpleExpr::from(Expr::col(c))));
+    Func::cust("json_group_array").arg(row).into()
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// Reads the facts of a scan in one statement: the customer, their oldest
+/// blocking alert, waiver, door history and earlier check-in here today, the
+/// memberships, reservations and passes in force today, and the
+/// organization's milestone interval.
+async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &LocalDay) -> StoreResult<ScanFacts> {
+    let today = day.date;
     let of_customer = |alias: &'static str, column: &'static str| Expr::col((alias, column)).equals(("c", "id"));
     let alert = Query::select()
         .column(("a", "message"))
@@ -279,6 +321,18 @@ async fn find_customer(
         .and_where(of_customer("k", "customer_id"))
         .and_where(Expr::col(("k", "is_automatic")).eq(true))
         .to_owned();
+    let earlier = Query::select()
+        .column(("t", "id"))
+        .from_as("check_ins", "t")
+        .and_where(org_beside_customer("\"t\".\"org_id\"", org))
+        .and_where(of_customer("t", "customer_id"))
+        .and_where(Expr::col(("t", "location_id")).eq(scan.location.id))
+        .and_where(Expr::col(("t", "checked_in_at")).gte(day.start))
+        .and_where(Expr::col(("t", "checked_in_at")).lt(day.end))
+        .order_by(("t", "checked_in_at"), Order::Asc)
+        .order_by(("t", "id"), Order::Asc)
+        .limit(1)
+        .to_owned();
     let every = Query::select()
         .column("milestone_every")
         .from("organizations")
@@ -290,73 +344,165 @@ async fn find_customer(
         .expr_as(Expr::exists(waiver), "has_waiver")
         .expr_as(Expr::exists(automatic), "has_automatic_check_ins")
         .expr_as(sql::scalar(every), "milestone_every")
+        .expr_as(sql::scalar(earlier), "earlier_check_in_today")
+        .expr_as(sql::scalar(memberships_in_force(org, today)), "memberships")
+        .expr_as(sql::scalar(reservations_today(org, day)), "reservations")
+        .expr_as(sql::scalar(passes_usable(org, today)), "passes")
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
-        .and_where(Expr::col(("c", "barcode")).eq(barcode))
+        .and_where(Expr::col(("c", "barcode")).eq(scan.barcode))
         .to_owned();
-    Ok(sql::fetch_optional_as(conn, &stmt).await?)
-}
-
-/// The day of a scan at its location: the local date and its instants.
-struct LocalDay {
-    tz: TimeZone,
-    date: Date,
-    start: i64,
-    end: i64,
-}
-
-impl LocalDay {
-    fn of(location: &Location, now: Timestamp) -> StoreResult<LocalDay> {
-        let tz = parse_time_zone(&location.time_zone).map_err(StoreError::Conflict)?;
-        let date = now.to_zoned(tz.clone()).date();
-        let start = start_of_day(&tz, date).as_microsecond();
-        let end = start_of_day(&tz, date.tomorrow().unwrap_or(date)).as_microsecond();
-        Ok(LocalDay { tz, date, start, end })
-    }
-
-    fn wall_clock(&self, micros: i64) -> String {
-        let dt = crate::model::time::from_micros(micros).to_zoned(self.tz.clone()).datetime();
-        dt.strftime(local_datetime_opt::FORMAT).to_string()
-    }
-}
-
-/// Applies Capitan's rules to a scan: refusals in Capitan's order, then
-/// same-day combining, then the entry method by priority, debiting a pass.
-/// Writes the check-in, the customer's summary columns and the activity log
-/// on the caller's transaction; a refusal writes nothing.
-pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResult<Result<Admitted, Refusal>> {
-    let day = LocalDay::of(scan.location, scan.now)?;
-    let customer = match find_customer(org, conn, scan.barcode, day.date).await? {
-        Some(c) if c.is_active => c,
-        _ => return Ok(Err(Refusal::UnknownAccount)),
+    let row = sql::fetch_optional_as::<FactsRow, _>(conn, &stmt).await?;
+    let customer = match row {
+        Some(row) => Some(customer_facts(row, day)?),
+        None => None,
     };
-    // Staff alerts first: they are the more specific instruction, and a
-    // banned customer should not be sent to sign a waiver.
-    if let Some(alert) = customer.blocking_alert {
-        return Ok(Err(Refusal::BlockingAlert(alert)));
-    }
-    if !customer.has_waiver {
-        return Ok(Err(Refusal::BlockingAlert(NO_WAIVER_ALERT.to_string())));
-    }
-    let has_any_automatic_check_ins = customer.has_automatic_check_ins || scan.automatic;
-    if scan.location.combine_same_day_check_ins
-        && let Some(earlier) = earlier_check_in_today(org, conn, customer.id, scan.location.id, &day).await?
+    Ok(ScanFacts {
+        today,
+        location_id: scan.location.id,
+        combine_same_day_check_ins: scan.location.combine_same_day_check_ins,
+        automatic: scan.automatic,
+        customer,
+    })
+}
+
+fn customer_facts(row: FactsRow, day: &LocalDay) -> StoreResult<CustomerFacts> {
+    let memberships: Vec<(i64, String, Option<i64>, String)> = from_json(&row.memberships)?;
+    let reservations: Vec<(i64, String, Option<i64>, i64)> = from_json(&row.reservations)?;
+    type PassRow = (i64, String, i64, i64, String, String, i64, Option<String>);
+    let passes: Vec<PassRow> = from_json(&row.passes)?;
+    Ok(CustomerFacts {
+        id: row.id,
+        is_active: row.is_active,
+        birthday: row.birthday.parse::<Date>().ok(),
+        blocking_alert: row.blocking_alert,
+        has_waiver: row.has_waiver,
+        has_automatic_check_ins: row.has_automatic_check_ins,
+        milestone_every: row.milestone_every,
+        earlier_check_in_today: row.earlier_check_in_today,
+        memberships: memberships
+            .into_iter()
+            .map(|(membership_id, type_name, location_id, start_date)| MembershipFact {
+                membership_id,
+                type_name,
+                location_id,
+                start_date,
+            })
+            .collect(),
+        reservations: reservations
+            .into_iter()
+            .map(|(reservation_id, event_name, location_id, starts_at)| ReservationFact {
+                reservation_id,
+                event_name,
+                location_id,
+                starts_at,
+                starts_local: day.local(starts_at),
+            })
+            .collect(),
+        passes: passes
+            .into_iter()
+            .map(|(pass_id, name, uses_remaining, owner_id, first, last, association, expiration_date)| PassFact {
+                pass_id,
+                name,
+                uses_remaining,
+                owner_id,
+                owner_first_name: first,
+                owner_last_name: last,
+                is_association_pass: association != 0,
+                expiration_date,
+            })
+            .collect(),
+    })
+}
+
+/// Memberships covering the customer `c`, active on `today`, at any location.
+fn memberships_in_force(org: &OrgScope, today: Date) -> SelectStatement {
+    derived::covering_memberships()
+        .expr(json_rows([("cm", "id"), ("mt", "name"), ("mt", "location_id"), ("cm", "start_date")]))
+        .and_where(Expr::col(("m", "org_id")).eq(org.id))
+        .and_where(Expr::col(("m", "customer_id")).equals(("c", "id")))
+        .cond_where(derived::membership_active(today))
+        .to_owned()
+}
+
+/// The customer `c`'s reservations (not cancelled) for events running on
+/// the local day, at any location.
+fn reservations_today(org: &OrgScope, day: &LocalDay) -> SelectStatement {
+    Query::select()
+        .expr(json_rows([("r", "id"), ("e", "name"), ("r", "location_id"), ("r", "starts_at")]))
+        .from_as("reservations", "r")
+        .inner_join(table("event_types", "e"), Expr::col(("e", "id")).equals(("r", "event_type_id")))
+        .and_where(Expr::col(("r", "org_id")).eq(org.id))
+        .and_where(Expr::col(("r", "customer_id")).equals(("c", "id")))
+        .and_where(Expr::col(("r", "status")).ne("CAN"))
+        .and_where(Expr::col(("r", "starts_at")).lt(day.end))
+        .and_where(Expr::col(("r", "ends_at")).gte(day.start))
+        .to_owned()
+}
+
+/// Entry passes the customer `c` owns or has been shared, usable on `today`.
+fn passes_usable(org: &OrgScope, today: Date) -> SelectStatement {
+    let mut owned = Query::select()
+        .column("id")
+        .from("entry_passes")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("owner_id").equals(("c", "id")))
+        .to_owned();
+    let shared = Query::select()
+        .column("entry_pass_id")
+        .from("shared_passes")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("customer_id").equals(("c", "id")))
+        .to_owned();
+    Query::select()
+        .expr(json_rows([
+            ("p", "id"),
+            ("p", "name"),
+            ("p", "uses_remaining"),
+            ("p", "owner_id"),
+            ("o", "first_name"),
+            ("o", "last_name"),
+            ("p", "is_association_pass"),
+            ("p", "expiration_date"),
+        ]))
+        .from_as("entry_passes", "p")
+        .inner_join(table("customers", "o"), Expr::col(("o", "id")).equals(("p", "owner_id")))
+        .and_where(Expr::col(("p", "org_id")).eq(org.id))
+        .and_where(Expr::col(("p", "id")).in_subquery(owned.union(UnionType::All, shared).to_owned()))
+        .cond_where(derived::pass_usable(today))
+        .to_owned()
+}
+
+/// What writing a decision came to.
+enum Applied {
+    Done(Box<Result<Admitted, Refusal>>),
+    /// The pass chosen had no use left to debit: nothing was written.
+    PassSpent(i64),
+}
+
+/// Writes what the rules decided.
+async fn apply(
+    org: &OrgScope,
+    conn: &mut Conn,
+    scan: &Scan<'_>,
+    day: &LocalDay,
+    decision: Decision,
+) -> StoreResult<Applied> {
+    let admission = match decision {
+        Decision::Refuse(refusal) => return Ok(Applied::Done(Box::new(Err(refusal)))),
+        Decision::Combine { check_in_id, has_any_automatic_check_ins } => {
+            let check_in = get(org, conn, check_in_id).await?.ok_or(StoreError::NotFound)?;
+            let admitted = Admitted { check_in, milestones: Vec::new(), has_any_automatic_check_ins, combined: true };
+            return Ok(Applied::Done(Box::new(Ok(admitted))));
+        }
+        Decision::Admit(admission) => admission,
+    };
+    let entry = &admission.entry;
+    if let Some(pass) = entry.pass
+        && !debit(org, conn, pass.pass_id, scan.now).await?
     {
-        let check_in = get(org, conn, earlier).await?.ok_or(StoreError::NotFound)?;
-        let has_any_automatic_check_ins = customer.has_automatic_check_ins;
-        return Ok(Ok(Admitted { check_in, milestones: Vec::new(), has_any_automatic_check_ins, combined: true }));
+        return Ok(Applied::PassSpent(pass.pass_id));
     }
-    let entry = match membership_entry(org, conn, customer.id, scan.location.id, day.date).await? {
-        Some(entry) => entry,
-        None => match event_entry(org, conn, customer.id, scan.location.id, &day).await? {
-            Some(entry) => entry,
-            None => match pass_entry(org, conn, customer.id, day.date, scan.now).await? {
-                Some(entry) => entry,
-                None => return Ok(Err(Refusal::NoEntryMethod)),
-            },
-        },
-    };
-
     let now = scan.now.as_microsecond();
     let recorded_at = scan.recorded_at.as_microsecond();
     let insert = Query::insert()
@@ -378,14 +524,14 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
         ])
         .values_panic([
             org.id.into(),
-            customer.id.into(),
+            admission.customer_id.into(),
             scan.location.id.into(),
             now.into(),
             day.wall_clock(now).into(),
             entry.method.code().into(),
             entry.description.as_str().into(),
             entry.membership_id.into(),
-            entry.entry_pass_id.into(),
+            entry.pass.map(|p| p.pass_id).into(),
             entry.reservation_id.into(),
             scan.actor.user_id().into(),
             scan.automatic.into(),
@@ -394,249 +540,43 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
         .returning_col("id")
         .to_owned();
     let id = sql::insert_returning_id(conn, &insert).await?;
-    let mut touched = vec![customer.id];
-    touched.extend(entry.pass_owner_id.filter(|owner| *owner != customer.id));
+    let customer_id = admission.customer_id;
+    let mut touched = vec![customer_id];
+    touched.extend(entry.pass.map(|p| p.owner_id).filter(|owner| *owner != customer_id));
     derived::refresh_customers(org, conn, Some(&touched), org.local_date(scan.recorded_at)).await?;
     let changes = [
         Change::new("location", Value::Null, scan.location.name.as_str().into()),
         Change::new("entry_method", Value::Null, entry.method.code().into()),
         Change::new("entry_method_description", Value::Null, entry.description.as_str().into()),
     ];
-    activity::record(org, conn, customer.id, scan.actor, "check_in", "check_in", Some(id), &changes, recorded_at)
+    activity::record(org, conn, customer_id, scan.actor, "check_in", "check_in", Some(id), &changes, recorded_at)
         .await?;
 
     let check_in = get(org, conn, id).await?.ok_or(StoreError::NotFound)?;
-    let birthday_today = customer.birthday.parse::<Date>().is_ok_and(|b| is_birthday(b, day.date));
-    Ok(Ok(Admitted {
-        milestones: milestones(check_in.check_in_count, customer.milestone_every, birthday_today),
+    Ok(Applied::Done(Box::new(Ok(Admitted {
+        milestones: check_in_rules::milestones(
+            check_in.check_in_count,
+            admission.milestone_every,
+            admission.birthday_today,
+        ),
         check_in,
-        has_any_automatic_check_ins,
+        has_any_automatic_check_ins: admission.has_any_automatic_check_ins,
         combined: false,
-    }))
+    }))))
 }
 
-/// The customer's first check-in at this location today, if any.
-async fn earlier_check_in_today(
-    org: &OrgScope,
-    conn: &mut Conn,
-    customer_id: i64,
-    location_id: i64,
-    day: &LocalDay,
-) -> StoreResult<Option<i64>> {
-    let stmt = Query::select()
-        .column("id")
-        .from("check_ins")
-        .and_where(org_beside_customer("\"org_id\"", org))
-        .and_where(Expr::col("customer_id").eq(customer_id))
-        .and_where(Expr::col("location_id").eq(location_id))
-        .and_where(Expr::col("checked_in_at").gte(day.start))
-        .and_where(Expr::col("checked_in_at").lt(day.end))
-        .order_by("checked_in_at", Order::Asc)
-        .order_by("id", Order::Asc)
-        .limit(1)
-        .to_owned();
-    Ok(sql::fetch_optional_scalar(conn, &stmt).await?)
-}
-
-/// An active membership covering the customer and valid at the location
-/// (a membership type without a location is valid at every one).
-async fn membership_entry(
-    org: &OrgScope,
-    conn: &mut Conn,
-    customer_id: i64,
-    location_id: i64,
-    today: Date,
-) -> StoreResult<Option<Entry>> {
-    let stmt = derived::covering_memberships()
-        .column(("cm", "id"))
-        .column(("mt", "name"))
-        .and_where(Expr::col(("m", "org_id")).eq(org.id))
-        .and_where(Expr::col(("m", "customer_id")).eq(customer_id))
-        .cond_where(derived::membership_active(today))
-        .cond_where(
-            Cond::any()
-                .add(Expr::col(("mt", "location_id")).is_null())
-                .add(Expr::col(("mt", "location_id")).eq(location_id)),
-        )
-        .order_by(("cm", "start_date"), Order::Asc)
-        .order_by(("cm", "id"), Order::Asc)
-        .limit(1)
-        .to_owned();
-    let found = sql::fetch_optional_as::<(i64, String), _>(conn, &stmt).await?;
-    Ok(found.map(|(id, name)| Entry {
-        method: EntryMethod::Membership,
-        description: name,
-        membership_id: Some(id),
-        reservation_id: None,
-        entry_pass_id: None,
-        pass_owner_id: None,
-    }))
-}
-
-/// A reservation (not cancelled) for an event on today at the location (a
-/// reservation without a location counts at every one).
-async fn event_entry(
-    org: &OrgScope,
-    conn: &mut Conn,
-    customer_id: i64,
-    location_id: i64,
-    day: &LocalDay,
-) -> StoreResult<Option<Entry>> {
-    let stmt = Query::select()
-        .column(("r", "id"))
-        .column(("e", "name"))
-        .column(("r", "starts_at"))
-        .from_as("reservations", "r")
-        .inner_join(table("event_types", "e"), Expr::col(("e", "id")).equals(("r", "event_type_id")))
-        .and_where(Expr::col(("r", "org_id")).eq(org.id))
-        .and_where(Expr::col(("r", "customer_id")).eq(customer_id))
-        .and_where(Expr::col(("r", "status")).ne("CAN"))
-        .and_where(Expr::col(("r", "starts_at")).lt(day.end))
-        .and_where(Expr::col(("r", "ends_at")).gte(day.start))
-        .cond_where(
-            Cond::any()
-                .add(Expr::col(("r", "location_id")).is_null())
-                .add(Expr::col(("r", "location_id")).eq(location_id)),
-        )
-        .order_by(("r", "starts_at"), Order::Asc)
-        .order_by(("r", "id"), Order::Asc)
-        .limit(1)
-        .to_owned();
-    let found = sql::fetch_optional_as::<(i64, String, i64), _>(conn, &stmt).await?;
-    Ok(found.map(|(id, name, starts_at)| {
-        // "Intro to Bouldering at 18:00" when it starts today; a multi-day
-        // event that began earlier is named alone.
-        let description =
-            if starts_at >= day.start { format!("{name} at {}", &day.wall_clock(starts_at)[11..16]) } else { name };
-        Entry {
-            method: EntryMethod::Event,
-            description,
-            membership_id: None,
-            reservation_id: Some(id),
-            entry_pass_id: None,
-            pass_owner_id: None,
-        }
-    }))
-}
-
-#[derive(sqlx::FromRow)]
-struct PassCandidate {
-    id: i64,
-    name: String,
-    uses_remaining: i64,
-    owner_id: i64,
-    owner_first_name: String,
-    owner_last_name: String,
-}
-
-/// An entry pass the customer owns or has been shared, with uses left and
-/// not expired: association passes first, then the customer's own before
-/// shared ones, then the soonest to expire. One use is debited.
-async fn pass_entry(
-    org: &OrgScope,
-    conn: &mut Conn,
-    customer_id: i64,
-    today: Date,
-    now: Timestamp,
-) -> StoreResult<Option<Entry>> {
-    let mut owned = Query::select()
-        .column("id")
-        .from("entry_passes")
+/// Debits one use. Conditional, so a use can never be debited below zero
+/// even if this ran outside a serialized transaction.
+async fn debit(org: &OrgScope, conn: &mut Conn, pass_id: i64, now: Timestamp) -> StoreResult<bool> {
+    let debit = Query::update()
+        .table("entry_passes")
+        .value("uses_remaining", Expr::col("uses_remaining").sub(1))
+        .value("updated_at", now.as_microsecond())
         .and_where(Expr::col("org_id").eq(org.id))
-        .and_where(Expr::col("owner_id").eq(customer_id))
+        .and_where(Expr::col("id").eq(pass_id))
+        .and_where(Expr::col("uses_remaining").gt(0))
         .to_owned();
-    let shared = Query::select()
-        .column("entry_pass_id")
-        .from("shared_passes")
-        .and_where(Expr::col("org_id").eq(org.id))
-        .and_where(Expr::col("customer_id").eq(customer_id))
-        .to_owned();
-    let mine = Expr::col(("p", "owner_id")).eq(customer_id);
-    let stmt = Query::select()
-        .columns([("p", "id"), ("p", "name"), ("p", "uses_remaining"), ("p", "owner_id")])
-        .expr_as(Expr::col(("o", "first_name")), "owner_first_name")
-        .expr_as(Expr::col(("o", "last_name")), "owner_last_name")
-        .from_as("entry_passes", "p")
-        .inner_join(table("customers", "o"), Expr::col(("o", "id")).equals(("p", "owner_id")))
-        .and_where(Expr::col(("p", "org_id")).eq(org.id))
-        .and_where(Expr::col(("p", "id")).in_subquery(owned.union(UnionType::All, shared).to_owned()))
-        .cond_where(derived::pass_usable(today))
-        .order_by(("p", "is_association_pass"), Order::Desc)
-        .order_by_expr(mine, Order::Desc)
-        .order_by_expr(Expr::col(("p", "expiration_date")).is_null(), Order::Asc)
-        .order_by(("p", "expiration_date"), Order::Asc)
-        .order_by(("p", "id"), Order::Asc)
-        .to_owned();
-    for pass in sql::fetch_as::<PassCandidate, _>(conn, &stmt).await? {
-        // Conditional, so a use can never be debited below zero even if
-        // this ran outside a serialized transaction.
-        let debit = Query::update()
-            .table("entry_passes")
-            .value("uses_remaining", Expr::col("uses_remaining").sub(1))
-            .value("updated_at", now.as_microsecond())
-            .and_where(Expr::col("org_id").eq(org.id))
-            .and_where(Expr::col("id").eq(pass.id))
-            .and_where(Expr::col("uses_remaining").gt(0))
-            .to_owned();
-        if sql::execute(conn, &debit).await? != 1 {
-            continue;
-        }
-        let left = pass.uses_remaining - 1;
-        let description = if pass.owner_id == customer_id {
-            format!("{} ({left} remaining)", pass.name)
-        } else {
-            let owner = format!("{} {}", pass.owner_first_name, pass.owner_last_name);
-            format!("{} from {} ({left} remaining)", pass.name, owner.trim())
-        };
-        return Ok(Some(Entry {
-            method: EntryMethod::EntryPass,
-            description,
-            membership_id: None,
-            reservation_id: None,
-            entry_pass_id: Some(pass.id),
-            pass_owner_id: Some(pass.owner_id),
-        }));
-    }
-    Ok(None)
-}
-
-/// The milestones a check-in that brings the customer's total to `count`
-/// reaches: the first check-in, every `every`th (none when `every` is not
-/// positive), and the customer's birthday.
-pub fn milestones(count: i64, every: i64, birthday_today: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    if count == 1 || (every > 0 && count > 0 && count % every == 0) {
-        out.push(format!("{} check-in!", ordinal(count)));
-    }
-    if birthday_today {
-        out.push("Happy birthday!".to_string());
-    }
-    out
-}
-
-/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `12th`, `13th`, `21st`, `101st`, `111th`.
-pub fn ordinal(n: i64) -> String {
-    let suffix = match (n % 100, n % 10) {
-        (11..=13, _) => "th",
-        (_, 1) => "st",
-        (_, 2) => "nd",
-        (_, 3) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
-/// Whether `today` is the birthday of someone born on `birthday` (29
-/// February is celebrated on the 28th in other years).
-pub fn is_birthday(birthday: Date, today: Date) -> bool {
-    if birthday >= today {
-        return false;
-    }
-    let (month, day) = (birthday.month(), birthday.day());
-    if (month, day) == (2, 29) && !today.in_leap_year() {
-        return (today.month(), today.day()) == (2, 28);
-    }
-    (today.month(), today.day()) == (month, day)
+    Ok(sql::execute(conn, &debit).await? == 1)
 }
 
 /// Voids a check-in made today (the location's local day): it is deleted,
@@ -702,56 +642,4 @@ pub async fn void(
     activity::record(org, conn, check_in.customer_id, actor, "void_check_in", "check_in", Some(id), &changes, now_us)
         .await?;
     Ok(check_in)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn ordinals_take_english_suffixes() {
-        let cases = [
-            (1, "1st"),
-            (2, "2nd"),
-            (3, "3rd"),
-            (4, "4th"),
-            (11, "11th"),
-            (12, "12th"),
-            (13, "13th"),
-            (21, "21st"),
-            (22, "22nd"),
-            (23, "23rd"),
-            (100, "100th"),
-            (101, "101st"),
-            (111, "111th"),
-            (112, "112th"),
-            (1000, "1000th"),
-        ];
-        for (n, want) in cases {
-            assert_eq!(ordinal(n), want);
-        }
-    }
-
-    #[test]
-    fn milestones_mark_the_first_and_every_nth_check_in_once() {
-        assert_eq!(milestones(1, 100, false), ["1st check-in!"]);
-        assert!(milestones(2, 100, false).is_empty());
-        assert!(milestones(99, 100, false).is_empty());
-        assert_eq!(milestones(100, 100, false), ["100th check-in!"]);
-        assert_eq!(milestones(300, 100, true), ["300th check-in!", "Happy birthday!"]);
-        assert_eq!(milestones(1, 1, false), ["1st check-in!"]);
-        assert_eq!(milestones(50, 25, false), ["50th check-in!"]);
-        assert!(milestones(100, 0, false).is_empty(), "a non-positive interval turns interval milestones off");
-    }
-
-    #[test]
-    fn leap_day_birthdays_are_celebrated_on_the_28th_in_other_years() {
-        assert!(is_birthday(date(1990, 3, 10), date(2026, 3, 10)));
-        assert!(!is_birthday(date(1990, 3, 10), date(2026, 3, 11)));
-        assert!(is_birthday(date(2000, 2, 29), date(2026, 2, 28)));
-        assert!(is_birthday(date(2000, 2, 29), date(2028, 2, 29)));
-        assert!(!is_birthday(date(2000, 2, 29), date(2028, 2, 28)));
-        assert!(!is_birthday(date(2030, 3, 10), date(2026, 3, 10)), "not born yet");
-    }
 }

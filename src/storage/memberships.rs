@@ -206,7 +206,7 @@ async fn org_locations(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64,
 }
 
 /// Where a membership type admits: its one location, or every location when it names none
-/// (as check-in decides: see `storage::check_ins::membership_entry`).
+/// (as check-in decides: see `model::check_in_rules`).
 fn valid_at(location_id: Option<i64>, all: &[(i64, String)]) -> Vec<(i64, String)> {
     match location_id {
         Some(id) => all.iter().filter(|(l, _)| *l == id).cloned().collect(),

@@ -295,7 +295,8 @@ async fn generated_portraits_can_be_given_to_customers_for_the_demo() {
     let ids = [create_customer(&api, "a@example.com").await, create_customer(&api, "b@example.com").await];
     let store = frontdesk::photo::PhotoStore::new(server.media_dir());
     let org = server.org().await;
-    let count = frontdesk::photo::portrait::attach(&server.db, &org, &store, &[(ids[0], 1), (ids[1], 2)], 0).await;
+    let count =
+        frontdesk::service::customers::attach_portraits(&server.db, &org, &store, &[(ids[0], 1), (ids[1], 2)], 0).await;
     assert_eq!(count.unwrap(), 2);
     assert_eq!(media_files(&server).len(), 4);
     let read = api.ok(&format!("/api/customers/{}/", ids[1])).await;
