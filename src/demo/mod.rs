@@ -282,7 +282,7 @@ pub async fn build_as(
     let org = orgs::org_by_name(&mut conn, ORG_NAME).await?;
     drop(conn);
     let started = Instant::now();
-    let doc = realistic::generate(distribution, seed, customers, now);
+    let doc = realistic::generate(distribution, seed, customers, now)?;
     let generate_time = started.elapsed();
     let started = Instant::now();
     let summary = import::import(db, &org, &doc, now).await?;
@@ -484,7 +484,7 @@ mod tests {
     fn the_generated_documents_are_pinned_for_fixed_seeds() {
         use sha2::{Digest, Sha256};
         let digest = |distribution: Distribution, seed: u64, customers: usize, now: &str| {
-            let doc = realistic::generate(distribution, seed, customers, now.parse().unwrap());
+            let doc = realistic::generate(distribution, seed, customers, now.parse().unwrap()).unwrap();
             hex::encode(Sha256::digest(serde_json::to_string(&doc).unwrap()))
         };
         let got = [
