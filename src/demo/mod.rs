@@ -177,7 +177,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
     };
     let last = if temp_dir.is_none() { last_address(&db).await } else { None };
 
-    let any_port: SocketAddr = "127.0.0.1:0".parse().expect("a loopback address");
+    let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
     let config = |listen| ServerConfig {
         db_path: db_path.clone(),
         listen,
