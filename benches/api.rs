@@ -10,6 +10,8 @@
 //! (default 300 per list query, 2000 reads; 0 builds the database only)
 //! change the size of the run; `FRONTDESK_BENCH_ONLY=<text>` measures only
 //! the operations whose names contain the text.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod support;
 

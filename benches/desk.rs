@@ -9,6 +9,8 @@
 //!
 //! The gym is the check-in benchmark's (`support/check_in_data.rs`), cached under `target/bench-data/`
 //! with the same name, so the two benchmarks generate it once between them.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 #[path = "support/check_in_data.rs"]
 mod check_in_data;

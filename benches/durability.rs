@@ -13,6 +13,8 @@
 //! clients at once (throughput: SQLite takes one writer at a time, so the
 //! fsync of each commit is paid in turn). Reads are not affected by the
 //! setting and are not measured here (see `benches/api.rs`).
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod support;
 

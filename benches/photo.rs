@@ -6,6 +6,8 @@
 //! to about 2 MB. Fidelity is PSNR per channel of the pipeline's 512x512
 //! result against a reference decoded at full size by the `image` crate
 //! and resampled with Lanczos3.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +23,8 @@ struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
+// A counting allocator (peak heap) must implement the unsafe `GlobalAlloc`.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let ptr = unsafe { System.alloc(layout) };
@@ -61,6 +65,8 @@ fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, usize) {
     (out, PEAK.load(Ordering::Relaxed) - before)
 }
 
+// libc clock_gettime: no safe std equivalent for a thread's CPU time.
+#[allow(unsafe_code)]
 fn thread_cpu_time() -> Duration {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: a valid clock id and a valid pointer to a timespec.
@@ -69,6 +75,8 @@ fn thread_cpu_time() -> Duration {
 }
 
 /// Runs everything on one CPU, as the bar asks.
+// libc sched_setaffinity: no safe std equivalent.
+#[allow(unsafe_code)]
 fn pin_to_one_cpu() -> Option<usize> {
     // SAFETY: plain libc calls on this process with a zeroed, then filled, cpu set.
     unsafe {

@@ -18,6 +18,8 @@
 //! - `FRONTDESK_BENCH_ONLY=<text>`: only the cases whose names contain it
 //!   (the floor always runs);
 //! - `FRONTDESK_BENCH_CUSTOMERS` (default 100000).
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod support;
 

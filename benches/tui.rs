@@ -7,6 +7,8 @@
 //!   a real server in this process;
 //! - resident memory after browsing 1,000 customers with photos (real HTTP,
 //!   decoding and encoding), against a real server in this process.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -204,6 +206,8 @@ fn response_to_frame() {
     summary("list answer (100 rows) to frame drawn, 160x48", samples);
 }
 
+// libc getrusage: no safe std equivalent for the process's CPU time.
+#[allow(unsafe_code)]
 fn cpu_time() -> Duration {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: getrusage fills the struct it is given.

@@ -42,7 +42,8 @@ pub async fn create_user(
     let password = password.to_string();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        .map_err(|e| StoreError::Conflict(e.to_string()))?
+        .map_err(|e| StoreError::Conflict(format!("cannot hash the password: {e}")))?;
     let mut tx = db.begin_write().await?;
     let org = orgs::org_by_name(&mut tx, org).await?;
     let location_id = match location {

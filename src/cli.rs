@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::demo::DemoArgs;
+use crate::runtime::{RUNTIME_STOP, STOP_GRACE, init_logging};
 use crate::server::{Server, ServerConfig, shutdown_signal};
 use crate::storage::{Clock, orgs};
 
@@ -186,42 +188,11 @@ pub struct ImportArgs {
     pub file: PathBuf,
 }
 
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// How many customers the demo gym has.
-    #[arg(long, default_value_t = 500)]
-    pub customers: usize,
-    /// The demo database (default: a fresh one in a temporary directory).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
-    /// Seed for the generator: the same seed gives the same gym.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Only run the server; do not open the terminal app.
-    #[arg(long)]
-    pub no_app: bool,
-    /// Address to serve on (default: with --db, the address that database was served on last
-    /// time when it is free, else a free loopback port).
-    #[arg(long, value_name = "ADDR")]
-    pub listen: Option<SocketAddr>,
-    /// How names and tags spread: `even` (the demo gym) or `realistic`
-    /// (skewed like a real gym's list, for benchmarks).
-    #[arg(long, value_enum, default_value_t = crate::demo::Distribution::Even)]
-    pub distribution: crate::demo::Distribution,
-}
-
 /// The user's data directory for frontdesk (`~/.local/share/frontdesk`).
 pub fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "frontdesk")
         .map(|d| d.data_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from(".frontdesk"))
-}
-
-/// Logs to stderr at `default` level, or as `FRONTDESK_LOG` says.
-pub(crate) fn init_logging(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -303,11 +274,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     run_until_signal(server).await
 }
-
-/// How long requests in flight get to finish after Ctrl-C or SIGTERM; then the server stops anyway.
-pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
-/// How long the runtime waits for its tasks once the server has stopped.
-pub const RUNTIME_STOP: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Serves until Ctrl-C or SIGTERM, then stops within [`STOP_GRACE`]: requests still running then (a
 /// slow upload, a client that stopped sending) are cut off rather than waited for.

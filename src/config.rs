@@ -66,7 +66,7 @@ struct ConfigFile {
     #[serde(default)]
     photos: PhotosSection,
     #[serde(default)]
-    keys: BTreeMap<String, BTreeMap<String, String>>,
+    keys: KeyOverrides,
     #[serde(default)]
     colors: Colors,
     #[serde(default)]
@@ -122,7 +122,7 @@ pub struct Config {
     pub photos: PhotoProtocol,
     /// Key overrides: screen (`global`, `search`, `results`, `detail`,
     /// `filters`, `help`) -> key (`ctrl-f`, `f2`, `j`) -> action name.
-    pub keys: BTreeMap<String, BTreeMap<String, String>>,
+    pub keys: KeyOverrides,
     pub colors: Colors,
     /// How a barcode scanner's keys are told from a person's.
     pub scanner: ScannerConfig,
@@ -221,8 +221,17 @@ pub fn default_path() -> Result<PathBuf, ConfigError> {
     config_dir().map(|d| d.join("config.toml")).ok_or(ConfigError::NoConfigDir)
 }
 
+/// The `[keys]` tables as written: screen -> key -> action name.
+pub type KeyOverrides = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Checks `[keys]` against the terminal app's screens, keys and actions,
+/// which this module does not know: the app depends on its config, not the
+/// other way round, so the app passes its check in (`tui::check_keys`).
+/// An `Err` says what is wrong, as a [`ConfigError::Invalid`] will show it.
+pub type KeysCheck = fn(&KeyOverrides) -> Result<(), String>;
+
 /// Reads the config from `path`, or from the default place.
-pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+pub fn load(path: Option<&Path>, check_keys: KeysCheck) -> Result<Config, ConfigError> {
     let path = match path {
         Some(p) => p.to_path_buf(),
         None => default_path()?,
@@ -232,7 +241,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ConfigError::Missing(path)),
         Err(e) => return Err(ConfigError::Unreadable(path, e.to_string())),
     };
-    let mut config = parse(&text, &path)?;
+    let mut config = parse(&text, &path, check_keys)?;
     // The environment overrides the file's secret (a config built in memory,
     // such as the demo's, keeps its own token).
     if let Some(token) = std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty()) {
@@ -242,7 +251,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
 }
 
 /// Parses config text; `path` only names it in errors.
-pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+pub fn parse(text: &str, path: &Path, check_keys: KeysCheck) -> Result<Config, ConfigError> {
     let invalid = |msg: String| ConfigError::Invalid(path.to_path_buf(), msg);
     let file: ConfigFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
     let Some(base_url) = file.base_url.filter(|u| !u.trim().is_empty()) else {
@@ -264,10 +273,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             )));
         }
     }
-    let keymap = crate::tui::keymap::KeyMap::with_overrides(&file.keys);
-    if let Err(problem) = keymap {
-        return Err(invalid(problem));
-    }
+    check_keys(&file.keys).map_err(invalid)?;
     file.scanner.validate().map_err(|e| invalid(e.to_string()))?;
     let bells = &file.check_in;
     if bells.bells_in > MAX_BELLS || bells.bells_refused > MAX_BELLS {
@@ -333,7 +339,7 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Config, ConfigError> {
-        parse(text, Path::new("test.toml"))
+        parse(text, Path::new("test.toml"), crate::tui::check_keys)
     }
 
     #[test]
@@ -385,7 +391,8 @@ bells_refused = 2
         assert!(msg("base_url = \"http://x/api/\"\n[scanner]\nprefix = \"\\u0003\"").contains("Ctrl+C"));
         assert!(msg("base_url = \"http://x/api/\"\n[check_in]\nbell_gap_ms = 9000").contains("bell_gap_ms"));
         assert!(msg("base_url = \"http://x/api/\"\n[check_in]\nbells = 1").contains("bells"));
-        let missing = load(Some(Path::new("/nonexistent/frontdesk.toml"))).unwrap_err().to_string();
+        let missing =
+            load(Some(Path::new("/nonexistent/frontdesk.toml")), crate::tui::check_keys).unwrap_err().to_string();
         assert!(missing.contains("base_url = "), "{missing}");
     }
 
@@ -408,7 +415,7 @@ bells_refused = 2
     #[test]
     fn the_example_config_is_valid() {
         let text = include_str!("../config.example.toml");
-        let c = parse(text, Path::new("config.example.toml")).unwrap();
+        let c = parse(text, Path::new("config.example.toml"), crate::tui::check_keys).unwrap();
         assert_eq!(c.username.as_deref(), Some("desk"));
         assert_eq!(c.photos, PhotoProtocol::Auto);
         assert_eq!(c.scanner, ScannerConfig::default());

@@ -5,6 +5,10 @@
 //! validation rules): the server ([`server`], backed by [`storage`]) and the
 //! terminal app ([`tui`], talking HTTP through [`client`]).
 
+// No unsafe code in what ships (a few tests and benchmarks call libc, each
+// allowing it where it does).
+#![forbid(unsafe_code)]
+
 pub mod admin;
 pub mod cli;
 pub mod client;

@@ -13,11 +13,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use clap::Args;
 use jiff::Timestamp;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::cli::DemoArgs;
 use crate::import::{self, ImportSummary};
 use crate::server::{Server, ServerConfig, shutdown_signal};
 use crate::storage::customer_filters::CustomerFilter;
@@ -32,6 +32,31 @@ pub const USERNAME: &str = "demo";
 pub const PASSWORD: &str = "demo";
 /// The staff login's own location (check-ins that name none happen there).
 pub const STAFF_LOCATION: &str = "Basecamp Boulder";
+
+/// `frontdesk demo`'s options.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many customers the demo gym has.
+    #[arg(long, default_value_t = 500)]
+    pub customers: usize,
+    /// The demo database (default: a fresh one in a temporary directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Seed for the generator: the same seed gives the same gym.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Only run the server; do not open the terminal app.
+    #[arg(long)]
+    pub no_app: bool,
+    /// Address to serve on (default: with --db, the address that database was served on last
+    /// time when it is free, else a free loopback port).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// How names and tags spread: `even` (the demo gym) or `realistic`
+    /// (skewed like a real gym's list, for benchmarks).
+    #[arg(long, value_enum, default_value_t = Distribution::Even)]
+    pub distribution: Distribution,
+}
 
 /// What building a demo database took.
 #[derive(Debug, Clone)]
@@ -76,14 +101,14 @@ impl DemoServer {
         format!("{}/api/", self.base_url)
     }
 
-    /// Stops the server, waits for in-flight requests (at most [`crate::cli::STOP_GRACE`]: a request
+    /// Stops the server, waits for in-flight requests (at most [`crate::runtime::STOP_GRACE`]: a request
     /// still running then is cut off), and removes a temporary database.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         let result = match self.task.take() {
-            Some(mut task) => match tokio::time::timeout(crate::cli::STOP_GRACE, &mut task).await {
+            Some(mut task) => match tokio::time::timeout(crate::runtime::STOP_GRACE, &mut task).await {
                 Ok(ended) => ended.unwrap_or_else(|e| Err(anyhow::anyhow!("the demo server failed: {e}"))),
                 Err(_) => {
                     task.abort();
@@ -152,7 +177,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
     };
     let last = if temp_dir.is_none() { last_address(&db).await } else { None };
 
-    let any_port: SocketAddr = "127.0.0.1:0".parse().expect("a loopback address");
+    let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
     let config = |listen| ServerConfig {
         db_path: db_path.clone(),
         listen,
@@ -282,7 +307,7 @@ pub async fn build_as(
     let org = orgs::org_by_name(&mut conn, ORG_NAME).await?;
     drop(conn);
     let started = Instant::now();
-    let doc = realistic::generate(distribution, seed, customers, now);
+    let doc = realistic::generate(distribution, seed, customers, now)?;
     let generate_time = started.elapsed();
     let started = Instant::now();
     let summary = import::import(db, &org, &doc, now).await?;
@@ -323,7 +348,7 @@ async fn attach_photos(db: &Db, org: &OrgScope, media_dir: &Path, seed: u64, now
 pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
     // Server logs would scribble over the app's screen.
     if args.no_app {
-        crate::cli::init_logging("warn");
+        crate::runtime::init_logging("warn");
     }
     let runtime = crate::runtime::build()?;
     let result = runtime.block_on(async {
@@ -345,7 +370,7 @@ pub fn run(args: DemoArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
         opened.and(stopped)
     });
     // Don't wait on a blocking read the app may have left behind.
-    runtime.shutdown_timeout(crate::cli::RUNTIME_STOP);
+    runtime.shutdown_timeout(crate::runtime::RUNTIME_STOP);
     result
 }
 
@@ -356,7 +381,7 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
     let api_url = demo.api_url();
     let base = crate::client::parse_base_url(&api_url).map_err(anyhow::Error::msg)?;
     let token = crate::client::get_token(&base, demo.username, demo.password).await?;
-    let mut config = match crate::config::load(config_path) {
+    let mut config = match crate::config::load(config_path, crate::tui::check_keys) {
         Ok(own) => own,
         Err(crate::config::ConfigError::Missing(_)) if config_path.is_none() => {
             crate::config::Config::for_server(&api_url, &token)
@@ -475,5 +500,28 @@ mod tests {
         assert!(named.contains("base_url = \"http://127.0.0.1:41001/api/\""), "{named}");
         let moved = banner(&running(false, Some("127.0.0.1:40000".parse().unwrap())), &args(), None);
         assert!(moved.contains("127.0.0.1:40000, where this database was served last time, is in use"), "{moved}");
+    }
+
+    /// The generated gym, byte for byte, for fixed seeds and times: pinned
+    /// so that restructuring the generator provably changes nothing (when
+    /// the output is meant to change, bump `GENERATOR_VERSION` and these).
+    #[test]
+    fn the_generated_documents_are_pinned_for_fixed_seeds() {
+        use sha2::{Digest, Sha256};
+        let digest = |distribution: Distribution, seed: u64, customers: usize, now: &str| {
+            let doc = realistic::generate(distribution, seed, customers, now.parse().unwrap()).unwrap();
+            hex::encode(Sha256::digest(serde_json::to_string(&doc).unwrap()))
+        };
+        let got = [
+            digest(Distribution::Even, 7, 400, "2026-11-25T19:30:00Z"),
+            digest(Distribution::Even, 1, 1500, "2026-06-01T06:10:00Z"),
+            digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
+        ];
+        let pinned = [
+            "a4618499212624151a20949abd4428edee2b655ea89295b27ee01326109e7a37",
+            "0cbafd2e82e3cc725ff4e9c07c0db285e0d01cd542c6d47f97a804caefadf369",
+            "14346bc115de19a1f232a94276ee275278f0f8e1d2d9af5564af95e02b657701",
+        ];
+        assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }
 }

@@ -24,7 +24,9 @@ use std::collections::{HashMap, HashSet};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::generate::{self, EMAIL_DOMAINS, FEMALE, MALE, NEUTRAL, NICKNAMES, Rng, ascii_fold};
+use super::generate::{
+    self, EMAIL_DOMAINS, FEMALE, GenerateError, MALE, NEUTRAL, NICKNAMES, Rng, ascii_fold, unique_email,
+};
 use crate::import::{ImportCheckIn, ImportDocument};
 
 /// How the benchmark gym's customers are spread.
@@ -38,7 +40,12 @@ pub enum Distribution {
 }
 
 /// The demo gym's data for a distribution.
-pub fn generate(distribution: Distribution, seed: u64, customers: usize, now: Timestamp) -> ImportDocument {
+pub fn generate(
+    distribution: Distribution,
+    seed: u64,
+    customers: usize,
+    now: Timestamp,
+) -> Result<ImportDocument, GenerateError> {
     match distribution {
         Distribution::Even => generate::generate(seed, customers, now),
         Distribution::Realistic => realistic(seed, customers, now),
@@ -164,14 +171,14 @@ fn families(doc: &ImportDocument) -> HashMap<i64, i64> {
     ids.into_iter().map(|id| (id, root(&mut parent, id))).collect()
 }
 
-fn realistic(seed: u64, customers: usize, now: Timestamp) -> ImportDocument {
-    let mut doc = generate::generate(seed, customers, now);
+fn realistic(seed: u64, customers: usize, now: Timestamp) -> Result<ImportDocument, GenerateError> {
+    let mut doc = generate::generate(seed, customers, now)?;
     let mut rng = Rng::new(seed ^ 0x2EA1_15F1_C0FF_EE14);
     rename(&mut doc, &mut rng);
     retag(&mut doc, &mut rng);
     fewer_members(&mut doc, &mut rng);
     more_check_ins(&mut doc, &mut rng);
-    doc
+    Ok(doc)
 }
 
 fn text(fields: &serde_json::Map<String, Value>, key: &str) -> String {
@@ -222,14 +229,14 @@ fn derived_email(
     taken: &mut HashSet<String>,
 ) -> String {
     let (f, l) = (ascii_fold(first), ascii_fold(last));
-    let candidate = match old.split_once('@') {
+    let family = match old.split_once('@') {
         Some((user, domain)) if user.contains('+') => {
             let parent = format!("{}@{domain}", user.split('+').next().unwrap_or(user));
-            new_base.get(&parent).and_then(|p| p.split_once('@')).map(|(u, d)| format!("{u}+{f}@{d}"))
+            new_base.get(&parent).and_then(|p| p.split_once('@')).map(|(u, d)| (format!("{u}+{f}"), d.to_string()))
         }
         _ => None,
     };
-    let candidate = candidate.unwrap_or_else(|| {
+    let (user, domain) = family.unwrap_or_else(|| {
         let initial = f.chars().next().unwrap_or('x');
         let user = match rng.below(5) {
             0 => format!("{f}{l}"),
@@ -238,14 +245,9 @@ fn derived_email(
             3 => format!("{l}.{f}"),
             _ => format!("{f}.{l}"),
         };
-        format!("{user}@{}", rng.pick(&EMAIL_DOMAINS))
+        (user, rng.pick(&EMAIL_DOMAINS).to_string())
     });
-    let email = if taken.insert(candidate.clone()) {
-        candidate
-    } else {
-        let (user, domain) = candidate.split_once('@').expect("derived emails have an @");
-        (2..).map(|n| format!("{user}{n}@{domain}")).find(|e| taken.insert(e.clone())).expect("a free number")
-    };
+    let email = unique_email(taken, &user, &domain);
     if !old.is_empty() && !old.split('@').next().unwrap_or("").contains('+') {
         new_base.insert(old.to_string(), email.clone());
     }
@@ -345,18 +347,18 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_gym_and_the_even_one_is_the_demo() {
-        let a = serde_json::to_string(&generate(Distribution::Realistic, 7, 400, midday())).unwrap();
-        let b = serde_json::to_string(&generate(Distribution::Realistic, 7, 400, midday())).unwrap();
+        let a = serde_json::to_string(&generate(Distribution::Realistic, 7, 400, midday()).unwrap()).unwrap();
+        let b = serde_json::to_string(&generate(Distribution::Realistic, 7, 400, midday()).unwrap()).unwrap();
         assert_eq!(a, b);
-        let even = serde_json::to_string(&generate(Distribution::Even, 7, 400, midday())).unwrap();
-        assert_eq!(even, serde_json::to_string(&generate::generate(7, 400, midday())).unwrap());
+        let even = serde_json::to_string(&generate(Distribution::Even, 7, 400, midday()).unwrap()).unwrap();
+        assert_eq!(even, serde_json::to_string(&generate::generate(7, 400, midday()).unwrap()).unwrap());
         assert_ne!(a, even);
     }
 
     #[test]
     fn names_tags_memberships_and_check_ins_are_skewed_as_a_real_gym() {
         let n = 20_000;
-        let doc = generate(Distribution::Realistic, 1, n, midday());
+        let doc = generate(Distribution::Realistic, 1, n, midday()).unwrap();
         assert_eq!(doc.customers.len(), n);
         let share = |hits: usize| hits as f64 / n as f64;
         let last = |c: &crate::import::ImportCustomer| text(&c.fields, "last_name");

@@ -261,10 +261,10 @@ impl Record {
         }
     }
 
-    fn line(&self) -> Vec<u8> {
-        let mut line = serde_json::to_vec(self).expect("a record always serializes");
+    fn line(&self) -> io::Result<Vec<u8>> {
+        let mut line = serde_json::to_vec(self)?;
         line.push(b'\n');
-        line
+        Ok(line)
     }
 }
 
@@ -348,7 +348,7 @@ impl Journal {
         if state.entries.iter().any(|e| e.scan.key == scan.key) {
             return Err(JournalError::AlreadyQueued(scan.key.clone()));
         }
-        self.write_line(&mut state, &Record::queued(scan).line())?;
+        self.write_line(&mut state, &Record::queued(scan))?;
         let entry = JournalEntry { scan: scan.clone(), state: ScanState::Queued };
         state.entries.push(entry.clone());
         Ok(entry)
@@ -404,7 +404,7 @@ impl Journal {
             return Err(JournalError::AlreadyAnswered(key.clone()));
         }
         let at = Timestamp::now();
-        self.write_line(&mut state, &Record::answered(key, at, &answer).line())?;
+        self.write_line(&mut state, &Record::answered(key, at, &answer))?;
         state.entries[index].state = ScanState::Answered { at, answer };
         Ok(state.entries[index].clone())
     }
@@ -419,7 +419,10 @@ impl Journal {
         let path = &self.shared.path;
         let io_err = |action| move |source| JournalError::Io { action, path: path.clone(), source };
         let pending: Vec<JournalEntry> = state.entries.iter().filter(|e| e.is_pending()).cloned().collect();
-        let content: Vec<u8> = pending.iter().flat_map(|e| Record::queued(&e.scan).line()).collect();
+        let mut content = Vec::new();
+        for entry in &pending {
+            content.extend(Record::queued(&entry.scan).line().map_err(io_err("encode a record for"))?);
+        }
         fs_atomic::write(path, &content, fs_atomic::Access::Shared).map_err(io_err("compact"))?;
         state.file = OpenOptions::new().read(true).append(true).open(path).map_err(io_err("reopen"))?;
         state.len = content.len() as u64;
@@ -468,8 +471,11 @@ impl Journal {
     }
 
     /// Appends one whole line and syncs it; on failure cuts the file back so no half line stays.
-    fn write_line(&self, state: &mut State, line: &[u8]) -> Result<(), JournalError> {
-        let written = state.file.write_all(line).and_then(|()| state.file.sync_data());
+    fn write_line(&self, state: &mut State, record: &Record) -> Result<(), JournalError> {
+        let path = || self.shared.path.clone();
+        let line =
+            record.line().map_err(|source| JournalError::Io { action: "encode a record for", path: path(), source })?;
+        let written = state.file.write_all(&line).and_then(|()| state.file.sync_data());
         match written {
             Ok(()) => {
                 state.len += line.len() as u64;
@@ -477,7 +483,7 @@ impl Journal {
             }
             Err(source) => {
                 let _ = state.file.set_len(state.len);
-                Err(JournalError::Io { action: "write to", path: self.shared.path.clone(), source })
+                Err(JournalError::Io { action: "write to", path: path(), source })
             }
         }
     }

@@ -203,14 +203,14 @@ fn decode_with_image<D: ImageDecoder>(
     let room = Budget::global().reserve(cost)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(e, kind, limits))?;
-    Ok(Stored { pixels: flatten_onto_white(image), orientation, _room: room })
+    Ok(Stored { pixels: flatten_onto_white(image)?, orientation, _room: room })
 }
 
 /// Removes alpha the way a person expects: transparent parts become white
 /// (not black, nor whatever colour happens to be stored under them).
-fn flatten_onto_white(image: DynamicImage) -> RgbImage {
+fn flatten_onto_white(image: DynamicImage) -> Result<RgbImage, PhotoError> {
     if !image.color().has_alpha() {
-        return image.into_rgb8();
+        return Ok(image.into_rgb8());
     }
     let rgba = image.into_rgba8();
     let (width, height) = rgba.dimensions();
@@ -221,7 +221,7 @@ fn flatten_onto_white(image: DynamicImage) -> RgbImage {
             raw.push(((u32::from(c) * alpha + 255 * (255 - alpha) + 127) / 255) as u8);
         }
     }
-    RgbImage::from_raw(width, height, raw).expect("three bytes per pixel")
+    super::rgb_image(width, height, raw)
 }
 
 fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<(), PhotoError> {

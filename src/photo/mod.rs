@@ -87,6 +87,13 @@ pub enum PhotoError {
     Busy,
 }
 
+/// An image from its rows of RGB bytes (three a pixel, `width * height * 3`
+/// in all); `None` from `image` only when they are fewer, or when that count
+/// does not fit in memory: an image too large.
+fn rgb_image(width: u32, height: u32, raw: Vec<u8>) -> Result<RgbImage, PhotoError> {
+    RgbImage::from_raw(width, height, raw).ok_or_else(|| PhotoError::TooLarge(format!("{width}x{height} pixels")))
+}
+
 /// Turns an uploaded file into the two stored JPEGs, within the default limits.
 pub fn prepare(bytes: &[u8]) -> Result<PreparedPhoto, PhotoError> {
     prepare_with(bytes, &Limits::default())

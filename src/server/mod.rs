@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -164,17 +164,24 @@ impl AppState {
     /// (once per organization per local day).
     pub async fn ensure_derived_current(&self, org: &OrgScope) -> StoreResult<()> {
         let today = self.today(org);
-        if self.inner.derived_dates.lock().expect("derived dates lock").get(&org.id) == Some(&today) {
+        if self.derived_dates().get(&org.id) == Some(&today) {
             return Ok(());
         }
         derived::ensure_current(org, &self.inner.db, today).await?;
-        self.inner.derived_dates.lock().expect("derived dates lock").insert(org.id, today);
+        self.derived_dates().insert(org.id, today);
         Ok(())
     }
 
     /// Forgets what [`ensure_derived_current`] knows (after an import).
     pub fn forget_derived_dates(&self) {
-        self.inner.derived_dates.lock().expect("derived dates lock").clear();
+        self.derived_dates().clear();
+    }
+
+    /// The dates map, even if a request panicked while holding it: every
+    /// change to it is one `insert` or `clear`, so it is never half-made,
+    /// and a poisoned lock must not turn every later request into a 500.
+    fn derived_dates(&self) -> MutexGuard<'_, HashMap<i64, Date>> {
+        self.inner.derived_dates.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -292,6 +299,8 @@ pub struct ServerConfig {
 /// A bound, not yet running, server.
 pub struct Server {
     listener: tokio::net::TcpListener,
+    /// Where `listener` is bound (asked once, when it is).
+    addr: SocketAddr,
     state: AppState,
 }
 
@@ -315,11 +324,11 @@ impl Server {
         let addr = listener.local_addr()?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let state = AppState::with_options(db, &public_url, config.media_dir.clone(), config.clock.clone(), options);
-        Ok(Server { listener, state })
+        Ok(Server { listener, addr, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.addr
     }
 
     pub fn state(&self) -> &AppState {
@@ -360,4 +369,34 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::orgs;
+
+    #[tokio::test]
+    async fn a_lock_poisoned_by_a_panicking_request_still_serves() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("poison.db")).await.unwrap();
+        let org = {
+            let mut conn = db.acquire().await.unwrap();
+            orgs::create_org(&mut conn, "Poison Gym", "UTC", 0).await.unwrap();
+            orgs::org_by_name(&mut conn, "Poison Gym").await.unwrap()
+        };
+        let state = AppState::new(db, "http://127.0.0.1:1", dir.path().join("media"), Clock::System);
+        let held = state.clone();
+        let panicked = std::thread::spawn(move || {
+            let _guard = held.inner.derived_dates.lock();
+            panic!("a request panics while holding the lock");
+        })
+        .join();
+        assert!(panicked.is_err() && state.inner.derived_dates.is_poisoned());
+        state.ensure_derived_current(&org).await.unwrap();
+        assert_eq!(state.derived_dates().get(&org.id), Some(&state.today(&org)));
+        state.ensure_derived_current(&org).await.unwrap();
+        state.forget_derived_dates();
+        assert!(state.derived_dates().is_empty());
+    }
 }

@@ -15,11 +15,11 @@ use super::{OrgScope, StoreResult, orgs};
 
 /// Hashes a password with argon2id and a random salt. CPU-heavy: call it off
 /// the async runtime.
-pub fn hash_password(password: &str) -> String {
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let mut salt_bytes = [0u8; 16];
     rand::fill(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes is a valid salt");
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default parameters").to_string()
+    let salt = SaltString::encode_b64(&salt_bytes)?;
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
 /// Checks a password against a stored hash. CPU-heavy: call it off the runtime.
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn passwords_verify_only_against_their_own_hash() {
-        let h = hash_password("correct horse");
+        let h = hash_password("correct horse").unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong", &h));
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn checks_in_reused_memory_agree_with_the_library() {
-        let h = hash_password("correct horse");
+        let h = hash_password("correct horse").unwrap();
         let mut memory = Vec::new();
         assert!(verify_password_in("correct horse", &h, &mut memory));
         assert_eq!(memory.len(), argon2::Params::DEFAULT_M_COST as usize);
@@ -302,7 +302,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_checker_keeps_at_most_one_buffer_per_turn() {
-        let h = hash_password("pw");
+        let h = hash_password("pw").unwrap();
         let checker = PasswordChecker::new(2, Duration::from_secs(30));
         let runs: Vec<_> = (0..6)
             .map(|i| {
@@ -320,7 +320,7 @@ mod tests {
     async fn a_check_that_cannot_start_in_time_is_refused() {
         let checker = PasswordChecker::new(1, Duration::from_millis(10));
         let held = Arc::clone(&checker.permits).acquire_owned().await.unwrap();
-        assert_eq!(checker.verify("pw".into(), hash_password("pw")).await, Err(CheckersBusy));
+        assert_eq!(checker.verify("pw".into(), hash_password("pw").unwrap()).await, Err(CheckersBusy));
         drop(held);
     }
 }

@@ -5,54 +5,9 @@ use std::sync::Arc;
 
 use sea_query::{Asterisk, Expr, ExprTrait, Func, Index, Query, SqliteQueryBuilder, Value};
 
+pub use super::sql::BulkValue;
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
-
-/// One value of a bulk-inserted row. Text is shared, not copied: a million
-/// check-ins name a handful of entry methods, and every copy would be an
-/// allocation (and a free) on the import's hottest path.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BulkValue {
-    Null,
-    Int(i64),
-    Text(Arc<str>),
-}
-
-impl From<i64> for BulkValue {
-    fn from(v: i64) -> Self {
-        BulkValue::Int(v)
-    }
-}
-
-impl From<bool> for BulkValue {
-    fn from(v: bool) -> Self {
-        BulkValue::Int(i64::from(v))
-    }
-}
-
-impl From<Arc<str>> for BulkValue {
-    fn from(v: Arc<str>) -> Self {
-        BulkValue::Text(v)
-    }
-}
-
-impl From<&str> for BulkValue {
-    fn from(v: &str) -> Self {
-        BulkValue::Text(v.into())
-    }
-}
-
-impl From<String> for BulkValue {
-    fn from(v: String) -> Self {
-        BulkValue::Text(v.into())
-    }
-}
-
-impl<T: Into<BulkValue>> From<Option<T>> for BulkValue {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(BulkValue::Null, Into::into)
-    }
-}
 
 /// SQLite allows 32,766 bound parameters a statement; stay well below.
 const MAX_PARAMS: usize = 30_000;

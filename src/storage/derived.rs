@@ -227,7 +227,8 @@ async fn refresh_active_types(org: &OrgScope, conn: &mut Conn, which: &Customers
         .into_table("customer_active_membership_types")
         .columns(["org_id", "customer_id", "membership_type_id"])
         .select_from(active)
-        .expect("the select has the insert's three columns")
+        // Only if the select's columns did not match the insert's three.
+        .map_err(|e| sqlx::Error::InvalidArgument(format!("active membership types: {e}")))?
         .to_owned();
     sql::execute(conn, &insert).await?;
     // Mark the rows of customers holding several types (migration 0502).

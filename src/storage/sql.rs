@@ -1,5 +1,7 @@
 //! The one place that knows which backend renders and runs the queries.
 
+use std::sync::Arc;
+
 use sea_query::SqliteQueryBuilder;
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::AssertSqlSafe;
@@ -27,21 +29,68 @@ pub fn render<S: SqlxBinder>(stmt: &S) -> String {
     stmt.build_sqlx(SqliteQueryBuilder).0
 }
 
+/// One value of a bulk-inserted row ([`execute_rendered`] binds them). Text
+/// is shared, not copied: a million check-ins name a handful of entry
+/// methods, and every copy would be an allocation (and a free) on the
+/// import's hottest path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkValue {
+    Null,
+    Int(i64),
+    Text(Arc<str>),
+}
+
+impl From<i64> for BulkValue {
+    fn from(v: i64) -> Self {
+        BulkValue::Int(v)
+    }
+}
+
+impl From<bool> for BulkValue {
+    fn from(v: bool) -> Self {
+        BulkValue::Int(i64::from(v))
+    }
+}
+
+impl From<Arc<str>> for BulkValue {
+    fn from(v: Arc<str>) -> Self {
+        BulkValue::Text(v)
+    }
+}
+
+impl From<&str> for BulkValue {
+    fn from(v: &str) -> Self {
+        BulkValue::Text(v.into())
+    }
+}
+
+impl From<String> for BulkValue {
+    fn from(v: String) -> Self {
+        BulkValue::Text(v.into())
+    }
+}
+
+impl<T: Into<BulkValue>> From<Option<T>> for BulkValue {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(BulkValue::Null, Into::into)
+    }
+}
+
 /// Runs SQL text from [`render`] with `values` bound to its placeholders in
 /// order: for bulk writes, where one rendered shape serves many batches.
 pub async fn execute_rendered(
     conn: &mut Conn,
     text: std::sync::Arc<str>,
-    values: Vec<super::bulk::BulkValue>,
+    values: Vec<BulkValue>,
 ) -> Result<u64, sqlx::Error> {
     use sqlx::Arguments;
     let mut args = sqlx::sqlite::SqliteArguments::default();
     args.reserve(values.len(), 0);
     for value in values {
         let added = match value {
-            super::bulk::BulkValue::Null => args.add(Option::<i64>::None),
-            super::bulk::BulkValue::Int(v) => args.add(v),
-            super::bulk::BulkValue::Text(v) => args.add(v),
+            BulkValue::Null => args.add(Option::<i64>::None),
+            BulkValue::Int(v) => args.add(v),
+            BulkValue::Text(v) => args.add(v),
         };
         added.map_err(sqlx::Error::Encode)?;
     }

@@ -43,8 +43,13 @@ use theme::Theme;
 
 /// `frontdesk [--config PATH]`: reads the config and opens the app.
 pub fn main(config_path: Option<PathBuf>) -> anyhow::Result<()> {
-    let config = config::load(config_path.as_deref())?;
+    let config = config::load(config_path.as_deref(), check_keys)?;
     run(config)
+}
+
+/// The config's `[keys]` check: every screen, key and action is one the app knows.
+pub fn check_keys(keys: &config::KeyOverrides) -> Result<(), String> {
+    KeyMap::with_overrides(keys).map(drop)
 }
 
 /// Opens the app with settings from anywhere (a file, or built in memory).

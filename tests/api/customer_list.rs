@@ -17,7 +17,7 @@ fn ids(rows: &[Value]) -> Vec<i64> {
 async fn filtered_pages_keep_the_full_lists_order_whichever_way_they_are_found() {
     let server = TestServer::start().await;
     let now = jiff::Timestamp::now();
-    let doc = frontdesk::demo::generate::generate(4, 1500, now);
+    let doc = frontdesk::demo::generate::generate(4, 1500, now).expect("the demo gym generates");
     server.import(serde_json::to_value(&doc).unwrap()).await;
     let api = server.api().await;
 

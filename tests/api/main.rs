@@ -1,5 +1,7 @@
 //! The API server over HTTP: a real server on a loopback port with a
 //! temporary database, one module per area.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 #[path = "../support/mod.rs"]
 mod support;

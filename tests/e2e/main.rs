@@ -1,6 +1,8 @@
 //! End to end: a real server, the real `frontdesk` binary in a
 //! pseudo-terminal, and the screen it draws read back through a terminal
 //! emulator, as a person at the desk would see it.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 #[path = "../support/mod.rs"]
 mod support;

@@ -1,5 +1,7 @@
 //! Image work under a process-wide budget, in a test binary of its own: the
 //! budget is per process, so uploads in other tests would share its slots.
+// Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 #[path = "../support/mod.rs"]
 mod support;

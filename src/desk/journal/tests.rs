@@ -350,7 +350,7 @@ fn a_torn_answer_leaves_its_scan_queued_to_be_sent_again() {
 fn a_damaged_line_before_the_end_is_refused_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("scans.jsonl");
-    let queued = String::from_utf8(Record::queued(&scan("card-0", 0)).line()).unwrap();
+    let queued = String::from_utf8(Record::queued(&scan("card-0", 0)).line().unwrap()).unwrap();
     fs::write(&path, format!("{queued}not json\n{queued}")).unwrap();
     match Journal::open(&path) {
         Err(JournalError::Corrupt { line, .. }) => assert_eq!(line, 2),
@@ -358,7 +358,9 @@ fn a_damaged_line_before_the_end_is_refused_naming_the_line() {
     }
 
     let stray_answer = String::from_utf8(
-        Record::answered(&IdempotencyKey::generate(), taken_at(0), &Answer::Accepted { body: "{}".into() }).line(),
+        Record::answered(&IdempotencyKey::generate(), taken_at(0), &Answer::Accepted { body: "{}".into() })
+            .line()
+            .unwrap(),
     )
     .unwrap();
     fs::write(&path, format!("{queued}{stray_answer}")).unwrap();

@@ -1,0 +1,334 @@
+//! One customer's record and everything on it but their check-ins: fields,
+//! waivers, contacts, tags, proficiencies, reservations, challenges, money.
+
+use serde_json::{Map, Value, json};
+
+use super::calendar::Calendar;
+use super::catalog::{BOULDER, CHALLENGES, EXPERIENCE, HEARD_FROM, KINDS, MONTHLY, PROFICIENCIES, SHIRT_SIZES, TAGS};
+use super::people::Person;
+use super::words::{ALERTS, CONTACT_RELATIONS, MEDICAL, NOTES, SURNAMES};
+use super::{Generator, HOUR};
+use crate::import::{
+    ImportAlert, ImportAmount, ImportCustomer, ImportCustomerChallenge, ImportCustomerProficiency,
+    ImportEmergencyContact, ImportEventVoucher, ImportGuestPassUsage, ImportMedicalNote, ImportNote, ImportReservation,
+    ImportWaiver,
+};
+
+impl Generator {
+    pub(super) fn customer(&mut self, i: usize) -> ImportCustomer {
+        let p = self.people[i].clone();
+        let created = self.cal.instant(-p.created_ago, p.created_seconds);
+        let updated_ago = self.rng.between(0, p.created_ago);
+        let updated = if updated_ago == p.created_ago {
+            created
+        } else {
+            self.cal.instant(-updated_ago, self.rng.between(7 * HOUR, 21 * HOUR))
+        };
+        let mut c = ImportCustomer {
+            id: Some(i as i64 + 1),
+            created_at: Some(created),
+            updated_at: Some(updated.min(self.cal.now)),
+            is_active: !self.rng.per_mille(5),
+            capitan_invite_sent: false,
+            has_capitan_login: false,
+            fields: self.fields(i, &p),
+            ..ImportCustomer::default()
+        };
+        if !p.is_minor() && self.rng.percent(75) {
+            c.capitan_invite_sent = true;
+            c.has_capitan_login = self.rng.percent(60);
+        }
+        c.documents = self.waivers(&p);
+        c.emergency_contacts = self.emergency_contacts(&p);
+        if self.rng.percent(5) {
+            c.medical_notes.push(ImportMedicalNote { medical_notes: self.rng.pick(&MEDICAL).into() });
+        }
+        if self.rng.percent(8) {
+            let ago = self.rng.between(0, p.created_ago);
+            c.notes.push(ImportNote {
+                note: self.rng.pick(&NOTES).into(),
+                created_at: Some(self.cal.instant(-ago, 14 * HOUR)),
+            });
+        }
+        if self.rng.percent(4) {
+            let (message, prevents_check_in) = self.rng.pick(&ALERTS);
+            c.alerts.push(ImportAlert { message: message.into(), prevents_check_in });
+        }
+        c.tags = self.tags(&p);
+        c.proficiencies = self.proficiencies(&p);
+        c.association_ids = if !p.is_minor() && self.rng.percent(7) {
+            let association = if p.age <= 24 { 1 } else { self.rng.between(2, 3) };
+            vec![association]
+        } else {
+            Vec::new()
+        };
+        c.reservations = self.reservations(&p);
+        let mut check_ins = self.membership_check_ins(&p);
+        if !p.has_current_membership {
+            c.entry_passes = self.entry_passes(&p, &c.association_ids, &mut check_ins);
+            check_ins.extend(self.event_check_ins(&c.reservations));
+            if c.entry_passes.is_empty() && check_ins.is_empty() {
+                check_ins.extend(self.free_check_ins(&p, i));
+            }
+        } else if let Some(&association) = c.association_ids.first()
+            && self.rng.percent(50)
+        {
+            // A member's visits used the membership: the club's pass sits unused.
+            c.entry_passes = self.association_pass(&p, association, false, &mut check_ins);
+        }
+        check_ins.sort_by_key(|k| k.checked_in_at);
+        c.challenges = self.challenges(&p, check_ins.len());
+        c.check_ins = check_ins;
+        self.money(&p, &mut c);
+        c
+    }
+
+    pub(super) fn fields(&mut self, i: usize, p: &Person) -> Map<String, Value> {
+        // Numeric key tags, unique: an affine map of the customer's index.
+        let barcode = if self.rng.percent(96) {
+            format!("{:08}", 10_000_000 + (i as u64 * 7_919 + self.barcode_offset) % 90_000_000)
+        } else {
+            String::new()
+        };
+        let mut custom = Vec::new();
+        if self.rng.percent(70) {
+            custom.push(json!({"field_id": 1, "value": self.rng.pick(&HEARD_FROM)}));
+            if self.rng.percent(40) {
+                custom.push(json!({"field_id": 2, "value": self.rng.pick(&SHIRT_SIZES)}));
+            }
+            if self.rng.percent(60) {
+                custom.push(json!({"field_id": 3, "value": self.rng.pick(&EXPERIENCE)}));
+            }
+        }
+        let mut f = Map::new();
+        f.insert("email".into(), json!(p.email));
+        f.insert("first_name".into(), json!(p.first));
+        f.insert("last_name".into(), json!(p.last));
+        f.insert("preferred_name".into(), json!(p.preferred));
+        f.insert("birthday".into(), json!(p.birthday.to_string()));
+        f.insert("address_street_1".into(), json!(p.address.street_1));
+        f.insert("address_street_2".into(), json!(p.address.street_2));
+        f.insert("address_city".into(), json!(p.address.city));
+        f.insert("address_state".into(), json!(p.address.state));
+        f.insert("address_country".into(), json!(p.address.country));
+        f.insert("address_postcode".into(), json!(p.address.postcode));
+        f.insert("telephone".into(), json!(if self.rng.percent(93) { p.phone.as_str() } else { "" }));
+        f.insert("gender".into(), p.gender.map_or(Value::Null, |g| json!(g)));
+        f.insert("pronouns".into(), json!(p.pronouns));
+        f.insert("has_opted_in_to_marketing".into(), json!(self.rng.percent(55)));
+        f.insert("barcode".into(), json!(barcode));
+        f.insert("home_location_id".into(), p.home_location.map_or(Value::Null, |l| json!(l)));
+        if !custom.is_empty() {
+            f.insert("custom_field_values".into(), Value::Array(custom));
+        }
+        f
+    }
+
+    pub(super) fn waivers(&mut self, p: &Person) -> Vec<ImportWaiver> {
+        let name = if p.is_minor() { "Minor Waiver (signed by a parent)" } else { "Liability Waiver" };
+        let waiver = |expires: Option<i64>, signed_ago: i64, status: &str, cal: &Calendar| ImportWaiver {
+            name: name.into(),
+            pdf: None,
+            expiration_date: expires.map(|e| cal.date(e)),
+            status: status.into(),
+            created_at: Some(cal.instant(-signed_ago, 10 * HOUR)),
+        };
+        let tenure = p.created_ago;
+        // Waivers last two years unless the gym's older form (never expiring) was signed.
+        let state = self.rng.weighted(&[
+            (56, "valid"),
+            (14, "never"),
+            (6, "soon"),
+            (12, "expired"),
+            (10, "missing"),
+            (2, "revoked"),
+        ]);
+        let mut out = Vec::new();
+        match state {
+            "valid" => {
+                let expires = self.rng.between(15, 730);
+                let signed_ago = (730 - expires).min(tenure);
+                if tenure > 800 && self.rng.percent(40) {
+                    out.push(waiver(Some(-(tenure - 730).max(1)), tenure, "ACT", &self.cal));
+                }
+                out.push(waiver(Some(expires), signed_ago, "ACT", &self.cal));
+            }
+            "never" => out.push(waiver(None, tenure, "ACT", &self.cal)),
+            "soon" => {
+                let expires = self.rng.between(0, 14);
+                out.push(waiver(Some(expires), (730 - expires).min(tenure), "ACT", &self.cal));
+            }
+            "expired" if tenure > 30 => {
+                let expired_ago = self.rng.between(1, (tenure - 1).min(600));
+                out.push(waiver(Some(-expired_ago), (expired_ago + 730).min(tenure), "ACT", &self.cal));
+            }
+            "expired" => out.push(waiver(Some(730 - tenure), tenure, "ACT", &self.cal)),
+            "revoked" => out.push(waiver(Some(self.rng.between(30, 700)), tenure, "REV", &self.cal)),
+            _ => {}
+        }
+        out
+    }
+
+    pub(super) fn emergency_contacts(&mut self, p: &Person) -> Vec<ImportEmergencyContact> {
+        let mut out = Vec::new();
+        let household: Vec<Person> = p.contacts.iter().map(|&c| self.people[c].clone()).collect();
+        for other in household {
+            if p.is_minor() || self.rng.percent(60) {
+                let relation = if p.is_minor() {
+                    "Parent"
+                } else if other.is_minor() {
+                    continue;
+                } else {
+                    "Partner"
+                };
+                out.push(ImportEmergencyContact {
+                    first_name: other.first.into(),
+                    last_name: other.last.clone(),
+                    telephone: other.phone.clone(),
+                    email: other.email.clone(),
+                    relation: relation.into(),
+                });
+            }
+        }
+        if !p.is_minor() && out.is_empty() && self.rng.percent(55) {
+            let gender = self.gender();
+            out.push(ImportEmergencyContact {
+                first_name: self.first_name(gender).into(),
+                last_name: self.rng.pick_common(&SURNAMES).into(),
+                telephone: self.phone(),
+                email: String::new(),
+                relation: self.rng.pick(&CONTACT_RELATIONS).into(),
+            });
+        }
+        out
+    }
+
+    pub(super) fn tags(&mut self, p: &Person) -> Vec<String> {
+        let mut tags = Vec::new();
+        if p.youth_team {
+            tags.push("Comp Team".to_string());
+        }
+        if !p.is_minor() && self.rng.percent(22) {
+            let count = self.rng.between(1, 2);
+            for _ in 0..count {
+                let tag = self.rng.pick(&TAGS).to_string();
+                if !tags.contains(&tag) {
+                    tags.push(tag);
+                }
+            }
+        }
+        tags
+    }
+
+    pub(super) fn proficiencies(&mut self, p: &Person) -> Vec<ImportCustomerProficiency> {
+        let chance = if p.has_any_membership { 45 } else { 12 };
+        if !self.rng.percent(chance) {
+            return Vec::new();
+        }
+        let granted_ago = self.rng.between(0, p.created_ago);
+        let granted_at = Some(self.cal.instant(-granted_ago, 15 * HOUR));
+        let ids: Vec<i64> = if p.is_minor() {
+            vec![4, 5]
+        } else {
+            let count = self.rng.between(1, 3) as usize;
+            let start = self.rng.between(0, 4) as usize;
+            (0..count).map(|k| ((start + k) % PROFICIENCIES.len()) as i64 + 1).collect()
+        };
+        ids.into_iter()
+            .map(|proficiency_id| ImportCustomerProficiency {
+                proficiency_id,
+                // A failed re-test or an orientation that lapsed.
+                is_active: !self.rng.percent(12),
+                granted_at,
+            })
+            .collect()
+    }
+
+    pub(super) fn reservations(&mut self, p: &Person) -> Vec<ImportReservation> {
+        if !self.rng.percent(11) {
+            return Vec::new();
+        }
+        let count = self.rng.between(1, 2);
+        (0..count)
+            .map(|_| {
+                let event_type_id = if p.is_minor() {
+                    if p.youth_team { 4 } else { self.rng.pick(&[1, 5]) }
+                } else {
+                    self.rng.pick(&[1, 1, 2, 3, 3])
+                };
+                let day = self.rng.weighted(&[(40, -1), (25, 0), (35, 1)]);
+                let (offset, seconds) = match day {
+                    -1 if p.created_ago > 0 => {
+                        (-self.rng.between(1, 60.min(p.created_ago)), self.rng.between(9, 19) * HOUR)
+                    }
+                    -1 | 0 => (0, self.rng.pick(&[17 * HOUR + 1800, 18 * HOUR + 1800, 19 * HOUR])),
+                    _ => (self.rng.between(1, 21), self.rng.between(9, 19) * HOUR),
+                };
+                let starts_at = self.cal.instant(offset, seconds);
+                ImportReservation {
+                    event_type_id,
+                    location_id: Some(p.home_location.unwrap_or(BOULDER)),
+                    starts_at,
+                    ends_at: Some(self.cal.instant(offset, seconds + 90 * 60)),
+                    status: if self.rng.percent(10) { "CAN" } else { "CON" }.into(),
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn challenges(&mut self, p: &Person, check_ins: usize) -> Vec<ImportCustomerChallenge> {
+        if check_ins < 8 || !self.rng.percent(25) {
+            return Vec::new();
+        }
+        let challenge_id = self.rng.between(1, CHALLENGES.len() as i64);
+        let started_ago = self.rng.between(0, p.created_ago.min(200));
+        let completed = self.rng.percent(35) && started_ago > 10;
+        vec![ImportCustomerChallenge {
+            challenge_id,
+            status: if completed { "COM" } else { "INP" }.into(),
+            started_at: Some(self.cal.instant(-started_ago, 12 * HOUR)),
+            completed_at: completed.then(|| self.cal.instant(-self.rng.between(0, started_ago - 1), 19 * HOUR)),
+        }]
+    }
+
+    /// Payments of current members' dues, the odd credit, voucher and guest.
+    pub(super) fn money(&mut self, p: &Person, c: &mut ImportCustomer) {
+        if p.has_current_membership && self.rng.percent(50) {
+            let months = self.rng.between(1, 3).min(p.created_ago / 30 + 1);
+            let name = p.usable.last().map_or(MONTHLY.name, |u| u.name);
+            let amount = KINDS.iter().find(|k| k.name == name).map_or(MONTHLY.amount, |k| k.amount);
+            for m in 0..months {
+                c.payments.push(ImportAmount {
+                    amount: amount.into(),
+                    description: format!("{name} dues"),
+                    created_at: Some(self.cal.instant(-(m * 30 + 1), 3 * HOUR)),
+                });
+            }
+        }
+        if self.rng.percent(2) {
+            c.credits.push(ImportAmount {
+                amount: "25.00".into(),
+                description: "Referral credit".into(),
+                created_at: Some(self.cal.instant(-self.rng.between(0, p.created_ago), 13 * HOUR)),
+            });
+        }
+        if self.rng.percent(3) {
+            c.event_vouchers.push(ImportEventVoucher {
+                name: "Free Intro Class".into(),
+                uses_remaining: 1,
+                expiration_date: Some(self.cal.date(self.rng.between(10, 90))),
+            });
+        }
+        if p.has_current_membership && self.rng.percent(4) {
+            let gender = self.gender();
+            let guest_first = self.first_name(gender);
+            let used_ago = self.rng.between(1, p.created_ago.max(1));
+            c.guest_pass_usages.push(ImportGuestPassUsage {
+                guest_first_name: guest_first.into(),
+                guest_last_name: self.rng.pick_common(&SURNAMES).into(),
+                location_id: p.home_location,
+                used_at: self.cal.instant(-used_ago, 18 * HOUR),
+            });
+        }
+    }
+}
