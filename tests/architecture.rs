@@ -29,11 +29,6 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     // The terminal app is being split into components (issue 12, item 4).
     ("terminal app (issue 12 item 4)", &["src/tui/"]),
-    // One service for "write a customer and its photo" removes this (issue 12, item 3).
-    (
-        "customers <-> photos (issue 12 item 3)",
-        &["src/server/customers.rs", "src/server/photos.rs", "src/photo/portrait.rs"],
-    ),
 ];
 
 /// A module path from the crate root (`["storage", "sql"]`).
