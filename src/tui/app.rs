@@ -14,19 +14,29 @@ use ratatui::layout::{Position, Rect};
 use tui_input::{Input, InputRequest};
 
 use super::action::Action;
-use super::checkin::{CheckInState, ScanOutcome};
-use super::filter_set::{FilterValues, specs};
+use super::check_in::CheckInState;
+use super::filter_set::specs;
+use super::filters::{FilterEdit, FilterPane};
 use super::form::Form;
+use super::help;
 use super::keymap::{KeyContext, KeyMap};
 use super::layout;
+use super::login::{LoginKey, LoginPrompt};
+pub use super::msg::{Command, KeyRead, Msg, PhotoKey, PhotoMode, Timer};
+pub use super::photo_upload::PhotoUpload;
 use super::photo_view::EncodedPhoto;
+pub use super::photo_view::PreparedUpload;
+use super::profile::{DetailState, SubState};
+use super::records::RecordList;
+pub use super::request::RequestId;
+use super::request::Requests;
+pub use super::screen::{Focus, Screen};
 use super::theme::Theme;
 use crate::client::records::Location;
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
-use crate::desk::{BurstDetector, Decision, DrainReport, Scan, ScannerConfig};
+use crate::desk::{BurstDetector, Decision, ScannerConfig};
 use crate::model::{Customer, Page};
-pub use checkin::Bells;
-pub use photo_upload::{PhotoUpload, PreparedUpload};
+pub use check_in::Bells;
 
 /// How long typing must pause before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
@@ -34,236 +44,9 @@ pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
 pub const SELECTION_SETTLE: Duration = Duration::from_millis(100);
 /// Fetch the next page when the selection is this close to the end.
 pub const PREFETCH_MARGIN: usize = 10;
-/// What the first Esc over an edited filter value says.
-pub const DISCARD_PROMPT: &str = "Esc again discards what you typed; Enter applies it";
+pub use super::filters::DISCARD_PROMPT;
 /// Encoded photos kept (per customer and size).
 pub const PHOTO_CACHE: usize = 16;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
-
-/// The app's screens. Esc leaves one for the screen it was opened from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// Search, results, profile and filters.
-    Desk,
-    /// An edit form (`App::form`): a customer's details, a walk-in, a contact, note or alert.
-    Form,
-    /// Barcode check-in: the scan field, the verdict, today's scans.
-    CheckIn,
-    /// A new photo from a file (`App::photo_upload`).
-    Photo,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Search,
-    Results,
-    Detail,
-    Filters,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Timer {
-    Search,
-    Selection,
-    /// The next bell of a verdict's pattern.
-    Bell,
-}
-
-/// A key press as the terminal delivered it, with when it was read.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyRead {
-    pub key: KeyEvent,
-    pub at: std::time::Instant,
-}
-
-/// Which photo, drawn how big (in cells).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PhotoKey {
-    pub customer_id: i64,
-    pub url: String,
-    pub width: u16,
-    pub height: u16,
-}
-
-/// How photos are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhotoMode {
-    Off,
-    /// Drawn with an image protocol; `clear_on_change` for protocols whose
-    /// pixels live outside the cell grid (sixel, iTerm2).
-    On {
-        clear_on_change: bool,
-    },
-}
-
-#[derive(Debug)]
-pub enum Msg {
-    /// A key already told apart from a scan (or typed where no scanner listens).
-    Key(KeyEvent),
-    /// A key as read from the terminal: the scanner detector sees it first.
-    Read(KeyRead),
-    /// The scanner detector's deadline passed (at this instant): held keys are typing.
-    ScannerDeadline(std::time::Instant),
-    Paste(String),
-    Mouse(MouseEvent),
-    Resize(u16, u16),
-    /// Animation while something loads.
-    Tick,
-    Timer {
-        timer: Timer,
-        generation: u64,
-    },
-    ListLoaded {
-        request: RequestId,
-        result: Result<Page<Customer>, ClientError>,
-    },
-    SubLoaded {
-        request: RequestId,
-        kind: SubCollection,
-        result: Result<Option<SubRecords>, ClientError>,
-    },
-    PhotoLoaded {
-        request: RequestId,
-        key: PhotoKey,
-        result: Result<EncodedPhoto, String>,
-    },
-    LocationsLoaded(Result<Vec<Location>, ClientError>),
-    /// A customer read again (before a save, to see whether someone else changed it).
-    CustomerLoaded {
-        request: RequestId,
-        result: Result<Customer, ClientError>,
-    },
-    CustomerSaved {
-        request: RequestId,
-        result: Result<Customer, ClientError>,
-    },
-    RecordSaved {
-        request: RequestId,
-        result: Result<serde_json::Value, ClientError>,
-    },
-    /// What became of a scan (or a lookup); `scan` is what was sent (its key, when it was taken).
-    ScanAnswered {
-        request: RequestId,
-        scan: Option<Scan>,
-        outcome: ScanOutcome,
-    },
-    CheckInVoided {
-        request: RequestId,
-        result: Result<(), ClientError>,
-    },
-    /// The offline journal at start-up: scans an earlier run left queued, or why none can be kept.
-    JournalOpened {
-        pending: Vec<Scan>,
-        problem: Option<String>,
-    },
-    /// Queued scans sent (some may have been answered).
-    QueueDrained(DrainReport),
-    /// The answer to a new login after a `401`.
-    LoggedIn(Result<(), ClientError>),
-    /// Tab in the photo's file name: the new text and the candidates.
-    PathCompleted {
-        request: RequestId,
-        result: Result<(String, Vec<String>), String>,
-    },
-    PhotoPrepared {
-        request: RequestId,
-        result: Result<PreparedUpload, String>,
-    },
-    UploadProgress {
-        request: RequestId,
-        sent: u64,
-        total: u64,
-    },
-    PhotoUploaded {
-        request: RequestId,
-        result: Result<Customer, ClientError>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    StartTimer {
-        timer: Timer,
-        generation: u64,
-        after: Duration,
-    },
-    FetchCustomers {
-        request: RequestId,
-        query: CustomerQuery,
-    },
-    FetchPage {
-        request: RequestId,
-        url: String,
-    },
-    FetchSubCollections {
-        request: RequestId,
-        customer: Box<Customer>,
-    },
-    FetchPhoto {
-        request: RequestId,
-        key: PhotoKey,
-    },
-    FetchLocations,
-    FetchCustomer {
-        request: RequestId,
-        id: i64,
-    },
-    /// `PATCH` (with an id: only the fields in the body) or `POST` (without: a new customer).
-    SaveCustomer {
-        request: RequestId,
-        id: Option<i64>,
-        body: serde_json::Map<String, serde_json::Value>,
-    },
-    /// `PATCH` of `url`, or `POST` to the customer's sub-collection without one.
-    SaveRecord {
-        request: RequestId,
-        customer_id: i64,
-        kind: SubCollection,
-        url: Option<String>,
-        body: serde_json::Map<String, serde_json::Value>,
-    },
-    /// `POST gym-endpoints/barcode-check-in/<barcode>/` (or into the offline journal).
-    CheckIn {
-        request: RequestId,
-        barcode: String,
-    },
-    /// The customer with this barcode, without checking in.
-    LookUp {
-        request: RequestId,
-        barcode: String,
-    },
-    /// `DELETE check-ins/{id}/`.
-    VoidCheckIn {
-        request: RequestId,
-        id: i64,
-    },
-    /// Try the queued scans now (the server answered something).
-    SendQueued,
-    /// Log in again after a `401`; the client's token is replaced for every task.
-    LogIn {
-        username: String,
-        password: relogin::Secret,
-    },
-    CompletePath {
-        request: RequestId,
-        typed: String,
-    },
-    /// Reads the file and prepares it as it will be stored, with a preview of `width` x `height` cells.
-    PreparePhoto {
-        request: RequestId,
-        path: String,
-        width: u16,
-        height: u16,
-    },
-    /// The multipart `PATCH` of the prepared JPEG.
-    UploadPhoto {
-        request: RequestId,
-        customer_id: i64,
-        jpeg: std::sync::Arc<Vec<u8>>,
-    },
-}
 
 #[derive(Debug, Clone, PartialEq)]
 enum ListJob {
@@ -297,59 +80,6 @@ impl ResultList {
     pub fn is_loading(&self) -> bool {
         self.in_flight.is_some() || self.waiting.is_some()
     }
-}
-
-/// A sub-collection on the profile.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubState {
-    NotRequested,
-    Loading,
-    Loaded(SubRecords),
-    /// The server has no such sub-collection (it answered 404).
-    NotAvailable,
-    Failed(String),
-}
-
-#[derive(Debug)]
-pub struct DetailState {
-    /// Whose sub-collections are shown (or loading).
-    pub customer_id: Option<i64>,
-    pub scroll: u16,
-    pub subs: Vec<(SubCollection, SubState)>,
-    request: Option<RequestId>,
-    in_flight: Option<(RequestId, usize)>,
-    waiting: Option<Customer>,
-}
-
-impl DetailState {
-    fn new() -> DetailState {
-        DetailState {
-            customer_id: None,
-            scroll: 0,
-            subs: SubCollection::ALL.iter().map(|&k| (k, SubState::NotRequested)).collect(),
-            request: None,
-            in_flight: None,
-            waiting: None,
-        }
-    }
-
-    pub fn sub(&self, kind: SubCollection) -> &SubState {
-        self.subs.iter().find(|(k, _)| *k == kind).map(|(_, s)| s).unwrap_or(&SubState::NotRequested)
-    }
-
-    fn set_all(&mut self, state: SubState) {
-        self.subs.iter_mut().for_each(|(_, s)| *s = state.clone());
-    }
-}
-
-/// The filter pane.
-#[derive(Debug)]
-pub struct FilterPane {
-    pub open: bool,
-    pub values: FilterValues,
-    pub selected: usize,
-    /// A value being typed, and what is wrong with it.
-    pub editing: Option<(Input, Option<String>)>,
 }
 
 #[derive(Debug)]
@@ -417,18 +147,6 @@ pub struct Problem {
     pub offline: bool,
 }
 
-/// A contact, note or alert list over the profile, to pick one to edit (or add one).
-#[derive(Debug, Clone)]
-pub struct RecordList {
-    pub customer_id: i64,
-    pub customer_name: String,
-    pub kind: SubCollection,
-    /// (one line about it, its URL, its editable values).
-    pub items: Vec<(String, String, serde_json::Map<String, serde_json::Value>)>,
-    /// 0 is "add a new one"; then the items.
-    pub selected: usize,
-}
-
 /// Settings the app starts with.
 #[derive(Debug, Clone)]
 pub struct AppOptions {
@@ -476,7 +194,7 @@ pub struct App {
     scanner: BurstDetector,
     pub check_in: CheckInState,
     bell_pattern: Bells,
-    bells: checkin::BellState,
+    bells: check_in::BellState,
     /// Why quitting now needs a yes (queued scans, unsaved edits, a demo server that would
     /// stop), while the question is on screen.
     pub quit_question: Option<String>,
@@ -486,8 +204,8 @@ pub struct App {
     /// A word for the status line until the next key (see [`Notice`]).
     pub notice: Option<Notice>,
     pub problem: Option<Problem>,
-    /// The server answered `401`: username and password asked again (see `relogin`).
-    pub login: Option<relogin::LoginPrompt>,
+    /// The server answered `401`: username and password asked again (see [`super::login`]).
+    pub login: Option<LoginPrompt>,
     pub spinner: usize,
     pub size: Rect,
     pub keymap: KeyMap,
@@ -502,7 +220,7 @@ pub struct App {
     pub server_label: String,
     pub time_zone: jiff::tz::TimeZone,
     pub quit: bool,
-    next_request: u64,
+    requests: Requests,
     search_generation: u64,
     search_pending: bool,
     selection_generation: u64,
@@ -520,7 +238,7 @@ impl App {
             focus: Focus::Search,
             help: None,
             search: Input::default(),
-            filters: FilterPane { open: false, values: FilterValues::new(), selected: 0, editing: None },
+            filters: FilterPane::new(),
             list: ResultList::default(),
             detail: DetailState::new(),
             photos: PhotoCache::default(),
@@ -534,7 +252,7 @@ impl App {
             scanner,
             check_in: CheckInState::default(),
             bell_pattern: options.bells,
-            bells: checkin::BellState::default(),
+            bells: check_in::BellState::default(),
             quit_question: None,
             stops_server: options.stops_server,
             to_bottom: false,
@@ -553,7 +271,7 @@ impl App {
             server_label: options.server_label,
             time_zone: options.time_zone,
             quit: false,
-            next_request: 0,
+            requests: Requests::default(),
             search_generation: 0,
             search_pending: false,
             selection_generation: 0,
@@ -578,7 +296,7 @@ impl App {
     pub fn is_busy(&self) -> bool {
         self.list.is_loading()
             || self.search_pending
-            || self.detail.in_flight.is_some()
+            || self.detail.is_loading()
             || self.photo_slot.in_flight.is_some()
             || self.saving.is_some()
             || self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_some() || u.is_preparing())
@@ -601,7 +319,7 @@ impl App {
             "preparing the photo"
         } else if self.list.is_loading() || self.search_pending {
             "loading customers"
-        } else if self.detail.in_flight.is_some() {
+        } else if self.detail.is_loading() {
             "loading the profile"
         } else {
             "loading the photo"
@@ -645,22 +363,6 @@ impl App {
         CustomerQuery { search: self.search.value().trim().to_string(), filters: self.filters.values.params() }
     }
 
-    pub fn areas(&self) -> layout::Areas {
-        layout::areas(self.size, self)
-    }
-
-    /// Whose photo the screen shows, and where: the profile's on the search screen, the scanned
-    /// customer's on the check-in screen.
-    fn photo_spot(&self) -> Option<(&Customer, Rect)> {
-        match self.screen {
-            Screen::Desk => Some((self.list.selected_customer()?, layout::photo_rect(self.areas().detail?))),
-            Screen::CheckIn => {
-                Some((self.check_in.verdict.as_ref()?.customer()?, layout::check_in_areas(self.size, self).photo))
-            }
-            Screen::Form | Screen::Photo => None,
-        }
-    }
-
     /// The photo on screen now, if any, sized for its box.
     pub fn photo_key(&self) -> Option<PhotoKey> {
         if self.photo_mode == PhotoMode::Off {
@@ -677,7 +379,7 @@ impl App {
         if self.screen == Screen::Photo {
             let upload = self.photo_upload.as_ref()?;
             let ready = upload.ready().filter(|r| r.preview.is_some())?;
-            let rect = layout::photo_upload_areas(self.size, self).preview;
+            let rect = self.photo_upload_areas().preview;
             let url = format!("preview:{}", ready.path);
             return Some((
                 PhotoKey { customer_id: upload.customer.id, url, width: rect.width, height: rect.height },
@@ -863,15 +565,25 @@ impl App {
     }
 
     fn request_id(&mut self) -> RequestId {
-        self.next_request += 1;
-        RequestId(self.next_request)
+        self.requests.issue()
     }
 
     // ----- keys -----
 
     fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
-        if self.login.is_some() && self.login_key(key, out) {
-            return;
+        if let Some(prompt) = &mut self.login {
+            match prompt.key(key) {
+                LoginKey::NotMine => {}
+                LoginKey::Taken => {
+                    self.redraw = true;
+                    return;
+                }
+                LoginKey::LogIn { username, password } => {
+                    self.redraw = true;
+                    out.push(Command::LogIn { username, password });
+                    return;
+                }
+            }
         }
         self.notice = None;
         let context = self.key_context();
@@ -902,12 +614,7 @@ impl App {
                 }
                 self.edit_search(request, out);
             }
-            KeyContext::FilterEdit => {
-                if let Some((input, error)) = &mut self.filters.editing {
-                    input.handle(request);
-                    *error = None;
-                }
-            }
+            KeyContext::FilterEdit => self.filters.typed(request),
             KeyContext::Results | KeyContext::Detail => {
                 // Typing in the list or the profile starts a new search; Backspace takes the
                 // search back up where it was, one character shorter.
@@ -990,11 +697,10 @@ impl App {
             context if self.screen != Screen::Desk || context == KeyContext::Records => return,
             _ => {}
         }
-        if let (Focus::Filters, Some((input, error))) = (self.focus, &mut self.filters.editing) {
+        if self.focus == Focus::Filters && self.filters.editing.is_some() {
             for c in text.chars() {
-                input.handle(InputRequest::InsertChar(c));
+                self.filters.typed(InputRequest::InsertChar(c));
             }
-            *error = None;
             return;
         }
         if self.focus != Focus::Search {
@@ -1034,7 +740,7 @@ impl App {
             KeyContext::CheckIn | KeyContext::Confirm => self.check_in_action(context, action, out),
             KeyContext::PhotoPick => self.photo_action(action, out),
             KeyContext::Form | KeyContext::FormChoice | KeyContext::Conflict => self.form_action(action, out),
-            KeyContext::Records => self.records_action(action, out),
+            KeyContext::Records => self.records_action(action),
             _ => self.desk_action(context, action, out),
         }
     }
@@ -1113,7 +819,7 @@ impl App {
             Action::Refresh => {
                 self.list.requested = None;
                 self.submit_list(ListJob::First(self.query()), out);
-                self.detail.customer_id = None;
+                self.detail.reload();
                 self.load_visible_detail(out);
             }
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
@@ -1125,18 +831,21 @@ impl App {
                     self.focus = Focus::Detail;
                     self.load_visible_detail(out);
                 }
-                KeyContext::Filters => self.open_filter(out),
+                KeyContext::Filters => {
+                    let edit = self.filters.open_selected();
+                    self.filter_edited(edit, out);
+                }
                 _ => {}
             },
-            Action::Confirm => self.confirm_filter(out),
+            Action::Confirm => {
+                let edit = self.filters.confirm();
+                self.filter_edited(edit, out);
+            }
             Action::CycleNext | Action::CyclePrev
                 if context == KeyContext::Filters && specs()[self.filters.selected].kind.is_choice() =>
             {
-                let selected = self.filters.selected;
-                if let Some(replaced) = self.filters.values.cycle(selected, action == Action::CycleNext) {
-                    self.warn(FilterValues::replaced_note(selected, replaced));
-                }
-                self.filters_changed(out);
+                let edit = self.filters.cycle_selected(action == Action::CycleNext);
+                self.filter_edited(edit, out);
             }
             Action::SelectNext => self.move_selection(1, out),
             Action::SelectPrev => self.move_selection(-1, out),
@@ -1159,18 +868,7 @@ impl App {
             return;
         }
         match self.focus {
-            Focus::Filters if self.filters.editing.is_some() => {
-                let stored = self.filters.values.get(self.filters.selected).unwrap_or("").to_string();
-                if let Some((input, problem)) = &mut self.filters.editing {
-                    // Typed text is not thrown away on one key: the first Esc asks.
-                    let changed = input.value().trim() != stored;
-                    if changed && problem.as_deref() != Some(DISCARD_PROMPT) {
-                        *problem = Some(DISCARD_PROMPT.to_string());
-                        return;
-                    }
-                }
-                self.filters.editing = None;
-            }
+            Focus::Filters if self.filters.editing.is_some() => self.filters.leave_edit(),
             Focus::Filters => {
                 self.filters.open = false;
                 self.focus = Focus::Results;
@@ -1241,37 +939,12 @@ impl App {
                 };
                 self.detail.scroll = self.detail.scroll.min(self.detail_max_scroll());
             }
-            KeyContext::Filters => {
-                let last = specs().len() - 1;
-                self.filters.selected = match action {
-                    Action::Up => self.filters.selected.saturating_sub(1),
-                    Action::Down => (self.filters.selected + 1).min(last),
-                    Action::PageUp => self.filters.selected.saturating_sub(8),
-                    Action::PageDown => (self.filters.selected + 8).min(last),
-                    Action::Top => 0,
-                    _ => last,
-                };
-            }
+            KeyContext::Filters => self.filters.movement(action),
             KeyContext::Help => {
-                let help = self.help.unwrap_or(0);
-                self.help = Some(match action {
-                    Action::Up => help.saturating_sub(1),
-                    Action::Down => help.saturating_add(1).min(super::panes::help::max_scroll(self)),
-                    Action::PageUp => help.saturating_sub(10),
-                    Action::PageDown => help.saturating_add(10).min(super::panes::help::max_scroll(self)),
-                    Action::Top => 0,
-                    _ => super::panes::help::max_scroll(self),
-                });
+                self.help = Some(help::scrolled(self.help.unwrap_or(0), action, self.size, &self.keymap));
             }
             _ => {}
         }
-    }
-
-    fn detail_max_scroll(&self) -> u16 {
-        let Some(detail) = self.areas().detail else { return 0 };
-        let inner = layout::inner(detail);
-        let lines = super::panes::detail::body_height(self, inner.width);
-        lines.saturating_sub(inner.height)
     }
 
     /// Moves the selection by `delta` rows (clamped), and makes the detail,
@@ -1319,36 +992,13 @@ impl App {
 
     // ----- filters -----
 
-    fn open_filter(&mut self, out: &mut Vec<Command>) {
-        let index = self.filters.selected;
-        let spec = &specs()[index];
-        if spec.kind.is_choice() {
-            if let Some(replaced) = self.filters.values.cycle(index, true) {
-                self.warn(FilterValues::replaced_note(index, replaced));
-            }
-            self.filters_changed(out);
-        } else {
-            let current = self.filters.values.get(index).unwrap_or("").to_string();
-            self.filters.editing = Some((Input::new(current), None));
+    /// What a filter key did: its warning (a value that replaced another), and the new query.
+    fn filter_edited(&mut self, edit: FilterEdit, out: &mut Vec<Command>) {
+        if let Some(warning) = edit.warning {
+            self.warn(warning);
         }
-    }
-
-    fn confirm_filter(&mut self, out: &mut Vec<Command>) {
-        let index = self.filters.selected;
-        let Some((input, error)) = &mut self.filters.editing else { return };
-        match specs()[index].kind.check(input.value()) {
-            Ok(value) => {
-                let changed = self.filters.values.get(index) != value.as_deref();
-                if let Some(replaced) = self.filters.values.set(index, value) {
-                    self.warn(FilterValues::replaced_note(index, replaced));
-                }
-                self.filters.editing = None;
-                if changed {
-                    self.filters_changed(out);
-                }
-            }
-            // The typed text stays, with what is wrong beside it.
-            Err(problem) => *error = Some(problem),
+        if edit.changed {
+            self.filters_changed(out);
         }
     }
 
@@ -1433,6 +1083,27 @@ impl App {
         }
     }
 
+    /// The server no longer knows the token: ask for a login (once; a prompt already open stays).
+    fn ask_login(&mut self) {
+        if self.login.is_none() {
+            self.login = Some(LoginPrompt::default());
+            self.redraw = true;
+        }
+    }
+
+    /// The login's answer: on success the prompt closes and what failed is tried again.
+    fn on_logged_in(&mut self, result: Result<(), ClientError>, out: &mut Vec<Command>) {
+        self.redraw = true;
+        let Some(prompt) = &mut self.login else { return };
+        if let Some(who) = prompt.answered(result) {
+            self.login = None;
+            self.problem = None;
+            self.retry(out);
+            out.push(Command::SendQueued);
+            self.say(format!("Signed in again as {who}"));
+        }
+    }
+
     fn report(&mut self, e: &ClientError) {
         if matches!(e, ClientError::Unauthorized(_)) {
             self.ask_login();
@@ -1448,8 +1119,8 @@ impl App {
             }
             self.submit_list(job, out);
         }
-        if self.detail.subs.iter().any(|(_, s)| matches!(s, SubState::Failed(_))) {
-            self.detail.customer_id = None;
+        if self.detail.any_failed() {
+            self.detail.reload();
         }
         self.photos.forget_failures();
         self.load_visible_detail(out);
@@ -1457,27 +1128,13 @@ impl App {
 
     // ----- the profile -----
 
-    /// Whether the profile pane is on screen.
-    pub fn detail_visible(&self) -> bool {
-        self.areas().detail.is_some()
-    }
-
     /// Loads what the visible profile lacks: its sub-collections and photo.
     fn load_visible_detail(&mut self, out: &mut Vec<Command>) {
         if !self.detail_visible() {
             return;
         }
-        let Some(customer) = self.list.selected_customer().cloned() else { return };
-        if self.detail.customer_id != Some(customer.id) {
-            self.detail.customer_id = Some(customer.id);
-            self.detail.set_all(SubState::Loading);
-            self.detail.request = None;
-            if self.detail.in_flight.is_some() {
-                self.detail.waiting = Some(customer);
-            } else {
-                self.issue_subs(customer, out);
-            }
-        }
+        let Some(customer) = self.list.selected_customer() else { return };
+        self.detail.show(customer, &mut self.requests, out);
         self.load_photo(out);
     }
 
@@ -1497,13 +1154,6 @@ impl App {
         }
     }
 
-    fn issue_subs(&mut self, customer: Customer, out: &mut Vec<Command>) {
-        let request = self.request_id();
-        self.detail.request = Some(request);
-        self.detail.in_flight = Some((request, SubCollection::ALL.len()));
-        out.push(Command::FetchSubCollections { request, customer: Box::new(customer) });
-    }
-
     fn on_sub(
         &mut self,
         request: RequestId,
@@ -1511,34 +1161,10 @@ impl App {
         result: Result<Option<SubRecords>, ClientError>,
         out: &mut Vec<Command>,
     ) {
-        if let Some((id, remaining)) = &mut self.detail.in_flight
-            && *id == request
-        {
-            *remaining -= 1;
-            if *remaining == 0 {
-                self.detail.in_flight = None;
-                if let Some(waiting) = self.detail.waiting.take()
-                    && Some(waiting.id) == self.detail.customer_id
-                {
-                    self.issue_subs(waiting, out);
-                }
-            }
-        }
+        let failed = self.detail.on_sub(request, kind, result, &mut self.requests, out);
         self.redraw = true;
-        if self.detail.request != Some(request) {
-            return;
-        }
-        let state = match result {
-            Ok(Some(records)) => SubState::Loaded(records),
-            Ok(None) => SubState::NotAvailable,
-            Err(e) => {
-                let message = e.summary();
-                self.report(&e);
-                SubState::Failed(message)
-            }
-        };
-        if let Some((_, slot)) = self.detail.subs.iter_mut().find(|(k, _)| *k == kind) {
-            *slot = state;
+        if let Some(e) = failed {
+            self.report(&e);
         }
     }
 
@@ -1616,7 +1242,7 @@ impl App {
                 if areas.search.contains(at) {
                     self.focus = Focus::Search;
                 } else if let Some(chips) = areas.chips.filter(|c| c.contains(at)) {
-                    let hit = layout::chip_rects(chips, self).into_iter().find(|(_, r)| r.contains(at));
+                    let hit = self.chip_rects(chips).into_iter().find(|(_, r)| r.contains(at));
                     let Some((index, _)) = hit else { return };
                     self.filters.values.set(index, None);
                     self.filters_changed(out);
@@ -1641,7 +1267,7 @@ impl App {
                     self.load_visible_detail(out);
                 } else if let Some(filters) = areas.filters.filter(|r| r.contains(at)) {
                     self.focus = Focus::Filters;
-                    if let Some(index) = super::panes::filters::row_at(self, filters, at.y) {
+                    if let Some(index) = self.filters.row_at(filters, at.y) {
                         self.filters.selected = index;
                     }
                 } else {
@@ -1667,14 +1293,17 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
     if rect.width <= 16 { small.or(full) } else { full.or(small) }
 }
 
-mod checkin;
+mod check_in;
 mod editing;
+mod geometry;
 mod photo_upload;
-pub mod relogin;
+mod status;
 
 #[cfg(test)]
 mod check_in_tests;
 #[cfg(test)]
 mod edit_tests;
+#[cfg(test)]
+mod login_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -291,7 +291,7 @@ fn a_walk_in_after_an_unknown_key_tag_starts_with_its_barcode() {
     typed(&mut app, "100099");
     let scan = app.update(key(KeyCode::Enter));
     let Some(Command::CheckIn { request, .. }) = scan.first().cloned() else { panic!("{scan:?}") };
-    let unknown = crate::tui::checkin::ScanOutcome::Refused {
+    let unknown = crate::tui::check_in::ScanOutcome::Refused {
         status: 404,
         text: crate::model::check_in::UNKNOWN_ACCOUNT.into(),
         details: Default::default(),

@@ -2,14 +2,15 @@
 //! and the save: checked as typed, only changes sent, the server's answer put back on the fields, and
 //! what someone else changed on the server meanwhile shown before anything is overwritten.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tui_input::InputRequest;
 
-use super::{App, Command, Focus, RecordList, RequestId, Screen, SubState};
-use crate::client::{ClientError, SubCollection, SubRecords};
+use super::{App, Command, Focus, RequestId, Screen, SubState};
+use crate::client::{ClientError, SubCollection};
 use crate::model::Customer;
 use crate::tui::action::Action;
 use crate::tui::form::{self, Form, Target};
+use crate::tui::records::{RecordList, RecordStep};
 
 /// What the first Esc over unsaved changes says.
 pub const DISCARD_FORM_PROMPT: &str = "Unsaved changes: Esc again throws them away; ctrl-s saves";
@@ -95,73 +96,39 @@ impl App {
     pub(super) fn open_records(&mut self, kind: SubCollection) {
         let Some(customer) = self.list.selected_customer() else { return };
         let noun = form::record_noun(kind);
-        let items: Vec<(String, String, Map<String, Value>)> = match self.detail.sub(kind) {
-            SubState::Loaded(SubRecords::EmergencyContacts(rows)) => rows
-                .iter()
-                .map(|c| {
-                    let relation = if c.relation.is_empty() { String::new() } else { format!(" ({})", c.relation) };
-                    let line = format!("{} {}{relation}  {}", c.first_name, c.last_name, c.telephone);
-                    (line, record_url(customer.id, kind, c.id, &c.url), form::contact_values(c))
-                })
-                .collect(),
-            SubState::Loaded(SubRecords::Notes(rows)) => rows
-                .iter()
-                .map(|n| (n.note.replace('\n', " "), record_url(customer.id, kind, n.id, &n.url), form::note_values(n)))
-                .collect(),
-            SubState::Loaded(SubRecords::Alerts(rows)) => rows
-                .iter()
-                .map(|a| {
-                    let blocks = if a.prevents_check_in { " (blocks check-in)" } else { "" };
-                    (
-                        format!("⚠ {}{blocks}", a.message),
-                        record_url(customer.id, kind, a.id, &a.url),
-                        form::alert_values(a),
-                    )
-                })
-                .collect(),
+        let loaded = match self.detail.sub(kind) {
+            SubState::Loaded(records) => records,
             SubState::NotAvailable => return self.warn(format!("This server keeps no {noun}s")),
             SubState::Failed(why) => {
                 return self.warn(format!("The {noun}s could not be loaded ({why}); ctrl-r retries"));
             }
             _ => return self.warn(format!("The {noun}s are still loading; try again in a moment")),
         };
-        self.records = Some(RecordList {
-            customer_id: customer.id,
-            customer_name: format!("{} {}", customer.first_name, customer.last_name),
-            kind,
-            items,
-            selected: 0,
-        });
-        self.redraw = true;
+        match RecordList::new(customer, kind, loaded) {
+            Some(list) => {
+                self.records = Some(list);
+                self.redraw = true;
+            }
+            None => self.warn(format!("The {noun}s are still loading; try again in a moment")),
+        }
     }
 
-    pub(super) fn records_action(&mut self, action: Action, _out: &mut [Command]) {
+    pub(super) fn records_action(&mut self, action: Action) {
         let Some(list) = &mut self.records else { return };
-        let last = list.items.len();
-        match action {
-            Action::Up => list.selected = list.selected.saturating_sub(1),
-            Action::Down => list.selected = (list.selected + 1).min(last),
-            Action::Top | Action::PageUp => list.selected = 0,
-            Action::Bottom | Action::PageDown => list.selected = last,
-            Action::Back => self.records = None,
-            Action::Open => {
+        match list.action(action) {
+            RecordStep::Stay => {}
+            RecordStep::Close => self.records = None,
+            RecordStep::Open => {
+                let Some(list) = self.records.take() else { return };
                 if self.form.is_some() {
-                    self.records = None;
                     self.resume_open_form();
                     return;
                 }
-                let list = self.records.take().expect("checked above");
-                let existing = list
-                    .selected
-                    .checked_sub(1)
-                    .and_then(|i| list.items.get(i))
-                    .map(|(_, url, values)| (url.as_str(), values.clone()));
-                if let Some(form) = Form::record(list.customer_id, list.kind, existing) {
+                if let Some(form) = Form::record(list.customer_id, list.kind, list.chosen()) {
                     self.form = Some(form);
                     self.push_screen(Screen::Form);
                 }
             }
-            _ => {}
         }
     }
 
@@ -359,7 +326,7 @@ impl App {
                 self.form = None;
                 self.pop_screen(out);
                 // The profile reloads its sub-collections, and with them the customer's flags.
-                self.detail.customer_id = None;
+                self.detail.reload();
                 self.load_visible_detail(out);
                 self.say(format!("Saved the {noun}"));
             }
@@ -396,14 +363,9 @@ impl App {
             self.list.offset = 0;
             self.list.count = self.list.count.map(|n| n + 1);
             self.focus = Focus::Detail;
-            self.detail.customer_id = None;
+            self.detail.reload();
             self.load_visible_detail(out);
         }
         self.check_in.customer_changed(&customer);
     }
-}
-
-/// A record's own URL, or the one it has on our server when the answer gave none.
-fn record_url(customer_id: i64, kind: SubCollection, id: i64, url: &str) -> String {
-    if url.is_empty() { format!("customers/{customer_id}/{}/{id}/", kind.segment()) } else { url.to_string() }
 }

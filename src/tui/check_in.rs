@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use tui_input::Input;
 
-use super::app::RequestId;
+use super::request::RequestId;
 use crate::client::records::{Alert, Note};
 use crate::desk::{Answer, IdempotencyKey, JournalEntry, Scan, ScanState};
 use crate::model::Customer;
@@ -19,6 +19,8 @@ use crate::model::check_in::{BarcodeCheckIn, UNKNOWN_ACCOUNT};
 pub const WAIVER_SOON_DAYS: i64 = 14;
 /// A minor turning 18 within this many days is worth a word (the paperwork changes).
 pub const TURNS_ADULT_SOON_DAYS: i64 = 30;
+/// How many of the latest check-ins the card and the profile list.
+pub const LAST_CHECK_INS: usize = 5;
 /// Scans the today list keeps.
 pub const TODAY_KEPT: usize = 200;
 
@@ -531,5 +533,6 @@ impl CheckInState {
     }
 }
 
+pub mod banner;
 #[cfg(test)]
 mod tests;

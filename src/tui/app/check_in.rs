@@ -7,7 +7,7 @@ use super::{App, Command, Problem, RequestId, Screen, Timer};
 use crate::client::ClientError;
 use crate::desk::{DrainReport, Scan};
 use crate::tui::action::Action;
-use crate::tui::checkin::{Level, ScanOutcome, TodayState};
+use crate::tui::check_in::{Level, ScanOutcome, TodayState};
 use crate::tui::keymap::KeyContext;
 
 /// How a verdict sounds.
