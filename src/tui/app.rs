@@ -5,147 +5,42 @@
 //! Every request carries a [`RequestId`]; an answer whose id is no longer
 //! the one awaited is dropped, so a stale answer is never shown.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use jiff::civil::Date;
-use ratatui::layout::{Position, Rect};
-use tui_input::{Input, InputRequest};
+use ratatui::layout::Rect;
+use tui_input::Input;
 
-use super::action::Action;
+pub use super::check_in::Bells;
 use super::check_in::CheckInState;
-use super::filter_set::specs;
-use super::filters::{FilterEdit, FilterPane};
+use super::filters::FilterPane;
 use super::form::Form;
-use super::help;
 use super::keymap::{KeyContext, KeyMap};
-use super::layout;
-use super::login::{LoginKey, LoginPrompt};
+use super::login::LoginPrompt;
 pub use super::msg::{Command, KeyRead, Msg, PhotoKey, PhotoMode, Timer};
 pub use super::photo_upload::PhotoUpload;
 use super::photo_view::EncodedPhoto;
 pub use super::photo_view::PreparedUpload;
+pub use super::photos::{PHOTO_CACHE, PhotoCache, PhotoEntry};
 use super::profile::{DetailState, SubState};
 use super::records::RecordList;
 pub use super::request::RequestId;
 use super::request::Requests;
+use super::results::ListAnswer;
+pub use super::results::{PREFETCH_MARGIN, ResultList};
 pub use super::screen::{Focus, Screen};
+pub use super::status::{Notice, Problem};
 use super::theme::Theme;
 use crate::client::records::Location;
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
 use crate::desk::{BurstDetector, Decision, ScannerConfig};
 use crate::model::{Customer, Page};
-pub use check_in::Bells;
 
 /// How long typing must pause before a search is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
 /// How long the selection must rest before its profile and photo load.
 pub const SELECTION_SETTLE: Duration = Duration::from_millis(100);
-/// Fetch the next page when the selection is this close to the end.
-pub const PREFETCH_MARGIN: usize = 10;
 pub use super::filters::DISCARD_PROMPT;
-/// Encoded photos kept (per customer and size).
-pub const PHOTO_CACHE: usize = 16;
-
-#[derive(Debug, Clone, PartialEq)]
-enum ListJob {
-    First(CustomerQuery),
-    Next(String),
-}
-
-/// The results list.
-#[derive(Debug, Default)]
-pub struct ResultList {
-    pub rows: Vec<Customer>,
-    pub count: Option<u64>,
-    pub next: Option<String>,
-    pub selected: usize,
-    /// First row on screen.
-    pub offset: usize,
-    /// The query the rows answer.
-    pub query: Option<CustomerQuery>,
-    in_flight: Option<(RequestId, ListJob)>,
-    waiting: Option<ListJob>,
-    /// The last first-page query sent (so an unchanged query is not re-sent).
-    requested: Option<CustomerQuery>,
-    failed: Option<ListJob>,
-}
-
-impl ResultList {
-    pub fn selected_customer(&self) -> Option<&Customer> {
-        self.rows.get(self.selected)
-    }
-
-    pub fn is_loading(&self) -> bool {
-        self.in_flight.is_some() || self.waiting.is_some()
-    }
-}
-
-#[derive(Debug)]
-pub enum PhotoEntry {
-    Ready(EncodedPhoto),
-    Failed(String),
-}
-
-/// Encoded photos, newest last, at most [`PHOTO_CACHE`].
-#[derive(Default)]
-pub struct PhotoCache {
-    entries: VecDeque<(PhotoKey, PhotoEntry)>,
-}
-
-impl std::fmt::Debug for PhotoCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PhotoCache").field("len", &self.entries.len()).finish()
-    }
-}
-
-impl PhotoCache {
-    pub fn get(&self, key: &PhotoKey) -> Option<&PhotoEntry> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, e)| e)
-    }
-
-    fn insert(&mut self, key: PhotoKey, entry: PhotoEntry) {
-        self.entries.retain(|(k, _)| *k != key);
-        self.entries.push_back((key, entry));
-        while self.entries.len() > PHOTO_CACHE {
-            self.entries.pop_front();
-        }
-    }
-
-    fn forget_failures(&mut self) {
-        self.entries.retain(|(_, e)| !matches!(e, PhotoEntry::Failed(_)));
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
-
-#[derive(Debug, Default)]
-struct PhotoSlot {
-    in_flight: Option<(RequestId, PhotoKey)>,
-    waiting: Option<PhotoKey>,
-}
-
-/// A word for staff in the status line, until the next key: what went right ("Saved"), or a
-/// warning about what a key would do.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub text: String,
-    pub warn: bool,
-}
-
-/// What the status line reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub message: String,
-    pub offline: bool,
-}
 
 /// Settings the app starts with.
 #[derive(Debug, Clone)]
@@ -180,7 +75,6 @@ pub struct App {
     pub list: ResultList,
     pub detail: DetailState,
     pub photos: PhotoCache,
-    photo_slot: PhotoSlot,
     /// Screens to go back to, the latest last.
     screens_behind: Vec<Screen>,
     /// The open edit form (one at a time, so typed work has one home).
@@ -193,14 +87,10 @@ pub struct App {
     pub locations: Vec<Location>,
     scanner: BurstDetector,
     pub check_in: CheckInState,
-    bell_pattern: Bells,
-    bells: check_in::BellState,
     /// Why quitting now needs a yes (queued scans, unsaved edits, a demo server that would
     /// stop), while the question is on screen.
     pub quit_question: Option<String>,
     stops_server: bool,
-    /// End pressed in the results: keep loading pages until the last customer is in, then select it.
-    to_bottom: bool,
     /// A word for the status line until the next key (see [`Notice`]).
     pub notice: Option<Notice>,
     pub problem: Option<Problem>,
@@ -242,7 +132,6 @@ impl App {
             list: ResultList::default(),
             detail: DetailState::new(),
             photos: PhotoCache::default(),
-            photo_slot: PhotoSlot::default(),
             screens_behind: Vec::new(),
             form: None,
             saving: None,
@@ -250,12 +139,9 @@ impl App {
             photo_upload: None,
             locations: Vec::new(),
             scanner,
-            check_in: CheckInState::default(),
-            bell_pattern: options.bells,
-            bells: check_in::BellState::default(),
+            check_in: CheckInState::new(options.bells),
             quit_question: None,
             stops_server: options.stops_server,
-            to_bottom: false,
             notice: None,
             problem: None,
             login: None,
@@ -282,7 +168,7 @@ impl App {
     /// The first list (everyone, newest search state) when the app opens.
     pub fn start(&mut self) -> Vec<Command> {
         let mut out = Vec::new();
-        self.submit_list(ListJob::First(self.query()), &mut out);
+        self.search(&mut out);
         out.push(Command::FetchLocations);
         out
     }
@@ -297,7 +183,7 @@ impl App {
         self.list.is_loading()
             || self.search_pending
             || self.detail.is_loading()
-            || self.photo_slot.in_flight.is_some()
+            || self.photos.is_loading()
             || self.saving.is_some()
             || self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_some() || u.is_preparing())
     }
@@ -442,7 +328,7 @@ impl App {
             Msg::Timer { timer: Timer::Search, generation } => {
                 if generation == self.search_generation {
                     self.search_pending = false;
-                    self.submit_list(ListJob::First(self.query()), &mut out);
+                    self.search(&mut out);
                     self.redraw = true;
                 }
             }
@@ -568,519 +454,57 @@ impl App {
         self.requests.issue()
     }
 
-    // ----- keys -----
-
-    fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
-        if let Some(prompt) = &mut self.login {
-            match prompt.key(key) {
-                LoginKey::NotMine => {}
-                LoginKey::Taken => {
-                    self.redraw = true;
-                    return;
-                }
-                LoginKey::LogIn { username, password } => {
-                    self.redraw = true;
-                    out.push(Command::LogIn { username, password });
-                    return;
-                }
-            }
-        }
-        self.notice = None;
-        let context = self.key_context();
-        let action = self.keymap.action(context, &key);
-        if (action != Some(Action::Back) || context == KeyContext::QuitQuestion)
-            && let Some(form) = &mut self.form
-            && self.screen == Screen::Form
-        {
-            // Only an Esc right after the warning discards.
-            form.discard_armed = false;
-        }
-        if let Some(action) = action {
-            self.on_action(action, out);
-            return;
-        }
-        let Some(request) = tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key)) else {
-            return;
-        };
-        match context {
-            KeyContext::Search => {
-                if key.code == KeyCode::Backspace && self.search.value().is_empty() {
-                    // Backspace on an empty search removes the last filter chip.
-                    if let Some((index, _)) = self.filters.values.active().last() {
-                        self.filters.values.set(index, None);
-                        self.filters_changed(out);
-                    }
-                    return;
-                }
-                self.edit_search(request, out);
-            }
-            KeyContext::FilterEdit => self.filters.typed(request),
-            KeyContext::Results | KeyContext::Detail => {
-                // Typing in the list or the profile starts a new search; Backspace takes the
-                // search back up where it was, one character shorter.
-                match request {
-                    InputRequest::InsertChar(_) => {
-                        self.focus = Focus::Search;
-                        let before = self.search.value().to_string();
-                        self.search.reset();
-                        self.search.handle(request);
-                        if self.search.value() != before {
-                            self.search_changed(out);
-                        }
-                    }
-                    InputRequest::DeletePrevChar => {
-                        self.focus = Focus::Search;
-                        self.search.handle(InputRequest::GoToEnd);
-                        self.edit_search(request, out);
-                    }
-                    _ => {}
-                }
-            }
-            KeyContext::Form => self.form_typed(request),
-            KeyContext::CheckIn => self.check_in_typed(request),
-            KeyContext::PhotoPick => self.photo_typed(request),
-            _ => {}
-        }
-    }
-
-    fn edit_search(&mut self, request: InputRequest, out: &mut Vec<Command>) {
-        let before = self.search.value().to_string();
-        self.search.handle(request);
-        if self.search.value() != before {
-            self.search_changed(out);
-        }
-    }
-
-    fn search_changed(&mut self, out: &mut Vec<Command>) {
-        self.search_generation += 1;
-        self.search_pending = true;
-        out.push(Command::StartTimer {
-            timer: Timer::Search,
-            generation: self.search_generation,
-            after: SEARCH_DEBOUNCE,
-        });
-    }
-
-    fn filters_changed(&mut self, out: &mut Vec<Command>) {
-        self.submit_list(ListJob::First(self.query()), out);
-    }
-
-    fn on_paste(&mut self, text: &str, out: &mut Vec<Command>) {
-        // A pasted line is one search (or one value): line breaks become spaces.
-        let text: String = text.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
-        let text = text.trim();
-        if text.is_empty() {
-            return;
-        }
-        if self.help.is_some() {
-            return;
-        }
-        match self.key_context() {
-            KeyContext::Form => {
-                for c in text.chars() {
-                    self.form_typed(InputRequest::InsertChar(c));
-                }
-                return;
-            }
-            KeyContext::CheckIn => {
-                for c in text.chars() {
-                    self.check_in_typed(InputRequest::InsertChar(c));
-                }
-                return;
-            }
-            KeyContext::PhotoPick => {
-                for c in text.chars() {
-                    self.photo_typed(InputRequest::InsertChar(c));
-                }
-                return;
-            }
-            context if self.screen != Screen::Desk || context == KeyContext::Records => return,
-            _ => {}
-        }
-        if self.focus == Focus::Filters && self.filters.editing.is_some() {
-            for c in text.chars() {
-                self.filters.typed(InputRequest::InsertChar(c));
-            }
-            return;
-        }
-        if self.focus != Focus::Search {
-            self.focus = Focus::Search;
-            self.search.handle(InputRequest::GoToEnd);
-        }
-        let before = self.search.value().to_string();
-        for c in text.chars() {
-            self.search.handle(InputRequest::InsertChar(c));
-        }
-        if self.search.value() != before {
-            self.search_changed(out);
-        }
-    }
-
-    fn on_action(&mut self, action: Action, out: &mut Vec<Command>) {
-        let context = self.key_context();
-        match action {
-            Action::Quit => return self.request_quit(),
-            _ if context == KeyContext::QuitQuestion => {
-                match action {
-                    Action::Confirm => self.quit = true,
-                    Action::Back => self.quit_question = None,
-                    _ => {}
-                }
-                return;
-            }
-            Action::Help => {
-                self.help = if self.help.is_some() { None } else { Some(0) };
-                return;
-            }
-            Action::Edit if context != KeyContext::Help => return self.open_edit(out),
-            Action::NewCustomer if context != KeyContext::Help => return self.open_new_customer(),
-            _ => {}
-        }
-        match context {
-            KeyContext::CheckIn | KeyContext::Confirm => self.check_in_action(context, action, out),
-            KeyContext::PhotoPick => self.photo_action(action, out),
-            KeyContext::Form | KeyContext::FormChoice | KeyContext::Conflict => self.form_action(action, out),
-            KeyContext::Records => self.records_action(action),
-            _ => self.desk_action(context, action, out),
-        }
-    }
-
-    /// Quits at once when nothing would be lost or stopped; else asks for a yes, naming why.
-    fn request_quit(&mut self) {
-        if self.quit_question.is_some() {
-            return;
-        }
-        let mut reasons = Vec::new();
-        let queued = self.check_in.queued;
-        if queued > 0 {
-            let scans = if queued == 1 { "1 scan is".to_string() } else { format!("{queued} scans are") };
-            reasons.push(format!("{scans} waiting for the server (kept for the next start)"));
-        }
-        if self.form.as_ref().is_some_and(Form::is_dirty) {
-            reasons.push("the form has unsaved changes".to_string());
-        }
-        if self.stops_server {
-            reasons.push("quitting stops the demo server".to_string());
-        }
-        if reasons.is_empty() {
-            self.quit = true;
-            return;
-        }
-        self.quit_question = Some(format!("{}.", capitalize(&reasons.join("; "))));
+    /// A word for the status line until the next key.
+    pub(crate) fn show(&mut self, notice: Notice) {
+        self.notice = Some(notice);
         self.redraw = true;
     }
 
     pub(crate) fn say(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice { text: text.into(), warn: false });
-        self.redraw = true;
+        self.show(Notice::say(text));
     }
 
     pub(crate) fn warn(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice { text: text.into(), warn: true });
-        self.redraw = true;
-    }
-
-    /// The search screen's keys (and the `?` overlay's).
-    fn desk_action(&mut self, context: KeyContext, action: Action, out: &mut Vec<Command>) {
-        match action {
-            Action::Quit | Action::Help | Action::Edit | Action::NewCustomer => {}
-            Action::Back => self.back(out),
-            Action::NextPane => self.cycle_focus(true, out),
-            Action::PrevPane => self.cycle_focus(false, out),
-            Action::FocusSearch => {
-                self.help = None;
-                self.focus = Focus::Search;
-            }
-            Action::ToggleFilters => {
-                if self.filters.open && self.focus == Focus::Filters {
-                    self.filters.open = false;
-                    self.filters.editing = None;
-                    self.focus = Focus::Results;
-                    self.load_visible_detail(out);
-                } else {
-                    self.filters.open = true;
-                    self.focus = Focus::Filters;
-                }
-            }
-            Action::ClearSearch if !self.search.value().is_empty() => {
-                self.search.reset();
-                self.search_changed(out);
-            }
-            Action::ClearFilters if !self.filters.values.is_empty() => {
-                self.filters.values.clear();
-                self.filters.editing = None;
-                self.filters_changed(out);
-            }
-            Action::RemoveFilter if self.filters.values.get(self.filters.selected).is_some() => {
-                self.filters.values.set(self.filters.selected, None);
-                self.filters_changed(out);
-            }
-            Action::Retry => self.retry(out),
-            Action::Refresh => {
-                self.list.requested = None;
-                self.submit_list(ListJob::First(self.query()), out);
-                self.detail.reload();
-                self.load_visible_detail(out);
-            }
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
-                self.movement(context, action, out)
-            }
-            Action::Open => match context {
-                KeyContext::Search if !self.list.rows.is_empty() => self.focus = Focus::Results,
-                KeyContext::Results if self.list.selected_customer().is_some() => {
-                    self.focus = Focus::Detail;
-                    self.load_visible_detail(out);
-                }
-                KeyContext::Filters => {
-                    let edit = self.filters.open_selected();
-                    self.filter_edited(edit, out);
-                }
-                _ => {}
-            },
-            Action::Confirm => {
-                let edit = self.filters.confirm();
-                self.filter_edited(edit, out);
-            }
-            Action::CycleNext | Action::CyclePrev
-                if context == KeyContext::Filters && specs()[self.filters.selected].kind.is_choice() =>
-            {
-                let edit = self.filters.cycle_selected(action == Action::CycleNext);
-                self.filter_edited(edit, out);
-            }
-            Action::SelectNext => self.move_selection(1, out),
-            Action::SelectPrev => self.move_selection(-1, out),
-            Action::UploadPhoto if context == KeyContext::Detail => self.open_photo_upload(),
-            Action::EmergencyContacts | Action::Notes | Action::Alerts if context == KeyContext::Detail => {
-                let kind = match action {
-                    Action::EmergencyContacts => SubCollection::EmergencyContacts,
-                    Action::Notes => SubCollection::Notes,
-                    _ => SubCollection::Alerts,
-                };
-                self.open_records(kind);
-            }
-            Action::CheckInMode => self.toggle_check_in(out),
-            _ => {}
-        }
-    }
-
-    fn back(&mut self, out: &mut Vec<Command>) {
-        if self.help.take().is_some() {
-            return;
-        }
-        match self.focus {
-            Focus::Filters if self.filters.editing.is_some() => self.filters.leave_edit(),
-            Focus::Filters => {
-                self.filters.open = false;
-                self.focus = Focus::Results;
-                self.load_visible_detail(out);
-            }
-            Focus::Detail => self.focus = Focus::Results,
-            Focus::Results => self.focus = Focus::Search,
-            // The top level: Esc never throws away typed text.
-            Focus::Search => {}
-        }
-    }
-
-    fn cycle_focus(&mut self, forward: bool, out: &mut Vec<Command>) {
-        if self.help.is_some() {
-            return;
-        }
-        let mut order = vec![Focus::Search, Focus::Results, Focus::Detail];
-        if self.filters.open {
-            order.push(Focus::Filters);
-        }
-        if self.list.rows.is_empty() {
-            order.retain(|f| matches!(f, Focus::Search | Focus::Filters));
-        }
-        let at = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let next = if forward { (at + 1) % order.len() } else { (at + order.len() - 1) % order.len() };
-        self.focus = order[next];
-        if self.focus != Focus::Filters {
-            self.filters.editing = None;
-        }
-        self.load_visible_detail(out);
-    }
-
-    fn movement(&mut self, context: KeyContext, action: Action, out: &mut Vec<Command>) {
-        match context {
-            KeyContext::Search if action == Action::Down && !self.list.rows.is_empty() => {
-                self.focus = Focus::Results;
-            }
-            KeyContext::Results => {
-                // End goes to the real last customer: the rest of the pages load, then it is selected.
-                self.to_bottom = action == Action::Bottom && self.list.next.is_some();
-                if self.to_bottom
-                    && !self.list.is_loading()
-                    && let Some(next) = self.list.next.clone()
-                {
-                    self.submit_list(ListJob::Next(next), out);
-                }
-                let page = self.areas().results.map_or(10, layout::result_rows).max(1) as isize;
-                let len = self.list.rows.len() as isize;
-                let delta = match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::PageUp => -page,
-                    Action::PageDown => page,
-                    Action::Top => -len,
-                    _ => len,
-                };
-                self.move_selection(delta, out);
-            }
-            KeyContext::Detail => {
-                let page = self.areas().detail.map_or(10, |d| d.height.saturating_sub(3)).max(1);
-                self.detail.scroll = match action {
-                    Action::Up => self.detail.scroll.saturating_sub(1),
-                    Action::Down => self.detail.scroll.saturating_add(1),
-                    Action::PageUp => self.detail.scroll.saturating_sub(page),
-                    Action::PageDown => self.detail.scroll.saturating_add(page),
-                    Action::Top => 0,
-                    _ => u16::MAX,
-                };
-                self.detail.scroll = self.detail.scroll.min(self.detail_max_scroll());
-            }
-            KeyContext::Filters => self.filters.movement(action),
-            KeyContext::Help => {
-                self.help = Some(help::scrolled(self.help.unwrap_or(0), action, self.size, &self.keymap));
-            }
-            _ => {}
-        }
-    }
-
-    /// Moves the selection by `delta` rows (clamped), and makes the detail,
-    /// photo and next page follow.
-    fn move_selection(&mut self, delta: isize, out: &mut Vec<Command>) {
-        if self.list.rows.is_empty() {
-            return;
-        }
-        let last = self.list.rows.len() as isize - 1;
-        let selected = (self.list.selected as isize + delta).clamp(0, last) as usize;
-        if selected == self.list.selected {
-            return;
-        }
-        self.list.selected = selected;
-        self.selection_changed(out);
-    }
-
-    fn selection_changed(&mut self, out: &mut Vec<Command>) {
-        self.keep_selection_visible();
-        self.detail.scroll = 0;
-        self.selection_generation += 1;
-        out.push(Command::StartTimer {
-            timer: Timer::Selection,
-            generation: self.selection_generation,
-            after: SELECTION_SETTLE,
-        });
-        if self.list.rows.len() - self.list.selected <= PREFETCH_MARGIN
-            && let Some(next) = self.list.next.clone()
-            && !self.list.is_loading()
-        {
-            self.submit_list(ListJob::Next(next), out);
-        }
-    }
-
-    fn keep_selection_visible(&mut self) {
-        let rows = self.areas().results.map_or(1, layout::result_rows).max(1);
-        let list = &mut self.list;
-        if list.selected < list.offset {
-            list.offset = list.selected;
-        } else if list.selected >= list.offset + rows {
-            list.offset = list.selected + 1 - rows;
-        }
-        list.offset = list.offset.min(list.rows.len().saturating_sub(rows));
-    }
-
-    // ----- filters -----
-
-    /// What a filter key did: its warning (a value that replaced another), and the new query.
-    fn filter_edited(&mut self, edit: FilterEdit, out: &mut Vec<Command>) {
-        if let Some(warning) = edit.warning {
-            self.warn(warning);
-        }
-        if edit.changed {
-            self.filters_changed(out);
-        }
+        self.show(Notice::warn(text));
     }
 
     // ----- the list -----
 
-    fn submit_list(&mut self, job: ListJob, out: &mut Vec<Command>) {
-        if let ListJob::First(query) = &job {
-            let same_as_sent = self.list.requested.as_ref() == Some(query) && self.list.failed.is_none();
-            let replaces_waiting = self.list.waiting.is_some();
-            if same_as_sent && !replaces_waiting {
-                return;
-            }
-            self.list.requested = Some(query.clone());
-        }
-        if self.list.in_flight.is_some() {
-            // At most one list request in flight: the newest job waits,
-            // replacing any older waiting one.
-            self.list.waiting = Some(job);
-        } else {
-            self.issue_list(job, out);
-        }
+    /// The first page of the search as typed now (unless it is the one already sent).
+    fn search(&mut self, out: &mut Vec<Command>) {
+        let query = self.query();
+        self.list_job(out, |list, requests, out| list.search(query, requests, out));
     }
 
-    fn issue_list(&mut self, job: ListJob, out: &mut Vec<Command>) {
-        let request = self.request_id();
-        out.push(match &job {
-            ListJob::First(query) => Command::FetchCustomers { request, query: query.clone() },
-            ListJob::Next(url) => Command::FetchPage { request, url: url.clone() },
-        });
-        self.list.in_flight = Some((request, job));
-        self.redraw = true;
+    /// Something for the results list to send; a request sent turns the spinner.
+    fn list_job(
+        &mut self,
+        out: &mut Vec<Command>,
+        job: impl FnOnce(&mut ResultList, &mut Requests, &mut Vec<Command>),
+    ) {
+        let before = out.len();
+        job(&mut self.list, &mut self.requests, out);
+        if out.len() > before {
+            self.redraw = true;
+        }
     }
 
     fn on_list(&mut self, request: RequestId, result: Result<Page<Customer>, ClientError>, out: &mut Vec<Command>) {
-        let Some((awaited, job)) = self.list.in_flight.take() else { return };
-        if awaited != request {
-            self.list.in_flight = Some((awaited, job));
-            return;
-        }
-        self.redraw = true;
-        if let Some(waiting) = self.list.waiting.take() {
-            // A newer job was waiting: this answer is stale.
-            self.issue_list(waiting, out);
-            return;
-        }
-        match result {
-            Ok(page) => {
-                self.list.failed = None;
+        match self.list.on_list(request, result, &mut self.requests, out) {
+            ListAnswer::Stale => return,
+            ListAnswer::Superseded => {}
+            ListAnswer::Loaded { first_page } => {
                 self.problem = None;
-                match job {
-                    ListJob::First(query) => {
-                        self.to_bottom = false;
-                        let keep = self.list.selected_customer().map(|c| c.id);
-                        self.list.rows = page.results;
-                        self.list.selected =
-                            keep.and_then(|id| self.list.rows.iter().position(|c| c.id == id)).unwrap_or(0);
-                        self.list.offset = 0;
-                        self.list.query = Some(query);
-                        if self.list.rows.is_empty() && matches!(self.focus, Focus::Results | Focus::Detail) {
-                            self.focus = Focus::Search;
-                        }
-                    }
-                    ListJob::Next(_) => self.list.rows.extend(page.results),
-                }
-                self.list.count = Some(page.count);
-                self.list.next = page.next;
-                if self.to_bottom {
-                    match self.list.next.clone() {
-                        Some(next) => self.issue_list(ListJob::Next(next), out),
-                        None => self.to_bottom = false,
-                    }
-                    self.list.selected = self.list.rows.len().saturating_sub(1);
+                if first_page && self.list.rows.is_empty() && matches!(self.focus, Focus::Results | Focus::Detail) {
+                    self.focus = Focus::Search;
                 }
                 if !self.list.rows.is_empty() {
                     self.selection_changed(out);
                 }
             }
-            Err(e) => {
-                self.report(&e);
-                self.list.failed = Some(job);
-            }
+            ListAnswer::Failed(e) => self.report(&e),
         }
+        self.redraw = true;
     }
 
     /// The server no longer knows the token: ask for a login (once; a prompt already open stays).
@@ -1113,12 +537,7 @@ impl App {
 
     fn retry(&mut self, out: &mut Vec<Command>) {
         self.problem = None;
-        if let Some(job) = self.list.failed.take() {
-            if let ListJob::First(_) = job {
-                self.list.requested = None;
-            }
-            self.submit_list(job, out);
-        }
+        self.list_job(out, ResultList::retry);
         if self.detail.any_failed() {
             self.detail.reload();
         }
@@ -1140,17 +559,8 @@ impl App {
 
     /// Fetches the photo on screen, unless it is cached or on its way.
     fn load_photo(&mut self, out: &mut Vec<Command>) {
-        if let Some(key) = self.photo_key()
-            && self.photos.get(&key).is_none()
-        {
-            let in_flight = self.photo_slot.in_flight.as_ref().is_some_and(|(_, k)| *k == key);
-            if !in_flight {
-                if self.photo_slot.in_flight.is_some() {
-                    self.photo_slot.waiting = Some(key);
-                } else {
-                    self.issue_photo(key, out);
-                }
-            }
+        if let Some(key) = self.photo_key() {
+            self.photos.want(key, &mut self.requests, out);
         }
     }
 
@@ -1168,12 +578,6 @@ impl App {
         }
     }
 
-    fn issue_photo(&mut self, key: PhotoKey, out: &mut Vec<Command>) {
-        let request = self.request_id();
-        self.photo_slot.in_flight = Some((request, key.clone()));
-        out.push(Command::FetchPhoto { request, key });
-    }
-
     fn on_photo(
         &mut self,
         request: RequestId,
@@ -1181,112 +585,15 @@ impl App {
         result: Result<EncodedPhoto, String>,
         out: &mut Vec<Command>,
     ) {
-        if self.photo_slot.in_flight.as_ref().is_some_and(|(id, _)| *id == request) {
-            self.photo_slot.in_flight = None;
-        } else {
-            return;
-        }
-        let shown = self.photo_key().as_ref() == Some(&key);
-        self.photos.insert(
-            key,
-            match result {
-                Ok(photo) => PhotoEntry::Ready(photo),
-                Err(message) => PhotoEntry::Failed(message),
-            },
-        );
-        if shown {
+        let on_screen = self.photo_key();
+        if self.photos.on_photo(request, key, result, on_screen.as_ref(), &mut self.requests, out) {
             self.redraw = true;
         }
-        if let Some(waiting) = self.photo_slot.waiting.take()
-            && self.photos.get(&waiting).is_none()
-            && self.photo_key().as_ref() == Some(&waiting)
-        {
-            self.issue_photo(waiting, out);
-        }
-    }
-
-    // ----- mouse -----
-
-    fn on_mouse(&mut self, mouse: MouseEvent, out: &mut Vec<Command>) {
-        if self.help.is_some() {
-            match mouse.kind {
-                MouseEventKind::ScrollDown => self.movement(KeyContext::Help, Action::Down, out),
-                MouseEventKind::ScrollUp => self.movement(KeyContext::Help, Action::Up, out),
-                MouseEventKind::Down(_) => self.help = None,
-                _ => return,
-            }
-            self.redraw = true;
-            return;
-        }
-        // The other screens and the record list are for the keyboard.
-        if self.screen != Screen::Desk || self.records.is_some() {
-            return;
-        }
-        let at = Position::new(mouse.column, mouse.row);
-        let areas = self.areas();
-        let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains(at));
-        match mouse.kind {
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let action = if mouse.kind == MouseEventKind::ScrollDown { Action::Down } else { Action::Up };
-                if inside(areas.results) {
-                    self.movement(KeyContext::Results, action, out);
-                } else if inside(areas.detail) {
-                    self.movement(KeyContext::Detail, action, out);
-                } else if inside(areas.filters) {
-                    self.movement(KeyContext::Filters, action, out);
-                } else {
-                    return;
-                }
-            }
-            MouseEventKind::Down(MouseButton::Left) => {
-                if areas.search.contains(at) {
-                    self.focus = Focus::Search;
-                } else if let Some(chips) = areas.chips.filter(|c| c.contains(at)) {
-                    let hit = self.chip_rects(chips).into_iter().find(|(_, r)| r.contains(at));
-                    let Some((index, _)) = hit else { return };
-                    self.filters.values.set(index, None);
-                    self.filters_changed(out);
-                } else if let Some(results) = areas.results.filter(|r| r.contains(at)) {
-                    let first_row = results.y + 2;
-                    if at.y < first_row || at.y >= results.y + results.height - 1 {
-                        self.focus = Focus::Results;
-                    } else {
-                        let row = self.list.offset + usize::from(at.y - first_row);
-                        if row < self.list.rows.len() {
-                            if row == self.list.selected && self.focus == Focus::Results {
-                                self.focus = Focus::Detail;
-                                self.load_visible_detail(out);
-                            } else {
-                                self.focus = Focus::Results;
-                                self.move_selection(row as isize - self.list.selected as isize, out);
-                            }
-                        }
-                    }
-                } else if inside(areas.detail) {
-                    self.focus = Focus::Detail;
-                    self.load_visible_detail(out);
-                } else if let Some(filters) = areas.filters.filter(|r| r.contains(at)) {
-                    self.focus = Focus::Filters;
-                    if let Some(index) = self.filters.row_at(filters, at.y) {
-                        self.filters.selected = index;
-                    }
-                } else {
-                    return;
-                }
-            }
-            _ => return,
-        }
-        self.redraw = true;
     }
 }
 
 /// The photo URL to fetch for a box of `rect` cells: the small (128 px)
 /// version when the box is small enough for it to look sharp.
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
     let small = customer.profile_image_small.clone().filter(|u| !u.is_empty());
     let full = customer.profile_image.clone().filter(|u| !u.is_empty());
@@ -1296,7 +603,10 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
 mod check_in;
 mod editing;
 mod geometry;
+mod keys;
+mod mouse;
 mod photo_upload;
+mod search_screen;
 mod status;
 
 #[cfg(test)]

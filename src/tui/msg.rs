@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::check_in::ScanOutcome;
+use super::check_in::outcome::ScanOutcome;
 use super::login::Secret;
 use super::photo_view::{EncodedPhoto, PreparedUpload};
 pub use super::request::RequestId;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::check_in::{Details, Holdings, ScanOutcome};
+use super::check_in::outcome::{Details, Holdings, ScanOutcome};
 use super::msg::{Msg, RequestId};
 use crate::client::{Client, SubCollection, SubRecords};
 use crate::desk::{Answer, Delivery, Journal, Scan};

@@ -1,7 +1,7 @@
 //! Edits through `App::update`: the form opens, checks as typed, sends only changes, keeps what was
 //! typed through every failure, asks before discarding, and lets staff choose when the server changed.
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::json;
 
 use super::editing::DISCARD_FORM_PROMPT;

@@ -355,13 +355,7 @@ impl App {
     /// A customer the server answered with after a write: the list, the profile and the check-in screen
     /// show it as it is now.
     pub(super) fn customer_changed(&mut self, customer: Customer, created: bool, out: &mut Vec<Command>) {
-        if let Some(row) = self.list.rows.iter_mut().find(|c| c.id == customer.id) {
-            *row = customer.clone();
-        } else if created {
-            self.list.rows.insert(0, customer.clone());
-            self.list.selected = 0;
-            self.list.offset = 0;
-            self.list.count = self.list.count.map(|n| n + 1);
+        if self.list.changed(&customer, created) {
             self.focus = Focus::Detail;
             self.detail.reload();
             self.load_visible_detail(out);

@@ -6,6 +6,7 @@ use ratatui::layout::{Rect, Size};
 
 use super::*;
 use crate::client::records::Alert;
+use crate::tui::filter_set::specs;
 
 pub(crate) fn options() -> AppOptions {
     AppOptions {
