@@ -450,10 +450,6 @@ impl App {
         }
     }
 
-    fn request_id(&mut self) -> RequestId {
-        self.requests.issue()
-    }
-
     /// A word for the status line until the next key.
     pub(crate) fn show(&mut self, notice: Notice) {
         self.notice = Some(notice);

@@ -4,11 +4,11 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::json;
 
-use super::editing::DISCARD_FORM_PROMPT;
 use super::tests::{ctrl, customer, key, loaded, typed};
 use super::*;
 use crate::model::FieldErrors;
 use crate::model::validation as v;
+use crate::tui::editor::DISCARD_FORM_PROMPT;
 
 fn ann() -> Customer {
     Customer { telephone: "303-555-0101".into(), ..customer(1, "Ann", "Smith") }
