@@ -24,7 +24,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use frontdesk::client::{self, Client};
 use frontdesk::desk::{Journal, ScannerConfig};
 use frontdesk::tui::app::{App, AppOptions, Bells, KeyRead, Msg, PhotoMode};
-use frontdesk::tui::checkin::Level;
+use frontdesk::tui::check_in::Level;
 use frontdesk::tui::keymap::KeyMap;
 use frontdesk::tui::scans::ScanLink;
 use frontdesk::tui::tasks::Tasks;

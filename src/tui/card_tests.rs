@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 
 use super::app::tests::options;
 use super::app::{App, AppOptions, Command, Msg};
-use super::checkin::{Details, Holdings, ScanOutcome};
+use super::check_in::{Details, Holdings, ScanOutcome};
 use super::clock::Clock;
 use super::desk_screen_tests::{ann, check_in};
 use super::screen_tests::{assert_has, screen};
@@ -118,7 +118,7 @@ fn the_card_shows_memberships_passes_the_waiver_and_the_last_check_ins_in_gym_ti
         let app =
             scanned(size, ScanOutcome::CheckedIn { check_in: Box::new(check_in("Front Range Monthly")), details });
         let lines = screen(&app);
-        let flat = flat(&lines, super::layout::check_in_areas(full(&app), &app).details);
+        let flat = flat(&lines, super::panes::check_in::areas(full(&app), &app).details);
         for expected in [
             "Membership: Front Range Monthly · active · since 2026-01-31 · ends 2027-01-30 · valid at Boulder",
             "Pass: 10-Punch · 4 of 10 uses left · expires 2026-12-31",
@@ -149,7 +149,7 @@ fn a_refusal_names_the_membership_that_is_not_valid_here_beside_capitans_sentenc
         let lines = screen(&app);
         assert_has(&lines, &["✖ REFUSED"]);
         // Capitan's sentence stays whole (it wraps; its words are all there), ours beside it.
-        let flat = flat(&lines, super::layout::check_in_areas(full(&app), &app).banner);
+        let flat = flat(&lines, super::panes::check_in::areas(full(&app), &app).banner);
         assert!(flat.contains(NO_ENTRY_METHOD), "{flat}");
         assert!(flat.contains("Denver Off-Peak is not valid at Boulder"), "{flat}");
     }

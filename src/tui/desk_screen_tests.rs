@@ -11,7 +11,7 @@ use ratatui::style::Color;
 
 use super::app::tests::{customer, options};
 use super::app::{App, AppOptions, Bells, Command, Msg, PreparedUpload};
-use super::checkin::{Details, ScanOutcome};
+use super::check_in::{Details, ScanOutcome};
 use super::screen_tests::{assert_has, screen};
 use super::theme::Theme;
 use crate::client::records::{Alert, Note};

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 use super::app::tests::{customer, options, page};
 use super::app::{App, AppOptions, Command, Msg};
-use super::checkin::ScanOutcome;
+use super::check_in::ScanOutcome;
 use super::clock::Clock;
 use super::desk_screen_tests::{ann, check_in, details};
 use super::screen_tests::{assert_has, screen};

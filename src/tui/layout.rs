@@ -1,10 +1,12 @@
-//! Where each pane goes, as a pure function of the terminal size and the
-//! app's state, so drawing, mouse hit-testing and "how big is the photo"
-//! all agree.
+//! Where each pane goes, as a pure function of the terminal size and a few plain facts (how many
+//! rows the status line and the footer need, which panes are open), so drawing, mouse hit-testing
+//! and "how big is the photo" all agree. It knows no app state: callers measure their text and
+//! pass the numbers in.
 
 use ratatui::layout::{Constraint, Layout, Rect};
+use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Focus};
+use super::screen::Focus;
 
 /// From this width on, the results and the profile sit side by side.
 pub const WIDE: u16 = 120;
@@ -20,9 +22,26 @@ pub struct Areas {
     pub footer: Rect,
 }
 
-pub fn areas(area: Rect, app: &App) -> Areas {
-    let chips_height = u16::from(!app.filters.values.is_empty());
-    let (above, status, footer) = with_status(area, app);
+/// The rows the status line and the footer need under whatever a screen draws (each is kept to
+/// one to three rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chrome {
+    pub status_rows: u16,
+    pub footer_rows: u16,
+}
+
+/// What the search screen has open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeskPanes {
+    /// A line of filter chips under the search bar.
+    pub chips: bool,
+    pub filters_open: bool,
+    pub focus: Focus,
+}
+
+pub fn areas(area: Rect, chrome: Chrome, desk: DeskPanes) -> Areas {
+    let chips_height = u16::from(desk.chips);
+    let (above, status, footer) = with_status(area, chrome);
     let [search, chips, main] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(chips_height), Constraint::Min(0)]).areas(above);
     let mut out = Areas { search, chips: (chips_height > 0).then_some(chips), status, footer, ..Areas::default() };
@@ -31,14 +50,14 @@ pub fn areas(area: Rect, app: &App) -> Areas {
         // birthday and badges (see `panes::results::columns`).
         let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
         out.results = Some(left);
-        if app.filters.open {
+        if desk.filters_open {
             out.filters = Some(right);
         } else {
             out.detail = Some(right);
         }
     } else {
-        match app.focus {
-            Focus::Filters if app.filters.open => out.filters = Some(main),
+        match desk.focus {
+            Focus::Filters if desk.filters_open => out.filters = Some(main),
             Focus::Detail => out.detail = Some(main),
             _ => out.results = Some(main),
         }
@@ -64,13 +83,21 @@ pub fn result_rows(results: Rect) -> usize {
     usize::from(results.height.saturating_sub(3))
 }
 
-/// Where each chip sits on the chips line: (filter index, area).
-pub fn chip_rects(chips: Rect, app: &App) -> Vec<(usize, Rect)> {
-    let mut x = chips.x + super::panes::search::CHIPS_PREFIX.chars().count() as u16;
+/// What the chips line starts with.
+pub const CHIPS_PREFIX: &str = " Filters: ";
+
+/// A chip's width on screen: ` text × `.
+pub fn chip_width(text: &str) -> u16 {
+    (text.width() + 4) as u16
+}
+
+/// Where each chip sits on the chips line, given each chip's (filter index, text): (filter index, area).
+pub fn chip_rects(chips: Rect, texts: &[(usize, String)]) -> Vec<(usize, Rect)> {
+    let mut x = chips.x + CHIPS_PREFIX.chars().count() as u16;
     let mut out = Vec::new();
-    for (index, _) in app.filters.values.active() {
-        let Some(text) = app.filters.values.chip(index) else { continue };
-        let width = super::panes::search::chip_width(&text);
+    for (index, text) in texts {
+        let index = *index;
+        let width = chip_width(text);
         if x + width > chips.x + chips.width {
             break;
         }
@@ -99,9 +126,9 @@ pub struct CheckInAreas {
 
 /// The status line and the footer under whatever a screen draws above them: one row each, or
 /// more when their text needs it (they wrap rather than cut; at most three rows each).
-pub fn with_status(area: Rect, app: &App) -> (Rect, Rect, Rect) {
-    let status_height = super::panes::status::status_lines(app, area.width).len().clamp(1, 3) as u16;
-    let footer_height = super::panes::status::footer_lines(app, area.width).len().clamp(1, 3) as u16;
+pub fn with_status(area: Rect, chrome: Chrome) -> (Rect, Rect, Rect) {
+    let status_height = chrome.status_rows.clamp(1, 3);
+    let footer_height = chrome.footer_rows.clamp(1, 3);
     let [main, status, footer] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(status_height), Constraint::Length(footer_height)])
             .areas(area);
@@ -111,34 +138,25 @@ pub fn with_status(area: Rect, app: &App) -> (Rect, Rect, Rect) {
 /// The rows today's list keeps on a narrow check-in screen however long the card is.
 const TODAY_ROWS_KEPT: u16 = 4;
 
-pub fn check_in_areas(area: Rect, app: &App) -> CheckInAreas {
-    let (main, status, footer) = with_status(area, app);
-    let tall = area.height >= 40;
-    // The verdict takes the rows its words need (a refusal reason wraps, never cut).
-    let needed = super::panes::checkin::banner_lines(app, area.width).len() as u16;
-    let banner_height = (needed + u16::from(tall)).max(if tall { 5 } else { 3 });
-    let [scan, banner, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(banner_height), Constraint::Min(0)]).areas(main);
-    let (photo_w, photo_h) = if tall && area.width >= 120 { (28, 14) } else { (16, 8) };
+/// The check-in screen's places, given the rows the verdict's words need (`banner_rows`) and the
+/// rows the scanned customer's card needs (`card_rows`, at [`check_in_card_width`]).
+pub fn check_in_areas(area: Rect, chrome: Chrome, banner_rows: u16, card_rows: u16) -> CheckInAreas {
+    let (main, status, footer) = with_status(area, chrome);
+    let [scan, banner, body] = check_in_rows(area, main, banner_rows);
+    let (_, photo_h) = check_in_photo_size(area);
     let (customer, today) = if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
         (left, right)
     } else {
         // The card grows to its lines (memberships, passes, last check-ins) while today's list keeps
         // a few rows.
-        let card = super::panes::checkin::card_height(app, body.width.saturating_sub(photo_w + 4)) + 1;
+        let card = card_rows + 1;
         let room = body.height.saturating_sub(TODAY_ROWS_KEPT).max(photo_h + 2);
         let top = card.clamp(photo_h + 2, room).min(body.height);
         let [upper, lower] = Layout::vertical([Constraint::Length(top), Constraint::Min(0)]).areas(body);
         (upper, lower)
     };
-    // Photos keep off the last terminal row (sixel would scroll the screen) and off the banner.
-    let photo = Rect {
-        x: customer.x + 1,
-        y: customer.y + 1,
-        width: photo_w.min(customer.width.saturating_sub(2)),
-        height: photo_h.min(customer.height.saturating_sub(2)),
-    };
+    let photo = check_in_photo_in(area, body);
     let details_x = photo.x + photo.width + 2;
     let details = Rect {
         x: details_x.min(customer.x + customer.width),
@@ -147,6 +165,50 @@ pub fn check_in_areas(area: Rect, app: &App) -> CheckInAreas {
         height: customer.height.saturating_sub(1),
     };
     CheckInAreas { scan, banner, photo, details, today, status, footer }
+}
+
+/// The scanned customer's photo on the check-in screen. It does not depend on the card's length
+/// (the card's box is never shorter than the photo plus its border), so it needs only the banner's rows.
+pub fn check_in_photo(area: Rect, chrome: Chrome, banner_rows: u16) -> Rect {
+    let (main, _, _) = with_status(area, chrome);
+    let [_, _, body] = check_in_rows(area, main, banner_rows);
+    check_in_photo_in(area, body)
+}
+
+/// The width the card's lines wrap to on a narrow check-in screen (beside the photo).
+pub fn check_in_card_width(area: Rect) -> u16 {
+    area.width.saturating_sub(check_in_photo_size(area).0 + 4)
+}
+
+/// The scan field, the banner and the body under them.
+fn check_in_rows(area: Rect, main: Rect, banner_rows: u16) -> [Rect; 3] {
+    let tall = area.height >= 40;
+    // The verdict takes the rows its words need (a refusal reason wraps, never cut).
+    let banner_height = (banner_rows + u16::from(tall)).max(if tall { 5 } else { 3 });
+    Layout::vertical([Constraint::Length(1), Constraint::Length(banner_height), Constraint::Min(0)]).areas(main)
+}
+
+fn check_in_photo_size(area: Rect) -> (u16, u16) {
+    if area.height >= 40 && area.width >= 120 { (28, 14) } else { (16, 8) }
+}
+
+/// The photo inside the customer's box: at its top left, in from the border. The box is the left
+/// of the body on a wide screen, else its top, at least the photo's height plus the border.
+fn check_in_photo_in(area: Rect, body: Rect) -> Rect {
+    let (photo_w, photo_h) = check_in_photo_size(area);
+    let customer_width = if area.width >= WIDE {
+        let [left, _] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+        left.width
+    } else {
+        body.width
+    };
+    // Photos keep off the last terminal row (sixel would scroll the screen) and off the banner.
+    Rect {
+        x: body.x + 1,
+        y: body.y + 1,
+        width: photo_w.min(customer_width.saturating_sub(2)),
+        height: photo_h.min(body.height.saturating_sub(2)),
+    }
 }
 
 /// The photo upload screen's places (inside its frame).
@@ -163,8 +225,8 @@ pub struct PhotoUploadAreas {
     pub info: Rect,
 }
 
-pub fn photo_upload_areas(area: Rect, app: &App) -> PhotoUploadAreas {
-    let (frame, _, _) = with_status(area, app);
+pub fn photo_upload_areas(area: Rect, chrome: Chrome) -> PhotoUploadAreas {
+    let (frame, _, _) = with_status(area, chrome);
     let inside = inner(frame);
     let [path, completions, _, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(3), Constraint::Length(1), Constraint::Min(0)])
@@ -179,4 +241,11 @@ pub fn photo_upload_areas(area: Rect, app: &App) -> PhotoUploadAreas {
         height: body.height,
     };
     PhotoUploadAreas { frame, path, completions, preview, info }
+}
+
+/// The `?` overlay's area: most of the screen, centred.
+pub fn help_area(screen: Rect) -> Rect {
+    let width = screen.width.saturating_sub(4).min(96);
+    let height = screen.height.saturating_sub(2);
+    Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + 1, width, height }
 }

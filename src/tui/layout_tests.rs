@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 
 use super::app::tests::{customer, loaded};
 use super::app::{App, AppOptions, Msg};
-use super::checkin::ScanOutcome;
+use super::check_in::ScanOutcome;
 use super::desk_screen_tests::{ann, answered, checking_in, details};
 use super::keymap::KeyContext;
 use super::screen_tests::{assert_has, screen};
@@ -112,7 +112,7 @@ fn the_longest_refusals_and_the_scan_hint_wrap_whole_at_every_size() {
     let banned = "Do not admit: banned after repeated unsafe belaying, call the duty manager and see the manager";
     for size in SIZES {
         let app = checking_in(size);
-        let areas = super::layout::check_in_areas(app.size, &app);
+        let areas = super::panes::check_in::areas(app.size, &app);
         let hint_area = Rect { x: areas.photo.x, width: areas.details.right() - areas.photo.x, ..areas.photo };
         assert_whole(
             &app,
@@ -130,11 +130,11 @@ fn the_longest_refusals_and_the_scan_hint_wrap_whole_at_every_size() {
                 ),
             };
             let app = answered(size, outcome);
-            let banner = super::layout::check_in_areas(app.size, &app).banner;
+            let banner = super::panes::check_in::areas(app.size, &app).banner;
             assert_whole(&app, banner, &text);
             assert_whole(&app, banner, "✖ REFUSED");
             for (keys, words) in app.keymap.footer(app.key_context()) {
-                assert_whole(&app, super::layout::check_in_areas(app.size, &app).footer, &format!("{keys} {words}"));
+                assert_whole(&app, super::panes::check_in::areas(app.size, &app).footer, &format!("{keys} {words}"));
             }
         }
     }

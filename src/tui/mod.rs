@@ -4,18 +4,34 @@
 
 pub mod action;
 pub mod app;
-pub mod checkin;
+pub mod badges;
+pub mod check_in;
 pub mod clock;
+pub mod editor;
 pub mod filter_set;
+pub mod filters;
 pub mod form;
+pub mod help;
+pub mod holdings;
 pub mod keymap;
 pub mod layout;
+pub mod login;
+pub mod msg;
 pub mod panes;
 pub mod paths;
+pub mod photo_upload;
 pub mod photo_view;
+pub mod photos;
+pub mod profile;
+pub mod records;
+pub mod request;
+pub mod results;
 pub mod runtime;
 pub mod scans;
+pub mod screen;
+pub mod status;
 pub mod tasks;
+pub mod text;
 pub mod theme;
 pub mod view;
 

@@ -14,7 +14,6 @@ use ratatui_image::Resize;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
 
-use super::app::PreparedUpload;
 use crate::config::PhotoProtocol;
 use crate::photo;
 
@@ -24,6 +23,23 @@ pub struct EncodedPhoto(pub Protocol);
 impl std::fmt::Debug for EncodedPhoto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("EncodedPhoto").field(&self.0.size()).finish()
+    }
+}
+
+/// A photo ready to upload, and its preview.
+pub struct PreparedUpload {
+    /// The path it was prepared from (a changed path makes it stale).
+    pub path: String,
+    /// The 512x512 JPEG to send.
+    pub jpeg: Arc<Vec<u8>>,
+    pub original_bytes: u64,
+    /// The stored photo, drawn for the terminal; `None` when photos are off.
+    pub preview: Option<EncodedPhoto>,
+}
+
+impl std::fmt::Debug for PreparedUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedUpload").field("path", &self.path).field("jpeg_bytes", &self.jpeg.len()).finish()
     }
 }
 

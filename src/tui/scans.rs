@@ -10,8 +10,8 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::app::{Msg, RequestId};
-use super::checkin::{Details, Holdings, ScanOutcome};
+use super::check_in::outcome::{Details, Holdings, ScanOutcome};
+use super::msg::{Msg, RequestId};
 use crate::client::{Client, SubCollection, SubRecords};
 use crate::desk::{Answer, Delivery, Journal, Scan};
 use crate::model::Customer;

@@ -6,7 +6,7 @@ use ratatui::layout::Size;
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::app::{Command, Msg};
+use super::msg::{Command, Msg};
 use super::photo_view::{decode_photo, encode_photo, prepare_upload};
 use super::scans::ScanLink;
 use crate::client::{Client, LIST_PAGE_SIZE, SubCollection};

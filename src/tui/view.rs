@@ -6,21 +6,23 @@ use super::app::{App, Screen};
 use super::panes;
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let (main, status, footer) = super::layout::with_status(frame.area(), app);
+    let area = frame.area();
+    let (main, status, footer) = super::layout::with_status(area, app.chrome(area));
     match app.screen {
         Screen::Desk => draw_desk(frame, app),
-        Screen::CheckIn => panes::checkin::render(frame, app),
+        Screen::CheckIn => panes::check_in::render(frame, app),
         Screen::Form => panes::form::render(frame, main, app),
         Screen::Photo => panes::photo_upload::render(frame, app),
     }
     panes::status::render_status(frame, status, app);
     panes::status::render_footer(frame, footer, app);
     panes::help::render(frame, app);
-    super::app::relogin::render_login(frame, app);
+    panes::login::render(frame, app);
 }
 
 fn draw_desk(frame: &mut Frame, app: &App) {
-    let areas = super::layout::areas(frame.area(), app);
+    let area = frame.area();
+    let areas = super::layout::areas(area, app.chrome(area), app.desk_panes());
     panes::search::render(frame, areas.search, app);
     if let Some(chips) = areas.chips {
         panes::search::render_chips(frame, chips, app);

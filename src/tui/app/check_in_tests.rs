@@ -3,13 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::tests::{ctrl, customer, key, loaded, options, typed};
 use super::*;
-use crate::desk::{Answer, JournalEntry, ScanState};
+use crate::desk::{Answer, DrainReport, JournalEntry, Scan, ScanState};
 use crate::model::check_in::{BarcodeCheckIn, NO_ENTRY_METHOD};
-use crate::tui::checkin::{Details, Level, TodayState};
+use crate::tui::check_in::{Details, Level, ScanOutcome, TodayState};
 
 /// Feeds a scanner's burst: the code's keys 4 ms apart, then Enter.
 fn scan(app: &mut App, code: &str, start: Instant) -> Vec<Command> {

@@ -1,14 +1,14 @@
 //! Edits through `App::update`: the form opens, checks as typed, sends only changes, keeps what was
 //! typed through every failure, asks before discarding, and lets staff choose when the server changed.
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::json;
 
-use super::editing::DISCARD_FORM_PROMPT;
 use super::tests::{ctrl, customer, key, loaded, typed};
 use super::*;
 use crate::model::FieldErrors;
 use crate::model::validation as v;
+use crate::tui::editor::DISCARD_FORM_PROMPT;
 
 fn ann() -> Customer {
     Customer { telephone: "303-555-0101".into(), ..customer(1, "Ann", "Smith") }
@@ -291,7 +291,7 @@ fn a_walk_in_after_an_unknown_key_tag_starts_with_its_barcode() {
     typed(&mut app, "100099");
     let scan = app.update(key(KeyCode::Enter));
     let Some(Command::CheckIn { request, .. }) = scan.first().cloned() else { panic!("{scan:?}") };
-    let unknown = crate::tui::checkin::ScanOutcome::Refused {
+    let unknown = crate::tui::check_in::ScanOutcome::Refused {
         status: 404,
         text: crate::model::check_in::UNKNOWN_ACCOUNT.into(),
         details: Default::default(),

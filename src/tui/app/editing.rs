@@ -1,18 +1,18 @@
-//! Edits from the keyboard: the customer form (an edit or a walk-in), the contact, note and alert forms,
-//! and the save: checked as typed, only changes sent, the server's answer put back on the fields, and
-//! what someone else changed on the server meanwhile shown before anything is overwritten.
+//! Routing for edits: which form opens (the customer in front, a walk-in, a contact, note or alert
+//! from the record list), one form at a time, and the save's answers: the list, the profile and the
+//! check-in screen then show the customer as the server has it. The form's own keys and save are
+//! [`crate::tui::editor`].
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tui_input::InputRequest;
 
-use super::{App, Command, Focus, RecordList, RequestId, Screen, SubState};
-use crate::client::{ClientError, SubCollection, SubRecords};
+use super::{App, Command, Focus, RequestId, Screen, SubState};
+use crate::client::{ClientError, SubCollection};
 use crate::model::Customer;
 use crate::tui::action::Action;
+use crate::tui::editor::{self, EditStep, PatchStep};
 use crate::tui::form::{self, Form, Target};
-
-/// What the first Esc over unsaved changes says.
-pub const DISCARD_FORM_PROMPT: &str = "Unsaved changes: Esc again throws them away; ctrl-s saves";
+use crate::tui::records::{RecordList, RecordStep};
 
 impl App {
     /// Edits the customer in front of staff: the selected one on the search screen, the one just
@@ -95,136 +95,61 @@ impl App {
     pub(super) fn open_records(&mut self, kind: SubCollection) {
         let Some(customer) = self.list.selected_customer() else { return };
         let noun = form::record_noun(kind);
-        let items: Vec<(String, String, Map<String, Value>)> = match self.detail.sub(kind) {
-            SubState::Loaded(SubRecords::EmergencyContacts(rows)) => rows
-                .iter()
-                .map(|c| {
-                    let relation = if c.relation.is_empty() { String::new() } else { format!(" ({})", c.relation) };
-                    let line = format!("{} {}{relation}  {}", c.first_name, c.last_name, c.telephone);
-                    (line, record_url(customer.id, kind, c.id, &c.url), form::contact_values(c))
-                })
-                .collect(),
-            SubState::Loaded(SubRecords::Notes(rows)) => rows
-                .iter()
-                .map(|n| (n.note.replace('\n', " "), record_url(customer.id, kind, n.id, &n.url), form::note_values(n)))
-                .collect(),
-            SubState::Loaded(SubRecords::Alerts(rows)) => rows
-                .iter()
-                .map(|a| {
-                    let blocks = if a.prevents_check_in { " (blocks check-in)" } else { "" };
-                    (
-                        format!("⚠ {}{blocks}", a.message),
-                        record_url(customer.id, kind, a.id, &a.url),
-                        form::alert_values(a),
-                    )
-                })
-                .collect(),
+        let loaded = match self.detail.sub(kind) {
+            SubState::Loaded(records) => records,
             SubState::NotAvailable => return self.warn(format!("This server keeps no {noun}s")),
             SubState::Failed(why) => {
                 return self.warn(format!("The {noun}s could not be loaded ({why}); ctrl-r retries"));
             }
             _ => return self.warn(format!("The {noun}s are still loading; try again in a moment")),
         };
-        self.records = Some(RecordList {
-            customer_id: customer.id,
-            customer_name: format!("{} {}", customer.first_name, customer.last_name),
-            kind,
-            items,
-            selected: 0,
-        });
-        self.redraw = true;
+        match RecordList::new(customer, kind, loaded) {
+            Some(list) => {
+                self.records = Some(list);
+                self.redraw = true;
+            }
+            None => self.warn(format!("The {noun}s are still loading; try again in a moment")),
+        }
     }
 
-    pub(super) fn records_action(&mut self, action: Action, _out: &mut [Command]) {
+    pub(super) fn records_action(&mut self, action: Action) {
         let Some(list) = &mut self.records else { return };
-        let last = list.items.len();
-        match action {
-            Action::Up => list.selected = list.selected.saturating_sub(1),
-            Action::Down => list.selected = (list.selected + 1).min(last),
-            Action::Top | Action::PageUp => list.selected = 0,
-            Action::Bottom | Action::PageDown => list.selected = last,
-            Action::Back => self.records = None,
-            Action::Open => {
+        match list.action(action) {
+            RecordStep::Stay => {}
+            RecordStep::Close => self.records = None,
+            RecordStep::Open => {
+                let Some(list) = self.records.take() else { return };
                 if self.form.is_some() {
-                    self.records = None;
                     self.resume_open_form();
                     return;
                 }
-                let list = self.records.take().expect("checked above");
-                let existing = list
-                    .selected
-                    .checked_sub(1)
-                    .and_then(|i| list.items.get(i))
-                    .map(|(_, url, values)| (url.as_str(), values.clone()));
-                if let Some(form) = Form::record(list.customer_id, list.kind, existing) {
+                if let Some(form) = Form::record(list.customer_id, list.kind, list.chosen()) {
                     self.form = Some(form);
                     self.push_screen(Screen::Form);
                 }
             }
-            _ => {}
         }
     }
 
     /// A key typed into the focused text field.
     pub(super) fn form_typed(&mut self, request: InputRequest) {
-        let Some(form) = &mut self.form else { return };
-        if form.focused_field().is_choice() {
-            return;
-        }
-        let field = form.focused_field_mut();
-        let before = field.value().to_string();
-        field.input.handle(request);
-        if field.value() != before {
-            form.edited();
+        if let Some(form) = &mut self.form {
+            editor::typed(form, request);
         }
     }
 
     pub(super) fn form_action(&mut self, action: Action, out: &mut Vec<Command>) {
         let Some(form) = &mut self.form else { return };
-        if let Some((_, fresh)) = &form.conflict {
-            let fresh = fresh.clone();
-            match action {
-                Action::KeepMine => {
-                    form.rebase_keeping_mine(&fresh);
-                    self.send_customer_patch(fresh.id, out);
-                }
-                Action::TakeTheirs => {
-                    form.rebase_taking_theirs(&fresh);
-                    self.say("The server's changes are in the form; your other edits stay. ctrl-s saves");
-                }
-                Action::Back => {
-                    form.conflict = None;
-                    self.warn("Not saved: the form is as you left it");
-                }
-                _ => {}
+        match editor::action(form, action, &self.locations, self.saving.is_some()) {
+            EditStep::Stay => {}
+            EditStep::Notice(notice) => self.show(notice),
+            EditStep::Save => self.save_form(out),
+            EditStep::Patch(id) => self.send_customer_patch(id, out),
+            EditStep::Close => {
+                self.form = None;
+                self.pop_screen(out);
             }
-            return;
-        }
-        match action {
-            Action::NextField | Action::PrevField => {
-                form.focus_next(action == Action::NextField);
-                form.discard_armed = false;
-            }
-            Action::CycleNext | Action::CyclePrev => form.cycle(action == Action::CycleNext, &self.locations),
-            Action::Save => self.save_form(out),
-            Action::Back => {
-                if self.saving.is_some() {
-                    self.warn("Saving… wait for the server's answer");
-                } else if form.is_dirty() && !form.discard_armed {
-                    form.discard_armed = true;
-                    self.warn(DISCARD_FORM_PROMPT);
-                } else {
-                    self.form = None;
-                    self.pop_screen(out);
-                }
-            }
-            Action::UploadPhoto => {
-                if let Target::EditCustomer(customer) = &form.target {
-                    let customer = customer.clone();
-                    self.open_photo_upload_for(*customer);
-                }
-            }
-            _ => {}
+            EditStep::UploadPhoto(customer) => self.open_photo_upload_for(*customer),
         }
     }
 
@@ -233,50 +158,33 @@ impl App {
             return;
         }
         let Some(form) = &mut self.form else { return };
-        form.general_problem = None;
-        let body = match form.body() {
-            Ok(body) => body,
-            Err(index) => {
-                form.focused = index;
-                let field = &form.fields[index];
-                let message = format!("Not saved: {} — {}", field.label, field.problem.clone().unwrap_or_default());
-                return self.warn(message);
+        let requests = &mut self.requests;
+        match editor::save(form, || requests.issue()) {
+            Ok((request, command)) => {
+                out.push(command);
+                self.saving = Some(request);
+                self.redraw = true;
             }
-        };
-        let target = form.target.clone();
-        let request = self.request_id();
-        match target {
-            Target::EditCustomer(_) | Target::EditRecord { .. } if body.is_empty() => {
-                return self.say("Nothing changed, nothing to save");
-            }
-            // First read it again: someone may have changed it since the form opened.
-            Target::EditCustomer(customer) => out.push(Command::FetchCustomer { request, id: customer.id }),
-            Target::NewCustomer => out.push(Command::SaveCustomer { request, id: None, body }),
-            Target::NewRecord { customer_id, kind } => {
-                out.push(Command::SaveRecord { request, customer_id, kind, url: None, body })
-            }
-            Target::EditRecord { customer_id, kind, url } => {
-                out.push(Command::SaveRecord { request, customer_id, kind, url: Some(url), body })
-            }
+            Err(notice) => self.show(notice),
         }
-        self.saving = Some(request);
-        self.redraw = true;
     }
 
     fn send_customer_patch(&mut self, id: i64, out: &mut Vec<Command>) {
         let Some(form) = &mut self.form else { return };
-        match form.body() {
-            Ok(body) if body.is_empty() => {
+        let requests = &mut self.requests;
+        match editor::patch(form, id, || requests.issue()) {
+            PatchStep::NothingLeft => {
                 self.form = None;
                 self.pop_screen(out);
                 self.say("Nothing of yours left to save: the server's version stays");
             }
-            Ok(body) => {
-                let request = self.request_id();
-                self.saving = Some(request);
-                out.push(Command::SaveCustomer { request, id: Some(id), body });
+            PatchStep::Send(command) => {
+                if let Command::SaveCustomer { request, .. } = &command {
+                    self.saving = Some(*request);
+                }
+                out.push(command);
             }
-            Err(index) => form.focused = index,
+            PatchStep::Unfixed => {}
         }
     }
 
@@ -292,16 +200,10 @@ impl App {
         let Some(form) = &mut self.form else { return };
         match result {
             Ok(fresh) => {
-                let conflicts = form.conflicts_with(&fresh);
-                if conflicts.is_empty() {
-                    self.send_customer_patch(fresh.id, out);
-                } else {
-                    let n = conflicts.len();
-                    form.conflict = Some((conflicts, Box::new(fresh)));
-                    self.warn(format!(
-                        "Not saved yet: {n} field{} changed on the server since you opened the form",
-                        if n == 1 { "" } else { "s" }
-                    ));
+                let id = fresh.id;
+                match editor::fresh(form, fresh) {
+                    None => self.send_customer_patch(id, out),
+                    Some(notice) => self.show(notice),
                 }
             }
             Err(e) => self.save_failed(e),
@@ -359,7 +261,7 @@ impl App {
                 self.form = None;
                 self.pop_screen(out);
                 // The profile reloads its sub-collections, and with them the customer's flags.
-                self.detail.customer_id = None;
+                self.detail.reload();
                 self.load_visible_detail(out);
                 self.say(format!("Saved the {noun}"));
             }
@@ -370,40 +272,20 @@ impl App {
     /// A save that did not happen: everything typed stays, with the reason beside it.
     fn save_failed(&mut self, e: ClientError) {
         let Some(form) = &mut self.form else { return };
-        match e {
-            ClientError::Validation(errors) => {
-                form.apply_server_errors(&errors);
-                self.warn("Not saved: the server refused the fields marked ✖; fix them and ctrl-s again");
-            }
-            other => {
-                form.general_problem = Some(format!(
-                    "Not saved: {}. Everything you typed is still here; ctrl-s tries again.",
-                    other.summary()
-                ));
-                self.report(&other);
-            }
+        match editor::failed(form, e) {
+            Ok(notice) => self.show(notice),
+            Err(other) => self.report(&other),
         }
     }
 
     /// A customer the server answered with after a write: the list, the profile and the check-in screen
     /// show it as it is now.
     pub(super) fn customer_changed(&mut self, customer: Customer, created: bool, out: &mut Vec<Command>) {
-        if let Some(row) = self.list.rows.iter_mut().find(|c| c.id == customer.id) {
-            *row = customer.clone();
-        } else if created {
-            self.list.rows.insert(0, customer.clone());
-            self.list.selected = 0;
-            self.list.offset = 0;
-            self.list.count = self.list.count.map(|n| n + 1);
+        if self.list.changed(&customer, created) {
             self.focus = Focus::Detail;
-            self.detail.customer_id = None;
+            self.detail.reload();
             self.load_visible_detail(out);
         }
         self.check_in.customer_changed(&customer);
     }
-}
-
-/// A record's own URL, or the one it has on our server when the answer gave none.
-fn record_url(customer_id: i64, kind: SubCollection, id: i64, url: &str) -> String {
-    if url.is_empty() { format!("customers/{customer_id}/{}/{id}/", kind.segment()) } else { url.to_string() }
 }

@@ -1,60 +1,13 @@
-//! A new photo from a file: the path typed with completion, the photo prepared exactly as it will be
-//! stored (the shared `photo` module: upright, centred square, 512 JPEG) and shown, then uploaded
-//! prepared through the multipart PATCH with progress; the profile then shows the new photo.
+//! Routing for the photo upload screen (the screen itself is [`crate::tui::photo_upload`]).
 
-use std::sync::Arc;
-
-use tui_input::{Input, InputRequest};
+use tui_input::InputRequest;
 
 use super::{App, Command, RequestId, Screen};
 use crate::client::ClientError;
 use crate::model::Customer;
 use crate::tui::action::Action;
-use crate::tui::photo_view::EncodedPhoto;
-
-/// A photo ready to upload, and its preview.
-pub struct PreparedUpload {
-    /// The path it was prepared from (a changed path makes it stale).
-    pub path: String,
-    /// The 512x512 JPEG to send.
-    pub jpeg: Arc<Vec<u8>>,
-    pub original_bytes: u64,
-    /// The stored photo, drawn for the terminal; `None` when photos are off.
-    pub preview: Option<EncodedPhoto>,
-}
-
-impl std::fmt::Debug for PreparedUpload {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PreparedUpload").field("path", &self.path).field("jpeg_bytes", &self.jpeg.len()).finish()
-    }
-}
-
-#[derive(Debug)]
-pub struct PhotoUpload {
-    pub customer: Customer,
-    pub path: Input,
-    /// What Tab found, shown under the field.
-    pub completions: Vec<String>,
-    completing: Option<RequestId>,
-    preparing: Option<RequestId>,
-    pub prepared: Option<PreparedUpload>,
-    pub problem: Option<String>,
-    /// The upload in flight: (request, bytes sent, bytes in all).
-    pub uploading: Option<(RequestId, u64, u64)>,
-    /// A first Esc over a prepared, unsent photo only warns.
-    leave_armed: bool,
-}
-
-impl PhotoUpload {
-    pub fn is_preparing(&self) -> bool {
-        self.preparing.is_some()
-    }
-
-    /// The prepared photo, if it is for the path as typed now.
-    pub fn ready(&self) -> Option<&PreparedUpload> {
-        self.prepared.as_ref().filter(|p| p.path == self.path.value().trim())
-    }
-}
+use crate::tui::photo_upload::{PhotoStep, PhotoUpload, Uploaded};
+use crate::tui::photo_view::PreparedUpload;
 
 impl App {
     /// From the profile: a new photo for the selected customer.
@@ -70,131 +23,51 @@ impl App {
             if self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_some()) {
                 return self.warn("A photo is still uploading: wait for it first");
             }
-            self.photo_upload = Some(PhotoUpload {
-                customer,
-                path: Input::default(),
-                completions: Vec::new(),
-                completing: None,
-                preparing: None,
-                prepared: None,
-                problem: None,
-                uploading: None,
-                leave_armed: false,
-            });
+            self.photo_upload = Some(PhotoUpload::new(customer));
         }
         self.push_screen(Screen::Photo);
     }
 
     pub(super) fn photo_typed(&mut self, request: InputRequest) {
-        let Some(upload) = &mut self.photo_upload else { return };
-        upload.path.handle(request);
-        upload.problem = None;
-        upload.leave_armed = false;
+        if let Some(upload) = &mut self.photo_upload {
+            upload.typed(request);
+        }
     }
 
     pub(super) fn photo_action(&mut self, action: Action, out: &mut Vec<Command>) {
+        let preview = self.photo_upload_areas().preview;
         let Some(upload) = &mut self.photo_upload else { return };
-        match action {
-            Action::Complete => {
-                let request = self.request_id();
-                let upload = self.photo_upload.as_mut().expect("checked above");
-                upload.completing = Some(request);
-                out.push(Command::CompletePath { request, typed: upload.path.value().to_string() });
-            }
-            Action::Open => {
-                let path = upload.path.value().trim().to_string();
-                if path.is_empty() {
-                    upload.problem = Some("Type the photo's file name (Tab completes it)".into());
-                    return;
-                }
-                if path.ends_with('/') {
-                    return self.photo_action(Action::Complete, out);
-                }
-                let request = self.request_id();
-                let upload = self.photo_upload.as_mut().expect("checked above");
-                upload.preparing = Some(request);
-                upload.problem = None;
-                let cells = crate::tui::layout::photo_upload_areas(self.size, self).preview;
-                out.push(Command::PreparePhoto { request, path, width: cells.width, height: cells.height });
-            }
-            Action::Save => {
-                if upload.uploading.is_some() {
-                    return;
-                }
-                let Some(ready) = upload.ready() else {
-                    upload.problem = Some("See the photo first: Enter prepares it".into());
-                    return;
-                };
-                let (jpeg, customer_id) = (ready.jpeg.clone(), upload.customer.id);
-                let request = self.request_id();
-                let upload = self.photo_upload.as_mut().expect("checked above");
-                upload.uploading = Some((request, 0, jpeg.len() as u64));
-                out.push(Command::UploadPhoto { request, customer_id, jpeg });
-            }
-            Action::ClearSearch => {
-                upload.path.reset();
-                upload.completions.clear();
-            }
-            Action::Back => {
-                if upload.uploading.is_some() {
-                    return self.warn("Uploading… wait for the server's answer");
-                }
-                if upload.ready().is_some() && !upload.leave_armed {
-                    upload.leave_armed = true;
-                    return self.warn("The photo is not uploaded: Esc again leaves without it; ctrl-s uploads");
-                }
+        match upload.action(action, &mut self.requests, preview) {
+            PhotoStep::Stay => {}
+            PhotoStep::Send(command) => out.push(command),
+            PhotoStep::Warn(text) => self.warn(text),
+            PhotoStep::Leave => {
                 self.photo_upload = None;
                 self.pop_screen(out);
             }
-            _ => {}
         }
     }
 
     pub(super) fn on_path_completed(&mut self, request: RequestId, result: Result<(String, Vec<String>), String>) {
-        let Some(upload) = &mut self.photo_upload else { return };
-        if upload.completing != Some(request) {
-            return;
-        }
-        upload.completing = None;
-        self.redraw = true;
-        match result {
-            Ok((text, candidates)) => {
-                if text != upload.path.value() {
-                    upload.path = Input::new(text);
-                }
-                upload.problem =
-                    candidates.is_empty().then(|| "No photo (JPEG or PNG) or folder starts so".to_string());
-                upload.completions = candidates;
-            }
-            Err(problem) => upload.problem = Some(problem),
+        if let Some(upload) = &mut self.photo_upload
+            && upload.on_path_completed(request, result)
+        {
+            self.redraw = true;
         }
     }
 
     pub(super) fn on_photo_prepared(&mut self, request: RequestId, result: Result<PreparedUpload, String>) {
-        let Some(upload) = &mut self.photo_upload else { return };
-        if upload.preparing != Some(request) {
-            return;
-        }
-        upload.preparing = None;
-        self.redraw = true;
-        match result {
-            Ok(prepared) => {
-                upload.completions.clear();
-                upload.prepared = Some(prepared);
-            }
-            Err(problem) => {
-                upload.prepared = None;
-                upload.problem = Some(problem);
-            }
+        if let Some(upload) = &mut self.photo_upload
+            && upload.on_prepared(request, result)
+        {
+            self.redraw = true;
         }
     }
 
     pub(super) fn on_upload_progress(&mut self, request: RequestId, sent: u64, total: u64) {
         if let Some(upload) = &mut self.photo_upload
-            && let Some(progress) = &mut upload.uploading
-            && progress.0 == request
+            && upload.on_progress(request, sent, total)
         {
-            *progress = (request, sent, total);
             self.redraw = true;
         }
     }
@@ -206,28 +79,20 @@ impl App {
         out: &mut Vec<Command>,
     ) {
         let Some(upload) = &mut self.photo_upload else { return };
-        if upload.uploading.is_none_or(|(r, _, _)| r != request) {
-            return;
-        }
-        upload.uploading = None;
-        self.redraw = true;
-        match result {
-            Ok(customer) => {
+        match upload.on_uploaded(request, result) {
+            Uploaded::Stale => {}
+            Uploaded::Failed => self.redraw = true,
+            Uploaded::Saved(customer) => {
+                self.redraw = true;
                 self.photo_upload = None;
                 if self.screen == Screen::Photo {
                     self.pop_screen(out);
                 }
                 let name = format!("{} {}", customer.first_name, customer.last_name);
                 // The new photo has new URLs: the profile fetches it as it would any photo.
-                self.customer_changed(customer, false, out);
+                self.customer_changed(*customer, false, out);
                 self.load_photo(out);
                 self.say(format!("New photo saved for {name}"));
-            }
-            Err(ClientError::Validation(errors)) => {
-                upload.problem = Some(format!("Not uploaded: {errors}"));
-            }
-            Err(e) => {
-                upload.problem = Some(format!("Not uploaded: {}. ctrl-s tries again.", e.summary()));
             }
         }
     }

@@ -6,6 +6,7 @@ use ratatui::layout::{Rect, Size};
 
 use super::*;
 use crate::client::records::Alert;
+use crate::tui::filter_set::specs;
 
 pub(crate) fn options() -> AppOptions {
     AppOptions {
@@ -438,7 +439,7 @@ fn the_mouse_selects_opens_scrolls_and_removes_chips() {
     assert_eq!(app.list.selected, 3);
     app.filters.values.set(0, Some("true".into()));
     let chips = app.areas().chips.unwrap();
-    let (_, chip) = layout::chip_rects(chips, &app)[0];
+    let (_, chip) = app.chip_rects(chips)[0];
     app.update(click(chip.x + 1, chip.y));
     assert!(app.filters.values.is_empty());
 }

@@ -9,52 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{cell, fit, pane_block};
 use crate::tui::app::{App, Focus};
 use crate::tui::filter_set::{display_value, specs};
-use crate::tui::layout;
-
-enum Row {
-    Heading(&'static str),
-    Filter(usize),
-}
-
-fn rows() -> Vec<Row> {
-    let mut out = Vec::new();
-    let mut group = "";
-    for (i, spec) in specs().iter().enumerate() {
-        if spec.group != group {
-            group = spec.group;
-            out.push(Row::Heading(group));
-        }
-        out.push(Row::Filter(i));
-    }
-    out
-}
-
-/// Lines kept under the list for the hint and any error.
-const FOOTER_LINES: u16 = 2;
-
-/// The first row shown, so that the selected filter is on screen.
-fn offset(app: &App, visible: usize) -> usize {
-    let at = rows().iter().position(|r| matches!(r, Row::Filter(i) if *i == app.filters.selected)).unwrap_or(0);
-    if at >= visible { at + 1 - visible } else { 0 }
-}
-
-fn list_height(inner: Rect) -> usize {
-    usize::from(inner.height.saturating_sub(FOOTER_LINES))
-}
-
-/// The filter on screen row `y` (for a mouse click).
-pub fn row_at(app: &App, area: Rect, y: u16) -> Option<usize> {
-    let inner = layout::inner(area);
-    if y < inner.y {
-        return None;
-    }
-    let visible = list_height(inner);
-    let index = offset(app, visible) + usize::from(y - inner.y);
-    match rows().get(index) {
-        Some(Row::Filter(i)) if usize::from(y - inner.y) < visible => Some(*i),
-        _ => None,
-    }
-}
+use crate::tui::filters::{Row, list_height, rows};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -69,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let value_width = (inner.width as usize).saturating_sub(label_width + 3);
     let mut lines = Vec::new();
     let mut cursor = None;
-    for (line_no, row) in rows().into_iter().enumerate().skip(offset(app, visible)).take(visible) {
+    for (line_no, row) in rows().into_iter().enumerate().skip(app.filters.offset(visible)).take(visible) {
         match row {
             Row::Heading(title) => lines.push(Line::styled(format!(" {title}"), theme.heading())),
             Row::Filter(i) => {
@@ -104,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let list_area = Rect { height: visible as u16, ..inner };
     frame.render_widget(Paragraph::new(lines), list_area);
     if let (Some((col, line_no)), true) = (cursor, focused) {
-        let row = line_no - offset(app, visible);
+        let row = line_no - app.filters.offset(visible);
         frame.set_cursor_position(Position::new(inner.x + (label_width + 3 + col) as u16, inner.y + row as u16));
     }
     let spec = &specs()[app.filters.selected];

@@ -25,7 +25,8 @@ fn size_text(bytes: u64) -> String {
 pub fn render(frame: &mut Frame, app: &App) {
     let Some(upload) = &app.photo_upload else { return };
     let theme = &app.theme;
-    let areas = layout::photo_upload_areas(frame.area(), app);
+    let area = frame.area();
+    let areas = layout::photo_upload_areas(area, app.chrome(area));
     let c = &upload.customer;
     let block = pane_block(format!(" New photo for {} {} ", c.first_name, c.last_name), app.help.is_none(), theme);
     frame.render_widget(block, areas.frame);

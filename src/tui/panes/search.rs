@@ -10,13 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::SPINNER;
 use crate::tui::app::{App, Focus};
 
-pub const CHIPS_PREFIX: &str = " Filters: ";
 const PROMPT: &str = " Search › ";
-
-/// A chip's width on screen: ` text × `.
-pub fn chip_width(text: &str) -> u16 {
-    (text.width() + 4) as u16
-}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -58,8 +52,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
 pub fn render_chips(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let mut spans = vec![Span::styled(CHIPS_PREFIX, theme.muted())];
-    let chips = crate::tui::layout::chip_rects(area, app);
+    let mut spans = vec![Span::styled(crate::tui::layout::CHIPS_PREFIX, theme.muted())];
+    let chips = app.chip_rects(area);
     for (index, _) in &chips {
         if let Some(text) = app.filters.values.chip(*index) {
             spans.push(Span::styled(format!(" {text} ×"), theme.chip()));

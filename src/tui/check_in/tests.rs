@@ -3,6 +3,7 @@
 use jiff::civil::date;
 
 use super::*;
+use crate::client::records::{Alert, Note};
 use crate::model::check_in::NO_ENTRY_METHOD;
 
 const TODAY: Date = date(2026, 11, 25);

@@ -9,8 +9,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use tui_input::Input;
 
-use super::app::RequestId;
-use crate::client::records::{Alert, Note};
+pub use outcome::{Details, Holdings, ScanOutcome};
+
+use super::request::RequestId;
 use crate::desk::{Answer, IdempotencyKey, JournalEntry, Scan, ScanState};
 use crate::model::Customer;
 use crate::model::check_in::{BarcodeCheckIn, UNKNOWN_ACCOUNT};
@@ -19,6 +20,8 @@ use crate::model::check_in::{BarcodeCheckIn, UNKNOWN_ACCOUNT};
 pub const WAIVER_SOON_DAYS: i64 = 14;
 /// A minor turning 18 within this many days is worth a word (the paperwork changes).
 pub const TURNS_ADULT_SOON_DAYS: i64 = 30;
+/// How many of the latest check-ins the card and the profile list.
+pub const LAST_CHECK_INS: usize = 5;
 /// Scans the today list keeps.
 pub const TODAY_KEPT: usize = 200;
 
@@ -37,61 +40,6 @@ pub enum Level {
     Queued,
     /// A lookup (not a check-in), or an undone check-in: just the customer.
     Info,
-}
-
-/// What the customer's record says, fetched after the scan's answer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Details {
-    pub customer: Option<Customer>,
-    /// `None` when the server has no alerts (or they could not be loaded).
-    pub alerts: Option<Vec<Alert>>,
-    pub notes: Option<Vec<Note>>,
-    /// The customer's latest check-ins (newest first), read after a check-in: an earlier one the
-    /// same local day at the same location is worth a word ("Already checked in today at 14:02").
-    pub recent_check_ins: Option<Vec<crate::model::check_in::CheckIn>>,
-    /// What they hold (boxed: a message carrying details stays small).
-    pub holdings: Box<Holdings>,
-}
-
-/// A customer's memberships, passes and waivers, each `None` when the server has none to give.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Holdings {
-    /// Memberships held or covering them.
-    pub memberships: Option<Vec<crate::model::subrecords::CustomerMembership>>,
-    pub entry_passes: Option<Vec<crate::model::subrecords::EntryPass>>,
-    /// Their signed documents (waivers).
-    pub documents: Option<Vec<crate::model::subrecords::Document>>,
-}
-
-/// What became of one scan (or lookup), as the tasks report it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScanOutcome {
-    CheckedIn {
-        check_in: Box<BarcodeCheckIn>,
-        details: Details,
-    },
-    /// A `4xx` of the check-in rules, with the server's plain text.
-    Refused {
-        status: u16,
-        text: String,
-        details: Details,
-    },
-    /// The server could not be reached; the scan is on disk and will be sent.
-    Queued {
-        reason: String,
-    },
-    /// The server could not be reached and the scan could not be kept either.
-    NotQueued {
-        reason: String,
-    },
-    /// A lookup found the customer.
-    Found {
-        details: Details,
-    },
-    /// A lookup found no customer with this barcode.
-    NotFound,
-    /// A lookup failed.
-    Failed(String),
 }
 
 /// The verdict on screen: the latest scan's.
@@ -347,9 +295,34 @@ impl TodayEntry {
     }
 }
 
+/// How a verdict sounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Bells {
+    /// Rings for a customer let in (0: silent).
+    pub checked_in: u8,
+    /// Rings for a refusal: a different count, so staff hear the difference.
+    pub refused: u8,
+    pub gap: std::time::Duration,
+}
+
+/// Bells still to ring for the latest verdict.
+#[derive(Debug, Default)]
+pub struct BellState {
+    /// Rung since the runtime last asked.
+    due: u32,
+    /// Left in the current pattern, one per timer.
+    left: u8,
+    /// The pattern's generation: a new verdict's pattern replaces the old one's.
+    generation: u64,
+}
+
 /// The check-in screen.
 #[derive(Debug, Default)]
 pub struct CheckInState {
+    /// How verdicts sound.
+    pub bell_pattern: Bells,
+    /// The bells of the latest verdict.
+    ringing: BellState,
     /// The scan field: always armed; a code typed by hand and Enter is a scan too.
     pub input: Input,
     /// Scans show the customer without checking in.
@@ -371,6 +344,11 @@ pub struct CheckInState {
 }
 
 impl CheckInState {
+    /// The screen before any scan, its verdicts sounding as `bells` says.
+    pub fn new(bells: Bells) -> CheckInState {
+        CheckInState { bell_pattern: bells, ..CheckInState::default() }
+    }
+
     /// Midnight at the desk: the today list keeps only this day's scans and those still waiting
     /// for the server; yesterday's verdict leaves the screen.
     pub fn new_day(&mut self, today: jiff::civil::Date, tz: &jiff::tz::TimeZone) {
@@ -531,5 +509,8 @@ impl CheckInState {
     }
 }
 
+pub mod banner;
+pub mod outcome;
 #[cfg(test)]
 mod tests;
+pub mod update;

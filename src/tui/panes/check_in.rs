@@ -8,19 +8,24 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::holdings::{self, Tone};
 use super::{cell, fit, pane_block, wrap};
 use crate::model::Customer;
-use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::checkin::{Level, TodayState, Verdict, uses_left};
-use crate::tui::keymap::KeyContext;
+use crate::tui::check_in::banner::full_name;
+use crate::tui::check_in::{LAST_CHECK_INS, Level, TodayState, Verdict, uses_left};
+use crate::tui::holdings::{self, Tone};
 use crate::tui::layout;
 
 const PROMPT: &str = " Scan › ";
 
+/// The check-in screen's places at `area`: the layout, told the rows the verdict and the card need.
+pub fn areas(area: Rect, app: &App) -> layout::CheckInAreas {
+    let card = card_height(app, layout::check_in_card_width(area));
+    layout::check_in_areas(area, app.chrome(area), app.banner_lines(area.width).len() as u16, card)
+}
+
 pub fn render(frame: &mut Frame, app: &App) {
-    let areas = layout::check_in_areas(frame.area(), app);
+    let areas = areas(frame.area(), app);
     render_scan(frame, areas.scan, app);
     render_banner(frame, areas.banner, app);
     if let Some(verdict) = &app.check_in.verdict {
@@ -112,68 +117,8 @@ fn banner_style(app: &App, level: Level) -> Style {
     }
 }
 
-fn glyph(level: Level) -> &'static str {
-    match level {
-        Level::In => "✔",
-        Level::Notice => "✔ !",
-        Level::Refused => "✖",
-        Level::Queued => "◷",
-        Level::Info => "•",
-        Level::Checking => "…",
-    }
-}
-
-/// The verdict's lines at `width`: the headline, then Capitan's reason and what to notice, wrapped
-/// (never cut: a refusal's end is often the instruction, "see the manager").
-pub fn banner_lines(app: &App, width: u16) -> Vec<String> {
-    let width = width as usize;
-    let Some(verdict) = &app.check_in.verdict else {
-        let text = if app.check_in.lookup { "Lookup mode: scans show who it is" } else { "Ready: scan a key tag" };
-        return vec![String::new(), format!("  {text}")];
-    };
-    let name = verdict
-        .customer()
-        .map(full_name)
-        .or_else(|| verdict.check_in.as_ref().map(|c| format!("{} {}", c.customer_first_name, c.customer_last_name)));
-    let mut headline = format!("  {} {}", glyph(verdict.level), verdict.headline);
-    if let Some(name) = name {
-        headline.push_str(&format!("   {name}"));
-    } else if verdict.level != Level::Checking {
-        headline.push_str(&format!("   barcode {}", verdict.barcode));
-    }
-    let mut lines = vec![fit(&headline, width)];
-    lines.extend(wrap(&format!("  {}", verdict.reason), width));
-    if let Some(why) = not_valid_here(app, verdict) {
-        lines.extend(wrap(&format!("  {why}"), width));
-    }
-    let new_customer = app.keymap.keys_for(KeyContext::CheckIn, Action::NewCustomer);
-    let unknown = verdict.reason == crate::model::check_in::UNKNOWN_ACCOUNT || verdict.headline == "UNKNOWN";
-    if verdict.level == Level::Refused
-        && unknown
-        && verdict.customer().is_none()
-        && let Some(key) = new_customer.first()
-    {
-        lines.extend(wrap(&format!("  {key}: a new customer (a walk-in) with barcode {}", verdict.barcode), width));
-    }
-    if !verdict.notices.is_empty() {
-        lines.extend(wrap(&format!("  LOOK: {}", verdict.notices.join(" · ")), width));
-    }
-    lines
-}
-
-/// Beside Capitan's "no available entry method": the customer's membership is valid only elsewhere.
-fn not_valid_here(app: &App, verdict: &Verdict) -> Option<String> {
-    if verdict.level != Level::Refused || verdict.reason != crate::model::check_in::NO_ENTRY_METHOD {
-        return None;
-    }
-    let desk = app.desk_location.as_ref()?;
-    let memberships = verdict.details.holdings.memberships.as_deref()?;
-    let passes = verdict.details.holdings.entry_passes.as_deref().unwrap_or_default();
-    holdings::not_valid_here(memberships, passes, desk, app.today)
-}
-
 fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
-    let mut lines: Vec<Line> = banner_lines(app, area.width).into_iter().map(Line::raw).collect();
+    let mut lines: Vec<Line> = app.banner_lines(area.width).into_iter().map(Line::raw).collect();
     let Some(verdict) = &app.check_in.verdict else {
         frame.render_widget(Paragraph::new(lines).style(app.theme.muted()), area);
         return;
@@ -182,15 +127,6 @@ fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
         lines.insert(0, Line::raw(""));
     }
     frame.render_widget(Paragraph::new(lines).style(banner_style(app, verdict.level)), area);
-}
-
-fn full_name(c: &Customer) -> String {
-    let mut name = format!("{} {}", c.first_name, c.last_name);
-    let preferred = c.preferred_name.trim();
-    if !preferred.is_empty() && preferred != c.first_name.trim() {
-        name.push_str(&format!(" “{preferred}”"));
-    }
-    name
 }
 
 /// Who it is and what to know, beside the photo.
@@ -314,16 +250,13 @@ pub fn card_height(app: &App, width: u16) -> u16 {
     }
 }
 
-/// How many of the latest check-ins the card lists.
-pub const LAST_CHECK_INS: usize = 5;
-
 /// The waiver from the customer's own flags, when the server gives no documents.
 fn waiver_from_flags(app: &App, c: &Customer) -> (String, Style) {
     let theme = &app.theme;
     match (c.active_waiver_exists, c.latest_waiver_expiration_date) {
         (true, Some(expiry)) => {
             let days = (expiry - app.today).get_days();
-            let soon = days <= crate::tui::checkin::WAIVER_SOON_DAYS as i32;
+            let soon = days <= crate::tui::check_in::WAIVER_SOON_DAYS as i32;
             let left = match days {
                 0 => "expires today".to_string(),
                 1 => "1 day left".to_string(),
