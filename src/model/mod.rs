@@ -6,7 +6,9 @@
 
 pub mod check_in;
 pub mod customer;
+pub mod customer_write;
 pub mod fields;
+pub mod gender;
 pub mod paging;
 pub mod subrecords;
 pub mod time;

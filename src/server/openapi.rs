@@ -27,8 +27,9 @@ use super::AppState;
 use super::error::method_not_allowed;
 use super::filters::{MAX_LIST_VALUES, MAX_SEARCH_WORDS};
 use crate::model::check_in::{BarcodeCheckIn, CheckIn, EntryMethod};
+use crate::model::customer::CUSTOMER_FIELDS;
 use crate::model::customer::Gender;
-use crate::model::fields::{CUSTOMER_FIELDS, FieldKind, FieldSpec};
+use crate::model::fields::{FieldKind, FieldSpec};
 use crate::model::paging::MAX_PAGE_SIZE;
 use crate::model::subrecords::{
     ALERT_FORM, ActivityEntry, Alert, CustomerChallenge, CustomerMembership, CustomerProficiency, Document,

@@ -16,7 +16,7 @@ use super::{fit, pane_block};
 use crate::client::SubCollection;
 use crate::client::SubRecords;
 use crate::model::Customer;
-use crate::model::fields::customer_field;
+use crate::model::customer::customer_field;
 use crate::tui::app::{App, Focus, PhotoEntry, PhotoMode, SubState};
 use crate::tui::form::mask;
 use crate::tui::layout;
