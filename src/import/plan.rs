@@ -13,10 +13,13 @@ use super::document::{
     ImportCustomer, ImportDocument, ImportMember, ImportMembershipType, ImportNamed, mon, zero_amount,
 };
 use super::{ImportError, ImportSummary};
-use crate::model::fields::{CUSTOMER_FIELDS, CustomerWrite, FieldKind, FieldValue, WriteMode};
+use crate::model::Customer;
+use crate::model::customer::CUSTOMER_FIELDS;
+use crate::model::customer_write::CustomerWrite;
+use crate::model::fields::WriteMode;
 use crate::model::subrecords::{RELATION_CODES, reverse_relation};
 use crate::storage::bulk::BulkValue;
-use crate::storage::customers::{search_text, sort_key};
+use crate::storage::customers;
 use crate::storage::import_plan::{ExistingRecords, Table, TableRows};
 use crate::storage::{OrgScope, local_datetime, parse_time_zone};
 
@@ -376,43 +379,18 @@ impl<'a> Planner<'a> {
         if !barcode.is_empty() && !self.barcodes.insert(barcode.clone()) {
             p.add(record, "barcode", "customer with this barcode already exists.");
         }
-        let mut row: Vec<BulkValue> = Vec::with_capacity(CUSTOMER_FIELDS.len() + 11);
-        for spec in &CUSTOMER_FIELDS {
-            let value = match write.get(spec.name) {
-                Some(FieldValue::Text(s)) if spec.name == "barcode" && s.is_empty() => BulkValue::Null,
-                Some(FieldValue::Text(s)) => s.clone().into(),
-                Some(FieldValue::Date(d)) => d.to_string().into(),
-                Some(FieldValue::Gender(g)) => BulkValue::from(g.map(|g| g.code().to_string())),
-                Some(FieldValue::Bool(b)) => (*b).into(),
-                Some(FieldValue::LocationId(None)) => BulkValue::Null,
-                Some(FieldValue::LocationId(Some(l))) => {
-                    BulkValue::from(self.ids.locations.resolve(*l, record, "home_location_id", p))
-                }
-                None => match spec.kind {
-                    FieldKind::Bool => false.into(),
-                    FieldKind::Gender => BulkValue::Null,
-                    FieldKind::LocationId => BulkValue::Null,
-                    _ if spec.name == "barcode" => BulkValue::Null,
-                    _ => "".into(),
-                },
-            };
-            row.push(value);
+        let mut customer = Customer::default();
+        if let Err(mismatch) = write.apply_to(&mut customer) {
+            p.add(record, mismatch.field, mismatch.to_string());
+            return None;
+        }
+        // The document's location ids become the database's.
+        if let Some(location) = customer.home_location_id {
+            customer.home_location_id = self.ids.locations.resolve(location, record, "home_location_id", p);
         }
         let created = c.created_at.map(micros).unwrap_or(self.now_us);
+        let mut row: Vec<BulkValue> = customers::written_values(&customer).collect();
         row.extend([
-            email_key.into(),
-            text("address_postcode").trim().to_lowercase().into(),
-            sort_key(&text("last_name")).into(),
-            sort_key(&text("first_name")).into(),
-            search_text(
-                &text("email"),
-                &text("first_name"),
-                &text("last_name"),
-                &text("preferred_name"),
-                &text("telephone"),
-                &barcode,
-            )
-            .into(),
             id.into(),
             c.is_active.into(),
             c.capitan_invite_sent.into(),

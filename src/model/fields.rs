@@ -1,12 +1,15 @@
-//! The editable customer fields, in one table: their names, labels, types and
-//! rules. The server parses writes with it and the terminal app builds its
-//! edit form from it, so a rule is written once.
+//! Editable fields, whatever record they belong to: their kinds and rules
+//! ([`FieldSpec`]), their parsed values ([`FieldValue`]) and the Rust types a
+//! record holds them in ([`FieldType`]). The customer's fields are declared in
+//! `model::customer`, the sub-records' in `model::subrecords`; the server
+//! parses writes with these rules and the terminal app checks its forms with
+//! them, so a rule is written once.
 
 use jiff::civil::Date;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::customer::Gender;
-use super::validation::{self as v, FieldErrors};
+use super::gender::Gender;
+use super::validation as v;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -39,44 +42,38 @@ pub struct FieldSpec {
     pub sensitive: bool,
 }
 
-const fn field(name: &'static str, label: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
-    FieldSpec { name, label, kind, required, sensitive: false }
-}
-
 pub const PREFERRED_NAME_MAX: usize = 180;
 pub const BARCODE_MAX: usize = 128;
 
-/// Every writable scalar field of the seed, in the seed's order.
-/// (`custom_field_values` and `profile_image` have shapes of their own.)
-pub const CUSTOMER_FIELDS: [FieldSpec; 18] = [
-    field("email", "Email", FieldKind::Email, true),
-    field("first_name", "First name", FieldKind::RequiredText, true),
-    field("last_name", "Last name", FieldKind::RequiredText, true),
-    field("preferred_name", "Preferred name", FieldKind::Text { max_len: Some(PREFERRED_NAME_MAX) }, false),
-    field("birthday", "Birthday", FieldKind::Date, true),
-    field("address_postcode", "Postcode", FieldKind::Text { max_len: None }, false),
-    field("address_street_1", "Street 1", FieldKind::Text { max_len: None }, false),
-    field("address_street_2", "Street 2", FieldKind::Text { max_len: None }, false),
-    field("address_city", "City", FieldKind::Text { max_len: None }, false),
-    field("address_state", "State", FieldKind::Text { max_len: None }, false),
-    field("address_country", "Country", FieldKind::Text { max_len: None }, false),
-    FieldSpec {
-        name: "government_id",
-        label: "Government id",
-        kind: FieldKind::Text { max_len: None },
-        required: false,
-        sensitive: true,
-    },
-    field("telephone", "Telephone", FieldKind::Text { max_len: None }, false),
-    field("gender", "Gender", FieldKind::Gender, false),
-    field("pronouns", "Pronouns", FieldKind::Text { max_len: None }, false),
-    field("has_opted_in_to_marketing", "Marketing opt-in", FieldKind::Bool, false),
-    field("barcode", "Barcode", FieldKind::Text { max_len: Some(BARCODE_MAX) }, false),
-    field("home_location_id", "Home location", FieldKind::LocationId, false),
-];
+/// Optional text without a length limit.
+pub const TEXT: FieldKind = FieldKind::Text { max_len: None };
 
-pub fn customer_field(name: &str) -> Option<&'static FieldSpec> {
-    CUSTOMER_FIELDS.iter().find(|f| f.name == name)
+/// Optional text of at most `max_len` characters.
+pub const fn text_max(max_len: usize) -> FieldKind {
+    FieldKind::Text { max_len: Some(max_len) }
+}
+
+/// A field's spec before it is named: `spec("Email", FieldKind::Email).required()`.
+/// A declaration names it after the record field it sits on.
+pub const fn spec(label: &'static str, kind: FieldKind) -> FieldSpec {
+    FieldSpec { name: "", label, kind, required: false, sensitive: false }
+}
+
+impl FieldSpec {
+    pub const fn required(mut self) -> FieldSpec {
+        self.required = true;
+        self
+    }
+
+    pub const fn sensitive(mut self) -> FieldSpec {
+        self.sensitive = true;
+        self
+    }
+
+    pub const fn named(mut self, name: &'static str) -> FieldSpec {
+        self.name = name;
+        self
+    }
 }
 
 /// A parsed, valid value of one field.
@@ -98,6 +95,130 @@ impl FieldValue {
             FieldValue::Gender(g) => g.map_or(Value::Null, |g| Value::String(g.code().into())),
             FieldValue::Bool(b) => Value::Bool(*b),
             FieldValue::LocationId(id) => id.map_or(Value::Null, Value::from),
+        }
+    }
+}
+
+impl FieldValue {
+    /// The value as a form's text: dates `YYYY-MM-DD`, gender codes,
+    /// `true`/`false`, location ids; none is empty.
+    pub fn to_text(&self) -> String {
+        match self {
+            FieldValue::Text(s) => s.clone(),
+            FieldValue::Date(d) => d.to_string(),
+            FieldValue::Gender(g) => g.map(|g| g.code().to_string()).unwrap_or_default(),
+            FieldValue::Bool(b) => b.to_string(),
+            FieldValue::LocationId(id) => id.map(|id| id.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The shape of a [`FieldValue`]: which variant a kind parses to and a
+/// record's field type holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Text,
+    Date,
+    Gender,
+    Bool,
+    LocationId,
+}
+
+impl FieldKind {
+    /// The shape of the values this kind parses to.
+    pub const fn shape(self) -> Shape {
+        match self {
+            FieldKind::Email | FieldKind::RequiredText | FieldKind::Text { .. } => Shape::Text,
+            FieldKind::Date => Shape::Date,
+            FieldKind::Gender => Shape::Gender,
+            FieldKind::Bool => Shape::Bool,
+            FieldKind::LocationId => Shape::LocationId,
+        }
+    }
+}
+
+/// True when a field of `kind` can be held in a record field of `shape`
+/// (declarations assert it at compile time).
+pub const fn fits(kind: FieldKind, shape: Shape) -> bool {
+    kind.shape() as u8 == shape as u8
+}
+
+/// A Rust type a record holds an editable field in, and its conversions to
+/// and from the parsed value.
+pub trait FieldType: Sized {
+    const SHAPE: Shape;
+    fn to_value(&self) -> FieldValue;
+    /// The value of a write, or the value back when it has another shape.
+    fn from_value(value: FieldValue) -> Result<Self, FieldValue>;
+}
+
+impl FieldType for String {
+    const SHAPE: Shape = Shape::Text;
+    fn to_value(&self) -> FieldValue {
+        FieldValue::Text(self.clone())
+    }
+    fn from_value(value: FieldValue) -> Result<Self, FieldValue> {
+        match value {
+            FieldValue::Text(s) => Ok(s),
+            other => Err(other),
+        }
+    }
+}
+
+/// A date field has a date once written; before that (a record being
+/// created) it is empty text.
+impl FieldType for Option<Date> {
+    const SHAPE: Shape = Shape::Date;
+    fn to_value(&self) -> FieldValue {
+        match self {
+            Some(d) => FieldValue::Date(*d),
+            None => FieldValue::Text(String::new()),
+        }
+    }
+    fn from_value(value: FieldValue) -> Result<Self, FieldValue> {
+        match value {
+            FieldValue::Date(d) => Ok(Some(d)),
+            FieldValue::Text(s) if s.is_empty() => Ok(None),
+            other => Err(other),
+        }
+    }
+}
+
+impl FieldType for Option<Gender> {
+    const SHAPE: Shape = Shape::Gender;
+    fn to_value(&self) -> FieldValue {
+        FieldValue::Gender(*self)
+    }
+    fn from_value(value: FieldValue) -> Result<Self, FieldValue> {
+        match value {
+            FieldValue::Gender(g) => Ok(g),
+            other => Err(other),
+        }
+    }
+}
+
+impl FieldType for bool {
+    const SHAPE: Shape = Shape::Bool;
+    fn to_value(&self) -> FieldValue {
+        FieldValue::Bool(*self)
+    }
+    fn from_value(value: FieldValue) -> Result<Self, FieldValue> {
+        match value {
+            FieldValue::Bool(b) => Ok(b),
+            other => Err(other),
+        }
+    }
+}
+
+impl FieldType for Option<i64> {
+    const SHAPE: Shape = Shape::LocationId;
+    fn to_value(&self) -> FieldValue {
+        FieldValue::LocationId(*self)
+    }
+    fn from_value(value: FieldValue) -> Result<Self, FieldValue> {
+        match value {
+            FieldValue::LocationId(id) => Ok(id),
+            other => Err(other),
         }
     }
 }
@@ -179,7 +300,7 @@ fn incorrect_pk_type(got: &str) -> String {
 
 /// DRF's `CharField` takes strings and numbers (as their text); not booleans,
 /// lists or objects.
-fn json_as_text(value: &Value) -> Option<String> {
+pub(crate) fn json_as_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -215,166 +336,14 @@ pub enum WriteMode {
     Partial,
 }
 
-/// A customer write, parsed and checked field by field (the rules that need
-/// no database). Fields it does not name are left as they are.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CustomerWrite {
-    /// (field name, value) in table order.
-    pub fields: Vec<(&'static str, FieldValue)>,
-    /// `custom_field_values`: (field_id, value), when the write carries them.
-    pub custom_field_values: Option<Vec<(i64, String)>>,
-    /// `profile_image: null` removes the photo.
-    pub remove_profile_image: bool,
-}
-
-impl CustomerWrite {
-    pub fn get(&self, name: &str) -> Option<&FieldValue> {
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-    }
-
-    pub fn text(&self, name: &str) -> Option<&str> {
-        match self.get(name) {
-            Some(FieldValue::Text(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// Parses a JSON object body. Unknown keys and Automatic (read-only)
-    /// fields are ignored, as DRF ignores them.
-    pub fn from_json(body: &Map<String, Value>, mode: WriteMode) -> Result<CustomerWrite, FieldErrors> {
-        let (write, errors) = Self::parse_json(body, mode);
-        errors.into_result().map(|()| write)
-    }
-
-    /// Like [`from_json`](Self::from_json), but also returns the valid part of
-    /// a body with errors, so that the rules needing a database can be checked
-    /// too and every problem reported at once.
-    pub fn parse_json(body: &Map<String, Value>, mode: WriteMode) -> (CustomerWrite, FieldErrors) {
-        let mut errors = FieldErrors::new();
-        let mut write = CustomerWrite::default();
-        for spec in &CUSTOMER_FIELDS {
-            match body.get(spec.name) {
-                Some(value) => match spec.parse_json(value) {
-                    Ok(parsed) => write.fields.push((spec.name, parsed)),
-                    Err(message) => errors.add(spec.name, message),
-                },
-                None if mode == WriteMode::Full && spec.required => errors.add(spec.name, v::MSG_REQUIRED),
-                None => {}
-            }
-        }
-        if let Some(value) = body.get("custom_field_values") {
-            match parse_custom_field_values(value) {
-                Ok(values) => write.custom_field_values = Some(values),
-                Err(message) => errors.add("custom_field_values", message),
-            }
-        }
-        match body.get("profile_image") {
-            Some(Value::Null) => write.remove_profile_image = true,
-            Some(Value::String(s)) if s.is_empty() => write.remove_profile_image = true,
-            // A URL sent back unchanged (a client echoing what it read) is no change.
-            Some(Value::String(_)) | None => {}
-            Some(_) => {
-                errors.add("profile_image", "The submitted data was not a file. Check the encoding type on the form.")
-            }
-        }
-        (write, errors)
-    }
-}
-
-/// `[{"field_id": N, "value": "..."}]`; other keys in the objects are ignored.
-fn parse_custom_field_values(value: &Value) -> Result<Vec<(i64, String)>, String> {
-    let Value::Array(items) = value else {
-        return Err(format!("Expected a list of items but got type \"{}\".", json_type_name(value)));
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let Value::Object(obj) = item else {
-            return Err(format!("Item {i}: expected an object with field_id and value."));
-        };
-        let field_id = match obj.get("field_id") {
-            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-            Some(Value::String(s)) if s.trim().parse::<i64>().is_ok() => s.trim().parse().unwrap_or_default(),
-            None => return Err(format!("Item {i}: field_id is required.")),
-            Some(_) => return Err(format!("Item {i}: field_id must be an integer.")),
-        };
-        let value = match obj.get("value") {
-            Some(Value::Null) => String::new(),
-            Some(other) => json_as_text(other).ok_or_else(|| format!("Item {i}: value must be a string."))?,
-            None => return Err(format!("Item {i}: value is required.")),
-        };
-        if out.iter().any(|(id, _)| *id == field_id) {
-            return Err(format!("Item {i}: field_id {field_id} is given twice."));
-        }
-        out.push((field_id, value));
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn parse(body: Value, mode: WriteMode) -> Result<CustomerWrite, FieldErrors> {
-        CustomerWrite::from_json(body.as_object().unwrap(), mode)
-    }
 
     #[test]
-    fn a_full_write_requires_the_required_fields() {
-        let err = parse(json!({"first_name": "Ann"}), WriteMode::Full).unwrap_err();
-        assert_eq!(err.get("email"), Some(&[v::MSG_REQUIRED.to_string()][..]));
-        assert_eq!(err.get("last_name"), Some(&[v::MSG_REQUIRED.to_string()][..]));
-        assert_eq!(err.get("birthday"), Some(&[v::MSG_REQUIRED.to_string()][..]));
-        assert!(err.get("first_name").is_none());
-        assert!(parse(json!({"first_name": "Ann"}), WriteMode::Partial).is_ok());
-    }
-
-    #[test]
-    fn wrong_json_types_are_named_per_field() {
-        let err = parse(
-            json!({"first_name": true, "birthday": 3, "gender": "Q", "has_opted_in_to_marketing": "perhaps",
-                   "home_location_id": [1], "custom_field_values": {"a": 1}, "preferred_name": "x".repeat(181)}),
-            WriteMode::Partial,
-        )
-        .unwrap_err();
-        assert_eq!(err.get("first_name").unwrap()[0], v::MSG_NOT_STRING);
-        assert_eq!(err.get("birthday").unwrap()[0], v::MSG_DATE);
-        assert_eq!(err.get("gender").unwrap()[0], "\"Q\" is not a valid choice.");
-        assert_eq!(err.get("has_opted_in_to_marketing").unwrap()[0], v::MSG_BOOL);
-        assert_eq!(err.get("home_location_id").unwrap()[0], "Incorrect type. Expected pk value, received list.");
-        assert!(err.get("custom_field_values").unwrap()[0].contains("Expected a list"));
-        assert_eq!(err.get("preferred_name").unwrap()[0], v::max_length_message(180));
-    }
-
-    #[test]
-    fn automatic_and_unknown_fields_are_ignored() {
-        let w = parse(
-            json!({"id": 99, "check_in_count": 5, "tags": ["x"], "nonsense": 1, "pronouns": "she/her"}),
-            WriteMode::Partial,
-        )
-        .unwrap();
-        assert_eq!(w.fields, vec![("pronouns", FieldValue::Text("she/her".into()))]);
-    }
-
-    #[test]
-    fn typed_text_and_json_share_rules() {
-        let barcode = customer_field("barcode").unwrap();
-        assert!(barcode.parse_text(&"1".repeat(128)).is_ok());
-        assert_eq!(barcode.parse_text(&"1".repeat(129)).unwrap_err(), v::max_length_message(128));
-        assert_eq!(barcode.parse_json(&json!("1".repeat(129))).unwrap_err(), v::max_length_message(128));
-        let birthday = customer_field("birthday").unwrap();
-        assert_eq!(birthday.parse_text("2021-02-30").unwrap_err(), v::MSG_DATE);
-        assert_eq!(birthday.parse_json(&Value::Null).unwrap_err(), v::MSG_NULL);
-    }
-
-    #[test]
-    fn custom_field_values_take_field_id_and_value() {
-        let w = parse(
-            json!({"custom_field_values": [{"field_id": 3, "value": "yes", "field_name": "ignored"}]}),
-            WriteMode::Partial,
-        )
-        .unwrap();
-        assert_eq!(w.custom_field_values, Some(vec![(3, "yes".to_string())]));
-        assert!(parse(json!({"custom_field_values": [{"value": "yes"}]}), WriteMode::Partial).is_err());
+    fn a_value_of_another_shape_is_given_back() {
+        assert_eq!(bool::from_value(FieldValue::Text("x".into())), Err(FieldValue::Text("x".into())));
+        assert_eq!(Option::<Date>::from_value(FieldValue::Text(String::new())), Ok(None));
+        assert!(fits(FieldKind::Email, String::SHAPE) && !fits(FieldKind::Date, String::SHAPE));
     }
 }

@@ -7,8 +7,10 @@
 pub mod check_in;
 pub mod check_in_rules;
 pub mod customer;
+pub mod customer_write;
 pub mod fields;
 pub mod filters;
+pub mod gender;
 pub mod paging;
 pub mod subrecords;
 pub mod time;

@@ -26,8 +26,9 @@ use serde_json::{Map, Value, json};
 use super::AppState;
 use super::error::method_not_allowed;
 use crate::model::check_in::{BarcodeCheckIn, CheckIn, EntryMethod};
+use crate::model::customer::CUSTOMER_FIELDS;
 use crate::model::customer::Gender;
-use crate::model::fields::{CUSTOMER_FIELDS, FieldKind, FieldSpec};
+use crate::model::fields::{FieldKind, FieldSpec};
 use crate::model::filters::{CUSTOMER_FILTERS, FilterKind, MAX_LIST_VALUES, MAX_SEARCH_WORDS};
 use crate::model::paging::MAX_PAGE_SIZE;
 use crate::model::subrecords::{

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use crate::model::FieldErrors;
-use crate::model::fields::CustomerWrite;
+use crate::model::customer_write::CustomerWrite;
 use crate::photo::{self, PendingPhoto, PhotoStore};
 use crate::service::customers::PhotoChange;
 use crate::storage::OrgScope;

@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use crate::model::fields::CustomerWrite;
+use crate::model::Customer;
+use crate::model::customer_write::CustomerWrite;
 use crate::photo::{PendingPhoto, PhotoStore, PreparedPhoto, portrait};
 use crate::storage::activity::Actor;
-use crate::storage::customers::{self, CustomerRecord, WriteContext};
+use crate::storage::customers::{self, WriteContext};
 use crate::storage::{Conn, Db, OrgScope, StoreError, StoreResult};
 
 /// What a write does to the customer's photo.
@@ -34,7 +35,7 @@ pub struct CustomerChange<'a> {
 }
 
 /// Creates a customer; answers it as committed.
-pub async fn create(db: &Db, org: &OrgScope, write: &CustomerWrite, ctx: WriteContext) -> StoreResult<CustomerRecord> {
+pub async fn create(db: &Db, org: &OrgScope, write: &CustomerWrite, ctx: WriteContext) -> StoreResult<Customer> {
     let mut tx = db.begin_write().await?;
     let id = customers::create(org, &mut tx, write, ctx).await?;
     let record = customers::get(org, &mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -49,7 +50,7 @@ pub async fn update(
     org: &OrgScope,
     change: CustomerChange<'_>,
     ctx: WriteContext,
-) -> StoreResult<CustomerRecord> {
+) -> StoreResult<Customer> {
     let id = change.id;
     let mut files = Files::default();
     let mut tx = db.begin_write().await?;

@@ -16,7 +16,6 @@ use super::subrecords::{
     MedicalNoteRow, NoteRow, ProficiencyRow, RESERVATION_COLUMNS,
 };
 use super::{Conn, OrgScope, StoreError, StoreResult, derived};
-use crate::model::fields::CUSTOMER_FIELDS;
 
 /// The tables an import writes, in load order (a table's references point to
 /// tables before it).
@@ -122,8 +121,9 @@ impl Table {
     }
 
     /// The columns a row of this table gives values for, in order. A
-    /// customer row is every field of `CUSTOMER_FIELDS` in its order, then
-    /// the derived and bookkeeping columns listed here.
+    /// customer row is what `customers::written_values` gives (the declared
+    /// writable fields, then their keys), then the bookkeeping columns listed
+    /// here.
     fn columns(self) -> Vec<&'static str> {
         let fixed: &[&'static str] = match self {
             Table::Locations => &["id", "name", "time_zone", "combine_same_day_check_ins", "created_at"],
@@ -145,22 +145,8 @@ impl Table {
             ],
             Table::Tags => &["id", "name", "name_key"],
             Table::Customers => {
-                return CUSTOMER_FIELDS
-                    .iter()
-                    .map(|f| f.name)
-                    .chain([
-                        "email_key",
-                        "address_postcode_key",
-                        "sort_last",
-                        "sort_first",
-                        "search_text",
-                        "id",
-                        "is_active",
-                        "capitan_invite_sent",
-                        "has_capitan_login",
-                        "created_at",
-                        "updated_at",
-                    ])
+                return super::customers::written_columns()
+                    .chain(["id", "is_active", "capitan_invite_sent", "has_capitan_login", "created_at", "updated_at"])
                     .collect();
             }
             Table::CustomFieldValues => &["customer_id", "field_id", "value"],

@@ -1,4 +1,4 @@
-//! An edit form over the shared field tables (`model::fields::CUSTOMER_FIELDS`, the sub-record forms of
+//! An edit form over the shared field tables (`model::customer::CUSTOMER_FIELDS`, the sub-record forms of
 //! `model::subrecords`): each field's text in a `tui-input`, checked as typed with the server's own rules.
 //!
 //! The form knows what it opened with, so it can say what changed, send only that (PATCH), put the
@@ -9,7 +9,8 @@ use tui_input::Input;
 
 use crate::client::SubCollection;
 use crate::client::records::{Alert, EmergencyContact, Location, Note};
-use crate::model::fields::{CUSTOMER_FIELDS, FieldKind, FieldSpec};
+use crate::model::customer::CUSTOMER_FIELDS;
+use crate::model::fields::{FieldKind, FieldSpec};
 use crate::model::subrecords::{ALERT_FORM, EMERGENCY_CONTACT_FORM, NOTE_FORM, SubRecordForm};
 use crate::model::{Customer, FieldErrors, Gender};
 
@@ -426,33 +427,15 @@ fn custom_name(field_id: i64) -> String {
 
 /// A field's value as the form's text: dates `YYYY-MM-DD`, gender codes, `true`/`false`, location ids.
 pub fn customer_text(c: &Customer, name: &str) -> String {
-    match name {
-        "email" => c.email.clone(),
-        "first_name" => c.first_name.clone(),
-        "last_name" => c.last_name.clone(),
-        "preferred_name" => c.preferred_name.clone(),
-        "birthday" => c.birthday.map(|d| d.to_string()).unwrap_or_default(),
-        "address_postcode" => c.address_postcode.clone(),
-        "address_street_1" => c.address_street_1.clone(),
-        "address_street_2" => c.address_street_2.clone(),
-        "address_city" => c.address_city.clone(),
-        "address_state" => c.address_state.clone(),
-        "address_country" => c.address_country.clone(),
-        "government_id" => c.government_id.clone(),
-        "telephone" => c.telephone.clone(),
-        "gender" => c.gender.map(|g| g.code().to_string()).unwrap_or_default(),
-        "pronouns" => c.pronouns.clone(),
-        "has_opted_in_to_marketing" => c.has_opted_in_to_marketing.to_string(),
-        "barcode" => c.barcode.clone(),
-        "home_location_id" => c.home_location_id.map(|id| id.to_string()).unwrap_or_default(),
-        other => other
-            .strip_prefix("custom_field_values[")
-            .and_then(|rest| rest.strip_suffix(']'))
-            .and_then(|id| id.parse::<i64>().ok())
-            .and_then(|id| c.custom_field_values.iter().find(|v| v.field_id == id))
-            .map(|v| v.value.clone())
-            .unwrap_or_default(),
+    if let Some(value) = c.field_value(name) {
+        return value.to_text();
     }
+    name.strip_prefix("custom_field_values[")
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|id| id.parse::<i64>().ok())
+        .and_then(|id| c.custom_field_values.iter().find(|v| v.field_id == id))
+        .map(|v| v.value.clone())
+        .unwrap_or_default()
 }
 
 fn default_text(kind: FieldKind) -> String {

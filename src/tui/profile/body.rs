@@ -11,7 +11,7 @@ use super::{DetailState, SubState};
 use crate::client::records::Location;
 use crate::client::{SubCollection, SubRecords};
 use crate::model::Customer;
-use crate::model::fields::customer_field;
+use crate::model::customer::customer_field;
 use crate::tui::badges::waiver_badge;
 use crate::tui::check_in::LAST_CHECK_INS;
 use crate::tui::form::mask;
