@@ -204,17 +204,29 @@ pub struct BurstDetector {
     last_scan_at: Option<Instant>,
 }
 
+/// The detector with the default settings (which are valid: a test in
+/// `scanner/tests.rs` checks it).
+impl Default for BurstDetector {
+    fn default() -> Self {
+        BurstDetector::unchecked(ScannerConfig::default())
+    }
+}
+
 impl BurstDetector {
     pub fn new(config: ScannerConfig) -> Result<BurstDetector, ScannerConfigError> {
         config.validate()?;
-        Ok(BurstDetector {
+        Ok(BurstDetector::unchecked(config))
+    }
+
+    fn unchecked(config: ScannerConfig) -> BurstDetector {
+        BurstDetector {
             max_gap: Duration::from_millis(config.max_gap_ms),
             max_burst: Duration::from_millis(config.max_burst_ms),
             config,
             held: Vec::new(),
             last_key_at: None,
             last_scan_at: None,
-        })
+        }
     }
 
     pub fn config(&self) -> &ScannerConfig {

@@ -162,7 +162,9 @@ fn is_valid_email_domain(domain: &str) -> bool {
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_alphanumeric() || c == '-')
     };
-    let (tld, rest) = labels.split_last().expect("at least two labels");
+    let Some((tld, rest)) = labels.split_last() else {
+        return false;
+    };
     let tld_ok =
         tld.starts_with("xn--") && label_ok(tld) || (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
     tld_ok && rest.iter().all(|l| label_ok(l))

@@ -47,24 +47,26 @@ impl StoredPhoto {
 #[derive(Debug)]
 pub struct PendingPhoto {
     store: PhotoStore,
-    names: Option<StoredPhoto>,
+    names: StoredPhoto,
+    kept: bool,
 }
 
 impl PendingPhoto {
     pub fn names(&self) -> &StoredPhoto {
-        self.names.as_ref().expect("names are present until kept")
+        &self.names
     }
 
     /// The row pointing at the files is committed: they stay.
     pub fn keep(mut self) -> StoredPhoto {
-        self.names.take().expect("names are present until kept")
+        self.kept = true;
+        self.names.clone()
     }
 }
 
 impl Drop for PendingPhoto {
     fn drop(&mut self) {
-        if let Some(names) = self.names.take() {
-            self.store.remove(names.names());
+        if !self.kept {
+            self.store.remove(self.names.names());
         }
     }
 }
@@ -90,7 +92,7 @@ impl PhotoStore {
             self.remove([names.full.as_str()]);
             return Err(e);
         }
-        Ok(PendingPhoto { store: self.clone(), names: Some(names) })
+        Ok(PendingPhoto { store: self.clone(), names, kept: false })
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {

@@ -271,7 +271,14 @@ impl CustomerFilter {
                 let ids = rows().column("customer_id").to_owned();
                 cond = cond.related_counted(ids, ("customer_active_membership_types", "customer_id"), Some(count));
             }
-            Some(ActiveMembership::Name(_)) => unreachable!("resolve() turns names into type ids"),
+            Some(ActiveMembership::Name(name)) => {
+                // `resolve()` turns a name into the ids of the types it
+                // matches before a list is built; a name left unresolved
+                // cannot be matched here, so it matches no customer rather
+                // than every one.
+                tracing::warn!(name = %name, "membership name filter used before it was resolved: matches none");
+                cond = cond.add(Expr::val(false));
+            }
             None => {}
         }
         for tag in &self.tags {

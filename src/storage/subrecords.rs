@@ -298,7 +298,8 @@ async fn snapshot<E: Editable>(
     let row = listing::one::<E>(org, conn, Scope::Customer(customer_id), id).await?.ok_or(StoreError::NotFound)?;
     match serde_json::to_value(row) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => unreachable!("a row serializes as an object"),
+        Ok(other) => Err(StoreError::Conflict(format!("a stored record read back as {other} instead of an object"))),
+        Err(e) => Err(StoreError::Db(sqlx::Error::Decode(Box::new(e)))),
     }
 }
 

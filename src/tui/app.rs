@@ -120,9 +120,7 @@ pub struct App {
 impl App {
     pub fn new(options: AppOptions, size: Rect) -> App {
         // The config loader already refused a scanner config that cannot work.
-        let scanner = BurstDetector::new(options.scanner.clone())
-            .or_else(|_| BurstDetector::new(ScannerConfig::default()))
-            .expect("the default scanner config is valid");
+        let scanner = BurstDetector::new(options.scanner.clone()).unwrap_or_default();
         App {
             screen: if options.start_checking_in { Screen::CheckIn } else { Screen::Desk },
             focus: Focus::Search,

@@ -177,8 +177,9 @@ mod tests {
 
     #[test]
     fn the_config_choice_wins_and_off_means_no_photos() {
-        assert!(choose_picker(PhotoProtocol::Off, || unreachable!()).is_none());
-        let hb = choose_picker(PhotoProtocol::Halfblocks, || unreachable!()).unwrap();
+        assert!(choose_picker(PhotoProtocol::Off, || panic!("no terminal query for a chosen protocol")).is_none());
+        let hb =
+            choose_picker(PhotoProtocol::Halfblocks, || panic!("no terminal query for a chosen protocol")).unwrap();
         assert_eq!(hb.protocol_type(), ProtocolType::Halfblocks);
         let forced = choose_picker(PhotoProtocol::Sixel, || None).unwrap();
         assert_eq!(forced.protocol_type(), ProtocolType::Sixel);

@@ -379,3 +379,10 @@ fn settings_that_cannot_work_are_refused_with_the_key_and_the_fix() {
     assert_eq!(refused(with(|c| c.max_burst_ms = 60_000)).key, "max_burst_ms");
     assert_eq!(refused(with(|c| c.min_length = 0)).key, "min_length");
 }
+
+/// `BurstDetector::default()` skips validation: the defaults must pass it.
+#[test]
+fn the_default_settings_are_valid() {
+    assert!(ScannerConfig::default().validate().is_ok());
+    assert_eq!(BurstDetector::default().config(), &ScannerConfig::default());
+}

@@ -135,7 +135,7 @@ fn the_next_page_is_fetched_as_the_selection_nears_the_end() {
     }
     let pages: Vec<_> = sent.iter().filter(|c| matches!(c, Command::FetchPage { .. })).collect();
     assert_eq!(pages.len(), 1, "{sent:?}");
-    let Command::FetchPage { request, url } = pages[0] else { unreachable!() };
+    let Command::FetchPage { request, url } = pages[0] else { panic!("{:?}", pages[0]) };
     assert!(url.ends_with("page=2"));
     app.update(Msg::ListLoaded { request: *request, result: Ok(page(many(5), 25, None)) });
     assert_eq!(app.list.rows.len(), 25);
