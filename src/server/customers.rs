@@ -194,6 +194,10 @@ mod tests {
         let mut declared = 0;
         for (param, field) in filter_parameters() {
             declared += 1;
+            assert!(
+                crate::model::filters::CUSTOMER_FILTERS.iter().any(|f| f.name == param),
+                "{param} (on {field}) is not in the filter table, model::filters::CUSTOMER_FILTERS"
+            );
             let parses = ["true", "2020-01-02", "3", "F", "x"]
                 .into_iter()
                 .any(|value| customer_filter(&request(&[(param, value)]), today).is_ok_and(|f| f != unfiltered));

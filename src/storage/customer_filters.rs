@@ -189,6 +189,43 @@ impl CustomerFilter {
         self.terms(org).all()
     }
 
+    /// `has_active_membership`: a status flag, or the types a name matched.
+    fn membership_term(&self, org: &OrgScope, mut cond: Terms) -> Terms {
+        match &self.has_active_membership {
+            Some(ActiveMembership::Status(v)) => cond = cond.add(Expr::col(("c", "has_active_membership")).eq(*v)),
+            Some(ActiveMembership::TypeIds(type_ids)) => {
+                // Kept per customer and type by storage::derived, with the flags.
+                let rows = || {
+                    Query::select()
+                        .from("customer_active_membership_types")
+                        .and_where(Expr::col("org_id").eq(org.id))
+                        .and_where(Expr::col("membership_type_id").is_in(type_ids.iter().copied()))
+                        .to_owned()
+                };
+                // Alone, counted without deduplicating every id: see migration 0502.
+                let alone =
+                    rows().and_where(Expr::col("shared").eq(false)).expr(Expr::col(Asterisk).count()).to_owned();
+                let shared = rows()
+                    .and_where(Expr::col("shared").eq(true))
+                    .expr(Expr::col("customer_id").count_distinct())
+                    .to_owned();
+                let count = Query::select().expr(sql::scalar(alone).add(sql::scalar(shared))).to_owned();
+                let ids = rows().column("customer_id").to_owned();
+                cond = cond.related_counted(ids, ("customer_active_membership_types", "customer_id"), Some(count));
+            }
+            Some(ActiveMembership::Name(name)) => {
+                // `resolve()` turns a name into the ids of the types it
+                // matches before a list is built; a name left unresolved
+                // cannot be matched here, so it matches no customer rather
+                // than every one.
+                tracing::warn!(name = %name, "membership name filter used before it was resolved: matches none");
+                cond = cond.add(Expr::val(false));
+            }
+            None => {}
+        }
+        cond
+    }
+
     /// The filter as separate conditions over `customers c`.
     pub fn terms(&self, org: &OrgScope) -> Terms {
         let mut cond = Terms::default();
@@ -249,38 +286,7 @@ impl CustomerFilter {
         if let Some(d) = self.first_membership_timestamp_max {
             cond = cond.add(Expr::col(("c", "first_membership_date")).lte(d.to_string()));
         }
-        match &self.has_active_membership {
-            Some(ActiveMembership::Status(v)) => cond = cond.add(Expr::col(("c", "has_active_membership")).eq(*v)),
-            Some(ActiveMembership::TypeIds(type_ids)) => {
-                // Kept per customer and type by storage::derived, with the flags.
-                let rows = || {
-                    Query::select()
-                        .from("customer_active_membership_types")
-                        .and_where(Expr::col("org_id").eq(org.id))
-                        .and_where(Expr::col("membership_type_id").is_in(type_ids.iter().copied()))
-                        .to_owned()
-                };
-                // Alone, counted without deduplicating every id: see migration 0502.
-                let alone =
-                    rows().and_where(Expr::col("shared").eq(false)).expr(Expr::col(Asterisk).count()).to_owned();
-                let shared = rows()
-                    .and_where(Expr::col("shared").eq(true))
-                    .expr(Expr::col("customer_id").count_distinct())
-                    .to_owned();
-                let count = Query::select().expr(sql::scalar(alone).add(sql::scalar(shared))).to_owned();
-                let ids = rows().column("customer_id").to_owned();
-                cond = cond.related_counted(ids, ("customer_active_membership_types", "customer_id"), Some(count));
-            }
-            Some(ActiveMembership::Name(name)) => {
-                // `resolve()` turns a name into the ids of the types it
-                // matches before a list is built; a name left unresolved
-                // cannot be matched here, so it matches no customer rather
-                // than every one.
-                tracing::warn!(name = %name, "membership name filter used before it was resolved: matches none");
-                cond = cond.add(Expr::val(false));
-            }
-            None => {}
-        }
+        cond = self.membership_term(org, cond);
         for tag in &self.tags {
             let stmt = Query::select()
                 .column(("ct", "customer_id"))
