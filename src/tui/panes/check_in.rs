@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{cell, fit, pane_block, wrap};
@@ -320,13 +320,8 @@ fn render_today(frame: &mut Frame, area: Rect, app: &App) {
 fn render_undo_question(frame: &mut Frame, app: &App) {
     let Some(index) = app.check_in.confirm_undo else { return };
     let Some(entry) = app.check_in.today.get(index) else { return };
-    let screen = frame.area();
-    let width = 60.min(screen.width.saturating_sub(4));
-    let area = Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + screen.height / 3, width, height: 5 };
-    frame.render_widget(Clear, area);
-    let block = pane_block(" Undo check-in? ", true, &app.theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let top = frame.area().height / 3;
+    let inner = super::dialog(frame, " Undo check-in? ", (60, 5), 2, top, &app.theme);
     let lines = vec![
         Line::raw(fit(&format!("Void the check-in of {}?", entry.who()), inner.width as usize)),
         Line::raw(""),

@@ -1,23 +1,17 @@
 //! The login prompt over whatever screen is in front (see [`crate::tui::login`]).
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::{fit, pane_block};
+use super::fit;
 use crate::tui::app::App;
 
 /// The prompt over whatever screen is in front.
 pub fn render(frame: &mut Frame, app: &App) {
     let Some(prompt) = &app.login else { return };
-    let screen = frame.area();
-    let width = 64.min(screen.width.saturating_sub(2));
-    let area = Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + screen.height / 4, width, height: 9 };
-    frame.render_widget(Clear, area);
-    let block = pane_block(" Sign in again ", true, &app.theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let top = frame.area().height / 4;
+    let inner = super::dialog(frame, " Sign in again ", (64, 9), 1, top, &app.theme);
     let w = inner.width as usize;
     let marker = |on: bool| if on { "›" } else { " " };
     let mut lines = vec![
