@@ -85,6 +85,9 @@ pub struct App {
     pub photo_upload: Option<PhotoUpload>,
     /// The organization's locations, for choices.
     pub locations: Vec<Location>,
+    /// The last `/api/gyms/` fetch failed: it is sent again on the retry key, after a login and
+    /// when the server answers the list again.
+    locations_failed: bool,
     scanner: BurstDetector,
     pub check_in: CheckInState,
     /// Why quitting now needs a yes (queued scans, unsaved edits, a demo server that would
@@ -96,6 +99,9 @@ pub struct App {
     pub problem: Option<Problem>,
     /// The server answered `401`: username and password asked again (see [`super::login`]).
     pub login: Option<LoginPrompt>,
+    /// Work a `401` stopped, sent again once the login succeeds (a `401` means the server did
+    /// nothing with it).
+    after_login: Vec<Redo>,
     pub spinner: usize,
     pub size: Rect,
     pub keymap: KeyMap,
@@ -136,6 +142,7 @@ impl App {
             records: None,
             photo_upload: None,
             locations: Vec::new(),
+            locations_failed: false,
             scanner,
             check_in: CheckInState::new(options.bells),
             quit_question: None,
@@ -143,6 +150,7 @@ impl App {
             notice: None,
             problem: None,
             login: None,
+            after_login: Vec::new(),
             spinner: 0,
             size,
             keymap: options.keymap,
@@ -338,14 +346,7 @@ impl App {
             Msg::ListLoaded { request, result } => self.on_list(request, result, &mut out),
             Msg::SubLoaded { request, kind, result } => self.on_sub(request, kind, result, &mut out),
             Msg::PhotoLoaded { request, key, result } => self.on_photo(request, key, result, &mut out),
-            Msg::LocationsLoaded(result) => {
-                // Without them a home location shows as its id and times are in the computer's zone.
-                if let Ok(locations) = result {
-                    self.locations = locations;
-                    self.set_desk_location();
-                    self.redraw = true;
-                }
-            }
+            Msg::LocationsLoaded(result) => self.on_locations(result),
             Msg::Timer { timer: Timer::Bell, generation } => self.on_bell_timer(generation, &mut out),
             Msg::ScanAnswered { request, scan, outcome } => self.on_scan_answered(request, scan, outcome, &mut out),
             Msg::CheckInVoided { request, result } => self.on_voided(request, result),
@@ -377,6 +378,34 @@ impl App {
             self.today = today;
             self.check_in.new_day(today, &self.time_zone);
             self.redraw = true;
+        }
+    }
+
+    /// The organization's locations, or why not. Without them a home location shows as its id and
+    /// times are in the computer's zone, so a failed fetch is tried again (on the retry key, after a login,
+    /// when the list loads again);
+    /// only a `401` is told, as the sign-in prompt.
+    fn on_locations(&mut self, result: Result<Vec<Location>, ClientError>) {
+        match result {
+            Ok(locations) => {
+                self.locations_failed = false;
+                self.locations = locations;
+                self.set_desk_location();
+                self.redraw = true;
+            }
+            Err(e) => {
+                self.locations_failed = true;
+                if matches!(e, ClientError::Unauthorized(_)) {
+                    self.report(&e);
+                }
+            }
+        }
+    }
+
+    /// Sends the locations' fetch again if the last one failed (one fetch at a time).
+    fn refetch_failed_locations(&mut self, out: &mut Vec<Command>) {
+        if std::mem::take(&mut self.locations_failed) {
+            out.push(Command::FetchLocations);
         }
     }
 
@@ -489,6 +518,8 @@ impl App {
             ListAnswer::Superseded => {}
             ListAnswer::Loaded { first_page } => {
                 self.problem = None;
+                // The server answers again: the locations too, if they failed.
+                self.refetch_failed_locations(out);
                 if first_page && self.list.rows.is_empty() && matches!(self.focus, Focus::Results | Focus::Detail) {
                     self.focus = Focus::Search;
                 }
@@ -517,8 +548,35 @@ impl App {
             self.login = None;
             self.problem = None;
             self.retry(out);
+            self.redo_after_login(out);
             out.push(Command::SendQueued);
             self.say(format!("Signed in again as {who}"));
+        }
+    }
+
+    /// `redo` is sent again once the login the `401` asked for succeeds.
+    fn redo_on_login(&mut self, redo: Redo) {
+        if !self.after_login.contains(&redo) {
+            self.after_login.push(redo);
+        }
+    }
+
+    /// Sends again what a `401` stopped: the form's save from its first step (read again, then only
+    /// what is still the user's), the prepared photo's upload; each only if it is still there.
+    fn redo_after_login(&mut self, out: &mut Vec<Command>) {
+        for redo in std::mem::take(&mut self.after_login) {
+            match redo {
+                Redo::Save => {
+                    if self.form.as_ref().is_some_and(|f| f.conflict.is_none()) {
+                        self.save_form(out);
+                    }
+                }
+                Redo::Upload => {
+                    if self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_none() && u.ready().is_some()) {
+                        self.upload_photo(out);
+                    }
+                }
+            }
         }
     }
 
@@ -532,6 +590,7 @@ impl App {
     fn retry(&mut self, out: &mut Vec<Command>) {
         self.problem = None;
         self.list_job(out, ResultList::retry);
+        self.refetch_failed_locations(out);
         if self.detail.any_failed() {
             self.detail.reload();
         }
@@ -586,6 +645,15 @@ impl App {
     }
 }
 
+/// Work stopped by a `401`, to send again after the login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Redo {
+    /// The open form's save.
+    Save,
+    /// The prepared photo's upload.
+    Upload,
+}
+
 /// The photo URL to fetch for a box of `rect` cells: the small (128 px)
 /// version when the box is small enough for it to look sharp.
 fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
@@ -609,5 +677,7 @@ mod check_in_tests;
 mod edit_tests;
 #[cfg(test)]
 mod login_tests;
+#[cfg(test)]
+mod relogin_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -6,7 +6,7 @@
 use serde_json::Value;
 use tui_input::InputRequest;
 
-use super::{App, Command, Focus, RequestId, Screen, SubState};
+use super::{App, Command, Focus, Redo, RequestId, Screen, SubState};
 use crate::client::{ClientError, SubCollection};
 use crate::model::Customer;
 use crate::tui::action::Action;
@@ -153,7 +153,7 @@ impl App {
         }
     }
 
-    fn save_form(&mut self, out: &mut Vec<Command>) {
+    pub(super) fn save_form(&mut self, out: &mut Vec<Command>) {
         if self.saving.is_some() {
             return;
         }
@@ -274,7 +274,12 @@ impl App {
         let Some(form) = &mut self.form else { return };
         match editor::failed(form, e) {
             Ok(notice) => self.show(notice),
-            Err(other) => self.report(&other),
+            Err(other) => {
+                if matches!(other, ClientError::Unauthorized(_)) {
+                    self.redo_on_login(Redo::Save);
+                }
+                self.report(&other);
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 
 use tui_input::InputRequest;
 
-use super::{App, Command, RequestId, Screen};
+use super::{App, Command, Redo, RequestId, Screen};
 use crate::client::ClientError;
 use crate::model::Customer;
 use crate::tui::action::Action;
@@ -48,6 +48,11 @@ impl App {
         }
     }
 
+    /// Ctrl-s on the photo screen: the prepared photo's upload (again, after a login).
+    pub(super) fn upload_photo(&mut self, out: &mut Vec<Command>) {
+        self.photo_action(Action::Save, out);
+    }
+
     pub(super) fn on_path_completed(&mut self, request: RequestId, result: Result<(String, Vec<String>), String>) {
         if let Some(upload) = &mut self.photo_upload
             && upload.on_path_completed(request, result)
@@ -79,9 +84,20 @@ impl App {
         out: &mut Vec<Command>,
     ) {
         let Some(upload) = &mut self.photo_upload else { return };
+        let signed_out = match &result {
+            Err(e @ ClientError::Unauthorized(_)) => Some(e.clone()),
+            _ => None,
+        };
         match upload.on_uploaded(request, result) {
             Uploaded::Stale => {}
-            Uploaded::Failed => self.redraw = true,
+            Uploaded::Failed => {
+                self.redraw = true;
+                // The photo stays chosen; once signed in again it is uploaded again.
+                if let Some(e) = signed_out {
+                    self.redo_on_login(Redo::Upload);
+                    self.report(&e);
+                }
+            }
             Uploaded::Saved(customer) => {
                 self.redraw = true;
                 self.photo_upload = None;
