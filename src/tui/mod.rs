@@ -130,6 +130,17 @@ async fn connect(config: &Config) -> anyhow::Result<Client> {
     Ok(Client::new(base, &token)?)
 }
 
+/// How the app names its server to a person: `host:port` (the port only when
+/// the URL gives one), as on the status line and in the password prompt, so
+/// two servers on one machine are told apart.
+fn server_label(base: &reqwest::Url) -> String {
+    let host = base.host_str().unwrap_or("the server");
+    match base.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
 /// Reads a password from the terminal without echoing it.
 fn ask_password(username: &str, base: &reqwest::Url) -> anyhow::Result<String> {
     use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
@@ -140,7 +151,7 @@ fn ask_password(username: &str, base: &reqwest::Url) -> anyhow::Result<String> {
             config::TOKEN_ENV
         );
     }
-    eprint!("Password for {username} at {}: ", base.host_str().unwrap_or("the server"));
+    eprint!("Password for {username} at {}: ", server_label(base));
     let _ = std::io::stderr().flush();
     crossterm::terminal::enable_raw_mode()?;
     let mut password = String::new();
@@ -205,13 +216,7 @@ async fn open(config: Config, client: Client, stops_server: bool) -> anyhow::Res
         None => PhotoMode::Off,
         Some(p) => PhotoMode::On { clear_on_change: photo_view::clears_on_change(p) },
     };
-    let base = client.base_url();
-    let host = base.host_str().unwrap_or("server");
-    let server_label = match base.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    };
-    let options = AppOptions { stops_server, ..options(&config, photos, server_label)? };
+    let options = AppOptions { stops_server, ..options(&config, photos, server_label(client.base_url()))? };
     let mut app = App::new(options, runtime::initial_size(&terminal));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (journal, opened) = scans::open_journal(config.journal_path(), config.legacy_journal_path()).await;
@@ -230,4 +235,16 @@ async fn open(config: Config, client: Client, stops_server: bool) -> anyhow::Res
     let result = runtime::drive(&mut terminal, &mut app, &mut rx, &tasks, clear, &stats, &mut ring).await;
     drop(guard);
     result.context("drawing the screen")
+}
+
+#[cfg(test)]
+mod server_label_tests {
+    use super::server_label;
+
+    #[test]
+    fn the_server_is_named_with_its_port_when_the_url_has_one() {
+        let url = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert_eq!(server_label(&url("http://127.0.0.1:8812/api/")), "127.0.0.1:8812");
+        assert_eq!(server_label(&url("https://api.hellocapitan.com/api/")), "api.hellocapitan.com");
+    }
 }
