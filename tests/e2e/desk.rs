@@ -8,7 +8,7 @@ use super::pty::Pty;
 use super::support::{self, TestServer};
 
 /// A config for the app against `base`, with `extra` TOML after it; the scan journal in `dir`.
-fn desk_config(dir: &std::path::Path, base: &str, token: &str, extra: &str) -> std::path::PathBuf {
+pub(super) fn desk_config(dir: &std::path::Path, base: &str, token: &str, extra: &str) -> std::path::PathBuf {
     let path = dir.join("config.toml");
     let journal = dir.join("scans.jsonl");
     std::fs::write(

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::json;
 
+use super::desk::desk_config;
 use super::support::TestServer;
 
 async fn ann(server: &TestServer) {
@@ -29,18 +30,7 @@ async fn a_scan_during_an_outage_turns_the_status_red_then_is_delivered_with_its
     ann(&server).await;
     let api = server.api().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "base_url = \"{}/api/\"\ntoken = \"{}\"\n\n[photos]\nprotocol = \"halfblocks\"\n\n[check_in]\n\
-             journal = \"{}\"\nstart = true\n",
-            server.base,
-            api.token.as_deref().unwrap(),
-            dir.path().join("scans.jsonl").display()
-        ),
-    )
-    .unwrap();
+    let config = desk_config(dir.path(), &server.base, api.token.as_deref().unwrap(), "start = true");
     let mut pty = super::app(&config, dir.path());
     pty.wait_for("Scan › ready for the next scan").await;
     server.go_down().await;
@@ -95,18 +85,7 @@ async fn a_revoked_token_asks_for_the_login_and_the_scan_taken_meanwhile_goes_th
     ann(&server).await;
     let api = server.api().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "base_url = \"{}/api/\"\ntoken = \"{}\"\n\n[photos]\nprotocol = \"halfblocks\"\n\n[check_in]\n\
-             journal = \"{}\"\nstart = true\n",
-            server.base,
-            api.token.as_deref().unwrap(),
-            dir.path().join("scans.jsonl").display()
-        ),
-    )
-    .unwrap();
+    let config = desk_config(dir.path(), &server.base, api.token.as_deref().unwrap(), "start = true");
     let mut pty = super::app(&config, dir.path());
     pty.wait_for("Scan › ready for the next scan").await;
     // Every token revoked behind the app's back.
