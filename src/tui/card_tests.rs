@@ -133,6 +133,32 @@ fn the_card_shows_memberships_passes_the_waiver_and_the_last_check_ins_in_gym_ti
     }
 }
 
+/// A refused member whose memberships are loaded sees each once, with its
+/// state: not a second "Membership: frozen" line from the customer's flags.
+#[test]
+fn loaded_memberships_are_not_summed_up_again_above_themselves() {
+    for size in SIZES {
+        let mut customer = ann();
+        customer.has_active_membership = false;
+        customer.has_frozen_membership = true;
+        let frozen = CustomerMembership { status: "FRZ".into(), ..membership("Student Monthly", &[]) };
+        let details = Details {
+            customer: Some(customer),
+            holdings: Box::new(Holdings {
+                memberships: Some(vec![frozen]),
+                entry_passes: Some(vec![]),
+                documents: Some(vec![]),
+            }),
+            ..Details::default()
+        };
+        let app = scanned(size, ScanOutcome::Refused { status: 400, text: NO_ENTRY_METHOD.into(), details });
+        let lines = screen(&app);
+        let flat = flat(&lines, super::panes::check_in::areas(full(&app), &app).details);
+        assert_eq!(flat.matches("Membership:").count(), 1, "{}", lines.join("\n"));
+        assert!(flat.contains("Membership: Student Monthly"), "{}", lines.join("\n"));
+    }
+}
+
 #[test]
 fn a_refusal_names_the_membership_that_is_not_valid_here_beside_capitans_sentence() {
     for size in SIZES {

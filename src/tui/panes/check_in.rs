@@ -152,7 +152,10 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
     }
     lines.push(Line::from(who));
 
-    let mut entry = match &verdict.check_in {
+    // The memberships, once loaded, are listed below each with its state, so
+    // the summary from the customer's flags would only say it twice.
+    let listed = verdict.details.holdings.memberships.as_ref().is_some_and(|m| !m.is_empty());
+    let entry = match &verdict.check_in {
         Some(ci) => {
             let mut text = format!("Entry: {}", ci.entry_method_description.trim());
             if ci.entry_method_description.trim().is_empty() {
@@ -161,17 +164,20 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
             if let Some(left) = uses_left(&ci.entry_method_description) {
                 text.push_str(&format!(" · {left} use{} left", if left == 1 { "" } else { "s" }));
             }
-            text
+            Some(text)
         }
-        None if c.has_active_membership => "Membership: active".to_string(),
-        None if c.has_frozen_membership => "Membership: frozen".to_string(),
-        None => "No active membership".to_string(),
+        None if listed => None,
+        None if c.has_active_membership => Some("Membership: active".to_string()),
+        None if c.has_frozen_membership => Some("Membership: frozen".to_string()),
+        None => Some("No active membership".to_string()),
     };
-    if c.number_of_available_entry_passes > 0 {
-        let n = c.number_of_available_entry_passes;
-        entry.push_str(&format!(" · {n} entry pass{}", if n == 1 { "" } else { "es" }));
+    if let Some(mut entry) = entry {
+        if c.number_of_available_entry_passes > 0 {
+            let n = c.number_of_available_entry_passes;
+            entry.push_str(&format!(" · {n} entry pass{}", if n == 1 { "" } else { "es" }));
+        }
+        lines.extend(wrap(&entry, width).into_iter().map(Line::raw));
     }
-    lines.extend(wrap(&entry, width).into_iter().map(Line::raw));
 
     let tone_style = |tone| match tone {
         Tone::Ok => theme.ok(),
