@@ -132,12 +132,15 @@ async fn count_of(server: &BenchServer, query: &str) -> anyhow::Result<u64> {
 
 /// The 3-letter prefixes of surnames, most common first, with their counts.
 async fn prefixes(server: &BenchServer) -> anyhow::Result<Vec<(String, i64)>> {
-    let mut conn = server.db.acquire().await?;
+    // The bench database is a SQLite file (benches/support builds it).
+    let frontdesk::storage::Pool::Sqlite(pool) = server.db.pool() else {
+        anyhow::bail!("the throughput bench reads its prefixes from a SQLite database");
+    };
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT lower(substr(last_name, 1, 3)) AS p, count(*) FROM customers \
          WHERE length(last_name) >= 3 GROUP BY p ORDER BY 2 DESC, 1",
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().filter(|(p, _)| p.chars().all(char::is_alphabetic)).collect())
 }

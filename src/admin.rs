@@ -2,13 +2,12 @@
 //! organizations, locations and staff users. Used by the command line, the
 //! demo and tests.
 
-use std::path::Path;
+use crate::storage::{Clock, Db, DbLocation, Durability, StoreError, auth, orgs};
 
-use crate::storage::{Clock, Db, StoreError, auth, orgs};
-
-/// Opens the database at `path` (creating it and applying migrations).
-pub async fn open(path: &Path) -> Result<Db, StoreError> {
-    Db::open(path).await
+/// Opens the database at `location` (creating a SQLite file if needed) and
+/// applies migrations.
+pub async fn open(location: &DbLocation) -> Result<Db, StoreError> {
+    Db::connect(location, Durability::Full).await
 }
 
 pub async fn create_org(db: &Db, name: &str, time_zone: &str) -> Result<i64, StoreError> {

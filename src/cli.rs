@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 pub use crate::demo::DemoArgs;
 use crate::runtime::{RUNTIME_STOP, STOP_GRACE, init_logging};
 use crate::server::{Server, ServerConfig, shutdown_signal};
-use crate::storage::{Clock, orgs};
+use crate::storage::{Clock, DbLocation, orgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,13 +40,26 @@ pub enum Command {
     Import(ImportArgs),
     /// Build a demo gym, start the server on a free port and open the app on it.
     Demo(DemoArgs),
+    /// Apply the database's migrations and exit, without serving (`serve`
+    /// applies them too; one server migrates while the others wait).
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+    #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+    pub db: DbLocation,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// SQLite database file (created if missing).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The database: a SQLite file's path (created if missing), or a
+    /// `postgres://user@host/db` URL for a PostgreSQL database shared by
+    /// several servers (default: $DATABASE_URL, else frontdesk.db in the
+    /// user's data directory).
+    #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+    pub db: Option<DbLocation>,
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
     pub listen: SocketAddr,
@@ -124,8 +137,9 @@ fn parse_ttl(text: &str) -> Result<std::time::Duration, String> {
 pub enum AdminCommand {
     /// Create an organization; prints its id.
     CreateOrg {
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+        #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+        db: DbLocation,
         #[arg(long)]
         name: String,
         /// IANA time zone, such as America/Denver.
@@ -134,8 +148,9 @@ pub enum AdminCommand {
     },
     /// Create a location of an organization; prints its id.
     CreateLocation {
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+        #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+        db: DbLocation,
         /// The organization's name.
         #[arg(long, value_name = "NAME")]
         org: String,
@@ -147,8 +162,9 @@ pub enum AdminCommand {
     },
     /// Create a staff user who can log in to the API; prints their id.
     CreateUser {
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+        #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+        db: DbLocation,
         #[arg(long, value_name = "NAME")]
         org: String,
         #[arg(long, value_name = "U")]
@@ -165,13 +181,15 @@ pub enum AdminCommand {
     },
     /// List API tokens: organization, user, issued (never the token itself).
     ListTokens {
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+        #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+        db: DbLocation,
     },
     /// Revoke every API token of a staff user; prints how many.
     RevokeTokens {
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+        #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+        db: DbLocation,
         #[arg(long, value_name = "U")]
         username: String,
     },
@@ -179,8 +197,9 @@ pub enum AdminCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    #[arg(long, value_name = "PATH")]
-    pub db: PathBuf,
+    /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+    #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+    pub db: DbLocation,
     /// The organization to import into.
     #[arg(long, value_name = "NAME")]
     pub org: String,
@@ -221,6 +240,10 @@ pub fn main() -> ExitCode {
             runtime().and_then(|runtime| runtime.block_on(import(args)))
         }
         Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
+        Some(Command::Migrate(args)) => {
+            init_logging("warn");
+            runtime().and_then(|runtime| runtime.block_on(migrate(args)))
+        }
         None => crate::tui::main(cli.config),
     };
     match result {
@@ -258,7 +281,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let options = serve_options(&args);
     let data = data_dir();
     let config = ServerConfig {
-        db_path: args.db.unwrap_or_else(|| data.join("frontdesk.db")),
+        db: args.db.unwrap_or_else(|| DbLocation::File(data.join("frontdesk.db"))),
         listen: args.listen,
         media_dir: args.media_dir.unwrap_or_else(|| data.join("media")),
         public_url: args.public_url,
@@ -268,7 +291,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(
         addr = %server.local_addr(),
         public_url = server.state().public_url(),
-        db = %config.db_path.display(),
+        db = %config.db,
         media = %config.media_dir.display(),
         "frontdesk API server listening"
     );
@@ -335,6 +358,14 @@ async fn admin(cmd: AdminCommand) -> anyhow::Result<()> {
         }
     };
     println!("{id}");
+    Ok(())
+}
+
+/// Opens the database (which applies its migrations) and says so.
+async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
+    let db = crate::admin::open(&args.db).await?;
+    db.close().await;
+    println!("{}: migrations applied", args.db);
     Ok(())
 }
 

@@ -92,7 +92,7 @@ impl BenchGym {
             std::fs::copy(&cached_wal, format!("{}-wal", db_path.display()))?;
         }
         let server = Server::bind(ServerConfig {
-            db_path,
+            db: db_path.into(),
             listen: "127.0.0.1:0".parse()?,
             media_dir: work.path().join("media"),
             public_url: None,

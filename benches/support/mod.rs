@@ -153,7 +153,7 @@ impl BenchServer {
     /// The real server over the database at `db_path`, with `options`.
     pub async fn start_with(db_path: &Path, options: ServeOptions) -> anyhow::Result<BenchServer> {
         let config = ServerConfig {
-            db_path: db_path.to_path_buf(),
+            db: db_path.into(),
             listen: "127.0.0.1:0".parse()?,
             media_dir: db_path.with_extension("media"),
             public_url: None,

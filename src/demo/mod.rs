@@ -179,7 +179,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
 
     let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
     let config = |listen| ServerConfig {
-        db_path: db_path.clone(),
+        db: db_path.clone().into(),
         listen,
         media_dir: media_dir.clone(),
         public_url: None,
@@ -225,28 +225,14 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
     })
 }
 
-/// The demo's own note in its database: the address it was last served on, so that `demo --db FILE`
-/// comes back where apps (and their queued scans) expect it. Not part of the API's schema.
-const ADDRESS_TABLE: &str =
-    "CREATE TABLE IF NOT EXISTS demo_server (id INTEGER PRIMARY KEY CHECK (id = 1), listen TEXT NOT NULL)";
-
 async fn last_address(db: &Db) -> Option<SocketAddr> {
     let mut conn = db.acquire().await.ok()?;
-    sqlx::query(ADDRESS_TABLE).execute(&mut *conn).await.ok()?;
-    let listen: Option<String> =
-        sqlx::query_scalar("SELECT listen FROM demo_server WHERE id = 1").fetch_optional(&mut *conn).await.ok()?;
-    listen?.parse().ok()
+    orgs::demo_address::last(&mut conn).await.ok()??.parse().ok()
 }
 
 async fn remember_address(db: &Db, addr: SocketAddr) -> anyhow::Result<()> {
     let mut conn = db.acquire().await?;
-    sqlx::query(ADDRESS_TABLE).execute(&mut *conn).await?;
-    sqlx::query(
-        "INSERT INTO demo_server (id, listen) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET listen = excluded.listen",
-    )
-    .bind(addr.to_string())
-    .execute(&mut *conn)
-    .await?;
+    orgs::demo_address::remember(&mut conn, &addr.to_string()).await?;
     Ok(())
 }
 

@@ -111,9 +111,13 @@ pub async fn import(
     // enough to hold them saves re-reading and spilling them (it grows only
     // as needed, and goes back to its usual size before the commit).
     let usual_cache = bulk::cache_size(&mut tx).await?;
-    bulk::set_cache_size(&mut tx, -IMPORT_CACHE_KIB).await?;
+    if usual_cache.is_some() {
+        bulk::set_cache_size(&mut tx, -IMPORT_CACHE_KIB).await?;
+    }
     let result = import_in(org, &mut tx, doc, now).await;
-    bulk::set_cache_size(&mut tx, usual_cache).await?;
+    if let Some(usual) = usual_cache {
+        bulk::set_cache_size(&mut tx, usual).await?;
+    }
     let summary = result?;
     tx.commit().await?;
     Ok(summary)

@@ -17,6 +17,7 @@ use super::validation::{self as v, FieldErrors};
 
 mod declare;
 use declare::sub_record;
+pub use declare::IntFlag;
 
 // What an import document's sub-records default to.
 fn act() -> String {

@@ -67,7 +67,7 @@ pub async fn sweep_periodically(db: Db, dir: std::path::PathBuf) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if db.pool().is_closed() {
+        if db.is_closed() {
             return;
         }
         if let Err(e) = sweep(&db, &dir, MIN_AGE, SystemTime::now()).await {

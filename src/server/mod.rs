@@ -12,6 +12,7 @@ pub mod filters;
 pub mod floor;
 pub mod gym_endpoints;
 pub mod gyms;
+pub mod health;
 pub mod listener;
 pub mod listing;
 pub mod media;
@@ -235,6 +236,7 @@ pub fn routes(state: AppState) -> Router {
         .merge(memberships::routes())
         .merge(media::routes())
         .merge(openapi::routes())
+        .merge(health::routes())
         .fallback(error::not_found)
         .with_state(state)
 }
@@ -288,7 +290,7 @@ fn layered(router: Router) -> axum::routing::RouterIntoService<axum::body::Body>
 /// How to run the server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    pub db_path: PathBuf,
+    pub db: crate::storage::DbLocation,
     pub listen: SocketAddr,
     pub media_dir: PathBuf,
     /// Defaults to `http://<bound address>`.
@@ -312,7 +314,7 @@ impl Server {
 
     /// [`bind`](Self::bind) with limits and policies other than the defaults.
     pub async fn bind_with(config: ServerConfig, options: ServeOptions) -> anyhow::Result<Server> {
-        let db = Db::open_with(&config.db_path, options.durability).await?;
+        let db = Db::connect(&config.db, options.durability).await?;
         std::fs::create_dir_all(&config.media_dir)
             .map_err(|e| anyhow::anyhow!("cannot create media dir {}: {e}", config.media_dir.display()))?;
         // Photo files orphaned by a crash mid-upload go before serving starts.

@@ -42,7 +42,7 @@ pub async fn insert_rows(
         let text = match &rendered {
             Some((size, text)) if *size == rows => text.clone(),
             _ => {
-                let text: Arc<str> = insert_text(table, &all_columns, rows).into();
+                let text: Arc<str> = insert_text(conn.dialect(), table, &all_columns, rows).into();
                 rendered = Some((rows, text.clone()));
                 text
             }
@@ -58,13 +58,13 @@ pub async fn insert_rows(
 }
 
 /// `INSERT INTO table (columns) VALUES (?, ...), ...` for `rows` rows.
-fn insert_text(table: &'static str, columns: &[&'static str], rows: usize) -> String {
+fn insert_text(dialect: sql::Dialect, table: &'static str, columns: &[&'static str], rows: usize) -> String {
     let mut stmt = Query::insert();
     stmt.into_table(table).columns(columns.iter().copied());
     for _ in 0..rows {
         stmt.values_panic(columns.iter().map(|_| Expr::val(Value::BigInt(None))));
     }
-    sql::render(&stmt)
+    sql::render(dialect, &stmt)
 }
 
 /// The number of rows in `table` (every organization's).
@@ -79,6 +79,11 @@ pub async fn row_count(conn: &mut Conn, table: &'static str) -> StoreResult<i64>
 /// cheaper for a load that dwarfs the table. Inside the caller's transaction,
 /// a failed import gets them back with everything else.
 pub async fn set_indexes_aside(conn: &mut Conn, table: &'static str) -> StoreResult<Vec<String>> {
+    if conn.dialect() == sql::Dialect::Postgres {
+        // PostgreSQL keeps its indexes through a bulk load (a GIN index's
+        // pending list absorbs the search index's inserts).
+        return Ok(Vec::new());
+    }
     let stmt = Query::select()
         .columns(["name", "sql"])
         .from("sqlite_master")
@@ -110,8 +115,8 @@ pub async fn analyze(conn: &mut Conn) -> StoreResult<()> {
 }
 
 /// The connection's page cache size as SQLite reports it (negative: KiB;
-/// positive: pages).
-pub async fn cache_size(conn: &mut Conn) -> StoreResult<i64> {
+/// positive: pages); `None` on PostgreSQL, whose cache is the server's.
+pub async fn cache_size(conn: &mut Conn) -> StoreResult<Option<i64>> {
     Ok(sql::pragma_value(conn, "cache_size").await?)
 }
 
@@ -162,7 +167,7 @@ mod tests {
 
     #[test]
     fn an_insert_is_rendered_with_one_placeholder_per_value() {
-        let text = insert_text("tags", &["org_id", "name", "name_key"], 4);
+        let text = insert_text(sql::Dialect::Sqlite, "tags", &["org_id", "name", "name_key"], 4);
         assert_eq!(text.matches('?').count(), 12, "{text}");
         assert!(!text.contains("NULL"), "{text}");
     }

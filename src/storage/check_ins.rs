@@ -10,12 +10,12 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
 use serde_json::Value;
 
 use super::activity::{self, Actor, Change};
 use super::orgs::Location;
-use super::sql::{self, Conn};
+use super::sql::{self, Conn, Dialect};
 use super::{OrgScope, StoreError, StoreResult, derived, parse_time_zone, start_of_day};
 use crate::model::check_in::local_datetime_opt;
 use crate::model::check_in_rules::{
@@ -83,7 +83,9 @@ fn record_select() -> SelectStatement {
 /// and may walk every check-in of the organization (seconds at a million);
 /// the unary `+` keeps the scope and leaves the choice to the customer's index.
 fn org_beside_customer(column: &str, org: &OrgScope) -> SimpleExpr {
-    Expr::cust_with_values(format!("+{column} = ?"), [org.id])
+    // `+column` is valid on both backends; the value is bound by sea-query,
+    // which numbers PostgreSQL's placeholders (a `?` in custom SQL it does not).
+    Expr::cust(format!("+{column}")).eq(org.id)
 }
 
 /// One check-in of the organization.
@@ -269,10 +271,13 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
 #[derive(sqlx::FromRow)]
 struct FactsRow {
     id: i64,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     is_active: bool,
     birthday: String,
     blocking_alert: Option<String>,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     has_waiver: bool,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     has_automatic_check_ins: bool,
     milestone_every: i64,
     earlier_check_in_today: Option<i64>,
@@ -281,10 +286,9 @@ struct FactsRow {
     passes: String,
 }
 
-/// `json_group_array(json_array(<columns>))`: a subquery's rows as one value.
-fn json_rows<const N: usize>(columns: [(&'static str, &'static str); N]) -> SimpleExpr {
-    let row = Func::cust("json_array").args(columns.map(|c| SimpleExpr::from(Expr::col(c))));
-    Func::cust("json_group_array").arg(row).into()
+/// A subquery's rows as one JSON text value, an array of arrays.
+fn json_rows<const N: usize>(dialect: Dialect, columns: [(&'static str, &'static str); N]) -> SimpleExpr {
+    sql::json_rows(dialect, columns.map(|c| SimpleExpr::from(Expr::col(c))))
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
@@ -297,6 +301,7 @@ fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
 /// organization's milestone interval.
 async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &LocalDay) -> StoreResult<ScanFacts> {
     let today = day.date;
+    let dialect = conn.dialect();
     let of_customer = |alias: &'static str, column: &'static str| Expr::col((alias, column)).equals(("c", "id"));
     let alert = Query::select()
         .column(("a", "message"))
@@ -345,9 +350,9 @@ async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &Loca
         .expr_as(Expr::exists(automatic), "has_automatic_check_ins")
         .expr_as(sql::scalar(every), "milestone_every")
         .expr_as(sql::scalar(earlier), "earlier_check_in_today")
-        .expr_as(sql::scalar(memberships_in_force(org, today)), "memberships")
-        .expr_as(sql::scalar(reservations_today(org, day)), "reservations")
-        .expr_as(sql::scalar(passes_usable(org, today)), "passes")
+        .expr_as(sql::scalar(memberships_in_force(org, today, dialect)), "memberships")
+        .expr_as(sql::scalar(reservations_today(org, day, dialect)), "reservations")
+        .expr_as(sql::scalar(passes_usable(org, today, dialect)), "passes")
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
         .and_where(Expr::col(("c", "barcode")).eq(scan.barcode))
@@ -416,9 +421,9 @@ fn customer_facts(row: FactsRow, day: &LocalDay) -> StoreResult<CustomerFacts> {
 }
 
 /// Memberships covering the customer `c`, active on `today`, at any location.
-fn memberships_in_force(org: &OrgScope, today: Date) -> SelectStatement {
+fn memberships_in_force(org: &OrgScope, today: Date, dialect: Dialect) -> SelectStatement {
     derived::covering_memberships()
-        .expr(json_rows([("cm", "id"), ("mt", "name"), ("mt", "location_id"), ("cm", "start_date")]))
+        .expr(json_rows(dialect, [("cm", "id"), ("mt", "name"), ("mt", "location_id"), ("cm", "start_date")]))
         .and_where(Expr::col(("m", "org_id")).eq(org.id))
         .and_where(Expr::col(("m", "customer_id")).equals(("c", "id")))
         .cond_where(derived::membership_active(today))
@@ -427,9 +432,9 @@ fn memberships_in_force(org: &OrgScope, today: Date) -> SelectStatement {
 
 /// The customer `c`'s reservations (not cancelled) for events running on
 /// the local day, at any location.
-fn reservations_today(org: &OrgScope, day: &LocalDay) -> SelectStatement {
+fn reservations_today(org: &OrgScope, day: &LocalDay, dialect: Dialect) -> SelectStatement {
     Query::select()
-        .expr(json_rows([("r", "id"), ("e", "name"), ("r", "location_id"), ("r", "starts_at")]))
+        .expr(json_rows(dialect, [("r", "id"), ("e", "name"), ("r", "location_id"), ("r", "starts_at")]))
         .from_as("reservations", "r")
         .inner_join(table("event_types", "e"), Expr::col(("e", "id")).equals(("r", "event_type_id")))
         .and_where(Expr::col(("r", "org_id")).eq(org.id))
@@ -441,7 +446,7 @@ fn reservations_today(org: &OrgScope, day: &LocalDay) -> SelectStatement {
 }
 
 /// Entry passes the customer `c` owns or has been shared, usable on `today`.
-fn passes_usable(org: &OrgScope, today: Date) -> SelectStatement {
+fn passes_usable(org: &OrgScope, today: Date, dialect: Dialect) -> SelectStatement {
     let mut owned = Query::select()
         .column("id")
         .from("entry_passes")
@@ -455,7 +460,7 @@ fn passes_usable(org: &OrgScope, today: Date) -> SelectStatement {
         .and_where(Expr::col("customer_id").equals(("c", "id")))
         .to_owned();
     Query::select()
-        .expr(json_rows([
+        .expr(json_rows(dialect, [
             ("p", "id"),
             ("p", "name"),
             ("p", "uses_remaining"),

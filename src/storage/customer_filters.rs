@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use sea_query::{Asterisk, Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
 
-use super::sql::{self, Conn};
+use super::sql::{self, Conn, Dialect};
 use super::{OrgScope, StoreResult};
 
 /// `has_active_membership` is two filters in the seed: a status, or a name.
@@ -185,8 +185,8 @@ impl Terms {
 
 impl CustomerFilter {
     /// The filter as one condition over `customers c`.
-    pub fn condition(&self, org: &OrgScope) -> Cond {
-        self.terms(org).all()
+    pub fn condition(&self, org: &OrgScope, dialect: Dialect) -> Cond {
+        self.terms(org, dialect).all()
     }
 
     /// `has_active_membership`: a status flag, or the types a name matched.
@@ -219,7 +219,7 @@ impl CustomerFilter {
                 // cannot be matched here, so it matches no customer rather
                 // than every one.
                 tracing::warn!(name = %name, "membership name filter used before it was resolved: matches none");
-                cond = cond.add(Expr::val(false));
+                cond = cond.add(sql::never());
             }
             None => {}
         }
@@ -227,17 +227,20 @@ impl CustomerFilter {
     }
 
     /// The filter as separate conditions over `customers c`.
-    pub fn terms(&self, org: &OrgScope) -> Terms {
+    pub fn terms(&self, org: &OrgScope, dialect: Dialect) -> Terms {
         let mut cond = Terms::default();
         let today = self.today.unwrap_or_else(|| org.local_date(jiff::Timestamp::now()));
-        cond = self.search_condition(org, cond);
+        cond = match dialect {
+            Dialect::Sqlite => self.search_condition(org, cond),
+            Dialect::Postgres => self.search_condition_postgres(org, cond),
+        };
 
         if let Some(age) = self.age_min {
             // age >= N  <=>  born on or before today minus N years
             match born_on_or_before_for_age(today, age) {
                 Some(cutoff) => cond = cond.add(Expr::col(("c", "birthday")).lte(cutoff.to_string())),
                 // Older than the calendar goes back: nobody.
-                None if age > 0 => cond = cond.add(Expr::val(false)),
+                None if age > 0 => cond = cond.add(sql::never()),
                 // At least a negative age: everybody.
                 None => {}
             }
@@ -247,7 +250,7 @@ impl CustomerFilter {
             if let Some(cutoff) = born_on_or_before_for_age(today, age.saturating_add(1)) {
                 cond = cond.add(Expr::col(("c", "birthday")).gt(cutoff.to_string()));
             } else if age < 0 {
-                cond = cond.add(Expr::val(false));
+                cond = cond.add(sql::never());
             }
         }
         if let Some(d) = self.birthday_min {
@@ -401,6 +404,33 @@ impl CustomerFilter {
         for word in short {
             cond = cond.add(Expr::cust_with_values("instr(\"c\".\"search_text\", ?) > 0", [word.as_str()]));
         }
+        cond
+    }
+}
+
+impl CustomerFilter {
+    /// PostgreSQL's search: every word a substring of the search text
+    /// (`LIKE '%word%'`, with `%`, `_` and `\` in the word matched as
+    /// themselves), which the trigram GIN index answers for words of three
+    /// characters or more; shorter words are tested on the rows the longer
+    /// ones found, or on every row of the organization when none is longer.
+    fn search_condition_postgres(&self, org: &OrgScope, mut cond: Terms) -> Terms {
+        if self.search.is_empty() {
+            return cond;
+        }
+        let mut all = Cond::all();
+        for word in &self.search {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            all = all.add(Expr::col(("c", "search_text")).like(format!("%{escaped}%")));
+        }
+        let long = self.search.iter().filter(|w| w.chars().count() >= 3).count();
+        let ids = Query::select()
+            .column(("c", "id"))
+            .from_as("customers", "c")
+            .and_where(Expr::col(("c", "org_id")).eq(org.id))
+            .cond_where(all.clone())
+            .to_owned();
+        cond.0.push(Term { cond: all, per_customer: None, ids: Some(ids), count: None, search_words: long });
         cond
     }
 }

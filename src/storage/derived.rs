@@ -88,8 +88,15 @@ fn for_this_customer(mut stmt: SelectStatement, column: (&'static str, &'static 
     stmt
 }
 
-fn exists(mut stmt: SelectStatement) -> SimpleExpr {
+/// `EXISTS (...)`, as a condition.
+fn exists_cond(mut stmt: SelectStatement) -> SimpleExpr {
     Expr::exists(stmt.expr(Expr::val(1)).to_owned())
+}
+
+/// `EXISTS (...)` as a stored flag, 0 or 1 (PostgreSQL stores no boolean
+/// in a `BIGINT` column without the cast).
+fn exists(stmt: SelectStatement) -> SimpleExpr {
+    exists_cond(stmt).cast_as("INTEGER")
 }
 
 fn membership_exists(today_cond: Cond, extra: Option<SimpleExpr>) -> SimpleExpr {
@@ -139,7 +146,7 @@ fn set_date_dependent(stmt: &mut UpdateStatement, today: Date) {
         .value("active_waiver_exists", exists(active_waivers(today)))
         .value(
             "latest_waiver_expiration",
-            Expr::case(exists(never_expiring_waiver), Expr::val(Option::<String>::None))
+            Expr::case(exists_cond(never_expiring_waiver), Expr::val(Option::<String>::None))
                 .finally(sql::scalar(latest_expiry)),
         );
 }

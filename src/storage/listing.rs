@@ -6,7 +6,7 @@ use std::future::Future;
 
 use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, TableRef};
 
-use super::sql::{self, Conn, Row};
+use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
 
 /// The alias every listing gives its record table.
@@ -23,7 +23,7 @@ pub enum Scope {
 
 /// A kind of stored record that can be listed.
 pub trait Listing {
-    type Row: for<'r> sqlx::FromRow<'r, Row> + Send + Unpin;
+    type Row: sql::FromRows;
 
     /// The table the records live in; queries alias it [`R`].
     const TABLE: &'static str;

@@ -18,7 +18,9 @@ pub struct MembershipTypeRow {
     pub status: String,
     pub purchase_type: String,
     pub interval: String,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     pub is_group: bool,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     pub is_youth_programming: bool,
     /// The one location the type is sold for, or none: valid at every location.
     pub location_id: Option<i64>,
@@ -75,6 +77,7 @@ pub struct MemberRow {
     pub customer_id: i64,
     pub first_name: String,
     pub last_name: String,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     pub is_individually_frozen: bool,
 }
 

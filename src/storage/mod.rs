@@ -17,11 +17,12 @@ pub mod media;
 pub mod memberships;
 pub mod orgs;
 pub mod relations;
+pub mod postgres;
 mod sql;
 pub mod subrecords;
 pub mod throttle;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,7 +34,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::model::FieldErrors;
 
-pub use sql::{Conn, Pool, Tx};
+pub use sql::{Conn, Dialect};
 
 /// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
@@ -114,15 +115,88 @@ impl Clock {
     }
 }
 
-/// The database: a pool of SQLite connections in WAL mode.
+/// The database: a pool of SQLite connections in WAL mode, or of
+/// PostgreSQL connections.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: Pool,
-    /// Whose turn it is to write; see [`WriteTx`].
+    /// Whose turn it is to write, on SQLite; see [`WriteTx`].
     writer: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// A write transaction, holding this process's turn to write until it ends.
+/// The two backends' typed pools.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Where the database is: a SQLite file, or a PostgreSQL server's URL.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DbLocation {
+    File(PathBuf),
+    Postgres(String),
+}
+
+impl DbLocation {
+    /// A `postgres://` (or `postgresql://`) URL names a PostgreSQL
+    /// database; anything else is a SQLite file's path.
+    pub fn parse(text: &str) -> DbLocation {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            DbLocation::Postgres(text.to_string())
+        } else {
+            DbLocation::File(PathBuf::from(text))
+        }
+    }
+
+    /// The SQLite file, if that is what this is.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            DbLocation::File(path) => Some(path),
+            DbLocation::Postgres(_) => None,
+        }
+    }
+}
+
+impl From<PathBuf> for DbLocation {
+    fn from(path: PathBuf) -> DbLocation {
+        DbLocation::File(path)
+    }
+}
+
+impl From<&Path> for DbLocation {
+    fn from(path: &Path) -> DbLocation {
+        DbLocation::File(path.to_path_buf())
+    }
+}
+
+impl std::str::FromStr for DbLocation {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(DbLocation::parse(s))
+    }
+}
+
+/// Shown without a PostgreSQL URL's password.
+impl std::fmt::Display for DbLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbLocation::File(path) => write!(f, "{}", path.display()),
+            DbLocation::Postgres(url) => f.write_str(&postgres::redacted(url)),
+        }
+    }
+}
+
+impl std::fmt::Debug for DbLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DbLocation({self})")
+    }
+}
+
+/// A write transaction. On SQLite it holds this process's turn to write
+/// until it ends; on PostgreSQL, the database's write lock (see
+/// [`postgres::begin_write`]).
 ///
 /// SQLite admits one writer at a time. Writers that queue for it in SQLite's
 /// busy handler poll with sleeps of up to 100 ms and are not served in order
@@ -131,31 +205,31 @@ pub struct Db {
 /// and holds no pooled connection while it waits.
 pub struct WriteTx {
     // Field order matters: the transaction ends before the turn is passed on.
-    tx: Tx,
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    conn: Conn,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.conn.commit().await
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+        self.conn.rollback().await
     }
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = Tx;
+    type Target = Conn;
 
-    fn deref(&self) -> &Tx {
-        &self.tx
+    fn deref(&self) -> &Conn {
+        &self.conn
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Tx {
-        &mut self.tx
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.conn
     }
 }
 
@@ -224,30 +298,86 @@ impl Db {
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Db(e.into()))?;
         // The list filters' plans depend on the planner's statistics: gather
         // them where they are missing or stale (a no-op when they are current).
-        sql::execute_schema(&mut *pool.acquire().await?, "PRAGMA optimize=0x10002").await?;
+        sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&pool).await?;
         tokio::spawn(checkpoint_in_background(pool.clone()));
-        Ok(Db { pool, writer: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Db { pool: Pool::Sqlite(pool), writer: Arc::new(tokio::sync::Mutex::new(())) })
+    }
+
+    /// Opens the database at `location`: a SQLite file (with `durability`)
+    /// or a PostgreSQL database (whose durability is the server's own), and
+    /// applies migrations.
+    pub async fn connect(location: &DbLocation, durability: Durability) -> StoreResult<Db> {
+        match location {
+            DbLocation::File(path) => Db::open_with(path, durability).await,
+            DbLocation::Postgres(url) => {
+                let pool = postgres::connect(url).await?;
+                Ok(Db { pool: Pool::Postgres(pool), writer: Arc::new(tokio::sync::Mutex::new(())) })
+            }
+        }
     }
 
     pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
+    /// The SQL this database speaks.
+    pub fn dialect(&self) -> sql::Dialect {
+        match self.pool {
+            Pool::Sqlite(_) => sql::Dialect::Sqlite,
+            Pool::Postgres(_) => sql::Dialect::Postgres,
+        }
+    }
+
     /// Starts a write transaction. SQLite takes the write lock at the first
     /// write, so a read-then-write sequence inside one transaction is begun
     /// with `BEGIN IMMEDIATE` to avoid a lock upgrade failing under load.
+    /// PostgreSQL: see [`postgres::begin_write`].
     pub async fn begin_write(&self) -> StoreResult<WriteTx> {
-        let turn = Arc::clone(&self.writer).lock_owned().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(WriteTx { tx, _turn: turn })
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let turn = Arc::clone(&self.writer).lock_owned().await;
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(WriteTx { conn: Conn::sqlite_tx(tx), _turn: Some(turn) })
+            }
+            Pool::Postgres(pool) => Ok(WriteTx { conn: postgres::begin_write(pool).await?, _turn: None }),
+        }
     }
 
-    pub async fn acquire(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
-        Ok(self.pool.acquire().await?)
+    pub async fn acquire(&self) -> StoreResult<Conn> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Conn::sqlite_pooled(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::pg_pooled(pool.acquire().await?),
+        })
+    }
+
+    /// Runs SQL text of our own, statements without values (tests set up
+    /// rows with it).
+    pub async fn execute_script(&self, text: &str) -> StoreResult<()> {
+        let mut conn = self.acquire().await?;
+        Ok(sql::execute_schema(&mut conn, text).await?)
+    }
+
+    /// One round trip to the database: `Ok` when it answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.acquire().await?;
+        let stmt = sea_query::Query::select().expr(sea_query::Expr::val(1i64)).to_owned();
+        sql::fetch_scalar::<i64, _>(&mut conn, &stmt).await?;
+        Ok(())
+    }
+
+    /// True once [`close`](Self::close) has run.
+    pub fn is_closed(&self) -> bool {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.is_closed(),
+            Pool::Postgres(pool) => pool.is_closed(),
+        }
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
@@ -256,7 +386,7 @@ impl Db {
 /// checkpoints the commit that crosses 1,000 pages of log does the copy and
 /// its fsync itself: a barcode scan that happened to be that commit took 20
 /// to 175 ms on a busy disk. A passive checkpoint never blocks a writer.
-async fn checkpoint_in_background(pool: Pool) {
+async fn checkpoint_in_background(pool: sqlx::SqlitePool) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -11,6 +11,7 @@ pub struct Location {
     pub id: i64,
     pub name: String,
     pub time_zone: String,
+    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     pub combine_same_day_check_ins: bool,
 }
 
@@ -154,4 +155,45 @@ pub async fn create_user(
 pub async fn org_names(conn: &mut Conn) -> StoreResult<Vec<String>> {
     let stmt = Query::select().column("name").from("organizations").order_by("id", Order::Asc).to_owned();
     Ok(sql::fetch_as::<(String,), _>(conn, &stmt).await?.into_iter().map(|(name,)| name).collect())
+}
+
+/// The demo's own note in its database: the address it was last served on,
+/// so that `demo --db` comes back where apps (and their queued scans) expect
+/// it. Not part of the API's schema: the table is made on first use.
+pub mod demo_address {
+    use sea_query::{Expr, ExprTrait, OnConflict, Query};
+
+    use crate::storage::StoreResult;
+    use crate::storage::sql::{self, Conn, Dialect};
+
+    fn create_table(dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => {
+                "CREATE TABLE IF NOT EXISTS demo_server (id INTEGER PRIMARY KEY CHECK (id = 1), listen TEXT NOT NULL)"
+            }
+            Dialect::Postgres => {
+                "CREATE TABLE IF NOT EXISTS demo_server (id BIGINT PRIMARY KEY CHECK (id = 1), listen TEXT NOT NULL)"
+            }
+        }
+    }
+
+    /// The address last remembered, if any.
+    pub async fn last(conn: &mut Conn) -> StoreResult<Option<String>> {
+        sql::execute_schema(conn, create_table(conn.dialect())).await?;
+        let stmt = Query::select().column("listen").from("demo_server").and_where(Expr::col("id").eq(1)).to_owned();
+        Ok(sql::fetch_optional_scalar(conn, &stmt).await?)
+    }
+
+    /// Remembers `listen` as the demo's address.
+    pub async fn remember(conn: &mut Conn, listen: &str) -> StoreResult<()> {
+        sql::execute_schema(conn, create_table(conn.dialect())).await?;
+        let stmt = Query::insert()
+            .into_table("demo_server")
+            .columns(["id", "listen"])
+            .values_panic([1i64.into(), listen.into()])
+            .on_conflict(OnConflict::column("id").update_column("listen").to_owned())
+            .to_owned();
+        sql::execute(conn, &stmt).await?;
+        Ok(())
+    }
 }

@@ -592,15 +592,12 @@ async fn a_pass_shared_by_another_customer_is_debited_and_names_its_owner() {
     let id_of = |barcode: &str| customers.iter().find(|c| c["barcode"] == barcode).unwrap()["id"].as_i64().unwrap();
     let (jane, sam) = (id_of("JANE"), id_of("SAM"));
     // The import format has no shared passes: share Jane's directly.
-    sqlx::query(
-        "INSERT INTO shared_passes (org_id, entry_pass_id, customer_id, created_at) \
-         SELECT org_id, id, ?, 0 FROM entry_passes WHERE owner_id = ?",
-    )
-    .bind(sam)
-    .bind(jane)
-    .execute(server.db.pool())
-    .await
-    .unwrap();
+    server
+        .execute_sql(&format!(
+            "INSERT INTO shared_passes (org_id, entry_pass_id, customer_id, created_at) \
+             SELECT org_id, id, {sam}, 0 FROM entry_passes WHERE owner_id = {jane}"
+        ))
+        .await;
     let (status, body) = scan(&api, "SAM").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["entry_method_description"], "10-Punch Pass from Jane Doe (3 remaining)");

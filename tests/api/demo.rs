@@ -88,7 +88,7 @@ async fn a_named_demo_database_is_reused_and_a_foreign_one_refused() {
     assert!(path.exists(), "a named database is kept");
 
     let other = dir.path().join("other.db");
-    let db = frontdesk::admin::open(&other).await.unwrap();
+    let db = frontdesk::admin::open(&other.clone().into()).await.unwrap();
     frontdesk::admin::create_org(&db, "Real Gym", "UTC").await.unwrap();
     db.close().await;
     let refused = demo::start(&args(30, Some(other))).await.err().expect("a foreign database is refused");

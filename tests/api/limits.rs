@@ -21,19 +21,21 @@ pub struct Limited {
     pub base: String,
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,
+    pub test_db: crate::support::TestDb,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 pub async fn start(options: ServeOptions) -> Limited {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("test.db")).await.unwrap();
+    let test_db = crate::support::TestDb::new(dir.path(), "test.db").await;
+    let db = test_db.open().await;
     frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.unwrap();
     frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.unwrap();
     frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.unwrap();
     frontdesk::admin::create_user(&db, ORG, "other", PASSWORD, None).await.unwrap();
     db.close().await;
     let config = ServerConfig {
-        db_path: dir.path().join("test.db"),
+        db: test_db.location.clone(),
         listen: "127.0.0.1:0".parse().unwrap(),
         media_dir: dir.path().join("media"),
         public_url: None,
@@ -45,7 +47,7 @@ pub async fn start(options: ServeOptions) -> Limited {
     tokio::spawn(server.run(async {
         let _ = rx.await;
     }));
-    Limited { base: format!("http://{addr}"), addr, dir, _stop: tx }
+    Limited { base: format!("http://{addr}"), addr, dir, test_db, _stop: tx }
 }
 
 async fn login_from(base: &str, from: &str, username: &str, password: &str) -> reqwest::Response {
@@ -364,13 +366,17 @@ async fn commits_are_synchronous_full_by_default_and_normal_on_request() {
         [(frontdesk::storage::Durability::Full, 2), (frontdesk::storage::Durability::Normal, 1)]
     {
         let db = Db::open_with(&dir.path().join("d.db"), durability).await.unwrap();
-        let mut conn = db.acquire().await.unwrap();
-        let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
-        assert_eq!(level, expected, "{durability:?}");
-        drop(conn);
+        assert_eq!(synchronous(&db).await, expected, "{durability:?}");
         db.close().await;
     }
     let db = Db::open(&dir.path().join("d.db")).await.unwrap();
-    let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(db.pool()).await.unwrap();
-    assert_eq!(level, 2);
+    assert_eq!(synchronous(&db).await, 2);
+}
+
+/// SQLite's `PRAGMA synchronous` on one of the pool's connections.
+async fn synchronous(db: &Db) -> i64 {
+    let frontdesk::storage::Pool::Sqlite(pool) = db.pool() else { panic!("a SQLite database") };
+    let mut conn = pool.acquire().await.unwrap();
+    let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
+    level
 }

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use frontdesk::server::ServeOptions;
-use frontdesk::storage::Db;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -42,8 +41,8 @@ async fn a_token_older_than_the_ttl_stops_working() {
     let old = login(&server.base, USER).await;
     assert_eq!(old.get("/api/customers/").await.0, StatusCode::OK);
     // Issued two hours ago.
-    let db = Db::open(&server.dir.path().join("test.db")).await.unwrap();
-    sqlx::query("UPDATE api_tokens SET created_at = created_at - 7200000000").execute(db.pool()).await.unwrap();
+    let db = server.test_db.open().await;
+    db.execute_script("UPDATE api_tokens SET created_at = created_at - 7200000000").await.unwrap();
     db.close().await;
     assert_eq!(old.get("/api/customers/").await.0, StatusCode::UNAUTHORIZED);
     let fresh = login(&server.base, USER).await;
@@ -55,7 +54,7 @@ async fn admin_lists_and_revokes_a_users_tokens() {
     let server = start(ServeOptions::default()).await;
     let (a, b, other) =
         (login(&server.base, USER).await, login(&server.base, USER).await, login(&server.base, "other").await);
-    let db = Db::open(&server.dir.path().join("test.db")).await.unwrap();
+    let db = server.test_db.open().await;
     let tokens = frontdesk::admin::list_tokens(&db).await.unwrap();
     let users: Vec<&str> = tokens.iter().map(|t| t.username.as_str()).collect();
     assert_eq!(users.iter().filter(|u| **u == USER).count(), 2, "{users:?}");

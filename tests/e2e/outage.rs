@@ -89,7 +89,7 @@ async fn a_revoked_token_asks_for_the_login_and_the_scan_taken_meanwhile_goes_th
     let mut pty = super::app(&config, dir.path());
     pty.wait_for("Scan › ready for the next scan").await;
     // Every token revoked behind the app's back.
-    sqlx::query("DELETE FROM api_tokens").execute(&mut *server.db.acquire().await.unwrap()).await.unwrap();
+    server.db.execute_script("DELETE FROM api_tokens").await.unwrap();
 
     pty.type_text("100042\r");
     pty.wait_for("◷ QUEUED").await;

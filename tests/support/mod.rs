@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use frontdesk::server::{Server, ServerConfig};
-use frontdesk::storage::{Clock, Db, OrgScope, orgs};
+use frontdesk::storage::{Clock, Db, DbLocation, Durability, OrgScope, orgs};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -17,13 +17,136 @@ pub const LOCATION: &str = "Main";
 pub const USER: &str = "desk";
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The environment variable naming a PostgreSQL server for the tests
+/// (`postgres://postgres@127.0.0.1:5432/postgres`): when set, every test
+/// database is a new PostgreSQL database on it, made for the test and
+/// dropped after it; when unset, a SQLite file in the test's folder.
+pub const POSTGRES_ENV: &str = "FRONTDESK_TEST_POSTGRES";
+
+/// A test's own database, removed when dropped.
+pub struct TestDb {
+    pub location: DbLocation,
+    /// The PostgreSQL server's URL and the database made on it.
+    made: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// A new empty database: on the server [`POSTGRES_ENV`] names, else the
+    /// SQLite file `name` in `dir`.
+    pub async fn new(dir: &std::path::Path, name: &str) -> TestDb {
+        let Some(server) = std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty()) else {
+            return TestDb { location: DbLocation::File(dir.join(name)), made: None };
+        };
+        use sqlx::Connection as _;
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let database = format!(
+            "frontdesk_test_{}_{}_{:08x}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            rand::random::<u32>()
+        );
+        let template = migrated_template(&server).await;
+        let mut admin = sqlx::PgConnection::connect(&server)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set, but its server is unreachable: {e}"));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database} TEMPLATE {template}")))
+            .execute(&mut admin)
+            .await
+            .expect("create the test database");
+        admin.close().await.ok();
+        TestDb { location: DbLocation::Postgres(with_database(&server, &database)), made: Some((server, database)) }
+    }
+
+    pub async fn open(&self) -> Db {
+        Db::connect(&self.location, Durability::Full).await.expect("open db")
+    }
+}
+
+/// This test process's migrated, empty database, which every test database
+/// is copied from (applying the migrations for each test cost a second).
+/// Made once per process, after dropping what processes no longer running
+/// left behind.
+async fn migrated_template(server: &str) -> String {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    // Copies from one template are made one at a time.
+    static COPYING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = COPYING.lock().await;
+    TEMPLATE
+        .get_or_init(|| async {
+            use sqlx::Connection as _;
+            let mut admin = sqlx::PgConnection::connect(server)
+                .await
+                .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set, but its server is unreachable: {e}"));
+            let names: Vec<(String,)> =
+                sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'frontdesk_test_%'")
+                    .fetch_all(&mut admin)
+                    .await
+                    .expect("list databases");
+            for (name,) in names {
+                let pid = name.trim_start_matches("frontdesk_test_").split('_').next().unwrap_or("");
+                if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut admin).await;
+                }
+            }
+            let template = format!("frontdesk_test_{}_template", std::process::id());
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {template}")))
+                .execute(&mut admin)
+                .await
+                .expect("create the template database");
+            admin.close().await.ok();
+            let db = Db::connect(&DbLocation::Postgres(with_database(server, &template)), Durability::Full)
+                .await
+                .expect("migrate the template database");
+            db.close().await;
+            template
+        })
+        .await
+        .clone()
+}
+
+/// `url` naming `database` instead of its own.
+fn with_database(url: &str, database: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a postgres:// URL");
+    let (rest, query) = rest.split_once('?').map_or((rest, None), |(r, q)| (r, Some(q)));
+    let authority = rest.split_once('/').map_or(rest, |(a, _)| a);
+    match query {
+        Some(q) => format!("{scheme}://{authority}/{database}?{q}"),
+        None => format!("{scheme}://{authority}/{database}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((server, database)) = self.made.take() else {
+            return;
+        };
+        // Dropped from inside a test's runtime: the drop runs on a thread of
+        // its own, and the test goes on (whatever is left when the process
+        // ends, the next run's `migrated_template` drops).
+        std::thread::spawn(move || {
+            use sqlx::Connection as _;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&server).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await
+            })
+        });
+    }
+}
+
 /// A running server with its own temporary database and media folder, an
 /// organization ("Test Gym", America/Denver) with a location ("Main") and a
 /// staff user ("desk").
 pub struct TestServer {
     pub base: String,
-    pub dir: TempDir,
     pub db: Db,
+    /// Dropped after the folder's files and the server (fields drop in order).
+    pub dir: TempDir,
+    pub test_db: TestDb,
     pub org_id: i64,
     pub location_id: i64,
     /// The server's clock; imports use it too, so that what they compute
@@ -39,15 +162,20 @@ impl TestServer {
     }
 
     pub async fn start_with_clock(clock: Clock) -> TestServer {
+        // FRONTDESK_TEST_LOG=warn (a filter) shows what the server logs.
+        if let Ok(filter) = std::env::var("FRONTDESK_TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("test.db");
-        let db = Db::open(&db_path).await.expect("open db");
+        let test_db = TestDb::new(dir.path(), "test.db").await;
+        let db = test_db.open().await;
         let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
         let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
         frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
         let mut server = TestServer {
             base: String::new(),
             dir,
+            test_db,
             db,
             org_id,
             location_id,
@@ -67,7 +195,7 @@ impl TestServer {
     /// Starts serving the database with `clock` on `listen`.
     async fn serve_at(&mut self, listen: std::net::SocketAddr, clock: Clock) {
         let config = ServerConfig {
-            db_path: self.dir.path().join("test.db"),
+            db: self.test_db.location.clone(),
             listen,
             media_dir: self.dir.path().join("media"),
             public_url: None,
@@ -94,8 +222,8 @@ impl TestServer {
     /// terminal app's tests; harmless once the server serves media itself).
     pub async fn start_serving_media() -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("test.db");
-        let db = Db::open(&db_path).await.expect("open db");
+        let test_db = TestDb::new(dir.path(), "test.db").await;
+        let db = test_db.open().await;
         let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
         let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
         frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
@@ -130,6 +258,7 @@ impl TestServer {
         TestServer {
             base,
             dir,
+            test_db,
             db,
             org_id,
             location_id,
@@ -220,7 +349,7 @@ impl TestServer {
     /// Runs SQL against the test database, for rows that neither the API nor
     /// the import creates (shared passes, pending relations).
     pub async fn execute_sql(&self, sql: &str) {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(self.db.pool()).await.expect("test SQL");
+        self.db.execute_script(sql).await.expect("test SQL");
     }
 
     pub async fn stop(mut self) {

@@ -130,6 +130,13 @@ macro_rules! sub_record {
     (@row $head:tt $fields:tt $columns:tt [$f:ident $k:ident imported] $($rest:tt)*) => {
         sub_record!(@row $head $fields $columns $($rest)*);
     };
+    // A flag is kept as an integer 0/1 (PostgreSQL reads no BIGINT as a bool).
+    (@row $head:tt [$($fields:tt)*] $columns:tt [$f:ident Flag joined] $($rest:tt)*) => {
+        sub_record!(@row $head [$($fields)* #[sqlx(try_from = "crate::model::subrecords::IntFlag")] pub $f: bool,] $columns $($rest)*);
+    };
+    (@row $head:tt [$($fields:tt)*] [$($columns:tt)*] [$f:ident Flag] $($rest:tt)*) => {
+        sub_record!(@row $head [$($fields)* #[sqlx(try_from = "crate::model::subrecords::IntFlag")] pub $f: bool,] [$($columns)* stringify!($f),] $($rest)*);
+    };
     (@row $head:tt [$($fields:tt)*] $columns:tt [$f:ident $k:ident joined] $($rest:tt)*) => {
         sub_record!(@row $head [$($fields)* pub $f: sub_record!(@stored $k),] $columns $($rest)*);
     };
@@ -222,3 +229,59 @@ macro_rules! sub_record {
 }
 
 pub(crate) use sub_record;
+
+/// A stored flag: both schemas keep booleans as a 64-bit integer, 0 or 1.
+/// Row structs read a `bool` through it (`#[sqlx(try_from = "IntFlag")]`),
+/// because PostgreSQL reads no `BIGINT` as a `bool` (SQLite would). It also
+/// reads what PostgreSQL answers for a computed flag: an `EXISTS (...)`
+/// (a `BOOL`) or a cast one (an `INT4`).
+#[derive(Debug, Clone, Copy)]
+pub struct IntFlag(i64);
+
+impl sqlx::Type<sqlx::Sqlite> for IntFlag {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <i64 as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Sqlite>>::compatible(ty) || <bool as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for IntFlag {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(IntFlag(<i64 as sqlx::Decode<sqlx::Sqlite>>::decode(value)?))
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for IntFlag {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <i64 as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+            || <i32 as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+            || <bool as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for IntFlag {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        use sqlx::{Decode, Type, ValueRef};
+        let ty = value.type_info().into_owned();
+        if <bool as Type<sqlx::Postgres>>::compatible(&ty) {
+            return Ok(IntFlag(i64::from(<bool as Decode<sqlx::Postgres>>::decode(value)?)));
+        }
+        if <i32 as Type<sqlx::Postgres>>::compatible(&ty) {
+            return Ok(IntFlag(i64::from(<i32 as Decode<sqlx::Postgres>>::decode(value)?)));
+        }
+        Ok(IntFlag(<i64 as Decode<sqlx::Postgres>>::decode(value)?))
+    }
+}
+
+impl From<IntFlag> for bool {
+    fn from(flag: IntFlag) -> bool {
+        flag.0 != 0
+    }
+}

@@ -10,7 +10,6 @@
 
 use jiff::Timestamp;
 use jiff::civil;
-use sqlx::Row as _;
 
 use crate::model::customer::{CUSTOMER_FIELDS, customer_fields};
 use crate::model::{Customer, Gender};
@@ -44,10 +43,7 @@ fn unfit(column: &'static str, value: &str, expected: &'static str) -> sqlx::Err
     }
 }
 
-fn get<'r, T>(row: &'r Row, column: &'static str) -> Result<T, sqlx::Error>
-where
-    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-{
+fn get<T: crate::storage::sql::Decodes>(row: &Row, column: &'static str) -> Result<T, sqlx::Error> {
     row.try_get(column)
 }
 
@@ -121,7 +117,7 @@ impl WriteColumn<Option<i64>> for NullableInt {
 
 impl ReadColumn<bool> for Bool {
     fn read(row: &Row, column: &'static str, _: &OrgScope) -> Result<bool, sqlx::Error> {
-        get(row, column)
+        Ok(get::<crate::storage::sql::IntFlag>(row, column)?.into())
     }
 }
 

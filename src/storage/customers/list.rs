@@ -7,7 +7,7 @@ use sea_query::{Asterisk, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use super::read;
 use crate::model::Customer;
 use crate::storage::customer_filters::{CustomerFilter, Terms};
-use crate::storage::sql::{self, Conn};
+use crate::storage::sql::{self, Conn, Dialect};
 use crate::storage::{OrgScope, StoreResult};
 
 /// One page of the filtered list, ordered by last name, first name and id,
@@ -21,7 +21,8 @@ pub async fn list(
 ) -> StoreResult<(u64, Vec<Customer>)> {
     let mut filter = filter.clone();
     crate::storage::customer_filters::resolve(org, conn, &mut filter).await?;
-    let terms = filter.terms(org);
+    let dialect = conn.dialect();
+    let terms = filter.terms(org, dialect);
     if terms.is_narrow_search() && limit > 0 {
         // A search of several words, or narrowed by other filters: its
         // matches are few, so finding all of them (the full-text query runs
@@ -72,7 +73,7 @@ pub async fn list(
         (Some(min), Some(max)) => (max - min + 1) as u64,
         _ => 0,
     };
-    let page = page_query(org, terms, count, span, offset, limit);
+    let page = page_query(org, terms, count, span, offset, limit, dialect);
     let stmt = records_of_page(org, page);
     let mut records = read::fetch_records(org, conn, &stmt).await?;
     read::load_related(org, conn, &mut records).await?;
@@ -143,7 +144,15 @@ const WALK_ALWAYS_ROWS: u64 = 1_000;
 /// stretch of it), which the estimate ignores; but the walk tests a search's
 /// ids on the list-order index itself, before reading any row, so reaching
 /// the stretch costs an index scan at most.
-fn page_query(org: &OrgScope, terms: Terms, count: u64, span: u64, offset: u64, limit: u64) -> SelectStatement {
+fn page_query(
+    org: &OrgScope,
+    terms: Terms,
+    count: u64,
+    span: u64,
+    offset: u64,
+    limit: u64,
+    dialect: Dialect,
+) -> SelectStatement {
     let wanted = offset.saturating_add(limit);
     let walk = terms.0.is_empty() || walk_is_cheaper(count, wanted, span);
     let mut stmt = Query::select()
@@ -159,7 +168,13 @@ fn page_query(org: &OrgScope, terms: Terms, count: u64, span: u64, offset: u64, 
     // apart so that SQLite tests those the index can answer (a search's ids)
     // before reading the row for the others, and a filter on related rows
     // looks up the few walked customers' rows rather than collecting all.
-    if walk {
+    if dialect == Dialect::Postgres {
+        // PostgreSQL's planner weighs the walk against the sort itself.
+        stmt.cond_where(terms.all());
+        for column in ["sort_last", "sort_first", "id"] {
+            stmt.order_by(("c", column), Order::Asc);
+        }
+    } else if walk {
         for term in terms.0 {
             stmt.and_where(Expr::cust_with_expr("+(?)", term.per_customer.unwrap_or(term.cond)));
         }

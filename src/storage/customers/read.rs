@@ -6,11 +6,10 @@ use std::collections::HashMap;
 
 use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_query_sqlx::SqlxBinder;
-use sqlx::Row as _;
 
 use super::columns;
 use crate::model::{CustomFieldValue, Customer};
-use crate::storage::sql::{self, Conn, Row};
+use crate::storage::sql::{self, Conn, Dialect, Row};
 use crate::storage::{OrgScope, StoreError, StoreResult};
 
 /// `SELECT <record columns>, l.name AS home_location_name`: add the
@@ -110,8 +109,7 @@ pub(super) async fn fetch_records_with<S: SqlxBinder>(
 }
 
 async fn fetch_rows<S: SqlxBinder>(conn: &mut Conn, stmt: &S) -> Result<Vec<Row>, sqlx::Error> {
-    let (sql, values) = sql::build(stmt);
-    sqlx::query_with(sql, values).fetch_all(conn).await
+    sql::fetch_rows(conn, stmt).await
 }
 
 /// Fills tags, active proficiency names and custom field values for a batch
@@ -123,7 +121,9 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
     }
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let null = || Expr::cust("NULL");
+    // Typed NULLs: PostgreSQL will not unite an untyped NULL with a number.
+    let no_number = || Expr::cust("CAST(NULL AS BIGINT)");
+    let no_text = || Expr::cust("CAST(NULL AS TEXT)");
     // Every part has the columns kind, customer_id, text, number, and two
     // sort keys; the union is ordered by kind, then by the keys.
     let part = |kind: i64, customer: Expr, text: Expr, number: Expr, sort_text: Expr, sort_number: Expr| {
@@ -140,9 +140,9 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
         0,
         Expr::col(("ct", "customer_id")),
         Expr::col(("t", "name")),
-        null(),
+        no_number(),
         Expr::col(("t", "name_key")),
-        null(),
+        no_number(),
     )
     .from_as("customer_tags", "ct")
     .inner_join(
@@ -153,7 +153,7 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
     .and_where(Expr::col(("ct", "customer_id")).is_in(ids.clone()))
     .to_owned();
     let proficiencies =
-        part(1, Expr::col(("cp", "customer_id")), Expr::col(("p", "name")), null(), Expr::col(("p", "name")), null())
+        part(1, Expr::col(("cp", "customer_id")), Expr::col(("p", "name")), no_number(), Expr::col(("p", "name")), no_number())
             .from_as("customer_proficiencies", "cp")
             .inner_join(
                 sea_query::TableRef::Table("proficiencies".into(), Some("p".into())),
@@ -163,11 +163,11 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
             .and_where(Expr::col(("cp", "is_active")).eq(true))
             .and_where(Expr::col(("cp", "customer_id")).is_in(ids.clone()))
             .to_owned();
-    let fields = part(2, null(), Expr::col("name"), Expr::col("id"), null(), Expr::col("position"))
+    let fields = part(2, no_number(), Expr::col("name"), Expr::col("id"), no_text(), Expr::col("position"))
         .from("custom_fields")
         .and_where(Expr::col("org_id").eq(org.id))
         .to_owned();
-    let values = part(3, Expr::col("customer_id"), Expr::col("value"), Expr::col("field_id"), null(), null())
+    let values = part(3, Expr::col("customer_id"), Expr::col("value"), Expr::col("field_id"), no_text(), no_number())
         .from("custom_field_values")
         .and_where(Expr::col("org_id").eq(org.id))
         .and_where(Expr::col("customer_id").is_in(ids))
@@ -180,10 +180,16 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
     // hands over each result row separately (a thread wake-up each), which
     // cost more than the rows themselves.
     let stmt = Query::select()
-        .expr(Expr::cust(
-            "json_group_array(json_array(kind, customer_id, text, number) \
-             ORDER BY kind, sort_text, sort_number, number)",
-        ))
+        .expr(Expr::cust(match conn.dialect() {
+            Dialect::Sqlite => {
+                "json_group_array(json_array(kind, customer_id, text, number) \
+                 ORDER BY kind, sort_text, sort_number, number)"
+            }
+            Dialect::Postgres => {
+                "coalesce(CAST(json_agg(json_build_array(kind, customer_id, text, number) \
+                 ORDER BY kind, sort_text, sort_number, number) AS text), '[]')"
+            }
+        }))
         .from_subquery(union, "related")
         .to_owned();
     let json: String = sql::fetch_scalar(conn, &stmt).await?;
