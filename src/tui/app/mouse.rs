@@ -21,7 +21,7 @@ impl App {
             return;
         }
         // The other screens and the record list are for the keyboard.
-        if self.screen != Screen::Desk || self.records.is_some() {
+        if self.screen != Screen::Desk || self.records.is_open() {
             return;
         }
         let at = Position::new(mouse.column, mouse.row);

@@ -1,7 +1,7 @@
 //! The search screen's keys: focus between search, results, profile and filters, movement and
 //! scrolling, the selection and what follows it (profile, photo, next page), the filters.
 
-use super::{App, Command, Focus, SELECTION_SETTLE, Timer};
+use super::{App, Command, Focus};
 use crate::client::SubCollection;
 use crate::tui::action::Action;
 use crate::tui::filter_set::specs;
@@ -34,10 +34,7 @@ impl App {
                     self.focus = Focus::Filters;
                 }
             }
-            Action::ClearSearch if !self.search.value().is_empty() => {
-                self.search.reset();
-                self.search_changed(out);
-            }
+            Action::ClearSearch if !self.search.value().is_empty() => self.search.clear(out),
             Action::ClearFilters if !self.filters.values.is_empty() => {
                 self.filters.values.clear();
                 self.filters.editing = None;
@@ -192,12 +189,7 @@ impl App {
     pub(super) fn selection_changed(&mut self, out: &mut Vec<Command>) {
         self.keep_selection_visible();
         self.detail.scroll = 0;
-        self.selection_generation += 1;
-        out.push(Command::StartTimer {
-            timer: Timer::Selection,
-            generation: self.selection_generation,
-            after: SELECTION_SETTLE,
-        });
+        self.list.selection_moved(out);
         self.list_job(out, ResultList::prefetch);
     }
 

@@ -17,7 +17,7 @@ const LABEL: usize = 18;
 const VALUE_X: usize = 2 + LABEL + 1;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(form) = &app.form else { return };
+    let Some(form) = &app.editor.form else { return };
     let theme = &app.theme;
     let block = pane_block(format!(" {} ", form.title()), app.help.is_none(), theme);
     let inner = block.inner(area);

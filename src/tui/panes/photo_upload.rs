@@ -23,7 +23,7 @@ fn size_text(bytes: u64) -> String {
 }
 
 pub fn render(frame: &mut Frame, app: &App) {
-    let Some(upload) = &app.photo_upload else { return };
+    let Some(upload) = app.photo_upload.current() else { return };
     let theme = &app.theme;
     let area = frame.area();
     let areas = layout::photo_upload_areas(area, app.chrome(area));

@@ -25,7 +25,7 @@ fn title(kind: SubCollection) -> &'static str {
 }
 
 pub fn render(frame: &mut Frame, app: &App) {
-    let Some(list) = &app.records else { return };
+    let Some(list) = app.records.current() else { return };
     let theme = &app.theme;
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(90);
