@@ -11,6 +11,7 @@ pub use super::check_in::Bells;
 use super::check_in::CheckInState;
 use super::editor::Editor;
 use super::filters::FilterPane;
+use super::help::HelpOverlay;
 use super::keymap::{KeyContext, KeyMap};
 use super::login::LoginPrompt;
 pub use super::msg::{Command, KeyRead, Msg, PhotoKey, PhotoMode, Timer};
@@ -64,7 +65,7 @@ pub struct App {
     pub screen: Screen,
     pub focus: Focus,
     /// The `?` overlay and its scroll.
-    pub help: Option<u16>,
+    pub help: HelpOverlay,
     pub search: SearchBar,
     pub filters: FilterPane,
     pub list: ResultList,
@@ -122,7 +123,7 @@ impl App {
         App {
             screen: if options.start_checking_in { Screen::CheckIn } else { Screen::Desk },
             focus: Focus::Search,
-            help: None,
+            help: HelpOverlay::default(),
             search: SearchBar::default(),
             filters: FilterPane::new(),
             list: ResultList::default(),
@@ -211,7 +212,7 @@ impl App {
         if self.quit_question.is_some() {
             return KeyContext::QuitQuestion;
         }
-        if self.help.is_some() {
+        if self.help.is_open() {
             return KeyContext::Help;
         }
         match self.screen {
@@ -444,7 +445,7 @@ impl App {
             self.screens_behind.push(self.screen);
             self.screen = screen;
         }
-        self.help = None;
+        self.help.close();
         self.redraw = true;
     }
 

@@ -30,7 +30,7 @@ impl App {
             self.records.close();
             self.push_screen(Screen::CheckIn);
         }
-        self.help = None;
+        self.help.close();
         if let Some(command) = self.check_in.scan(&code, &mut self.requests) {
             out.push(command);
             self.redraw = true;

@@ -85,7 +85,7 @@ impl App {
         if text.is_empty() {
             return;
         }
-        if self.help.is_some() {
+        if self.help.is_open() {
             return;
         }
         match self.key_context() {
@@ -134,7 +134,7 @@ impl App {
                 return;
             }
             Action::Help => {
-                self.help = if self.help.is_some() { None } else { Some(0) };
+                self.help.toggle();
                 return;
             }
             Action::Edit if context != KeyContext::Help => return self.open_edit(out),

@@ -6,7 +6,6 @@ use crate::client::SubCollection;
 use crate::tui::action::Action;
 use crate::tui::filter_set::specs;
 use crate::tui::filters::FilterEdit;
-use crate::tui::help;
 use crate::tui::keymap::KeyContext;
 use crate::tui::layout;
 use crate::tui::results::ResultList;
@@ -20,7 +19,7 @@ impl App {
             Action::NextPane => self.cycle_focus(true, out),
             Action::PrevPane => self.cycle_focus(false, out),
             Action::FocusSearch => {
-                self.help = None;
+                self.help.close();
                 self.focus = Focus::Search;
             }
             Action::ToggleFilters => {
@@ -93,7 +92,7 @@ impl App {
     }
 
     pub(super) fn back(&mut self, out: &mut Vec<Command>) {
-        if self.help.take().is_some() {
+        if self.help.close() {
             return;
         }
         match self.focus {
@@ -111,7 +110,7 @@ impl App {
     }
 
     pub(super) fn cycle_focus(&mut self, forward: bool, out: &mut Vec<Command>) {
-        if self.help.is_some() {
+        if self.help.is_open() {
             return;
         }
         let mut order = vec![Focus::Search, Focus::Results, Focus::Detail];
@@ -165,7 +164,7 @@ impl App {
             }
             KeyContext::Filters => self.filters.movement(action),
             KeyContext::Help => {
-                self.help = Some(help::scrolled(self.help.unwrap_or(0), action, self.size, &self.keymap));
+                self.help.movement(action, self.size, &self.keymap);
             }
             _ => {}
         }

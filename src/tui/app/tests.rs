@@ -353,7 +353,7 @@ fn every_printable_key_in_the_list_and_profile_only_searches() {
             let out = app.update(key(KeyCode::Char(c)));
             assert!(!app.quit, "{c:?} quit");
             assert_eq!(app.screen, Screen::Desk, "{c:?} opened another screen");
-            assert!(app.help.is_none() && !app.filters.open && app.records.current().is_none(), "{c:?} acted");
+            assert!(!app.help.is_open() && !app.filters.open && app.records.current().is_none(), "{c:?} acted");
             assert!(out.iter().all(|c| matches!(c, Command::StartTimer { timer: Timer::Search, .. })), "{out:?}");
             assert_eq!(app.focus, Focus::Search);
             // Back into the list (or the profile) for the next key.

@@ -14,7 +14,7 @@ const PROMPT: &str = " Search › ";
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let focused = app.focus == Focus::Search && app.help.is_none();
+    let focused = app.focus == Focus::Search && !app.help.is_open();
     let right = if app.is_busy() {
         format!("{} searching… ", SPINNER[app.spinner % SPINNER.len()])
     } else {
