@@ -13,7 +13,7 @@ use super::memberships::EntryPassRow;
 use super::relations::RelationRow;
 use super::subrecords::{
     AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EventVoucherRow, GuestPassUsageRow, LedgerRow,
-    MedicalNoteRow, NoteRow, ProficiencyRow, RESERVATION_COLUMNS,
+    MedicalNoteRow, NoteRow, ProficiencyRow, ReservationRow,
 };
 use super::{Conn, OrgScope, StoreError, StoreResult, derived};
 
@@ -162,7 +162,7 @@ impl Table {
             Table::CustomerProficiencies => return owned("customer_id", ProficiencyRow::COLUMNS, &[]),
             Table::AssociationMembers => &["association_id", "customer_id", "created_at"],
             Table::CustomerChallenges => return owned("customer_id", ChallengeRow::COLUMNS, &[]),
-            Table::Reservations => return owned("customer_id", &RESERVATION_COLUMNS, &[]),
+            Table::Reservations => return owned("customer_id", ReservationRow::COLUMNS, &[]),
             Table::CheckIns => &[
                 "customer_id",
                 "location_id",
