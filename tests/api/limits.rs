@@ -35,7 +35,7 @@ pub async fn start(options: ServeOptions) -> Limited {
     let config = ServerConfig {
         db_path: dir.path().join("test.db"),
         listen: "127.0.0.1:0".parse().unwrap(),
-        media_dir: dir.path().join("media"),
+        media: frontdesk::photo::PhotoStore::new(dir.path().join("media")),
         public_url: None,
         clock: Clock::System,
     };

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use frontdesk::photo::PhotoStore;
 use frontdesk::server::{Server, ServerConfig};
 use frontdesk::storage::{Clock, Db, OrgScope, orgs};
 use reqwest::{Method, StatusCode};
@@ -29,6 +30,9 @@ pub struct TestServer {
     /// The server's clock; imports use it too, so that what they compute
     /// for "today" is the server's today.
     pub clock: Clock,
+    /// Where the server stores photos: the `media` folder unless a test
+    /// gave it a bucket.
+    pub media: PhotoStore,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
 }
@@ -39,7 +43,17 @@ impl TestServer {
     }
 
     pub async fn start_with_clock(clock: Clock) -> TestServer {
+        Self::start_with(clock, None).await
+    }
+
+    /// Starts a server that stores photos in `media`.
+    pub async fn start_with_media(media: PhotoStore) -> TestServer {
+        Self::start_with(Clock::System, Some(media)).await
+    }
+
+    async fn start_with(clock: Clock, media: Option<PhotoStore>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
+        let media = media.unwrap_or_else(|| PhotoStore::new(dir.path().join("media")));
         let db_path = dir.path().join("test.db");
         let db = Db::open(&db_path).await.expect("open db");
         let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
@@ -52,6 +66,7 @@ impl TestServer {
             org_id,
             location_id,
             clock: clock.clone(),
+            media,
             shutdown: None,
             handle: None,
         };
@@ -69,7 +84,7 @@ impl TestServer {
         let config = ServerConfig {
             db_path: self.dir.path().join("test.db"),
             listen,
-            media_dir: self.dir.path().join("media"),
+            media: self.media.clone(),
             public_url: None,
             clock: clock.clone(),
         };
@@ -100,6 +115,7 @@ impl TestServer {
         let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
         frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
         let media_dir = dir.path().join("media");
+        let media_folder = media_dir.clone();
         std::fs::create_dir_all(&media_dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -134,6 +150,7 @@ impl TestServer {
             org_id,
             location_id,
             clock: Clock::System,
+            media: PhotoStore::new(media_folder),
             shutdown: Some(tx),
             handle: Some(handle),
         }
