@@ -63,9 +63,18 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
     pub listen: SocketAddr,
-    /// Where profile photos are stored.
-    #[arg(long, value_name = "DIR")]
-    pub media_dir: Option<PathBuf>,
+    /// Where profile photos are stored: a folder (default: `media` in the
+    /// data folder), or an S3-compatible bucket, `s3://BUCKET/PREFIX`, with
+    /// its credentials, region and endpoint from AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION (or AWS_DEFAULT_REGION) and
+    /// AWS_ENDPOINT_URL (an http:// endpoint is allowed). Servers that share
+    /// a bucket serve each other's photos.
+    #[arg(long, visible_alias = "media-dir", value_name = "DIR|s3://BUCKET/PREFIX")]
+    pub media_store: Option<crate::photo::MediaLocation>,
+    /// Photo URLs point at `<URL>/<file>` (the bucket's public base, or a CDN
+    /// in front of it) instead of this server's /media/<file>.
+    #[arg(long, value_name = "URL", value_parser = parse_http_url)]
+    pub media_public_url: Option<String>,
     /// The base URL clients reach the server at, used in every `url` field
     /// (default: http://<listen>).
     #[arg(long, value_name = "URL")]
@@ -113,6 +122,16 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
         return Err("a timeout must be more than zero".into());
     }
     Ok(std::time::Duration::from_millis(n.saturating_mul(millis)))
+}
+
+/// An absolute http(s) URL, without its trailing slash.
+fn parse_http_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() => Ok(url.to_string()),
+        _ => Err(format!("{text:?} is not an http:// or https:// URL")),
+    }
 }
 
 /// `3600s`, `90m`, `12h`, `30d` (a bare number is seconds).
@@ -283,7 +302,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = ServerConfig {
         db: args.db.unwrap_or_else(|| DbLocation::File(data.join("frontdesk.db"))),
         listen: args.listen,
-        media_dir: args.media_dir.unwrap_or_else(|| data.join("media")),
+        media: media_store(args.media_store, args.media_public_url, &data)?,
         public_url: args.public_url,
         clock: Clock::System,
     };
@@ -292,10 +311,26 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         addr = %server.local_addr(),
         public_url = server.state().public_url(),
         db = %config.db,
-        media = %config.media_dir.display(),
+        media = %config.media.location(),
         "frontdesk API server listening"
     );
     run_until_signal(server).await
+}
+
+/// The media store `--media-store` and `--media-public-url` name (a folder in
+/// `data` by default).
+fn media_store(
+    location: Option<crate::photo::MediaLocation>,
+    public_url: Option<String>,
+    data: &std::path::Path,
+) -> anyhow::Result<crate::photo::PhotoStore> {
+    let location = location.unwrap_or_else(|| crate::photo::MediaLocation::Folder(data.join("media")));
+    let store = crate::photo::PhotoStore::from_env(&location)
+        .map_err(|e| anyhow::anyhow!("cannot open the media store {location}: {e}"))?;
+    Ok(match public_url {
+        Some(url) => store.with_public_url(url),
+        None => store,
+    })
 }
 
 /// Serves until Ctrl-C or SIGTERM, then stops within [`STOP_GRACE`]: requests still running then (a
@@ -403,6 +438,23 @@ mod tests {
         assert_eq!(limits.header_timeout, Duration::from_millis(500));
         assert_eq!(limits.idle_timeout, Duration::from_secs(120));
         assert_eq!(limits.body_stall_timeout, Duration::from_secs(7));
+    }
+
+    #[test]
+    fn the_media_store_is_a_folder_or_a_bucket_and_media_dir_still_names_a_folder() {
+        use crate::photo::MediaLocation;
+        assert_eq!(serve_args(&[]).unwrap().media_store, None);
+        let args = serve_args(&["--media-dir", "/srv/photos"]).unwrap();
+        assert_eq!(args.media_store, Some(MediaLocation::Folder("/srv/photos".into())));
+        let flags = ["--media-store", "s3://gym-photos/desk", "--media-public-url", "https://cdn.example/p/"];
+        let args = serve_args(&flags).unwrap();
+        let bucket = MediaLocation::Bucket { bucket: "gym-photos".into(), prefix: "desk".into() };
+        assert_eq!(args.media_store, Some(bucket));
+        assert_eq!(args.media_public_url.as_deref(), Some("https://cdn.example/p"));
+        let err = serve_args(&["--media-store", "s3:///x"]).unwrap_err().to_string();
+        assert!(err.contains("names no bucket"), "{err}");
+        let err = serve_args(&["--media-public-url", "cdn.example"]).unwrap_err().to_string();
+        assert!(err.contains("is not an http:// or https:// URL"), "{err}");
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl BenchGym {
         let server = Server::bind(ServerConfig {
             db: db_path.into(),
             listen: "127.0.0.1:0".parse()?,
-            media_dir: work.path().join("media"),
+            media: frontdesk::photo::PhotoStore::new(work.path().join("media")),
             public_url: None,
             clock: Clock::Fixed(ANCHOR.parse()?),
         })

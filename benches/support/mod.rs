@@ -155,7 +155,7 @@ impl BenchServer {
         let config = ServerConfig {
             db: db_path.into(),
             listen: "127.0.0.1:0".parse()?,
-            media_dir: db_path.with_extension("media"),
+            media: frontdesk::photo::PhotoStore::new(db_path.with_extension("media")),
             public_url: None,
             clock: Clock::System,
         };

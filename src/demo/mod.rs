@@ -181,7 +181,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
     let config = |listen| ServerConfig {
         db: db_path.clone().into(),
         listen,
-        media_dir: media_dir.clone(),
+        media: crate::photo::PhotoStore::new(media_dir.clone()),
         public_url: None,
         clock: Clock::System,
     };

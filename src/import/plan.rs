@@ -19,8 +19,7 @@ use crate::model::customer_write::CustomerWrite;
 use crate::model::fields::WriteMode;
 use crate::model::subrecords::{RELATION_CODES, reverse_relation};
 use crate::storage::bulk::BulkValue;
-use crate::storage::customers;
-use crate::storage::import_plan::{ExistingRecords, Table, TableRows};
+use crate::storage::import_plan::{ExistingRecords, Table, TableRows, row};
 use crate::storage::{OrgScope, local_datetime, parse_time_zone};
 
 const MEMBERSHIP_STATUSES: [&str; 7] = ["ACT", "FRZ", "END", "CAN", "FUT", "PAY", "IPC"];
@@ -254,13 +253,13 @@ impl<'a> Planner<'a> {
             if existing_locations.contains(l.name.trim()) {
                 p.add(&record, "name", format!("{} already has a location named {:?}", org.name, l.name));
             }
-            self.rows.at(Table::Locations).push([
-                self.ids.locations.own(l.id),
-                l.name.trim().into(),
-                tz_name.into(),
-                l.combine_same_day_check_ins.into(),
-                self.now_us.into(),
-            ]);
+            self.rows.at(Table::Locations).push(row::Location {
+                id: self.ids.locations.own(l.id),
+                name: l.name.trim().into(),
+                time_zone: tz_name.into(),
+                combine_same_day_check_ins: l.combine_same_day_check_ins.into(),
+                created_at: self.now_us.into(),
+            });
         }
         for (kind, table, items) in [
             ("custom_fields", Table::CustomFields, &doc.custom_fields),
@@ -281,25 +280,30 @@ impl<'a> Planner<'a> {
             }
         }
         for (position, item) in doc.custom_fields.iter().enumerate() {
-            self.rows.at(Table::CustomFields).push([
-                self.ids.custom_fields.own(item.id),
-                item.name.trim().into(),
-                (position as i64).into(),
-            ]);
+            self.rows.at(Table::CustomFields).push(row::CustomField {
+                id: self.ids.custom_fields.own(item.id),
+                name: item.name.trim().into(),
+                position: (position as i64).into(),
+            });
         }
-        let named = |rows: &mut TableRows, items: &[ImportNamed], ids: &IdMap, with_description: bool| {
+        let described = |rows: &mut TableRows, items: &[ImportNamed], ids: &IdMap| {
             for item in items {
-                let mut row: Vec<BulkValue> = vec![ids.own(item.id), item.name.trim().into()];
-                if with_description {
-                    row.push(item.description.clone().into());
-                }
-                rows.push(row);
+                rows.push(row::Described {
+                    id: ids.own(item.id),
+                    name: item.name.trim().into(),
+                    description: item.description.clone().into(),
+                });
             }
         };
-        named(self.rows.at(Table::Proficiencies), &doc.proficiencies, &self.ids.proficiencies, true);
-        named(self.rows.at(Table::Associations), &doc.associations, &self.ids.associations, false);
-        named(self.rows.at(Table::Challenges), &doc.challenges, &self.ids.challenges, true);
-        named(self.rows.at(Table::EventTypes), &doc.event_types, &self.ids.event_types, false);
+        let named = |rows: &mut TableRows, items: &[ImportNamed], ids: &IdMap| {
+            for item in items {
+                rows.push(row::Named { id: ids.own(item.id), name: item.name.trim().into() });
+            }
+        };
+        described(self.rows.at(Table::Proficiencies), &doc.proficiencies, &self.ids.proficiencies);
+        named(self.rows.at(Table::Associations), &doc.associations, &self.ids.associations);
+        described(self.rows.at(Table::Challenges), &doc.challenges, &self.ids.challenges);
+        named(self.rows.at(Table::EventTypes), &doc.event_types, &self.ids.event_types);
     }
 
     fn membership_types(&mut self) {
@@ -314,19 +318,19 @@ impl<'a> Planner<'a> {
             }
             let location =
                 t.location_id.and_then(|l| self.ids.locations.resolve(l, &record, "location_id", &mut self.p));
-            self.rows.at(Table::MembershipTypes).push([
-                self.ids.membership_types.own(t.id),
-                t.name.trim().into(),
-                t.description.clone().into(),
-                t.status.clone().into(),
-                t.purchase_type.clone().into(),
-                t.interval.clone().into(),
-                t.is_group.into(),
-                t.is_youth_programming.into(),
-                t.billing_amount.clone().into(),
-                BulkValue::from(location),
-                self.now_us.into(),
-            ]);
+            self.rows.at(Table::MembershipTypes).push(row::MembershipType {
+                id: self.ids.membership_types.own(t.id),
+                name: t.name.trim().into(),
+                description: t.description.clone().into(),
+                status: t.status.clone().into(),
+                purchase_type: t.purchase_type.clone().into(),
+                interval: t.interval.clone().into(),
+                is_group: t.is_group.into(),
+                is_youth_programming: t.is_youth_programming.into(),
+                billing_amount: t.billing_amount.clone().into(),
+                location_id: BulkValue::from(location),
+                created_at: self.now_us.into(),
+            });
         }
     }
 
@@ -389,22 +393,25 @@ impl<'a> Planner<'a> {
             customer.home_location_id = self.ids.locations.resolve(location, record, "home_location_id", p);
         }
         let created = c.created_at.map(micros).unwrap_or(self.now_us);
-        let mut row: Vec<BulkValue> = customers::written_values(&customer).collect();
-        row.extend([
-            id.into(),
-            c.is_active.into(),
-            c.capitan_invite_sent.into(),
-            c.has_capitan_login.into(),
-            created.into(),
-            c.updated_at.map(micros).unwrap_or(created).into(),
-        ]);
-        self.rows.at(Table::Customers).push(row);
+        self.rows.at(Table::Customers).push(row::Customer {
+            fields: &customer,
+            id: id.into(),
+            is_active: c.is_active.into(),
+            capitan_invite_sent: c.capitan_invite_sent.into(),
+            has_capitan_login: c.has_capitan_login.into(),
+            created_at: created.into(),
+            updated_at: c.updated_at.map(micros).unwrap_or(created).into(),
+        });
 
         for (field_id, value) in write.custom_field_values.iter().flatten() {
             if let Some(f) = self.ids.custom_fields.resolve(*field_id, record, "custom_field_values", p)
                 && !value.is_empty()
             {
-                self.rows.at(Table::CustomFieldValues).push([id.into(), f.into(), value.clone().into()]);
+                self.rows.at(Table::CustomFieldValues).push(row::CustomFieldValue {
+                    customer_id: id.into(),
+                    field_id: f.into(),
+                    value: value.clone().into(),
+                });
             }
         }
         let mut seen_tags = HashSet::new();
@@ -419,11 +426,13 @@ impl<'a> Planner<'a> {
             let tag_id = *self.tag_ids.entry(key.clone()).or_insert_with(|| {
                 let id = *next_tag;
                 *next_tag += 1;
-                new_tags.push([id.into(), tag.trim().into(), key.clone().into()]);
+                new_tags.push(row::Tag { id: id.into(), name: tag.trim().into(), name_key: key.clone().into() });
                 id
             });
             if seen_tags.insert(tag_id) {
-                self.rows.at(Table::CustomerTags).push([id.into(), tag_id.into()]);
+                self.rows
+                    .at(Table::CustomerTags)
+                    .push(row::CustomerTag { customer_id: id.into(), tag_id: tag_id.into() });
             }
         }
         Some(created)
@@ -435,15 +444,15 @@ impl<'a> Planner<'a> {
         for (j, d) in c.documents.iter().enumerate() {
             check_code(&d.status, &["ACT", "REV"], &format!("{record} documents[{j}]"), "status", p);
             let at = d.created_at.map(micros).unwrap_or(created);
-            rows.at(Table::Documents).push([
-                id.into(),
-                texts.get(&d.name).into(),
-                BulkValue::from(d.pdf.clone()),
-                opt_date(d.expiration_date),
-                texts.get(&d.status).into(),
-                at.into(),
-                at.into(),
-            ]);
+            rows.at(Table::Documents).push(row::Document {
+                customer_id: id.into(),
+                name: texts.get(&d.name).into(),
+                pdf: BulkValue::from(d.pdf.clone()),
+                expiration_date: opt_date(d.expiration_date),
+                status: texts.get(&d.status).into(),
+                created_at: at.into(),
+                updated_at: at.into(),
+            });
         }
         for (j, e) in c.emergency_contacts.iter().enumerate() {
             for (field, value) in
@@ -453,40 +462,45 @@ impl<'a> Planner<'a> {
                     p.add(&format!("{record} emergency_contacts[{j}]"), field, "This field may not be blank.");
                 }
             }
-            rows.at(Table::EmergencyContacts).push([
-                id.into(),
-                e.first_name.trim().into(),
-                e.last_name.trim().into(),
-                e.telephone.trim().into(),
-                e.email.trim().into(),
-                e.relation.trim().into(),
-                created.into(),
-                created.into(),
-            ]);
+            rows.at(Table::EmergencyContacts).push(row::EmergencyContact {
+                customer_id: id.into(),
+                first_name: e.first_name.trim().into(),
+                last_name: e.last_name.trim().into(),
+                telephone: e.telephone.trim().into(),
+                email: e.email.trim().into(),
+                relation: e.relation.trim().into(),
+                created_at: created.into(),
+                updated_at: created.into(),
+            });
         }
         for (j, m) in c.medical_notes.iter().enumerate() {
             if m.medical_notes.trim().is_empty() {
                 p.add(&format!("{record} medical_notes[{j}]"), "medical_notes", "This field may not be blank.");
             }
-            rows.at(Table::MedicalNotes).push([
-                id.into(),
-                m.medical_notes.clone().into(),
-                created.into(),
-                created.into(),
-            ]);
+            rows.at(Table::MedicalNotes).push(row::MedicalNote {
+                customer_id: id.into(),
+                medical_notes: m.medical_notes.clone().into(),
+                created_at: created.into(),
+                updated_at: created.into(),
+            });
         }
         for n in &c.notes {
             let at = n.created_at.map(micros).unwrap_or(created);
-            rows.at(Table::Notes).push([id.into(), n.note.clone().into(), at.into(), at.into()]);
+            rows.at(Table::Notes).push(row::Note {
+                customer_id: id.into(),
+                note: n.note.clone().into(),
+                created_at: at.into(),
+                updated_at: at.into(),
+            });
         }
         for a in &c.alerts {
-            rows.at(Table::Alerts).push([
-                id.into(),
-                a.message.clone().into(),
-                a.prevents_check_in.into(),
-                created.into(),
-                created.into(),
-            ]);
+            rows.at(Table::Alerts).push(row::Alert {
+                customer_id: id.into(),
+                message: a.message.clone().into(),
+                prevents_check_in: a.prevents_check_in.into(),
+                created_at: created.into(),
+                updated_at: created.into(),
+            });
         }
         for (j, e) in c.entry_passes.iter().enumerate() {
             let rec = format!("{record} entry_passes[{j}]");
@@ -495,17 +509,17 @@ impl<'a> Planner<'a> {
             }
             let association =
                 e.association_id.and_then(|a| self.ids.associations.resolve(a, &rec, "association_id", p));
-            rows.at(Table::EntryPasses).push([
-                id.into(),
-                texts.get(&e.name).into(),
-                e.uses_total.into(),
-                e.uses_remaining.into(),
-                opt_date(e.expiration_date),
-                (e.is_association_pass || association.is_some()).into(),
-                created.into(),
-                created.into(),
-                BulkValue::from(association),
-            ]);
+            rows.at(Table::EntryPasses).push(row::EntryPass {
+                owner_id: id.into(),
+                name: texts.get(&e.name).into(),
+                uses_total: e.uses_total.into(),
+                uses_remaining: e.uses_remaining.into(),
+                expiration_date: opt_date(e.expiration_date),
+                is_association_pass: (e.is_association_pass || association.is_some()).into(),
+                created_at: created.into(),
+                updated_at: created.into(),
+                association_id: BulkValue::from(association),
+            });
         }
     }
 
@@ -516,32 +530,36 @@ impl<'a> Planner<'a> {
             let rec = format!("{record} proficiencies[{j}]");
             if let Some(pid) = ids.proficiencies.resolve(cp.proficiency_id, &rec, "proficiency_id", p) {
                 let at = cp.granted_at.map(micros).unwrap_or(created);
-                rows.at(Table::CustomerProficiencies).push([
-                    id.into(),
-                    pid.into(),
-                    cp.is_active.into(),
-                    at.into(),
-                    at.into(),
-                    at.into(),
-                ]);
+                rows.at(Table::CustomerProficiencies).push(row::CustomerProficiency {
+                    customer_id: id.into(),
+                    proficiency_id: pid.into(),
+                    is_active: cp.is_active.into(),
+                    granted_at: at.into(),
+                    created_at: at.into(),
+                    updated_at: at.into(),
+                });
             }
         }
         for a in &c.association_ids {
             if let Some(aid) = ids.associations.resolve(*a, record, "association_ids", p) {
-                rows.at(Table::AssociationMembers).push([aid.into(), id.into(), created.into()]);
+                rows.at(Table::AssociationMembers).push(row::AssociationMember {
+                    association_id: aid.into(),
+                    customer_id: id.into(),
+                    created_at: created.into(),
+                });
             }
         }
         for (j, ch) in c.challenges.iter().enumerate() {
             let rec = format!("{record} challenges[{j}]");
             check_code(&ch.status, &["INP", "COM"], &rec, "status", p);
             if let Some(cid) = ids.challenges.resolve(ch.challenge_id, &rec, "challenge_id", p) {
-                rows.at(Table::CustomerChallenges).push([
-                    id.into(),
-                    cid.into(),
-                    ch.status.clone().into(),
-                    ch.started_at.map(micros).unwrap_or(created).into(),
-                    BulkValue::from(ch.completed_at.map(micros)),
-                ]);
+                rows.at(Table::CustomerChallenges).push(row::CustomerChallenge {
+                    customer_id: id.into(),
+                    challenge_id: cid.into(),
+                    status: ch.status.clone().into(),
+                    started_at: ch.started_at.map(micros).unwrap_or(created).into(),
+                    completed_at: BulkValue::from(ch.completed_at.map(micros)),
+                });
             }
         }
     }
@@ -555,15 +573,15 @@ impl<'a> Planner<'a> {
             let event_type = ids.event_types.resolve(r.event_type_id, &rec, "event_type_id", p);
             let location = r.location_id.and_then(|l| ids.locations.resolve(l, &rec, "location_id", p));
             let ends = r.ends_at.unwrap_or(r.starts_at);
-            rows.at(Table::Reservations).push([
-                id.into(),
-                BulkValue::from(event_type),
-                BulkValue::from(location),
-                micros(r.starts_at).into(),
-                micros(ends).into(),
-                r.status.clone().into(),
-                created.into(),
-            ]);
+            rows.at(Table::Reservations).push(row::Reservation {
+                customer_id: id.into(),
+                event_type_id: BulkValue::from(event_type),
+                location_id: BulkValue::from(location),
+                starts_at: micros(r.starts_at).into(),
+                ends_at: micros(ends).into(),
+                status: r.status.clone().into(),
+                created_at: created.into(),
+            });
         }
         for (j, k) in c.check_ins.iter().enumerate() {
             let rec = format!("{record} check_ins[{j}]");
@@ -575,49 +593,49 @@ impl<'a> Planner<'a> {
                 continue;
             };
             let local = |ts: Timestamp| wall_clock(tz, ts);
-            rows.at(Table::CheckIns).push([
-                id.into(),
-                location.into(),
-                micros(k.checked_in_at).into(),
-                local(k.checked_in_at).into(),
-                BulkValue::from(k.checked_out_at.map(micros)),
-                BulkValue::from(k.checked_out_at.map(local)),
-                texts.get(&k.entry_method).into(),
-                texts.get(&k.entry_method_description).into(),
-                BulkValue::from(k.free_entry_reason.as_deref().map(|r| texts.get(r))),
-                micros(k.checked_in_at).into(),
-            ]);
+            rows.at(Table::CheckIns).push(row::CheckIn {
+                customer_id: id.into(),
+                location_id: location.into(),
+                checked_in_at: micros(k.checked_in_at).into(),
+                local_datetime: local(k.checked_in_at).into(),
+                checked_out_at: BulkValue::from(k.checked_out_at.map(micros)),
+                local_checkout_datetime: BulkValue::from(k.checked_out_at.map(local)),
+                entry_method: texts.get(&k.entry_method).into(),
+                entry_method_description: texts.get(&k.entry_method_description).into(),
+                free_entry_reason: BulkValue::from(k.free_entry_reason.as_deref().map(|r| texts.get(r))),
+                created_at: micros(k.checked_in_at).into(),
+            });
         }
         for (table, items) in [(Table::Credits, &c.credits), (Table::Payments, &c.payments)] {
             for item in items {
-                rows.at(table).push([
-                    id.into(),
-                    item.amount.clone().into(),
-                    texts.get(&item.description).into(),
-                    item.created_at.map(micros).unwrap_or(created).into(),
-                ]);
+                rows.at(table).push(row::Ledger {
+                    customer_id: id.into(),
+                    amount: item.amount.clone().into(),
+                    description: texts.get(&item.description).into(),
+                    created_at: item.created_at.map(micros).unwrap_or(created).into(),
+                });
             }
         }
         for v in &c.event_vouchers {
-            rows.at(Table::EventVouchers).push([
-                id.into(),
-                v.name.clone().into(),
-                v.uses_remaining.into(),
-                opt_date(v.expiration_date),
-                created.into(),
-            ]);
+            rows.at(Table::EventVouchers).push(row::EventVoucher {
+                customer_id: id.into(),
+                name: v.name.clone().into(),
+                uses_remaining: v.uses_remaining.into(),
+                expiration_date: opt_date(v.expiration_date),
+                created_at: created.into(),
+            });
         }
         for (j, g) in c.guest_pass_usages.iter().enumerate() {
             let rec = format!("{record} guest_pass_usages[{j}]");
             let location = g.location_id.and_then(|l| ids.locations.resolve(l, &rec, "location_id", p));
-            rows.at(Table::GuestPassUsages).push([
-                id.into(),
-                g.guest_first_name.clone().into(),
-                g.guest_last_name.clone().into(),
-                BulkValue::from(location),
-                micros(g.used_at).into(),
-                micros(g.used_at).into(),
-            ]);
+            rows.at(Table::GuestPassUsages).push(row::GuestPassUsage {
+                customer_id: id.into(),
+                guest_first_name: g.guest_first_name.clone().into(),
+                guest_last_name: g.guest_last_name.clone().into(),
+                location_id: BulkValue::from(location),
+                used_at: micros(g.used_at).into(),
+                created_at: micros(g.used_at).into(),
+            });
         }
     }
 
@@ -638,23 +656,24 @@ impl<'a> Planner<'a> {
             let owner = ids.customers.resolve(m.owner_id, &record, "owner_id", p);
             let kind = type_by_id.get(&m.membership_type_id);
             let at = self.today.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(self.now_us);
-            rows.at(Table::Memberships).push([
-                membership_id.into(),
-                BulkValue::from(type_id),
-                BulkValue::from(owner),
-                texts.get(&m.status).into(),
-                m.start_date.to_string().into(),
-                opt_date(m.end_date),
-                m.interval.clone().or_else(|| kind.map(|k| k.interval.clone())).unwrap_or_else(mon).into(),
-                m.billing_amount
+            rows.at(Table::Memberships).push(row::Membership {
+                id: membership_id.into(),
+                membership_type_id: BulkValue::from(type_id),
+                owner_id: BulkValue::from(owner),
+                status: texts.get(&m.status).into(),
+                start_date: m.start_date.to_string().into(),
+                end_date: opt_date(m.end_date),
+                interval: m.interval.clone().or_else(|| kind.map(|k| k.interval.clone())).unwrap_or_else(mon).into(),
+                billing_amount: m
+                    .billing_amount
                     .clone()
                     .or_else(|| kind.map(|k| k.billing_amount.clone()))
                     .unwrap_or_else(zero_amount)
                     .into(),
-                opt_date(m.unfreeze_date),
-                at.into(),
-                at.into(),
-            ]);
+                unfreeze_date: opt_date(m.unfreeze_date),
+                created_at: at.into(),
+                updated_at: at.into(),
+            });
             let members = if m.members.is_empty() {
                 vec![ImportMember { customer_id: m.owner_id, is_individually_frozen: false }]
             } else {
@@ -665,11 +684,11 @@ impl<'a> Planner<'a> {
                 let rec = format!("{record} members[{j}]");
                 if let Some(cid) = ids.customers.resolve(member.customer_id, &rec, "customer_id", p) {
                     if seen.insert(cid) {
-                        rows.at(Table::MembershipMembers).push([
-                            membership_id.into(),
-                            cid.into(),
-                            member.is_individually_frozen.into(),
-                        ]);
+                        rows.at(Table::MembershipMembers).push(row::MembershipMember {
+                            membership_id: membership_id.into(),
+                            customer_id: cid.into(),
+                            is_individually_frozen: member.is_individually_frozen.into(),
+                        });
                     } else {
                         p.add(&rec, "customer_id", "listed twice");
                     }
@@ -697,14 +716,15 @@ impl<'a> Planner<'a> {
                 p.add(&record, "related_customer_id", "these customers are already related");
                 continue;
             }
-            rows.push([a.into(), b.into(), texts.get(&r.relation).into(), now_us.into(), now_us.into()]);
-            rows.push([
-                b.into(),
-                a.into(),
-                texts.get(reverse_relation(&r.relation)).into(),
-                now_us.into(),
-                now_us.into(),
-            ]);
+            for (from, to, code) in [(a, b, r.relation.as_str()), (b, a, reverse_relation(&r.relation))] {
+                rows.push(row::Relation {
+                    customer_id: from.into(),
+                    related_customer_id: to.into(),
+                    relation: texts.get(code).into(),
+                    created_at: now_us.into(),
+                    updated_at: now_us.into(),
+                });
+            }
         }
     }
 

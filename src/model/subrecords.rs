@@ -4,20 +4,17 @@
 //! Read shapes deserialize leniently, as [`super::Customer`] does, so the
 //! terminal app's client can read them from our server and from Capitan.
 
-use std::collections::BTreeMap;
-
-use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::fields::{FieldKind, FieldSpec, FieldValue, WriteMode, json_type_name};
-use super::time::{date_opt, null_as_default, timestamp_opt};
+use super::fields::{FieldKind, FieldSpec, FieldValue, TEXT, WriteMode, json_type_name, spec, text_max};
+use super::time::null_as_default;
 use super::validation::{self as v, FieldErrors};
 
 mod declare;
-use declare::sub_record;
 pub use declare::IntFlag;
+use declare::sub_record;
 
 // What an import document's sub-records default to.
 fn act() -> String {
@@ -54,13 +51,14 @@ sub_record! {
 
 sub_record! {
     /// `emergency-contacts/`.
-    pub struct EmergencyContact, stored as EmergencyContactRow, imported as ImportEmergencyContact {
-        first_name: Text => required,
-        last_name: Text => required,
-        telephone: Text => required,
-        email: Text => default,
+    pub struct EmergencyContact, stored as EmergencyContactRow, imported as ImportEmergencyContact,
+        written as EMERGENCY_CONTACT_FORM {
+        first_name: Text => required edit(spec("First name", FieldKind::RequiredText).required()),
+        last_name: Text => required edit(spec("Last name", FieldKind::RequiredText).required()),
+        telephone: Text => required edit(spec("Telephone", FieldKind::RequiredText).required()),
+        email: Text => default edit(spec("Email", text_max(v::EMAIL_MAX_LEN)), email),
         /// Free text ("Mother", "Partner").
-        relation: Text => default,
+        relation: Text => default edit(spec("Relation", TEXT)),
         created_at: Instant,
         updated_at: Instant,
     }
@@ -104,8 +102,8 @@ sub_record! {
 
 sub_record! {
     /// `medical-notes/`.
-    pub struct MedicalNote, stored as MedicalNoteRow, imported as ImportMedicalNote {
-        medical_notes: Text => required,
+    pub struct MedicalNote, stored as MedicalNoteRow, imported as ImportMedicalNote, written as MEDICAL_NOTE_FORM {
+        medical_notes: Text => required edit(spec("Medical notes", FieldKind::RequiredText).required()),
         created_at: Instant,
         updated_at: Instant,
     }
@@ -113,8 +111,8 @@ sub_record! {
 
 sub_record! {
     /// `notes/`: staff notes about the customer **(ours)**.
-    pub struct Note, stored as NoteRow, imported as ImportNote {
-        note: Text => required,
+    pub struct Note, stored as NoteRow, imported as ImportNote, written as NOTE_FORM {
+        note: Text => required edit(spec("Note", FieldKind::RequiredText).required()),
         created_at: Instant => omittable,
         updated_at: Instant,
     }
@@ -122,46 +120,40 @@ sub_record! {
 
 sub_record! {
     /// `alerts/`: shown to staff at check-in; some refuse it **(ours)**.
-    pub struct Alert, stored as AlertRow, imported as ImportAlert {
-        message: Text => required,
-        prevents_check_in: Flag => default,
+    pub struct Alert, stored as AlertRow, imported as ImportAlert, written as ALERT_FORM {
+        message: Text => required edit(spec("Message", FieldKind::RequiredText).required()),
+        prevents_check_in: Flag => default edit(spec("Prevents check-in", FieldKind::Bool)),
         created_at: Instant,
         updated_at: Instant,
     }
 }
 
-/// `/api/memberships/`: a membership type the organization sells.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MembershipType {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub description: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub status: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub purchase_type: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub interval: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub is_group: bool,
-    #[serde(deserialize_with = "null_as_default")]
-    pub is_youth_programming: bool,
-    /// Ours: the ids of the locations where this type admits (every location when it is not
-    /// tied to one), ordered by location name. Capitan does not send it: absent reads as empty.
-    #[serde(deserialize_with = "null_as_default")]
-    pub valid_location_ids: Vec<i64>,
-    /// Ours: their names, in the same order.
-    #[serde(deserialize_with = "null_as_default")]
-    pub valid_location_names: Vec<String>,
+sub_record! {
+    /// `/api/memberships/`: a membership type the organization sells.
+    pub struct MembershipType, stored as MembershipTypeRow {
+        name: Text,
+        description: Text,
+        status: Text,
+        purchase_type: Text,
+        interval: Text,
+        is_group: Flag,
+        is_youth_programming: Flag,
+        /// Ours: the ids of the locations where this type admits (every location when it is not
+        /// tied to one), ordered by location name. Capitan does not send it: absent reads as empty.
+        valid_location_ids: IdList = completed,
+        /// Ours: their names, in the same order.
+        valid_location_names: TextList = completed,
+        /// The one location the type is sold for, or none: valid at every location.
+        location_id: OptId = row,
+    }
 }
 
-/// One customer a membership covers (an item of `all_customers`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// One customer a membership covers (an item of `all_customers`). Not a
+/// `sub_record!` kind: a value nested in [`CustomerMembership`], with no URL
+/// and no listing of its own. It is its own stored row too (storage selects
+/// it under these names beside the membership it belongs to), so its fields
+/// are declared here once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 #[serde(default)]
 pub struct MembershipMember {
     /// The customer's id.
@@ -173,60 +165,48 @@ pub struct MembershipMember {
     #[serde(deserialize_with = "null_as_default")]
     pub last_name: String,
     #[serde(deserialize_with = "null_as_default")]
+    #[sqlx(try_from = "IntFlag")]
     pub is_individually_frozen: bool,
 }
 
-/// `/api/customer-memberships/` and a customer's `memberships/`: an enrolment
-/// in a membership type, owned (paid for) by one customer, covering those in
-/// `all_customers`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CustomerMembership {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub membership_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub name: String,
-    /// `ACT`, `FRZ`, `END`, `CAN` or `FUT`, as of today.
-    #[serde(deserialize_with = "null_as_default")]
-    pub status: String,
-    #[serde(with = "date_opt")]
-    pub start_date: Option<Date>,
-    #[serde(with = "date_opt")]
-    pub end_date: Option<Date>,
-    #[serde(deserialize_with = "null_as_default")]
-    pub interval: String,
-    /// A decimal string.
-    #[serde(deserialize_with = "null_as_default")]
-    pub billing_amount: String,
-    pub owner_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub owner_first_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub owner_last_name: String,
-    #[serde(deserialize_with = "null_as_default")]
-    pub owner_email: String,
-    #[serde(with = "date_opt")]
-    pub owner_birthday: Option<Date>,
-    #[serde(with = "date_opt")]
-    pub membership_unfreeze_date: Option<Date>,
-    #[serde(deserialize_with = "null_as_default")]
-    pub all_customers: Vec<MembershipMember>,
-    #[serde(deserialize_with = "null_as_default")]
-    pub upcoming_bill_dates: Vec<Date>,
-    /// Ours: the ids of the locations where the membership admits (its type's; every location
-    /// when the type is not tied to one), ordered by location name. Capitan does not send it:
-    /// absent reads as empty, which the app shows as "locations not given".
-    #[serde(deserialize_with = "null_as_default")]
-    pub valid_location_ids: Vec<i64>,
-    /// Ours: their names, in the same order.
-    #[serde(deserialize_with = "null_as_default")]
-    pub valid_location_names: Vec<String>,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub updated_at: Option<Timestamp>,
+sub_record! {
+    /// `/api/customer-memberships/` and a customer's `memberships/`: an enrolment
+    /// in a membership type, owned (paid for) by one customer, covering those in
+    /// `all_customers`.
+    pub struct CustomerMembership, stored as CustomerMembershipRow {
+        /// The membership type (the `membership_type_id` column).
+        membership_id: Id = joined,
+        name: Text = joined,
+        /// `ACT`, `FRZ`, `END`, `CAN` or `FUT`, as of today (stored, then moved
+        /// by the calendar when shown: [`membership_status`]).
+        status: Text,
+        start_date: Date,
+        end_date: Date,
+        interval: Text,
+        /// A decimal string.
+        billing_amount: Text,
+        owner_id: Id,
+        owner_first_name: Text = joined,
+        owner_last_name: Text = joined,
+        owner_email: Text = joined,
+        owner_birthday: Date = joined,
+        /// The `unfreeze_date` column.
+        membership_unfreeze_date: Date = joined,
+        all_customers: Members = completed,
+        upcoming_bill_dates: DateList = shown,
+        /// Ours: the ids of the locations where the membership admits (its type's; every location
+        /// when the type is not tied to one), ordered by location name. Capitan does not send it:
+        /// absent reads as empty, which the app shows as "locations not given".
+        valid_location_ids: IdList = completed,
+        /// Ours: their names, in the same order.
+        valid_location_names: TextList = completed,
+        created_at: Instant,
+        updated_at: Instant,
+        /// The type's purchase type: a recurring one has bill dates.
+        purchase_type: Text = joined_row,
+        /// The membership type's one location, or none: valid at every location.
+        type_location_id: OptId = joined_row,
+    }
 }
 
 sub_record! {
@@ -316,51 +296,38 @@ sub_record! {
     }
 }
 
-/// What a reservation and a reservation part share: the event booked.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Booking {
-    pub event_type_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub event_type_name: String,
-    pub location_id: Option<i64>,
-    pub location_name: Option<String>,
-    #[serde(with = "timestamp_opt")]
-    pub starts_at: Option<Timestamp>,
-    #[serde(with = "timestamp_opt")]
-    pub ends_at: Option<Timestamp>,
-    /// `CON` confirmed or `CAN` cancelled.
-    #[serde(deserialize_with = "null_as_default")]
-    pub status: String,
+sub_record! {
+    /// `reservations/`: an event booking.
+    pub struct Reservation, stored as ReservationRow {
+        event_type_id: Id,
+        event_type_name: Text = joined,
+        location_id: OptId,
+        location_name: OptText = joined,
+        starts_at: Instant,
+        ends_at: Instant,
+        /// `CON` confirmed or `CAN` cancelled.
+        status: Text,
+        created_at: Instant,
+    }
 }
 
-/// `reservations/`: an event booking.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Reservation {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    #[serde(flatten)]
-    pub booking: Booking,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
-}
-
-/// `reservation-parts/`: one session of a reservation. Every stored
-/// reservation is a single session, so it has one part, with the
-/// reservation's id **(ours)**.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ReservationPart {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub reservation_id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub reservation_url: String,
-    #[serde(flatten)]
-    pub booking: Booking,
+sub_record! {
+    /// `reservation-parts/`: one session of a reservation. Every stored
+    /// reservation is a single session, so it has one part, with the
+    /// reservation's id **(ours)**: the same row as [`Reservation`]'s, its
+    /// booking fields in the same order (a test keeps the two in step).
+    pub struct ReservationPart, stored as ReservationPartRow {
+        reservation_id: Id = shown,
+        reservation_url: Text = shown,
+        event_type_id: Id,
+        event_type_name: Text = joined,
+        location_id: OptId,
+        location_name: OptText = joined,
+        starts_at: Instant,
+        ends_at: Instant,
+        /// `CON` confirmed or `CAN` cancelled.
+        status: Text,
+    }
 }
 
 /// One field's change in an activity entry.
@@ -371,29 +338,22 @@ pub struct FieldChange {
     pub to: Value,
 }
 
-/// `activity-log/`: one change made through the API to the customer or one
-/// of its sub-records.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ActivityEntry {
-    pub id: i64,
-    #[serde(deserialize_with = "null_as_default")]
-    pub url: String,
-    pub customer_id: i64,
-    /// Null for changes made by the system (an import).
-    pub staff_user_id: Option<i64>,
-    pub staff_username: Option<String>,
-    /// `create`, `update`, `delete`, or a check-in action.
-    #[serde(deserialize_with = "null_as_default")]
-    pub action: String,
-    /// `customer`, `emergency_contact`, `relation`, ...
-    #[serde(deserialize_with = "null_as_default")]
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    #[serde(deserialize_with = "null_as_default")]
-    pub changes: BTreeMap<String, FieldChange>,
-    #[serde(with = "timestamp_opt")]
-    pub created_at: Option<Timestamp>,
+sub_record! {
+    /// `activity-log/`: one change made through the API to the customer or one
+    /// of its sub-records.
+    pub struct ActivityEntry, stored as ActivityRow {
+        customer_id: Id,
+        /// Null for changes made by the system (an import).
+        staff_user_id: OptId,
+        staff_username: OptText = joined,
+        /// `create`, `update`, `delete`, or a check-in action.
+        action: Text,
+        /// `customer`, `emergency_contact`, `relation`, ...
+        entity: Text,
+        entity_id: OptId,
+        changes: Changes,
+        created_at: Instant,
+    }
 }
 
 /// Relation codes; each describes the related customer.
@@ -426,12 +386,6 @@ pub fn relation_label(code: &str) -> &str {
     }
 }
 
-const fn spec(name: &'static str, label: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
-    FieldSpec { name, label, kind, required, sensitive: false }
-}
-
-const OPTIONAL_TEXT: FieldKind = FieldKind::Text { max_len: None };
-
 /// The writable fields of an editable sub-record, and their rules.
 #[derive(Debug, Clone, Copy)]
 pub struct SubRecordForm {
@@ -439,33 +393,6 @@ pub struct SubRecordForm {
     /// Optional fields that, when not blank, must hold an email address.
     pub email_fields: &'static [&'static str],
 }
-
-pub const EMERGENCY_CONTACT_FORM: SubRecordForm = SubRecordForm {
-    fields: &[
-        spec("first_name", "First name", FieldKind::RequiredText, true),
-        spec("last_name", "Last name", FieldKind::RequiredText, true),
-        spec("telephone", "Telephone", FieldKind::RequiredText, true),
-        spec("email", "Email", FieldKind::Text { max_len: Some(v::EMAIL_MAX_LEN) }, false),
-        spec("relation", "Relation", OPTIONAL_TEXT, false),
-    ],
-    email_fields: &["email"],
-};
-
-pub const MEDICAL_NOTE_FORM: SubRecordForm = SubRecordForm {
-    fields: &[spec("medical_notes", "Medical notes", FieldKind::RequiredText, true)],
-    email_fields: &[],
-};
-
-pub const NOTE_FORM: SubRecordForm =
-    SubRecordForm { fields: &[spec("note", "Note", FieldKind::RequiredText, true)], email_fields: &[] };
-
-pub const ALERT_FORM: SubRecordForm = SubRecordForm {
-    fields: &[
-        spec("message", "Message", FieldKind::RequiredText, true),
-        spec("prevents_check_in", "Prevents check-in", FieldKind::Bool, false),
-    ],
-    email_fields: &[],
-};
 
 /// A parsed sub-record write: (field name, value) in form order.
 pub type SubRecordWrite = Vec<(&'static str, FieldValue)>;
@@ -643,131 +570,4 @@ pub fn upcoming_bill_dates(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-    use serde_json::json;
-
-    fn parse(form: SubRecordForm, body: Value, mode: WriteMode) -> Result<SubRecordWrite, FieldErrors> {
-        form.parse_json(body.as_object().unwrap(), mode)
-    }
-
-    #[test]
-    fn a_declared_kind_gives_its_wire_shape_row_columns_mapping_and_import_shape() {
-        // Own columns only: joined and shown fields are not the table's.
-        assert_eq!(RelationRow::COLUMNS, ["id", "related_customer_id", "relation", "created_at", "updated_at"]);
-        assert_eq!(EntryPassRow::COLUMNS.last(), Some(&"updated_at"), "imported-only fields are not listed");
-        let row = ChallengeRow {
-            id: 7,
-            challenge_id: 3,
-            name: "Boulder 100".into(),
-            description: String::new(),
-            status: "INP".into(),
-            started_at: 1_000_000,
-            completed_at: None,
-        };
-        let wire = row.into_wire("u/7/".into());
-        assert_eq!(wire.url, "u/7/");
-        assert_eq!(wire.started_at, Some(jiff::Timestamp::from_second(1).unwrap()));
-        assert_eq!(wire.completed_at, None);
-        assert_eq!(
-            serde_json::to_string(&wire).unwrap(),
-            r#"{"id":7,"url":"u/7/","challenge_id":3,"name":"Boulder 100","description":"","status":"INP","started_at":"1970-01-01T00:00:01.000000Z","completed_at":null}"#
-        );
-        let imported: ImportWaiver = serde_json::from_value(json!({"name": "Waiver"})).unwrap();
-        assert_eq!((imported.status.as_str(), imported.pdf, imported.expiration_date), ("ACT", None, None));
-        assert!(serde_json::from_value::<ImportWaiver>(json!({"name": "W", "is_expired": true})).is_err());
-        assert!(serde_json::from_value::<ImportNote>(json!({})).is_err(), "a required field");
-        let pass: ImportEntryPass = serde_json::from_value(
-            json!({"name": "10-visit", "uses_total": 10, "uses_remaining": 4, "association_id": 2}),
-        )
-        .unwrap();
-        assert_eq!(pass.association_id, Some(2));
-        assert_eq!(
-            serde_json::to_value(ImportNote { note: "n".into(), created_at: None }).unwrap(),
-            json!({"note": "n"})
-        );
-    }
-
-    #[test]
-    fn emergency_contacts_require_names_and_telephone_and_check_an_email_when_given() {
-        let err =
-            parse(EMERGENCY_CONTACT_FORM, json!({"first_name": " ", "email": "nope"}), WriteMode::Full).unwrap_err();
-        assert_eq!(err.get("first_name").unwrap(), [v::MSG_BLANK]);
-        assert_eq!(err.get("last_name").unwrap(), [v::MSG_REQUIRED]);
-        assert_eq!(err.get("telephone").unwrap(), [v::MSG_REQUIRED]);
-        assert_eq!(err.get("email").unwrap(), [v::MSG_EMAIL]);
-        let ok = parse(EMERGENCY_CONTACT_FORM, json!({"email": "", "relation": null}), WriteMode::Partial).unwrap();
-        assert_eq!(ok, vec![("email", FieldValue::Text(String::new())), ("relation", FieldValue::Text(String::new()))]);
-        assert_eq!(EMERGENCY_CONTACT_FORM.parse_text("email", "a@b").unwrap_err(), v::MSG_EMAIL);
-    }
-
-    #[test]
-    fn alert_flags_take_booleans_and_messages_must_not_be_blank() {
-        let err =
-            parse(ALERT_FORM, json!({"message": 5, "prevents_check_in": "perhaps"}), WriteMode::Full).unwrap_err();
-        assert!(err.get("message").is_none(), "numbers are text to DRF");
-        assert_eq!(err.get("prevents_check_in").unwrap(), [v::MSG_BOOL]);
-        let err = parse(ALERT_FORM, json!({"message": ["x"]}), WriteMode::Partial).unwrap_err();
-        assert_eq!(err.get("message").unwrap(), [v::MSG_NOT_STRING]);
-    }
-
-    #[test]
-    fn relation_writes_name_each_bad_field() {
-        let (result, related) = RelationWrite::parse_json(json!({"related_customer_id": "x"}).as_object().unwrap());
-        let err = result.unwrap_err();
-        assert_eq!(err.get("related_customer_id").unwrap(), ["Incorrect type. Expected pk value, received str."]);
-        assert_eq!(err.get("relation").unwrap(), [v::MSG_REQUIRED]);
-        assert_eq!(related, None);
-        let (result, related) =
-            RelationWrite::parse_json(json!({"related_customer_id": "12", "relation": "BFF"}).as_object().unwrap());
-        assert_eq!(result.unwrap_err().get("relation").unwrap(), ["\"BFF\" is not a valid choice."]);
-        assert_eq!(related, Some(12));
-        let (result, _) =
-            RelationWrite::parse_json(json!({"related_customer_id": 12, "relation": "CHI"}).as_object().unwrap());
-        assert_eq!(result.unwrap(), RelationWrite { related_customer_id: 12, relation: "CHI" });
-    }
-
-    #[test]
-    fn every_relation_reverses_to_a_code_that_reverses_back() {
-        for code in RELATION_CODES {
-            assert!(RELATION_CODES.contains(&reverse_relation(code)));
-            assert_eq!(reverse_relation(reverse_relation(code)), code);
-        }
-        assert_eq!(reverse_relation("CHI"), "PRE");
-        assert_eq!(reverse_relation("WAR"), "GUA");
-        assert_eq!(reverse_relation("SIB"), "SIB");
-    }
-
-    #[test]
-    fn membership_status_follows_the_calendar() {
-        let today = date(2026, 3, 10);
-        assert_eq!(membership_status("ACT", date(2026, 4, 1), None, today), "FUT");
-        assert_eq!(membership_status("FUT", date(2026, 3, 1), None, today), "ACT");
-        assert_eq!(membership_status("ACT", date(2025, 1, 1), Some(date(2026, 3, 9)), today), "END");
-        assert_eq!(membership_status("ACT", date(2025, 1, 1), Some(date(2026, 3, 10)), today), "ACT");
-        assert_eq!(membership_status("FRZ", date(2025, 1, 1), None, today), "FRZ");
-        assert_eq!(membership_status("CAN", date(2027, 1, 1), None, today), "CAN");
-    }
-
-    #[test]
-    fn bill_dates_step_from_the_start_within_the_horizon_and_end() {
-        let today = date(2026, 3, 10);
-        assert_eq!(
-            upcoming_bill_dates("ACT", "MON", date(2026, 1, 31), None, None, today),
-            vec![date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
-        );
-        assert_eq!(
-            upcoming_bill_dates("ACT", "BWK", date(2026, 3, 1), Some(date(2026, 4, 1)), None, today),
-            vec![date(2026, 3, 15), date(2026, 3, 29)]
-        );
-        assert_eq!(upcoming_bill_dates("FUT", "YRL", date(2026, 4, 1), None, None, today), vec![date(2026, 4, 1)]);
-        assert_eq!(
-            upcoming_bill_dates("FRZ", "MON", date(2026, 1, 5), None, Some(date(2026, 5, 1)), today),
-            vec![date(2026, 5, 5), date(2026, 6, 5)]
-        );
-        assert!(upcoming_bill_dates("FRZ", "MON", date(2026, 1, 5), None, None, today).is_empty());
-        assert!(upcoming_bill_dates("END", "MON", date(2026, 1, 5), None, None, today).is_empty());
-        assert!(upcoming_bill_dates("ACT", "ONE", date(2026, 1, 5), None, None, today).is_empty());
-    }
-}
+mod tests;

@@ -144,7 +144,7 @@ async fn write_multipart(state: &AppState, staff: &Staff, id: i64, req: Request)
 /// Writes the customer and its photo (`service::customers`), answering it as committed.
 async fn write_customer(state: &AppState, staff: &Staff, change: CustomerChange<'_>) -> ApiResult<Json<Customer>> {
     let ctx = WriteContext { actor: staff.actor(), now: state.now_micros() };
-    let record = service::customers::update(state.db(), &state.photo_store(), &staff.org, change, ctx).await?;
+    let record = service::customers::update(state.db(), state.photo_store(), &staff.org, change, ctx).await?;
     Ok(Json(to_api(state, record)))
 }
 

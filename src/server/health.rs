@@ -29,9 +29,8 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Value>
             format!("unreachable: {e}")
         }
     };
-    let store = match tokio::fs::metadata(state.photo_store().dir()).await {
-        Ok(meta) if meta.is_dir() => "ok".to_string(),
-        Ok(_) => "unreachable: not a folder".to_string(),
+    let store = match state.photo_store().check().await {
+        Ok(()) => "ok".to_string(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness: the photo store is unreachable");
             format!("unreachable: {e}")
@@ -39,5 +38,10 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Value>
     };
     let ready = database == "ok" && store == "ok";
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, axum::Json(json!({"status": if ready { "ok" } else { "unavailable" }, "database": database, "media_store": store})))
+    (
+        status,
+        axum::Json(
+            json!({"status": if ready { "ok" } else { "unavailable" }, "database": database, "media_store": store}),
+        ),
+    )
 }

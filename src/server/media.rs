@@ -1,10 +1,11 @@
 //! `GET /media/{file}`: the stored profile photos, the files the customers'
 //! `profile_image` and `profile_image_small` URLs point at.
 //!
-//! Only names the photo store generates are served (no path ever reaches the
-//! filesystem from a request). The names are 128 random bits and never
-//! reused, so the URLs are unguessable, public like Capitan's, and cacheable
-//! forever.
+//! Read from whichever store is configured (a folder, or a bucket that other
+//! servers write too), so any server serves any photo. Only names the photo
+//! store generates are served (no path ever reaches the filesystem or the
+//! bucket from a request). The names are 128 random bits and never reused,
+//! so the URLs are unguessable, public like Capitan's, and cacheable forever.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -20,11 +21,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> ApiResult<Response> {
-    let path = state.photo_store().path_of(&file).ok_or(ApiError::NotFound)?;
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ApiError::NotFound),
-        Err(e) => return Err(ApiError::Internal(format!("reading {}: {e}", path.display()))),
+    let bytes = match state.photo_store().read(&file).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(ApiError::NotFound),
+        Err(e) => return Err(ApiError::Internal(format!("reading photo {file}: {e}"))),
     };
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),

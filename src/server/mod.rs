@@ -27,7 +27,6 @@ pub mod subcollections;
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -53,7 +52,10 @@ pub struct AppState {
 struct Inner {
     db: Db,
     public_url: String,
-    media_dir: PathBuf,
+    /// Where photos are stored, and the base of their URLs (the store's
+    /// public base, or this server's `/media`).
+    photo_store: crate::photo::PhotoStore,
+    media_url: String,
     clock: Clock,
     /// The local date each organization's summary columns are known to be
     /// current for, so the check costs nothing on most requests.
@@ -94,16 +96,30 @@ impl Default for ServeOptions {
 }
 
 impl AppState {
-    pub fn new(db: Db, public_url: &str, media_dir: PathBuf, clock: Clock) -> AppState {
-        AppState::with_options(db, public_url, media_dir, clock, ServeOptions::default())
+    /// `media` is a [`PhotoStore`](crate::photo::PhotoStore), or a folder's path.
+    pub fn new(db: Db, public_url: &str, media: impl Into<crate::photo::PhotoStore>, clock: Clock) -> AppState {
+        AppState::with_options(db, public_url, media, clock, ServeOptions::default())
     }
 
-    pub fn with_options(db: Db, public_url: &str, media_dir: PathBuf, clock: Clock, options: ServeOptions) -> AppState {
+    pub fn with_options(
+        db: Db,
+        public_url: &str,
+        media: impl Into<crate::photo::PhotoStore>,
+        clock: Clock,
+        options: ServeOptions,
+    ) -> AppState {
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let photo_store = media.into();
+        let media_url = match photo_store.public_url() {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("{public_url}/media"),
+        };
         AppState {
             inner: Arc::new(Inner {
                 db,
-                public_url: public_url.trim_end_matches('/').to_string(),
-                media_dir,
+                public_url,
+                photo_store,
+                media_url,
                 clock,
                 derived_dates: Mutex::new(HashMap::new()),
                 passwords: crate::storage::auth::PasswordChecker::per_core(),
@@ -122,13 +138,9 @@ impl AppState {
         &self.inner.public_url
     }
 
-    pub fn media_dir(&self) -> &PathBuf {
-        &self.inner.media_dir
-    }
-
-    /// The profile photo files in the media directory.
-    pub fn photo_store(&self) -> crate::photo::PhotoStore {
-        crate::photo::PhotoStore::new(self.inner.media_dir.clone())
+    /// Where profile photos are stored: a folder or a bucket.
+    pub fn photo_store(&self) -> &crate::photo::PhotoStore {
+        &self.inner.photo_store
     }
 
     pub fn passwords(&self) -> &crate::storage::auth::PasswordChecker {
@@ -158,7 +170,7 @@ impl AppState {
 
     /// Absolute URLs of the API's resources.
     pub fn urls(&self) -> Urls<'_> {
-        Urls { base: &self.inner.public_url }
+        Urls { base: &self.inner.public_url, media: &self.inner.media_url }
     }
 
     /// Brings the organization's date-dependent summary columns up to today
@@ -190,6 +202,9 @@ impl AppState {
 #[derive(Clone, Copy)]
 pub struct Urls<'a> {
     base: &'a str,
+    /// Where stored files are fetched: `<base>/media`, or the media store's
+    /// public base.
+    media: &'a str,
 }
 
 impl Urls<'_> {
@@ -212,7 +227,7 @@ impl Urls<'_> {
     }
 
     pub fn media(&self, file_name: &str) -> String {
-        format!("{}/media/{file_name}", self.base)
+        format!("{}/{file_name}", self.media)
     }
 
     /// A top-level collection or record: `collection("check-ins", Some(5))`.
@@ -292,7 +307,8 @@ fn layered(router: Router) -> axum::routing::RouterIntoService<axum::body::Body>
 pub struct ServerConfig {
     pub db: crate::storage::DbLocation,
     pub listen: SocketAddr,
-    pub media_dir: PathBuf,
+    /// Where photos are stored: a folder (`PhotoStore::new(dir)`) or a bucket.
+    pub media: crate::photo::PhotoStore,
     /// Defaults to `http://<bound address>`.
     pub public_url: Option<String>,
     pub clock: Clock,
@@ -315,17 +331,21 @@ impl Server {
     /// [`bind`](Self::bind) with limits and policies other than the defaults.
     pub async fn bind_with(config: ServerConfig, options: ServeOptions) -> anyhow::Result<Server> {
         let db = Db::connect(&config.db, options.durability).await?;
-        std::fs::create_dir_all(&config.media_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create media dir {}: {e}", config.media_dir.display()))?;
-        // Photo files orphaned by a crash mid-upload go before serving starts.
+        let media = &config.media;
+        media
+            .prepare()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot prepare the media store {}: {e}", media.location()))?;
+        // Photo files orphaned by a crash mid-upload go before serving starts
+        // (and a bucket that cannot be listed stops the start here).
         let now = std::time::SystemTime::now();
-        media_sweep::sweep(&db, &config.media_dir, media_sweep::MIN_AGE, now).await?;
+        media_sweep::sweep(&db, media, media_sweep::MIN_AGE, now).await?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let addr = listener.local_addr()?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-        let state = AppState::with_options(db, &public_url, config.media_dir.clone(), config.clock.clone(), options);
+        let state = AppState::with_options(db, &public_url, config.media.clone(), config.clock.clone(), options);
         Ok(Server { listener, addr, state })
     }
 
@@ -342,7 +362,7 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db().clone();
         let limits = self.state.options().connections;
-        tokio::spawn(media_sweep::sweep_periodically(db.clone(), self.state.media_dir().clone()));
+        tokio::spawn(media_sweep::sweep_periodically(db.clone(), self.state.photo_store().clone()));
         let service = tower::ServiceBuilder::new().map_request(append_trailing_slash).service(app(self.state));
         listener::serve(self.listener, service, limits, shutdown).await;
         db.close().await;

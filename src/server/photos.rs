@@ -153,12 +153,9 @@ async fn prepare(bytes: bytes::Bytes) -> ApiResult<photo::PreparedPhoto> {
         })
 }
 
-/// Writes the files under new names (blocking I/O, off the runtime).
-async fn save(store: PhotoStore, prepared: photo::PreparedPhoto) -> ApiResult<PendingPhoto> {
-    tokio::task::spawn_blocking(move || store.save(&prepared))
-        .await
-        .map_err(|e| ApiError::Internal(format!("photo task failed: {e}")))?
-        .map_err(|e| ApiError::Internal(format!("could not write a photo: {e}")))
+/// Writes the files under new names, to the folder or the bucket.
+async fn save(store: &PhotoStore, prepared: photo::PreparedPhoto) -> ApiResult<PendingPhoto> {
+    store.save(&prepared).await.map_err(|e| ApiError::Internal(format!("could not write a photo: {e}")))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {

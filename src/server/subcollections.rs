@@ -12,12 +12,11 @@ use super::body::JsonObject;
 use super::customers::parse_id;
 use super::error::{ApiError, ApiResult};
 use super::listing::{
-    Mount, Place, Shown, instant, listed, mounted, read_one, read_only, require_customer, shown_as_stored,
-    write_context,
+    Mount, Place, Shown, listed, mounted, read_one, read_only, require_customer, shown_as_stored, write_context,
 };
 use crate::model::fields::WriteMode;
 use crate::model::subrecords::{
-    ActivityEntry, Alert, Booking, CustomerChallenge, CustomerProficiency, Document, EmergencyContact, EventVoucher,
+    ActivityEntry, Alert, CustomerChallenge, CustomerProficiency, Document, EmergencyContact, EventVoucher,
     GuestPassUsage, LedgerEntry, MedicalNote, Note, Reservation, ReservationPart,
 };
 use crate::storage::StoreError;
@@ -25,9 +24,9 @@ use crate::storage::listing::Scope;
 use crate::storage::memberships::{CustomerMemberships, EntryPasses, SharedPasses};
 use crate::storage::relations::{IncomingPendingRelations, PendingRelations};
 use crate::storage::subrecords::{
-    self as stored, ActivityLog, Alerts, Credits, CustomerChallenges, CustomerProficiencies, DocumentRow, Documents,
-    Editable, EmergencyContacts, EventVouchers, GuestPassUsages, MedicalNotes, Notes, Payments, ReservationParts,
-    ReservationRow, Reservations,
+    self as stored, ActivityLog, ActivityRow, Alerts, Credits, CustomerChallenges, CustomerProficiencies, DocumentRow,
+    Documents, Editable, EmergencyContacts, EventVouchers, GuestPassUsages, MedicalNotes, Notes, Payments,
+    ReservationPartRow, ReservationParts, Reservations,
 };
 
 /// Every customer sub-collection but `relations/` (its own module) and
@@ -159,60 +158,32 @@ shown_as_stored! {
     CustomerProficiencies => CustomerProficiency,
 }
 
-fn booking(r: &ReservationRow) -> Booking {
-    Booking {
-        event_type_id: r.event_type_id,
-        event_type_name: r.event_type_name.clone(),
-        location_id: r.location_id,
-        location_name: r.location_name.clone(),
-        starts_at: instant(r.starts_at),
-        ends_at: instant(r.ends_at),
-        status: r.status.clone(),
-    }
-}
-
-impl Shown for Reservations {
-    type Wire = Reservation;
-
-    fn show(r: ReservationRow, place: &Place) -> Reservation {
-        Reservation { id: r.id, url: place.record_url(r.id), booking: booking(&r), created_at: instant(r.created_at) }
-    }
+shown_as_stored! {
+    Reservations => Reservation,
 }
 
 impl Shown for ReservationParts {
     type Wire = ReservationPart;
 
-    fn show(r: ReservationRow, place: &Place) -> ReservationPart {
-        ReservationPart {
-            id: r.id,
-            url: place.record_url(r.id),
-            reservation_id: r.id,
-            reservation_url: place.sibling_url("reservations", r.id),
-            booking: booking(&r),
-        }
+    fn show(r: ReservationPartRow, place: &Place) -> ReservationPart {
+        let id = r.id;
+        let mut part = r.into_wire(place.record_url(id));
+        part.reservation_id = id;
+        part.reservation_url = place.sibling_url("reservations", id);
+        part
     }
 }
 
 impl Shown for ActivityLog {
     type Wire = ActivityEntry;
 
-    fn show(r: crate::storage::activity::ActivityEntry, place: &Place) -> ActivityEntry {
+    fn show(r: ActivityRow, place: &Place) -> ActivityEntry {
         // Stored by activity::record as {field: {"from", "to"}}.
         let changes = serde_json::from_str(&r.changes).unwrap_or_else(|e| {
             tracing::warn!(entry = r.id, error = %e, "unreadable activity changes");
             Default::default()
         });
-        ActivityEntry {
-            id: r.id,
-            url: place.record_url(r.id),
-            customer_id: r.customer_id,
-            staff_user_id: r.staff_user_id,
-            staff_username: r.staff_username,
-            action: r.action,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            changes,
-            created_at: instant(r.created_at),
-        }
+        let url = place.record_url(r.id);
+        ActivityEntry { changes, ..r.into_wire(url) }
     }
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::model::Customer;
 use crate::model::customer_write::CustomerWrite;
-use crate::photo::{PendingPhoto, PhotoStore, PreparedPhoto, portrait};
+use crate::photo::{PendingPhoto, PhotoStore, PreparedPhoto, StoredPhoto, portrait};
 use crate::storage::activity::Actor;
 use crate::storage::customers::{self, WriteContext};
 use crate::storage::{Conn, Db, OrgScope, StoreError, StoreResult};
@@ -53,12 +53,16 @@ pub async fn update(
 ) -> StoreResult<Customer> {
     let id = change.id;
     let mut files = Files::default();
-    let mut tx = db.begin_write().await?;
-    apply(org, &mut tx, change, ctx, &mut files).await?;
-    let record = customers::get(org, &mut tx, id).await?.ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    files.settle(store).await;
-    Ok(record)
+    let written = async {
+        let mut tx = db.begin_write().await?;
+        apply(org, &mut tx, change, ctx, &mut files).await?;
+        let record = customers::get(org, &mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+    .await;
+    files.settle(store, written.is_ok()).await;
+    written
 }
 
 /// Gives each customer the photo whose files are written, in one
@@ -72,13 +76,21 @@ pub async fn set_photos(
 ) -> StoreResult<usize> {
     let count = photos.len();
     let mut files = Files::default();
-    let mut tx = db.begin_write().await?;
-    for (id, photo) in photos {
-        let change = CustomerChange { id, fields: None, photo: PhotoChange::Replace(photo) };
-        apply(org, &mut tx, change, ctx, &mut files).await?;
+    let mut changes = photos.into_iter();
+    let written = async {
+        let mut tx = db.begin_write().await?;
+        for (id, photo) in changes.by_ref() {
+            let change = CustomerChange { id, fields: None, photo: PhotoChange::Replace(photo) };
+            apply(org, &mut tx, change, ctx, &mut files).await?;
+        }
+        tx.commit().await?;
+        StoreResult::Ok(())
     }
-    tx.commit().await?;
-    files.settle(store).await;
+    .await;
+    // The photos a failure stopped before are discarded with the rest.
+    files.new.extend(changes.map(|(_, photo)| photo));
+    files.settle(store, written.is_ok()).await;
+    written?;
     Ok(count)
 }
 
@@ -94,14 +106,22 @@ pub async fn attach_portraits(
     now_micros: i64,
 ) -> anyhow::Result<usize> {
     let drawn = draw_portraits(customers.iter().map(|(_, seed)| *seed).collect()).await?;
-    let (store_for_files, customers) = (store.clone(), customers.to_vec());
-    let written = tokio::task::spawn_blocking(move || {
-        customers
-            .into_iter()
-            .map(|(id, seed)| Ok((id, store_for_files.save(&drawn[&seed])?)))
-            .collect::<anyhow::Result<Vec<(i64, PendingPhoto)>>>()
-    })
-    .await??;
+    let mut written = Vec::with_capacity(customers.len());
+    for (id, seed) in customers {
+        let saved = match drawn.get(seed) {
+            Some(photo) => store.save(photo).await.map_err(anyhow::Error::from),
+            None => Err(anyhow::anyhow!("no portrait was drawn for seed {seed}")),
+        };
+        match saved {
+            Ok(pending) => written.push((*id, pending)),
+            Err(e) => {
+                for (_, pending) in written {
+                    pending.discard().await;
+                }
+                return Err(e);
+            }
+        }
+    }
     let ctx = WriteContext { actor: Actor::System, now: now_micros };
     Ok(set_photos(db, store, org, written, ctx).await?)
 }
@@ -134,18 +154,18 @@ struct Files {
 }
 
 impl Files {
-    /// After the commit: the new files stay, the replaced ones go (best
-    /// effort, off the async runtime).
-    async fn settle(self, store: &PhotoStore) {
-        self.new.into_iter().for_each(|pending| drop(pending.keep()));
-        if self.replaced.is_empty() {
+    /// After the transaction: committed, the new files stay and the replaced
+    /// ones go; failed, the new files go and the old ones stay. Best effort:
+    /// the sweep takes whatever cannot be removed now.
+    async fn settle(self, store: &PhotoStore, committed: bool) {
+        if !committed {
+            for pending in self.new {
+                pending.discard().await;
+            }
             return;
         }
-        let (store, names) = (store.clone(), self.replaced);
-        let removed = tokio::task::spawn_blocking(move || store.remove(names.iter().map(String::as_str))).await;
-        if let Err(e) = removed {
-            tracing::warn!(error = %e, "removing replaced photos failed");
-        }
+        self.new.into_iter().for_each(|pending| drop(pending.keep()));
+        store.remove(&self.replaced).await;
     }
 }
 
@@ -157,19 +177,22 @@ async fn apply(
     ctx: WriteContext,
     files: &mut Files,
 ) -> StoreResult<()> {
+    // The new files are the transaction's from here on, whatever fails.
+    let new_photo = match change.photo {
+        PhotoChange::Keep => None,
+        PhotoChange::Remove => Some(None),
+        PhotoChange::Replace(pending) => {
+            let names = pending.names().clone();
+            files.new.push(pending);
+            Some(Some(names))
+        }
+    };
     if let Some(write) = change.fields {
         customers::update(org, conn, change.id, write, ctx).await?;
     }
-    let replaced = match change.photo {
-        PhotoChange::Keep => return Ok(()),
-        PhotoChange::Remove => customers::set_profile_image(org, conn, change.id, None, ctx).await?,
-        PhotoChange::Replace(pending) => {
-            let replaced =
-                customers::set_profile_image(org, conn, change.id, Some(pending.names().as_pair()), ctx).await;
-            files.new.push(pending);
-            replaced?
-        }
-    };
+    let Some(new_photo) = new_photo else { return Ok(()) };
+    let names = new_photo.as_ref().map(StoredPhoto::as_pair);
+    let replaced = customers::set_profile_image(org, conn, change.id, names, ctx).await?;
     files.replaced.extend([replaced.0, replaced.1].into_iter().flatten());
     Ok(())
 }
@@ -216,12 +239,12 @@ mod tests {
         create(&gym.db, &gym.org, &w, ctx()).await.unwrap().id
     }
 
-    fn new_photo(gym: &Gym) -> PendingPhoto {
-        gym.store.save(&PreparedPhoto { full_jpeg: vec![1, 2, 3], small_jpeg: vec![4, 5] }).unwrap()
+    async fn new_photo(gym: &Gym) -> PendingPhoto {
+        gym.store.save(&PreparedPhoto { full_jpeg: vec![1, 2, 3], small_jpeg: vec![4, 5] }).await.unwrap()
     }
 
     fn files(gym: &Gym) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(gym.store.dir())
+        let mut names: Vec<String> = std::fs::read_dir(gym.store.dir().unwrap())
             .map(|dir| dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
         names.sort();
@@ -237,13 +260,13 @@ mod tests {
     async fn a_replaced_photo_s_files_are_deleted_once_the_new_one_is_committed() {
         let gym = gym().await;
         let id = customer(&gym, "ada@example.com").await;
-        let first = new_photo(&gym);
+        let first = new_photo(&gym).await;
         let first_name = first.names().full.clone();
         let change = CustomerChange { id, fields: None, photo: PhotoChange::Replace(first) };
         let record = update(&gym.db, &gym.store, &gym.org, change, ctx()).await.unwrap();
         assert_eq!(record.profile_image.as_deref(), Some(first_name.as_str()), "answered as committed");
 
-        let second = new_photo(&gym);
+        let second = new_photo(&gym).await;
         let second_names = second.names().clone();
         let change = CustomerChange { id, fields: None, photo: PhotoChange::Replace(second) };
         update(&gym.db, &gym.store, &gym.org, change, ctx()).await.unwrap();
@@ -263,20 +286,20 @@ mod tests {
         let gym = gym().await;
         let id = customer(&gym, "ada@example.com").await;
         customer(&gym, "taken@example.com").await;
-        let first = new_photo(&gym);
+        let first = new_photo(&gym).await;
         let first_name = first.names().full.clone();
         let change = CustomerChange { id, fields: None, photo: PhotoChange::Replace(first) };
         update(&gym.db, &gym.store, &gym.org, change, ctx()).await.unwrap();
         let before = files(&gym);
 
         let taken = write(serde_json::json!({"email": "taken@example.com"}), WriteMode::Partial);
-        let change = CustomerChange { id, fields: Some(&taken), photo: PhotoChange::Replace(new_photo(&gym)) };
+        let change = CustomerChange { id, fields: Some(&taken), photo: PhotoChange::Replace(new_photo(&gym).await) };
         let refused = update(&gym.db, &gym.store, &gym.org, change, ctx()).await;
         assert!(matches!(refused, Err(StoreError::Invalid(_))), "{refused:?}");
         assert_eq!(files(&gym), before);
         assert_eq!(photo_of(&gym, id).await, Some(first_name));
 
-        let photos = vec![(id, new_photo(&gym)), (id + 1000, new_photo(&gym))];
+        let photos = vec![(id, new_photo(&gym).await), (id + 1000, new_photo(&gym).await)];
         let refused = set_photos(&gym.db, &gym.store, &gym.org, photos, ctx()).await;
         assert!(matches!(refused, Err(StoreError::NotFound)), "an unknown customer: {refused:?}");
         assert_eq!(files(&gym), before, "all or nothing");

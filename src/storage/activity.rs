@@ -86,17 +86,3 @@ pub async fn record(
     sql::execute(conn, &stmt).await?;
     Ok(())
 }
-
-/// A stored activity entry.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ActivityEntry {
-    pub id: i64,
-    pub customer_id: i64,
-    pub staff_user_id: Option<i64>,
-    pub staff_username: Option<String>,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub changes: String,
-    pub created_at: i64,
-}

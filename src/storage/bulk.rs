@@ -54,6 +54,12 @@ pub async fn insert_rows(
         }
         sql::execute_rendered(conn, text, batch).await?;
     }
+    if conn.dialect() == sql::Dialect::Postgres && columns.contains(&"id") {
+        // Rows given their ids: the table's identity sequence moves past
+        // them, as SQLite's next rowid follows the largest id by itself.
+        let sync = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))");
+        sql::execute_schema(conn, &sync).await?;
+    }
     Ok(())
 }
 

@@ -460,16 +460,19 @@ fn passes_usable(org: &OrgScope, today: Date, dialect: Dialect) -> SelectStateme
         .and_where(Expr::col("customer_id").equals(("c", "id")))
         .to_owned();
     Query::select()
-        .expr(json_rows(dialect, [
-            ("p", "id"),
-            ("p", "name"),
-            ("p", "uses_remaining"),
-            ("p", "owner_id"),
-            ("o", "first_name"),
-            ("o", "last_name"),
-            ("p", "is_association_pass"),
-            ("p", "expiration_date"),
-        ]))
+        .expr(json_rows(
+            dialect,
+            [
+                ("p", "id"),
+                ("p", "name"),
+                ("p", "uses_remaining"),
+                ("p", "owner_id"),
+                ("o", "first_name"),
+                ("o", "last_name"),
+                ("p", "is_association_pass"),
+                ("p", "expiration_date"),
+            ],
+        ))
         .from_as("entry_passes", "p")
         .inner_join(table("customers", "o"), Expr::col(("o", "id")).equals(("p", "owner_id")))
         .and_where(Expr::col(("p", "org_id")).eq(org.id))

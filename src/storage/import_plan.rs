@@ -1,5 +1,5 @@
 //! The storage side of an import: the tables an import plan fills (each with
-//! its columns, in the order the plan gives values), the facts the planner
+//! its [`row`] struct, whose fields are its columns), the facts the planner
 //! needs from the database first (next ids, names and keys already taken),
 //! and the load of a checked plan. Table and column names live here, not in
 //! `crate::import`.
@@ -9,12 +9,6 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bulk::{self, BulkValue};
-use super::memberships::EntryPassRow;
-use super::relations::RelationRow;
-use super::subrecords::{
-    AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EventVoucherRow, GuestPassUsageRow, LedgerRow,
-    MedicalNoteRow, NoteRow, ProficiencyRow, RESERVATION_COLUMNS,
-};
 use super::{Conn, OrgScope, StoreError, StoreResult, derived};
 
 /// The tables an import writes, in load order (a table's references point to
@@ -120,90 +114,144 @@ impl Table {
         }
     }
 
-    /// The columns a row of this table gives values for, in order. A
-    /// customer row is what `customers::written_values` gives (the declared
-    /// writable fields, then their keys), then the bookkeeping columns listed
-    /// here.
+    /// The columns a row of this table gives values for, in order: its
+    /// [`row`] struct's (a customer row starts with the declared writable
+    /// fields, `customers::written_columns`).
     fn columns(self) -> Vec<&'static str> {
-        let fixed: &[&'static str] = match self {
-            Table::Locations => &["id", "name", "time_zone", "combine_same_day_check_ins", "created_at"],
-            Table::CustomFields => &["id", "name", "position"],
-            Table::Proficiencies | Table::Challenges => &["id", "name", "description"],
-            Table::Associations | Table::EventTypes => &["id", "name"],
-            Table::MembershipTypes => &[
-                "id",
-                "name",
-                "description",
-                "status",
-                "purchase_type",
-                "interval",
-                "is_group",
-                "is_youth_programming",
-                "billing_amount",
-                "location_id",
-                "created_at",
-            ],
-            Table::Tags => &["id", "name", "name_key"],
+        match self {
             Table::Customers => {
-                return super::customers::written_columns()
-                    .chain(["id", "is_active", "capitan_invite_sent", "has_capitan_login", "created_at", "updated_at"])
-                    .collect();
+                super::customers::written_columns().chain(row::Customer::COLUMNS.iter().copied()).collect()
             }
-            Table::CustomFieldValues => &["customer_id", "field_id", "value"],
-            Table::CustomerTags => &["customer_id", "tag_id"],
-            // A sub-record kind's rows: its owner, then its own columns (see
-            // `model::subrecords`) but the id, which the table numbers.
-            Table::Documents => return owned("customer_id", DocumentRow::COLUMNS, &[]),
-            Table::EmergencyContacts => return owned("customer_id", EmergencyContactRow::COLUMNS, &[]),
-            Table::MedicalNotes => return owned("customer_id", MedicalNoteRow::COLUMNS, &[]),
-            Table::Notes => return owned("customer_id", NoteRow::COLUMNS, &[]),
-            Table::Alerts => return owned("customer_id", AlertRow::COLUMNS, &[]),
-            Table::EntryPasses => return owned("owner_id", EntryPassRow::COLUMNS, &["association_id"]),
-            Table::CustomerProficiencies => return owned("customer_id", ProficiencyRow::COLUMNS, &[]),
-            Table::AssociationMembers => &["association_id", "customer_id", "created_at"],
-            Table::CustomerChallenges => return owned("customer_id", ChallengeRow::COLUMNS, &[]),
-            Table::Reservations => return owned("customer_id", &RESERVATION_COLUMNS, &[]),
-            Table::CheckIns => &[
-                "customer_id",
-                "location_id",
-                "checked_in_at",
-                "local_datetime",
-                "checked_out_at",
-                "local_checkout_datetime",
-                "entry_method",
-                "entry_method_description",
-                "free_entry_reason",
-                "created_at",
-            ],
-            Table::Credits | Table::Payments => return owned("customer_id", LedgerRow::COLUMNS, &[]),
-            Table::EventVouchers => return owned("customer_id", EventVoucherRow::COLUMNS, &[]),
-            Table::GuestPassUsages => return owned("customer_id", GuestPassUsageRow::COLUMNS, &[]),
-            Table::Memberships => &[
-                "id",
-                "membership_type_id",
-                "owner_id",
-                "status",
-                "start_date",
-                "end_date",
-                "interval",
-                "billing_amount",
-                "unfreeze_date",
-                "created_at",
-                "updated_at",
-            ],
-            Table::MembershipMembers => &["membership_id", "customer_id", "is_individually_frozen"],
-            Table::Relations => return owned("customer_id", RelationRow::COLUMNS, &[]),
-        };
-        fixed.to_vec()
+            other => row::columns(other).to_vec(),
+        }
     }
 }
 
-/// The columns of a sub-record kind's import rows: its owner (unless one of
-/// its own columns already), its own columns but `id`, then `extra` ones
-/// the listing does not show.
-fn owned(owner: &'static str, own: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
-    let owner = (!own.contains(&owner)).then_some(owner);
-    owner.into_iter().chain(own.iter().copied().filter(|c| *c != "id")).chain(extra.iter().copied()).collect()
+/// A row of an import table: one value per column, named by its field.
+pub trait ImportRow {
+    /// The tables whose rows have this shape.
+    const TABLES: &'static [Table];
+    /// The columns it gives values for (a customer's written fields come first).
+    const COLUMNS: &'static [&'static str];
+    /// Appends its values, in [`Self::COLUMNS`] order.
+    fn push_to(self, values: &mut Vec<BulkValue>);
+}
+
+/// Declares each import row shape: a struct whose fields are its columns.
+macro_rules! import_rows {
+    ($(
+        $(#[$meta:meta])*
+        $($table:ident)|+ => $row:ident { $($column:ident),+ $(,)? }
+    )*) => {
+        $(
+            $(#[$meta])*
+            pub struct $row {
+                $(pub $column: BulkValue,)+
+            }
+
+            impl ImportRow for $row {
+                const TABLES: &'static [Table] = &[$(Table::$table),+];
+                const COLUMNS: &'static [&'static str] = &[$(stringify!($column)),+];
+
+                fn push_to(self, values: &mut Vec<BulkValue>) {
+                    values.extend([$(self.$column),+]);
+                }
+            }
+        )*
+
+        /// The columns of a table's rows (a customer's but its written fields).
+        pub(super) fn columns(table: Table) -> &'static [&'static str] {
+            match table {
+                $($(Table::$table)|+ => $row::COLUMNS,)*
+                Table::Customers => Customer::COLUMNS,
+            }
+        }
+    };
+}
+
+/// The rows an import plan gives each table, by name. A sub-record kind's
+/// row is its owner, then its declared columns but `id` (a test keeps the
+/// two in step).
+pub mod row {
+    use super::{BulkValue, ImportRow, Table};
+
+    import_rows! {
+        Locations => Location { id, name, time_zone, combine_same_day_check_ins, created_at }
+        CustomFields => CustomField { id, name, position }
+        /// A named record with a description.
+        Proficiencies | Challenges => Described { id, name, description }
+        /// A named record.
+        Associations | EventTypes => Named { id, name }
+        MembershipTypes => MembershipType {
+            id, name, description, status, purchase_type, interval, is_group, is_youth_programming, billing_amount,
+            location_id, created_at,
+        }
+        Tags => Tag { id, name, name_key }
+        CustomFieldValues => CustomFieldValue { customer_id, field_id, value }
+        CustomerTags => CustomerTag { customer_id, tag_id }
+        Documents => Document { customer_id, name, pdf, expiration_date, status, created_at, updated_at }
+        EmergencyContacts => EmergencyContact {
+            customer_id, first_name, last_name, telephone, email, relation, created_at, updated_at,
+        }
+        MedicalNotes => MedicalNote { customer_id, medical_notes, created_at, updated_at }
+        Notes => Note { customer_id, note, created_at, updated_at }
+        Alerts => Alert { customer_id, message, prevents_check_in, created_at, updated_at }
+        EntryPasses => EntryPass {
+            owner_id, name, uses_total, uses_remaining, expiration_date, is_association_pass, created_at, updated_at,
+            association_id,
+        }
+        CustomerProficiencies => CustomerProficiency {
+            customer_id, proficiency_id, is_active, granted_at, created_at, updated_at,
+        }
+        AssociationMembers => AssociationMember { association_id, customer_id, created_at }
+        CustomerChallenges => CustomerChallenge { customer_id, challenge_id, status, started_at, completed_at }
+        Reservations => Reservation { customer_id, event_type_id, location_id, starts_at, ends_at, status, created_at }
+        CheckIns => CheckIn {
+            customer_id, location_id, checked_in_at, local_datetime, checked_out_at, local_checkout_datetime,
+            entry_method, entry_method_description, free_entry_reason, created_at,
+        }
+        Credits | Payments => Ledger { customer_id, amount, description, created_at }
+        EventVouchers => EventVoucher { customer_id, name, uses_remaining, expiration_date, created_at }
+        GuestPassUsages => GuestPassUsage {
+            customer_id, guest_first_name, guest_last_name, location_id, used_at, created_at,
+        }
+        Memberships => Membership {
+            id, membership_type_id, owner_id, status, start_date, end_date, interval, billing_amount, unfreeze_date,
+            created_at, updated_at,
+        }
+        MembershipMembers => MembershipMember { membership_id, customer_id, is_individually_frozen }
+        Relations => Relation { customer_id, related_customer_id, relation, created_at, updated_at }
+    }
+
+    /// A customer's row: its declared writable fields, as the API writes
+    /// them (`customers::written_values`), then these.
+    pub struct Customer<'a> {
+        pub fields: &'a crate::model::Customer,
+        pub id: BulkValue,
+        pub is_active: BulkValue,
+        pub capitan_invite_sent: BulkValue,
+        pub has_capitan_login: BulkValue,
+        pub created_at: BulkValue,
+        pub updated_at: BulkValue,
+    }
+
+    impl ImportRow for Customer<'_> {
+        const TABLES: &'static [Table] = &[Table::Customers];
+        const COLUMNS: &'static [&'static str] =
+            &["id", "is_active", "capitan_invite_sent", "has_capitan_login", "created_at", "updated_at"];
+
+        fn push_to(self, values: &mut Vec<BulkValue>) {
+            values.extend(crate::storage::customers::written_values(self.fields));
+            values.extend([
+                self.id,
+                self.is_active,
+                self.capitan_invite_sent,
+                self.has_capitan_login,
+                self.created_at,
+                self.updated_at,
+            ]);
+        }
+    }
 }
 
 /// Rows for one table, collected while planning: one flat run of values, a
@@ -223,10 +271,11 @@ impl TableRows {
         self.table
     }
 
-    /// Adds one row: a value for each of the table's columns, in order.
-    pub fn push(&mut self, row: impl IntoIterator<Item = BulkValue>) {
+    /// Adds one row of this table's shape.
+    pub fn push<R: ImportRow>(&mut self, row: R) {
+        debug_assert!(R::TABLES.contains(&self.table), "a row of {:?} pushed to {:?}", R::TABLES, self.table);
         let before = self.values.len();
-        self.values.extend(row);
+        row.push_to(&mut self.values);
         debug_assert_eq!(self.values.len() - before, self.width, "row width for {:?}", self.table);
     }
 
@@ -406,4 +455,59 @@ pub async fn load(
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::subrecords::{
+        AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EntryPassRow, EventVoucherRow, GuestPassUsageRow,
+        LedgerRow, MedicalNoteRow, NoteRow, ProficiencyRow, RelationRow, ReservationRow,
+    };
+
+    /// A sub-record kind's import columns as its declaration gives them: its
+    /// owner (unless one of its own columns already), its own columns but
+    /// `id`, then `extra` ones the listing does not read.
+    fn owned(owner: &'static str, own: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+        let owner = (!own.contains(&owner)).then_some(owner);
+        owner.into_iter().chain(own.iter().copied().filter(|c| *c != "id")).chain(extra.iter().copied()).collect()
+    }
+
+    #[test]
+    fn a_sub_record_tables_import_row_is_its_declared_columns_with_its_owner() {
+        let c = "customer_id";
+        for (table, declared) in [
+            (Table::Documents, owned(c, DocumentRow::COLUMNS, &[])),
+            (Table::EmergencyContacts, owned(c, EmergencyContactRow::COLUMNS, &[])),
+            (Table::MedicalNotes, owned(c, MedicalNoteRow::COLUMNS, &[])),
+            (Table::Notes, owned(c, NoteRow::COLUMNS, &[])),
+            (Table::Alerts, owned(c, AlertRow::COLUMNS, &[])),
+            (Table::EntryPasses, owned("owner_id", EntryPassRow::COLUMNS, &["association_id"])),
+            (Table::CustomerProficiencies, owned(c, ProficiencyRow::COLUMNS, &[])),
+            (Table::CustomerChallenges, owned(c, ChallengeRow::COLUMNS, &[])),
+            (Table::Reservations, owned(c, ReservationRow::COLUMNS, &[])),
+            (Table::Credits, owned(c, LedgerRow::COLUMNS, &[])),
+            (Table::Payments, owned(c, LedgerRow::COLUMNS, &[])),
+            (Table::EventVouchers, owned(c, EventVoucherRow::COLUMNS, &[])),
+            (Table::GuestPassUsages, owned(c, GuestPassUsageRow::COLUMNS, &[])),
+            (Table::Relations, owned(c, RelationRow::COLUMNS, &[])),
+        ] {
+            assert_eq!(table.columns(), declared, "{table:?}");
+        }
+    }
+
+    #[test]
+    fn rows_are_pushed_whole_by_name() {
+        let mut rows = TableRows::new(Table::Notes);
+        let note = |text: &str| row::Note {
+            customer_id: 7.into(),
+            note: text.to_string().into(),
+            created_at: 1.into(),
+            updated_at: 2.into(),
+        };
+        rows.push(note("a"));
+        rows.push(note("b"));
+        assert_eq!((rows.len(), rows.values.len()), (2, 8));
+        assert_eq!(Table::Notes.columns(), ["customer_id", "note", "created_at", "updated_at"]);
+    }
 }

@@ -13,7 +13,11 @@ pub async fn referenced_files(conn: &mut Conn) -> StoreResult<HashSet<String>> {
     let stmt = Query::select()
         .columns(["profile_image", "profile_image_small"])
         .from("customers")
-        .cond_where(Cond::any().add(Expr::col("profile_image").is_not_null()).add(Expr::col("profile_image_small").is_not_null()))
+        .cond_where(
+            Cond::any()
+                .add(Expr::col("profile_image").is_not_null())
+                .add(Expr::col("profile_image_small").is_not_null()),
+        )
         .to_owned();
     let rows: Vec<(Option<String>, Option<String>)> = sql::fetch_as(conn, &stmt).await?;
     Ok(rows.into_iter().flat_map(|(a, b)| [a, b]).flatten().collect())

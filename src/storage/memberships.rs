@@ -8,26 +8,8 @@ use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, UnionType}
 use super::listing::{Listing, R, aliased, columns_of};
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
-pub use crate::model::subrecords::{EntryPassRow, SharedPassRow};
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MembershipTypeRow {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub status: String,
-    pub purchase_type: String,
-    pub interval: String,
-    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
-    pub is_group: bool,
-    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
-    pub is_youth_programming: bool,
-    /// The one location the type is sold for, or none: valid at every location.
-    pub location_id: Option<i64>,
-    /// Ours: where the type admits, `(id, name)` by name (every location when `location_id` is none).
-    #[sqlx(skip)]
-    pub valid_locations: Vec<(i64, String)>,
-}
+use crate::model::subrecords::MembershipMember;
+pub use crate::model::subrecords::{CustomerMembershipRow, EntryPassRow, MembershipTypeRow, SharedPassRow};
 
 /// The organization's membership types, by name (top-level only).
 pub struct MembershipTypes;
@@ -37,20 +19,7 @@ impl Listing for MembershipTypes {
     const TABLE: &'static str = "membership_types";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(
-            stmt,
-            &[
-                "id",
-                "name",
-                "description",
-                "status",
-                "purchase_type",
-                "interval",
-                "is_group",
-                "is_youth_programming",
-                "location_id",
-            ],
-        );
+        columns_of(stmt, MembershipTypeRow::COLUMNS);
     }
 
     async fn complete(org: &OrgScope, conn: &mut Conn, rows: &mut [MembershipTypeRow]) -> StoreResult<()> {
@@ -59,7 +28,7 @@ impl Listing for MembershipTypes {
         }
         let all = org_locations(org, conn).await?;
         for row in rows {
-            row.valid_locations = valid_at(row.location_id, &all);
+            (row.valid_location_ids, row.valid_location_names) = valid_at(row.location_id, &all);
         }
         Ok(())
     }
@@ -69,44 +38,12 @@ impl Listing for MembershipTypes {
     }
 }
 
-/// One customer a membership covers.
+/// One customer a membership covers, with the membership it belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MemberRow {
-    pub member_id: i64,
-    pub membership_id: i64,
-    pub customer_id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    #[sqlx(try_from = "crate::storage::sql::IntFlag")]
-    pub is_individually_frozen: bool,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CustomerMembershipRow {
-    pub id: i64,
-    pub membership_type_id: i64,
-    pub name: String,
-    pub purchase_type: String,
-    pub status: String,
-    pub start_date: String,
-    pub end_date: Option<String>,
-    pub interval: String,
-    pub billing_amount: String,
-    pub owner_id: i64,
-    pub owner_first_name: String,
-    pub owner_last_name: String,
-    pub owner_email: String,
-    pub owner_birthday: String,
-    pub unfreeze_date: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    /// The membership type's one location, or none: valid at every location.
-    pub type_location_id: Option<i64>,
-    #[sqlx(skip)]
-    pub members: Vec<MemberRow>,
-    /// Ours: where the membership admits, `(id, name)` by name.
-    #[sqlx(skip)]
-    pub valid_locations: Vec<(i64, String)>,
+struct MemberRow {
+    membership_id: i64,
+    #[sqlx(flatten)]
+    member: MembershipMember,
 }
 
 /// Customers' memberships, newest start first. Unpaid ones (`PAY`, `IPC`)
@@ -118,23 +55,11 @@ impl Listing for CustomerMemberships {
     const TABLE: &'static str = "customer_memberships";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(
-            stmt,
-            &[
-                "id",
-                "membership_type_id",
-                "status",
-                "start_date",
-                "end_date",
-                "interval",
-                "billing_amount",
-                "owner_id",
-                "unfreeze_date",
-                "created_at",
-                "updated_at",
-            ],
-        );
-        stmt.expr_as(Expr::col(("mt", "name")), "name")
+        columns_of(stmt, CustomerMembershipRow::COLUMNS);
+        // Two of its own columns go by other names on the wire.
+        stmt.expr_as(Expr::col((R, "membership_type_id")), "membership_id")
+            .expr_as(Expr::col((R, "unfreeze_date")), "membership_unfreeze_date")
+            .expr_as(Expr::col(("mt", "name")), "name")
             .expr_as(Expr::col(("mt", "purchase_type")), "purchase_type")
             .expr_as(Expr::col(("mt", "location_id")), "type_location_id")
             .expr_as(Expr::col(("o", "first_name")), "owner_first_name")
@@ -177,7 +102,8 @@ impl Listing for CustomerMemberships {
         let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
         let stmt = Query::select()
             .expr_as(Expr::col(("m", "id")), "member_id")
-            .columns([("m", "membership_id"), ("m", "customer_id"), ("m", "is_individually_frozen")])
+            .expr_as(Expr::col(("m", "customer_id")), "id")
+            .columns([("m", "membership_id"), ("m", "is_individually_frozen")])
             .columns([("c", "first_name"), ("c", "last_name")])
             .from_as("customer_membership_members", "m")
             .inner_join(aliased("customers", "c"), Expr::col(("c", "id")).equals(("m", "customer_id")))
@@ -185,12 +111,14 @@ impl Listing for CustomerMemberships {
             .and_where(Expr::col(("m", "membership_id")).is_in(index.keys().copied()))
             .order_by(("m", "id"), Order::Asc)
             .to_owned();
-        for member in sql::fetch_as::<MemberRow, _>(conn, &stmt).await? {
-            rows[index[&member.membership_id]].members.push(member);
+        for row in sql::fetch_as::<MemberRow, _>(conn, &stmt).await? {
+            if let Some(&at) = index.get(&row.membership_id) {
+                rows[at].all_customers.push(row.member);
+            }
         }
         let all = org_locations(org, conn).await?;
         for row in rows.iter_mut() {
-            row.valid_locations = valid_at(row.type_location_id, &all);
+            (row.valid_location_ids, row.valid_location_names) = valid_at(row.type_location_id, &all);
         }
         Ok(())
     }
@@ -208,13 +136,10 @@ async fn org_locations(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64,
     Ok(sql::fetch_as::<(i64, String), _>(conn, &stmt).await?)
 }
 
-/// Where a membership type admits: its one location, or every location when it names none
-/// (as check-in decides: see `model::check_in_rules`).
-fn valid_at(location_id: Option<i64>, all: &[(i64, String)]) -> Vec<(i64, String)> {
-    match location_id {
-        Some(id) => all.iter().filter(|(l, _)| *l == id).cloned().collect(),
-        None => all.to_vec(),
-    }
+/// Where a membership type admits, ids and names by name: its one location, or every
+/// location when it names none (as check-in decides: see `model::check_in_rules`).
+fn valid_at(location_id: Option<i64>, all: &[(i64, String)]) -> (Vec<i64>, Vec<String>) {
+    all.iter().filter(|(l, _)| location_id.is_none_or(|id| *l == id)).cloned().unzip()
 }
 
 /// Entry passes, newest first; a customer's are those they own.

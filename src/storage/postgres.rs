@@ -36,8 +36,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./src/storage/migrati
 
 /// Connects to the database at `url` and applies the migrations.
 pub async fn connect(url: &str) -> StoreResult<PgPool> {
-    let options = PgConnectOptions::from_str(url)?
-        .application_name("frontdesk");
+    let options = PgConnectOptions::from_str(url)?.application_name("frontdesk");
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .min_connections(1)

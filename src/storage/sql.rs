@@ -360,7 +360,10 @@ pub async fn fetch_as<T: FromRows, S: SqlxBinder>(conn: &mut Conn, stmt: &S) -> 
     }
 }
 
-pub async fn fetch_optional_as<T: FromRows, S: SqlxBinder>(conn: &mut Conn, stmt: &S) -> Result<Option<T>, sqlx::Error> {
+pub async fn fetch_optional_as<T: FromRows, S: SqlxBinder>(
+    conn: &mut Conn,
+    stmt: &S,
+) -> Result<Option<T>, sqlx::Error> {
     match (bind(conn.dialect(), stmt)?, conn.raw()) {
         (Bound::Sqlite(sql, values), Raw::Sqlite(c)) => sqlx::query_as_with(sql, values).fetch_optional(c).await,
         (Bound::Pg(sql, args), Raw::Pg(c)) => sqlx::query_as_with(sql, args).fetch_optional(c).await,
@@ -383,7 +386,10 @@ pub async fn fetch_rows<S: SqlxBinder>(conn: &mut Conn, stmt: &S) -> Result<Vec<
 }
 
 /// A single scalar (a count, an id).
-pub async fn fetch_scalar<T: Decodes + Send + Unpin, S: SqlxBinder>(conn: &mut Conn, stmt: &S) -> Result<T, sqlx::Error> {
+pub async fn fetch_scalar<T: Decodes + Send + Unpin, S: SqlxBinder>(
+    conn: &mut Conn,
+    stmt: &S,
+) -> Result<T, sqlx::Error> {
     fetch_optional_scalar(conn, stmt).await?.ok_or(sqlx::Error::RowNotFound)
 }
 

@@ -7,7 +7,7 @@ use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::activity::{self, ActivityEntry, Change};
+use super::activity::{self, Change};
 use super::customers::{self, WriteContext};
 use super::listing::{self, Listing, R, Scope, aliased, columns_of};
 use super::sql::{self, Conn};
@@ -16,8 +16,8 @@ use crate::model::subrecords::{
     ALERT_FORM, EMERGENCY_CONTACT_FORM, MEDICAL_NOTE_FORM, NOTE_FORM, SubRecordForm, SubRecordWrite,
 };
 pub use crate::model::subrecords::{
-    AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EventVoucherRow, GuestPassUsageRow, LedgerRow,
-    MedicalNoteRow, NoteRow, ProficiencyRow,
+    ActivityRow, AlertRow, ChallengeRow, DocumentRow, EmergencyContactRow, EventVoucherRow, GuestPassUsageRow,
+    LedgerRow, MedicalNoteRow, NoteRow, ProficiencyRow, ReservationPartRow, ReservationRow,
 };
 
 /// Orders newest first by an instant column, then by id.
@@ -184,37 +184,24 @@ impl Listing for CustomerProficiencies {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReservationRow {
-    pub id: i64,
-    pub event_type_id: i64,
-    pub event_type_name: String,
-    pub location_id: Option<i64>,
-    pub location_name: Option<String>,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub status: String,
-    pub created_at: i64,
-}
-
-/// The reservations table's own columns, `id` first.
-pub const RESERVATION_COLUMNS: [&str; 7] =
-    ["id", "event_type_id", "location_id", "starts_at", "ends_at", "status", "created_at"];
-
-/// A customer's reservations; also what `reservation-parts/` lists, one part
-/// per reservation.
+/// A customer's reservations.
 pub struct Reservations;
+
+/// The event type's name and the location's, joined on a reservation.
+fn booked(stmt: &mut SelectStatement) {
+    joined(stmt, "e", "name", "event_type_name");
+    joined(stmt, "l", "name", "location_name");
+    stmt.inner_join(aliased("event_types", "e"), Expr::col(("e", "id")).equals((R, "event_type_id")))
+        .left_join(aliased("locations", "l"), Expr::col(("l", "id")).equals((R, "location_id")));
+}
 
 impl Listing for Reservations {
     type Row = ReservationRow;
     const TABLE: &'static str = "reservations";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(stmt, &RESERVATION_COLUMNS);
-        joined(stmt, "e", "name", "event_type_name");
-        joined(stmt, "l", "name", "location_name");
-        stmt.inner_join(aliased("event_types", "e"), Expr::col(("e", "id")).equals((R, "event_type_id")))
-            .left_join(aliased("locations", "l"), Expr::col(("l", "id")).equals((R, "location_id")));
+        columns_of(stmt, ReservationRow::COLUMNS);
+        booked(stmt);
     }
 
     fn order(stmt: &mut SelectStatement) {
@@ -227,11 +214,12 @@ impl Listing for Reservations {
 pub struct ReservationParts;
 
 impl Listing for ReservationParts {
-    type Row = ReservationRow;
+    type Row = ReservationPartRow;
     const TABLE: &'static str = Reservations::TABLE;
 
     fn columns(stmt: &mut SelectStatement) {
-        Reservations::columns(stmt);
+        columns_of(stmt, ReservationPartRow::COLUMNS);
+        booked(stmt);
     }
 
     fn order(stmt: &mut SelectStatement) {
@@ -243,14 +231,11 @@ impl Listing for ReservationParts {
 pub struct ActivityLog;
 
 impl Listing for ActivityLog {
-    type Row = ActivityEntry;
+    type Row = ActivityRow;
     const TABLE: &'static str = "activity_log";
 
     fn columns(stmt: &mut SelectStatement) {
-        columns_of(
-            stmt,
-            &["id", "customer_id", "staff_user_id", "action", "entity", "entity_id", "changes", "created_at"],
-        );
+        columns_of(stmt, ActivityRow::COLUMNS);
         joined(stmt, "u", "username", "staff_username");
         stmt.left_join(aliased("staff_users", "u"), Expr::col(("u", "id")).equals((R, "staff_user_id")));
     }

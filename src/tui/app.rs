@@ -7,39 +7,35 @@
 
 use std::time::Duration;
 
-use jiff::civil::Date;
-use ratatui::layout::Rect;
-use tui_input::Input;
-
 pub use super::check_in::Bells;
 use super::check_in::CheckInState;
+use super::editor::Editor;
 use super::filters::FilterPane;
-use super::form::Form;
+use super::help::HelpOverlay;
 use super::keymap::{KeyContext, KeyMap};
 use super::login::LoginPrompt;
 pub use super::msg::{Command, KeyRead, Msg, PhotoKey, PhotoMode, Timer};
-pub use super::photo_upload::PhotoUpload;
+pub use super::photo_upload::{PhotoUpload, PhotoUploader};
 use super::photo_view::EncodedPhoto;
 pub use super::photo_view::PreparedUpload;
 pub use super::photos::{PHOTO_CACHE, PhotoCache, PhotoEntry};
-use super::profile::{DetailState, SubState};
-use super::records::RecordList;
+use super::profile::DetailState;
+use super::records::RecordPicker;
 pub use super::request::RequestId;
 use super::request::Requests;
 use super::results::ListAnswer;
-pub use super::results::{PREFETCH_MARGIN, ResultList};
+pub use super::results::{PREFETCH_MARGIN, ResultList, SELECTION_SETTLE};
 pub use super::screen::{Focus, Screen};
+use super::search_bar::SearchBar;
 pub use super::status::{Notice, Problem};
 use super::theme::Theme;
 use crate::client::records::Location;
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
 use crate::desk::{BurstDetector, Decision, ScannerConfig};
 use crate::model::{Customer, Page};
+use jiff::civil::Date;
+use ratatui::layout::Rect;
 
-/// How long typing must pause before a search is sent.
-pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
-/// How long the selection must rest before its profile and photo load.
-pub const SELECTION_SETTLE: Duration = Duration::from_millis(100);
 pub use super::filters::DISCARD_PROMPT;
 
 /// Settings the app starts with.
@@ -69,20 +65,20 @@ pub struct App {
     pub screen: Screen,
     pub focus: Focus,
     /// The `?` overlay and its scroll.
-    pub help: Option<u16>,
-    pub search: Input,
+    pub help: HelpOverlay,
+    pub search: SearchBar,
     pub filters: FilterPane,
     pub list: ResultList,
     pub detail: DetailState,
     pub photos: PhotoCache,
     /// Screens to go back to, the latest last.
     screens_behind: Vec<Screen>,
-    /// The open edit form (one at a time, so typed work has one home).
-    pub form: Option<Form>,
-    /// The save (or its check for changes on the server) in flight.
-    saving: Option<RequestId>,
-    pub records: Option<RecordList>,
-    pub photo_upload: Option<PhotoUpload>,
+    /// The open edit form and its save.
+    pub editor: Editor,
+    /// The contact, note or alert list over the profile.
+    pub records: RecordPicker,
+    /// The photo screen's upload.
+    pub photo_upload: PhotoUploader,
     /// The organization's locations, for choices.
     pub locations: Vec<Location>,
     /// The last `/api/gyms/` fetch failed: it is sent again on the retry key, after a login and
@@ -117,9 +113,6 @@ pub struct App {
     pub time_zone: jiff::tz::TimeZone,
     pub quit: bool,
     requests: Requests,
-    search_generation: u64,
-    search_pending: bool,
-    selection_generation: u64,
     redraw: bool,
 }
 
@@ -130,17 +123,16 @@ impl App {
         App {
             screen: if options.start_checking_in { Screen::CheckIn } else { Screen::Desk },
             focus: Focus::Search,
-            help: None,
-            search: Input::default(),
+            help: HelpOverlay::default(),
+            search: SearchBar::default(),
             filters: FilterPane::new(),
             list: ResultList::default(),
             detail: DetailState::new(),
             photos: PhotoCache::default(),
             screens_behind: Vec::new(),
-            form: None,
-            saving: None,
-            records: None,
-            photo_upload: None,
+            editor: Editor::default(),
+            records: RecordPicker::default(),
+            photo_upload: PhotoUploader::default(),
             locations: Vec::new(),
             locations_failed: false,
             scanner,
@@ -164,9 +156,6 @@ impl App {
             time_zone: options.time_zone,
             quit: false,
             requests: Requests::default(),
-            search_generation: 0,
-            search_pending: false,
-            selection_generation: 0,
             redraw: true,
         }
     }
@@ -187,11 +176,12 @@ impl App {
     /// Something is loading (the spinner turns, the runtime ticks).
     pub fn is_busy(&self) -> bool {
         self.list.is_loading()
-            || self.search_pending
+            || self.search.is_pending()
             || self.detail.is_loading()
             || self.photos.is_loading()
-            || self.saving.is_some()
-            || self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_some() || u.is_preparing())
+            || self.editor.is_saving()
+            || self.photo_upload.is_uploading()
+            || self.photo_upload.is_preparing()
     }
 
     /// When held keys must be released if no other key comes first (the runtime then sends
@@ -202,14 +192,13 @@ impl App {
 
     /// What the spinner is waiting for, in a few words.
     pub fn busy_with(&self) -> &'static str {
-        let upload = self.photo_upload.as_ref();
-        if self.saving.is_some() {
+        if self.editor.is_saving() {
             "saving"
-        } else if upload.is_some_and(|u| u.uploading.is_some()) {
+        } else if self.photo_upload.is_uploading() {
             "uploading the photo"
-        } else if upload.is_some_and(PhotoUpload::is_preparing) {
+        } else if self.photo_upload.is_preparing() {
             "preparing the photo"
-        } else if self.list.is_loading() || self.search_pending {
+        } else if self.list.is_loading() || self.search.is_pending() {
             "loading customers"
         } else if self.detail.is_loading() {
             "loading the profile"
@@ -223,7 +212,7 @@ impl App {
         if self.quit_question.is_some() {
             return KeyContext::QuitQuestion;
         }
-        if self.help.is_some() {
+        if self.help.is_open() {
             return KeyContext::Help;
         }
         match self.screen {
@@ -232,14 +221,14 @@ impl App {
             Screen::CheckIn if self.check_in.confirm_undo.is_some() => return KeyContext::Confirm,
             Screen::CheckIn => return KeyContext::CheckIn,
             Screen::Form => {
-                return match &self.form {
+                return match &self.editor.form {
                     Some(form) if form.conflict.is_some() => KeyContext::Conflict,
                     Some(form) if form.focused_field().is_choice() => KeyContext::FormChoice,
                     _ => KeyContext::Form,
                 };
             }
         }
-        if self.records.is_some() {
+        if self.records.is_open() {
             return KeyContext::Records;
         }
         match self.focus {
@@ -269,7 +258,7 @@ impl App {
     /// outside the cell grid must be cleared.
     pub fn photo_placement(&self) -> Option<(PhotoKey, Rect)> {
         if self.screen == Screen::Photo {
-            let upload = self.photo_upload.as_ref()?;
+            let upload = self.photo_upload.current()?;
             let ready = upload.ready().filter(|r| r.preview.is_some())?;
             let rect = self.photo_upload_areas().preview;
             let url = format!("preview:{}", ready.path);
@@ -332,14 +321,13 @@ impl App {
                 }
             }
             Msg::Timer { timer: Timer::Search, generation } => {
-                if generation == self.search_generation {
-                    self.search_pending = false;
+                if self.search.on_timer(generation) {
                     self.search(&mut out);
                     self.redraw = true;
                 }
             }
             Msg::Timer { timer: Timer::Selection, generation } => {
-                if generation == self.selection_generation {
+                if self.list.selection_settled(generation) {
                     self.load_visible_detail(&mut out);
                 }
             }
@@ -443,13 +431,7 @@ impl App {
     /// A barcode scanned anywhere: into the form's barcode field when that is where staff are
     /// (a new key tag), else it is a customer to find.
     fn on_scan(&mut self, code: String, out: &mut Vec<Command>) {
-        if self.screen == Screen::Form
-            && let Some(form) = &mut self.form
-            && form.conflict.is_none()
-            && form.focused_field().name == "barcode"
-        {
-            form.focused_field_mut().set_text(&code);
-            form.edited();
+        if self.screen == Screen::Form && self.editor.scanned(&code) {
             self.say(format!("Scanned {code} into Barcode"));
             return;
         }
@@ -463,7 +445,7 @@ impl App {
             self.screens_behind.push(self.screen);
             self.screen = screen;
         }
-        self.help = None;
+        self.help.close();
         self.redraw = true;
     }
 
@@ -567,12 +549,12 @@ impl App {
         for redo in std::mem::take(&mut self.after_login) {
             match redo {
                 Redo::Save => {
-                    if self.form.as_ref().is_some_and(|f| f.conflict.is_none()) {
+                    if self.editor.form.as_ref().is_some_and(|f| f.conflict.is_none()) {
                         self.save_form(out);
                     }
                 }
                 Redo::Upload => {
-                    if self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_none() && u.ready().is_some()) {
+                    if self.photo_upload.can_upload_again() {
                         self.upload_photo(out);
                     }
                 }

@@ -413,7 +413,7 @@ fn the_small_things_read_right() {
     let mut at_boulder = App::new(AppOptions { location_id: Some(2), start_checking_in: true, ..options() }, app.size);
     at_boulder.update(Msg::LocationsLoaded(Ok(app.locations.clone())));
     at_boulder.update(ctrl('n'));
-    let form = at_boulder.form.as_ref().expect("the walk-in form");
+    let form = at_boulder.editor.form.as_ref().expect("the walk-in form");
     assert_eq!(form.field("home_location_id").unwrap().value(), "2");
     assert!(!form.is_dirty(), "an untouched walk-in form has nothing to lose");
 

@@ -1,15 +1,15 @@
-//! The edit form's `update`: the customer form (an edit or a walk-in), the contact, note and alert
-//! forms, and the save: checked as typed, only changes sent, the server's answer put back on the
-//! fields, and what someone else changed on the server meanwhile shown before anything is
-//! overwritten. The form itself is [`super::form::Form`]; the app keeps the one open form and the
-//! save in flight, and routes keys and answers here.
+//! The editor: the one open form (the customer form, an edit or a walk-in; the contact, note and
+//! alert forms) and its save: checked as typed, only changes sent, the server's answer put back on
+//! the fields, and what someone else changed on the server meanwhile shown before anything is
+//! overwritten. The form itself is [`super::form::Form`]; the app routes keys and answers here and
+//! opens and closes the screen.
 
 use tui_input::InputRequest;
 
 use super::action::Action;
 use super::form::{Form, Target};
 use super::msg::Command;
-use super::request::RequestId;
+use super::request::{RequestId, Requests};
 use super::status::Notice;
 use crate::client::ClientError;
 use crate::client::records::Location;
@@ -33,31 +33,186 @@ pub enum EditStep {
     UploadPhoto(Box<Customer>),
 }
 
-/// What is left to send of the form after the server's version was taken in.
+/// What became of the patch with what is still the user's.
 #[derive(Debug, PartialEq)]
 pub enum PatchStep {
-    /// Nothing of the user's is left: the form closes, the server's version stays.
+    /// Nothing of the user's is left: the form has closed, the server's version stays.
     NothingLeft,
-    Send(Command),
-    /// A field does not read right: the cursor is on it.
-    Unfixed,
+    /// The patch is on its way.
+    Sent,
+    /// Nothing sent: a field does not read right (the cursor is on it), or no form is open.
+    Stay,
 }
 
-/// A key typed into the focused text field.
-pub fn typed(form: &mut Form, request: InputRequest) {
-    if form.focused_field().is_choice() {
-        return;
+/// What a save that did not happen leaves to tell.
+#[derive(Debug)]
+pub enum SaveFailed {
+    /// The form is gone meanwhile: nothing to tell.
+    Gone,
+    /// The server refused fields: they are marked on the form.
+    Refused(Notice),
+    /// Anything else: said on the form, and the error is for the status line.
+    Failed(ClientError),
+}
+
+/// The one open form (one at a time, so typed work has one home) and its save in flight.
+#[derive(Debug, Default)]
+pub struct Editor {
+    pub form: Option<Form>,
+    /// The save (or its check for changes on the server) in flight.
+    saving: Option<RequestId>,
+}
+
+impl Editor {
+    pub fn is_saving(&self) -> bool {
+        self.saving.is_some()
     }
-    let field = form.focused_field_mut();
-    let before = field.value().to_string();
-    field.input.handle(request);
-    if field.value() != before {
+
+    /// Typed work that closing the app would lose.
+    pub fn is_dirty(&self) -> bool {
+        self.form.as_ref().is_some_and(Form::is_dirty)
+    }
+
+    pub fn open(&mut self, form: Form) {
+        self.form = Some(form);
+    }
+
+    /// The form closes (saved, or left); it is handed back for what it was about.
+    pub fn close(&mut self) -> Option<Form> {
+        self.form.take()
+    }
+
+    /// Any key but Esc after the discard warning: only an Esc right after it discards.
+    pub fn disarm_discard(&mut self) {
+        if let Some(form) = &mut self.form {
+            form.discard_armed = false;
+        }
+    }
+
+    /// A barcode scanned while the cursor is on the form's barcode field (a new key tag): it goes
+    /// there. False when the form is elsewhere (or not open, or showing a conflict).
+    pub fn scanned(&mut self, code: &str) -> bool {
+        let Some(form) = &mut self.form else { return false };
+        if form.conflict.is_some() || form.focused_field().name != "barcode" {
+            return false;
+        }
+        form.focused_field_mut().set_text(code);
         form.edited();
+        true
+    }
+
+    /// A key typed into the focused text field.
+    pub fn typed(&mut self, request: InputRequest) {
+        let Some(form) = &mut self.form else { return };
+        if form.focused_field().is_choice() {
+            return;
+        }
+        let field = form.focused_field_mut();
+        let before = field.value().to_string();
+        field.input.handle(request);
+        if field.value() != before {
+            form.edited();
+        }
+    }
+
+    /// A key's action on the form. On [`EditStep::Close`] the form has closed.
+    pub fn action(&mut self, action: Action, locations: &[Location]) -> EditStep {
+        let saving = self.saving.is_some();
+        let Some(form) = &mut self.form else { return EditStep::Stay };
+        let step = form_action(form, action, locations, saving);
+        if step == EditStep::Close {
+            self.form = None;
+        }
+        step
+    }
+
+    /// The save's first step, once the fields read right (and unless a save is in flight): an
+    /// edited customer is read again first (someone may have changed it since the form opened);
+    /// anything else is sent. The notice says why nothing is sent.
+    pub fn save(&mut self, requests: &mut Requests, out: &mut Vec<Command>) -> Option<Notice> {
+        if self.saving.is_some() {
+            return None;
+        }
+        let form = self.form.as_mut()?;
+        match first_step(form, || requests.issue()) {
+            Ok((request, command)) => {
+                out.push(command);
+                self.saving = Some(request);
+                None
+            }
+            Err(notice) => Some(notice),
+        }
+    }
+
+    /// The patch of customer `id` with what is still the user's.
+    pub fn patch(&mut self, id: i64, requests: &mut Requests, out: &mut Vec<Command>) -> PatchStep {
+        let Some(form) = &mut self.form else { return PatchStep::Stay };
+        match form.body() {
+            Ok(body) if body.is_empty() => {
+                self.form = None;
+                PatchStep::NothingLeft
+            }
+            Ok(body) => {
+                let request = requests.issue();
+                self.saving = Some(request);
+                out.push(Command::SaveCustomer { request, id: Some(id), body });
+                PatchStep::Sent
+            }
+            Err(index) => {
+                form.focused = index;
+                PatchStep::Stay
+            }
+        }
+    }
+
+    /// Whether `request` is the save in flight; if so it is over now. A stale answer (the form was
+    /// left meanwhile) is ignored.
+    pub fn answered(&mut self, request: RequestId) -> bool {
+        if self.saving != Some(request) {
+            return false;
+        }
+        self.saving = None;
+        true
+    }
+
+    /// The customer as the server has it now, before the patch: `None` when nothing of the user's
+    /// collides (the patch goes) or no form is open, else the conflict is on the form and this
+    /// says so.
+    pub fn fresh(&mut self, fresh: Customer) -> Option<Notice> {
+        let form = self.form.as_mut()?;
+        let conflicts = form.conflicts_with(&fresh);
+        if conflicts.is_empty() {
+            return None;
+        }
+        let n = conflicts.len();
+        form.conflict = Some((conflicts, Box::new(fresh)));
+        let fields = if n == 1 { "" } else { "s" };
+        Some(Notice::warn(format!("Not saved yet: {n} field{fields} changed on the server since you opened the form")))
+    }
+
+    /// A save that did not happen: everything typed stays, with the reason beside it.
+    pub fn failed(&mut self, e: ClientError) -> SaveFailed {
+        let Some(form) = &mut self.form else { return SaveFailed::Gone };
+        match e {
+            ClientError::Validation(errors) => {
+                form.apply_server_errors(&errors);
+                SaveFailed::Refused(Notice::warn(
+                    "Not saved: the server refused the fields marked ✖; fix them and ctrl-s again",
+                ))
+            }
+            other => {
+                form.general_problem = Some(format!(
+                    "Not saved: {}. Everything you typed is still here; ctrl-s tries again.",
+                    other.summary()
+                ));
+                SaveFailed::Failed(other)
+            }
+        }
     }
 }
 
-/// A key's action on the form; `saving` while a save is in flight.
-pub fn action(form: &mut Form, action: Action, locations: &[Location], saving: bool) -> EditStep {
+/// A key's action on the open form; `saving` while a save is in flight.
+fn form_action(form: &mut Form, action: Action, locations: &[Location], saving: bool) -> EditStep {
     if let Some((_, fresh)) = &form.conflict {
         let fresh = fresh.clone();
         return match action {
@@ -101,10 +256,9 @@ pub fn action(form: &mut Form, action: Action, locations: &[Location], saving: b
     EditStep::Stay
 }
 
-/// The save's first step, named by `request` once the fields read right: an edited customer is read
-/// again first (someone may have changed it since the form opened); anything else is sent. `Err`
-/// says why nothing is sent.
-pub fn save(form: &mut Form, request: impl FnOnce() -> RequestId) -> Result<(RequestId, Command), Notice> {
+/// The save's first step, named by `request` once the fields read right; `Err` says why nothing
+/// is sent.
+fn first_step(form: &mut Form, request: impl FnOnce() -> RequestId) -> Result<(RequestId, Command), Notice> {
     form.general_problem = None;
     let body = match form.body() {
         Ok(body) => body,
@@ -128,47 +282,4 @@ pub fn save(form: &mut Form, request: impl FnOnce() -> RequestId) -> Result<(Req
         }
     };
     Ok((request, command))
-}
-
-/// The patch of customer `id` with what is still the user's; `request` names it when sent.
-pub fn patch(form: &mut Form, id: i64, request: impl FnOnce() -> RequestId) -> PatchStep {
-    match form.body() {
-        Ok(body) if body.is_empty() => PatchStep::NothingLeft,
-        Ok(body) => PatchStep::Send(Command::SaveCustomer { request: request(), id: Some(id), body }),
-        Err(index) => {
-            form.focused = index;
-            PatchStep::Unfixed
-        }
-    }
-}
-
-/// The customer as the server has it now, before the patch: `None` when nothing of the user's
-/// collides (the patch goes), else the conflict is on the form and this says so.
-pub fn fresh(form: &mut Form, fresh: Customer) -> Option<Notice> {
-    let conflicts = form.conflicts_with(&fresh);
-    if conflicts.is_empty() {
-        return None;
-    }
-    let n = conflicts.len();
-    form.conflict = Some((conflicts, Box::new(fresh)));
-    let fields = if n == 1 { "" } else { "s" };
-    Some(Notice::warn(format!("Not saved yet: {n} field{fields} changed on the server since you opened the form")))
-}
-
-/// A save that did not happen: everything typed stays, with the reason beside it. Returns the
-/// notice for a refusal of fields, or the error for the status line otherwise.
-pub fn failed(form: &mut Form, e: ClientError) -> Result<Notice, ClientError> {
-    match e {
-        ClientError::Validation(errors) => {
-            form.apply_server_errors(&errors);
-            Ok(Notice::warn("Not saved: the server refused the fields marked ✖; fix them and ctrl-s again"))
-        }
-        other => {
-            form.general_problem = Some(format!(
-                "Not saved: {}. Everything you typed is still here; ctrl-s tries again.",
-                other.summary()
-            ));
-            Err(other)
-        }
-    }
 }

@@ -6,6 +6,38 @@ use ratatui::layout::Rect;
 use super::keymap::KeyMap;
 use super::layout;
 
+/// The overlay: closed, or open at a scroll.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct HelpOverlay {
+    scroll: Option<u16>,
+}
+
+impl HelpOverlay {
+    pub fn is_open(&self) -> bool {
+        self.scroll.is_some()
+    }
+
+    /// How far it is scrolled, while it is open.
+    pub fn scroll(&self) -> Option<u16> {
+        self.scroll
+    }
+
+    /// `?`: opens it at the top, or closes it.
+    pub fn toggle(&mut self) {
+        self.scroll = if self.scroll.is_some() { None } else { Some(0) };
+    }
+
+    /// Closes it; true when it was open.
+    pub fn close(&mut self) -> bool {
+        self.scroll.take().is_some()
+    }
+
+    /// A movement key (or the wheel) on the overlay, on a `screen` of this size.
+    pub fn movement(&mut self, action: super::action::Action, screen: Rect, keymap: &KeyMap) {
+        self.scroll = Some(scrolled(self.scroll.unwrap_or(0), action, screen, keymap));
+    }
+}
+
 /// One line of the overlay.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HelpLine {
@@ -60,5 +92,30 @@ pub fn scrolled(scroll: u16, action: super::action::Action, screen: Rect, keymap
         Action::PageDown => scroll.saturating_add(10).min(max_scroll(screen, keymap)),
         Action::Top => 0,
         _ => max_scroll(screen, keymap),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::Action;
+
+    #[test]
+    fn the_overlay_opens_at_the_top_scrolls_and_closes_once() {
+        let (screen, keymap) = (Rect::new(0, 0, 80, 12), KeyMap::default());
+        let mut help = HelpOverlay::default();
+        help.toggle();
+        assert_eq!(help.scroll(), Some(0));
+        help.movement(Action::Down, screen, &keymap);
+        help.movement(Action::Down, screen, &keymap);
+        help.movement(Action::Up, screen, &keymap);
+        assert_eq!(help.scroll(), Some(1));
+        help.movement(Action::Bottom, screen, &keymap);
+        assert_eq!(help.scroll(), Some(max_scroll(screen, &keymap)));
+        assert!(help.close(), "it was open");
+        assert!(!help.close() && !help.is_open() && help.scroll().is_none());
+        help.toggle();
+        help.toggle();
+        assert!(!help.is_open(), "? again closes it");
     }
 }

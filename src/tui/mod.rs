@@ -29,6 +29,7 @@ pub mod results;
 pub mod runtime;
 pub mod scans;
 pub mod screen;
+pub mod search_bar;
 pub mod status;
 pub mod tasks;
 pub mod text;

@@ -28,6 +28,88 @@ pub struct PhotoUpload {
     leave_armed: bool,
 }
 
+/// The photo screen's upload, while one is open: one at a time, and it stays (with an upload in
+/// flight) when staff step to another screen.
+#[derive(Debug, Default)]
+pub struct PhotoUploader {
+    open: Option<PhotoUpload>,
+}
+
+impl PhotoUploader {
+    /// The upload open now, if any.
+    pub fn current(&self) -> Option<&PhotoUpload> {
+        self.open.as_ref()
+    }
+
+    pub fn is_uploading(&self) -> bool {
+        self.open.as_ref().is_some_and(|u| u.uploading.is_some())
+    }
+
+    pub fn is_preparing(&self) -> bool {
+        self.open.as_ref().is_some_and(PhotoUpload::is_preparing)
+    }
+
+    /// A prepared photo not sent yet (a `401` stopped it): it can be sent again.
+    pub fn can_upload_again(&self) -> bool {
+        self.open.as_ref().is_some_and(|u| u.uploading.is_none() && u.ready().is_some())
+    }
+
+    /// A new photo for `customer`: the one already open for them stays as it is; another
+    /// customer's is replaced, unless it is still uploading (`Err` says so).
+    pub fn open_for(&mut self, customer: Customer) -> Result<(), &'static str> {
+        if self.open.as_ref().is_some_and(|u| u.customer.id == customer.id) {
+            return Ok(());
+        }
+        if self.is_uploading() {
+            return Err("A photo is still uploading: wait for it first");
+        }
+        self.open = Some(PhotoUpload::new(customer));
+        Ok(())
+    }
+
+    /// A key typed into the file name.
+    pub fn typed(&mut self, request: InputRequest) {
+        if let Some(upload) = &mut self.open {
+            upload.typed(request);
+        }
+    }
+
+    /// A key's action (see [`PhotoUpload::action`]); on [`PhotoStep::Leave`] the upload has closed.
+    pub fn action(&mut self, action: Action, requests: &mut Requests, preview: Rect) -> PhotoStep {
+        let Some(upload) = &mut self.open else { return PhotoStep::Stay };
+        let step = upload.action(action, requests, preview);
+        if step == PhotoStep::Leave {
+            self.open = None;
+        }
+        step
+    }
+
+    /// Tab's answer; false when it is stale (or nothing is open).
+    pub fn on_path_completed(&mut self, request: RequestId, result: Result<(String, Vec<String>), String>) -> bool {
+        self.open.as_mut().is_some_and(|u| u.on_path_completed(request, result))
+    }
+
+    /// The prepared photo (or why not); false when it is stale (or nothing is open).
+    pub fn on_prepared(&mut self, request: RequestId, result: Result<PreparedUpload, String>) -> bool {
+        self.open.as_mut().is_some_and(|u| u.on_prepared(request, result))
+    }
+
+    /// Bytes sent so far; false when it is not the upload in flight.
+    pub fn on_progress(&mut self, request: RequestId, sent: u64, total: u64) -> bool {
+        self.open.as_mut().is_some_and(|u| u.on_progress(request, sent, total))
+    }
+
+    /// What became of the upload; once the server has the photo, the upload has closed.
+    pub fn on_uploaded(&mut self, request: RequestId, result: Result<Customer, ClientError>) -> Uploaded {
+        let Some(upload) = &mut self.open else { return Uploaded::Stale };
+        let uploaded = upload.on_uploaded(request, result);
+        if matches!(uploaded, Uploaded::Saved(_)) {
+            self.open = None;
+        }
+        uploaded
+    }
+}
+
 /// What a key on the photo screen asks of the app.
 #[derive(Debug, PartialEq)]
 pub enum PhotoStep {

@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use super::action::Action;
 use super::form;
+use super::profile::SubState;
 use crate::client::{SubCollection, SubRecords};
 use crate::model::Customer;
 
@@ -17,6 +18,55 @@ pub struct RecordList {
     pub items: Vec<(String, String, Map<String, Value>)>,
     /// 0 is "add a new one"; then the items.
     pub selected: usize,
+}
+
+/// The record list over the profile, while one is open.
+#[derive(Debug, Default)]
+pub struct RecordPicker {
+    open: Option<RecordList>,
+}
+
+impl RecordPicker {
+    /// The list on screen, if one is open.
+    pub fn current(&self) -> Option<&RecordList> {
+        self.open.as_ref()
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    pub fn close(&mut self) {
+        self.open = None;
+    }
+
+    /// Opens the customer's `kind` records as the profile has them; `Err` says why not (still
+    /// loading, failed, or not kept by this server).
+    pub fn open(&mut self, customer: &Customer, kind: SubCollection, state: &SubState) -> Result<(), String> {
+        let noun = form::record_noun(kind);
+        let still_loading = || format!("The {noun}s are still loading; try again in a moment");
+        let loaded = match state {
+            SubState::Loaded(records) => records,
+            SubState::NotAvailable => return Err(format!("This server keeps no {noun}s")),
+            SubState::Failed(why) => return Err(format!("The {noun}s could not be loaded ({why}); ctrl-r retries")),
+            _ => return Err(still_loading()),
+        };
+        self.open = Some(RecordList::new(customer, kind, loaded).ok_or_else(still_loading)?);
+        Ok(())
+    }
+
+    /// A key on the open list: `Some` is the list Enter chose from (the picker has closed), to open
+    /// the chosen record (or a new one) in a form.
+    pub fn action(&mut self, action: Action) -> Option<RecordList> {
+        match self.open.as_mut()?.action(action) {
+            RecordStep::Stay => None,
+            RecordStep::Close => {
+                self.open = None;
+                None
+            }
+            RecordStep::Open => self.open.take(),
+        }
+    }
 }
 
 /// What a key on the list asks of the app.

@@ -2,13 +2,17 @@
 //! row on screen. One list request is in flight at a time; the newest job waits for it (a newer
 //! search replaces an older waiting one), and an answer that is no longer awaited is dropped.
 
-use super::msg::Command;
+use std::time::Duration;
+
+use super::msg::{Command, Timer};
 use super::request::{RequestId, Requests};
 use crate::client::{ClientError, CustomerQuery};
 use crate::model::{Customer, Page};
 
 /// Fetch the next page when the selection is this close to the end.
 pub const PREFETCH_MARGIN: usize = 10;
+/// How long the selection must rest before its profile and photo load.
+pub const SELECTION_SETTLE: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Clone, PartialEq)]
 enum ListJob {
@@ -34,6 +38,8 @@ pub struct ResultList {
     failed: Option<ListJob>,
     /// End pressed: keep loading pages until the last customer is in, then select it.
     to_bottom: bool,
+    /// The newest settle timer started for the selection; an older one expiring does nothing.
+    selection_generation: u64,
 }
 
 /// What became of a list answer.
@@ -56,6 +62,26 @@ impl ResultList {
 
     pub fn is_loading(&self) -> bool {
         self.in_flight.is_some() || self.waiting.is_some()
+    }
+
+    /// The selection moved: what follows it (the profile, the photo) waits until it rests.
+    pub fn selection_moved(&mut self, out: &mut Vec<Command>) {
+        self.selection_generation += 1;
+        out.push(Command::StartTimer {
+            timer: Timer::Selection,
+            generation: self.selection_generation,
+            after: SELECTION_SETTLE,
+        });
+    }
+
+    /// A settle timer expired: true when it is the newest one (the selection has rested).
+    pub fn selection_settled(&self, generation: u64) -> bool {
+        generation == self.selection_generation
+    }
+
+    /// The newest settle timer's generation.
+    pub fn selection_generation(&self) -> u64 {
+        self.selection_generation
     }
 
     /// The first page for `query`, unless it is the one already sent (and it did not fail).

@@ -20,7 +20,8 @@ use crate::support::{LOCATION, ORG, ORG_TZ, PASSWORD, USER};
 pub struct Limited {
     pub base: String,
     pub addr: SocketAddr,
-    pub dir: tempfile::TempDir,
+    /// Kept for the test's life: the database's and media's folder.
+    _dir: tempfile::TempDir,
     pub test_db: crate::support::TestDb,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -37,7 +38,7 @@ pub async fn start(options: ServeOptions) -> Limited {
     let config = ServerConfig {
         db: test_db.location.clone(),
         listen: "127.0.0.1:0".parse().unwrap(),
-        media_dir: dir.path().join("media"),
+        media: frontdesk::photo::PhotoStore::new(dir.path().join("media")),
         public_url: None,
         clock: Clock::System,
     };
@@ -47,7 +48,7 @@ pub async fn start(options: ServeOptions) -> Limited {
     tokio::spawn(server.run(async {
         let _ = rx.await;
     }));
-    Limited { base: format!("http://{addr}"), addr, dir, test_db, _stop: tx }
+    Limited { base: format!("http://{addr}"), addr, _dir: dir, test_db, _stop: tx }
 }
 
 async fn login_from(base: &str, from: &str, username: &str, password: &str) -> reqwest::Response {

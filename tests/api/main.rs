@@ -20,6 +20,7 @@ mod filters;
 mod import;
 mod isolation;
 mod limits;
+mod media_store;
 mod openapi;
 mod paging;
 mod photos;

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use frontdesk::photo::PhotoStore;
 use frontdesk::server::{Server, ServerConfig};
 use frontdesk::storage::{Clock, Db, DbLocation, Durability, OrgScope, orgs};
 use reqwest::{Method, StatusCode};
@@ -152,6 +153,9 @@ pub struct TestServer {
     /// The server's clock; imports use it too, so that what they compute
     /// for "today" is the server's today.
     pub clock: Clock,
+    /// Where the server stores photos: the `media` folder unless a test
+    /// gave it a bucket.
+    pub media: PhotoStore,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
 }
@@ -162,11 +166,21 @@ impl TestServer {
     }
 
     pub async fn start_with_clock(clock: Clock) -> TestServer {
+        Self::start_with(clock, None).await
+    }
+
+    /// Starts a server that stores photos in `media`.
+    pub async fn start_with_media(media: PhotoStore) -> TestServer {
+        Self::start_with(Clock::System, Some(media)).await
+    }
+
+    async fn start_with(clock: Clock, media: Option<PhotoStore>) -> TestServer {
         // FRONTDESK_TEST_LOG=warn (a filter) shows what the server logs.
         if let Ok(filter) = std::env::var("FRONTDESK_TEST_LOG") {
             let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
         let dir = tempfile::tempdir().expect("temp dir");
+        let media = media.unwrap_or_else(|| PhotoStore::new(dir.path().join("media")));
         let test_db = TestDb::new(dir.path(), "test.db").await;
         let db = test_db.open().await;
         let org_id = frontdesk::admin::create_org(&db, ORG, ORG_TZ).await.expect("org");
@@ -180,6 +194,7 @@ impl TestServer {
             org_id,
             location_id,
             clock: clock.clone(),
+            media,
             shutdown: None,
             handle: None,
         };
@@ -197,7 +212,7 @@ impl TestServer {
         let config = ServerConfig {
             db: self.test_db.location.clone(),
             listen,
-            media_dir: self.dir.path().join("media"),
+            media: self.media.clone(),
             public_url: None,
             clock: clock.clone(),
         };
@@ -228,6 +243,7 @@ impl TestServer {
         let location_id = frontdesk::admin::create_location(&db, ORG, LOCATION, None).await.expect("location");
         frontdesk::admin::create_user(&db, ORG, USER, PASSWORD, Some(LOCATION)).await.expect("user");
         let media_dir = dir.path().join("media");
+        let media_folder = media_dir.clone();
         std::fs::create_dir_all(&media_dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -263,6 +279,7 @@ impl TestServer {
             org_id,
             location_id,
             clock: Clock::System,
+            media: PhotoStore::new(media_folder),
             shutdown: Some(tx),
             handle: Some(handle),
         }

@@ -29,12 +29,26 @@
 //! | `Instant` | `Option<Timestamp>` (`timestamp_opt`) | `i64` microseconds |
 //! | `OptInstant` | `Option<Timestamp>` (`timestamp_opt`) | `Option<i64>` microseconds |
 //! | `Date` | `Option<Date>` (`date_opt`) | `Option<String>` `YYYY-MM-DD` |
+//! | `IdList` | `Vec<i64>` (null reads as empty) | `Vec<i64>`, filled in by storage |
+//! | `TextList` | `Vec<String>` (null reads as empty) | `Vec<String>`, filled in by storage |
+//! | `DateList` | `Vec<Date>` (null reads as empty) | not stored (`= shown` only) |
+//! | `Members` | `Vec<MembershipMember>` (null reads as empty) | the same, filled in by storage |
+//! | `Changes` | `BTreeMap<String, FieldChange>` (null reads as empty) | `String`, the JSON text |
 //!
-//! A field is a column of the kind's own table unless marked `= joined`
-//! (storage selects it from a joined table under this name), `= shown`
-//! (not stored: the server fills it in when it shows the record, from the
-//! request's place or the organization's date) or `= imported` (only in the
-//! import document; a column the listing does not read).
+//! A `Changes` field is parsed when the server shows the record (an unreadable
+//! one is logged and shown empty), so `into_wire` leaves it empty.
+//!
+//! A field is a column of the kind's own table unless marked:
+//!
+//! | origin | on the wire | in the row | in `COLUMNS` |
+//! |---|---|---|---|
+//! | (none) | yes | yes | yes |
+//! | `= joined`: the listing selects it under this name (a joined table's column, or one of its own renamed) | yes | yes | no |
+//! | `= completed`: storage fills it in after the select (`Listing::complete`) | yes | yes, `#[sqlx(skip)]` | no |
+//! | `= shown`: the server fills it in when it shows the record, from the request's place or the organization's date | yes | no | no |
+//! | `= row`: a column the server needs to show the record but does not send | no | yes | yes |
+//! | `= joined_row`: the same, selected by the listing under this name | no | yes | no |
+//! | `= imported`: only in the import document (a column the listing does not read) | no | no | no |
 //!
 //! A kind `imported as ImportX` has an import shape (`docs/import.md`, no
 //! unknown keys) of the fields marked `=> how`, in order: `required`,
@@ -42,15 +56,23 @@
 //! `optional` (an `Option`, absent: none) or `omittable` (the same, and left
 //! out when written). Its type is the wire type's without the `Option` of
 //! stored kinds (`Instant` a `Timestamp`, `Date` a `Date`).
+//!
+//! A kind `written as FORM` is editable through the API: `FORM` is its
+//! [`SubRecordForm`](super::SubRecordForm), the fields marked
+//! `edit(spec("Label", kind))` in order, each named after its field, with the
+//! spec's rules (`.required()`); `edit(spec(..), email)` also checks a value
+//! that is not blank as an email address. The form's fields are the columns
+//! a write sets.
 
 /// Declares one sub-record kind; see the module's documentation.
 macro_rules! sub_record {
     (
         $(#[$meta:meta])*
-        pub struct $wire:ident, stored as $row:ident $(, imported as $import:ident)? {
+        pub struct $wire:ident, stored as $row:ident $(, imported as $import:ident)? $(, written as $form:ident)? {
             $(
                 $(#[$fmeta:meta])*
                 $field:ident : $kind:ident $(= $origin:ident)? $(=> $how:ident $(($arg:literal))?)?
+                    $(edit($spec:expr $(, $check:ident)?))?
             ),* $(,)?
         }
     ) => {
@@ -58,6 +80,7 @@ macro_rules! sub_record {
         sub_record!(@row [$wire $row] [] [] $( [$field $kind $($origin)?] )*);
         sub_record!(@into_wire [$wire $row row] [] $( [$field $kind $($origin)?] )*);
         sub_record!(@import [$($import)?] [$wire] [] $( [$(#[$fmeta])* $field $kind $($how $(($arg))?)?] )*);
+        sub_record!(@form [$($form)?] [$wire] [] [] $( [$field $(($spec) $($check)?)?] )*);
     };
 
     // The wire struct, one field at a time (each kind its serde attributes).
@@ -73,6 +96,12 @@ macro_rules! sub_record {
         }
     };
     (@wire $head:tt $out:tt [$(#[$m:meta])* $f:ident $k:ident imported] $($rest:tt)*) => {
+        sub_record!(@wire $head $out $($rest)*);
+    };
+    (@wire $head:tt $out:tt [$(#[$m:meta])* $f:ident $k:ident row] $($rest:tt)*) => {
+        sub_record!(@wire $head $out $($rest)*);
+    };
+    (@wire $head:tt $out:tt [$(#[$m:meta])* $f:ident $k:ident joined_row] $($rest:tt)*) => {
         sub_record!(@wire $head $out $($rest)*);
     };
     (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident Id $($o:ident)?] $($rest:tt)*) => {
@@ -108,6 +137,20 @@ macro_rules! sub_record {
         sub_record!(@wire $head [$($out)* $(#[$m])*
             #[serde(with = "crate::model::time::date_opt")] pub $f: Option<jiff::civil::Date>,] $($rest)*);
     };
+    // The lists and the activity log's changes: null reads as empty.
+    (@wire $head:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident $($o:ident)?] $($rest:tt)*) => {
+        sub_record!(@wire $head [$($out)* $(#[$m])*
+            #[serde(deserialize_with = "crate::model::time::null_as_default")] pub $f: sub_record!(@listed $k),]
+            $($rest)*);
+    };
+
+    (@listed IdList) => { Vec<i64> };
+    (@listed TextList) => { Vec<String> };
+    (@listed DateList) => { Vec<jiff::civil::Date> };
+    (@listed Members) => { Vec<crate::model::subrecords::MembershipMember> };
+    (@listed Changes) => {
+        std::collections::BTreeMap<String, crate::model::subrecords::FieldChange>
+    };
 
     // The stored row and its own columns: the fields that are stored, and of
     // those the unjoined ones are columns.
@@ -140,7 +183,13 @@ macro_rules! sub_record {
     (@row $head:tt [$($fields:tt)*] $columns:tt [$f:ident $k:ident joined] $($rest:tt)*) => {
         sub_record!(@row $head [$($fields)* pub $f: sub_record!(@stored $k),] $columns $($rest)*);
     };
-    (@row $head:tt [$($fields:tt)*] [$($columns:tt)*] [$f:ident $k:ident] $($rest:tt)*) => {
+    (@row $head:tt [$($fields:tt)*] $columns:tt [$f:ident $k:ident joined_row] $($rest:tt)*) => {
+        sub_record!(@row $head [$($fields)* pub $f: sub_record!(@stored $k),] $columns $($rest)*);
+    };
+    (@row $head:tt [$($fields:tt)*] $columns:tt [$f:ident $k:ident completed] $($rest:tt)*) => {
+        sub_record!(@row $head [$($fields)* #[sqlx(skip)] pub $f: sub_record!(@stored $k),] $columns $($rest)*);
+    };
+    (@row $head:tt [$($fields:tt)*] [$($columns:tt)*] [$f:ident $k:ident $(row)?] $($rest:tt)*) => {
         sub_record!(@row $head [$($fields)* pub $f: sub_record!(@stored $k),] [$($columns)* stringify!($f),] $($rest)*);
     };
 
@@ -153,12 +202,16 @@ macro_rules! sub_record {
     (@stored Instant) => { i64 };
     (@stored OptInstant) => { Option<i64> };
     (@stored Date) => { Option<String> };
+    (@stored IdList) => { Vec<i64> };
+    (@stored TextList) => { Vec<String> };
+    (@stored Members) => { Vec<crate::model::subrecords::MembershipMember> };
+    (@stored Changes) => { String };
 
     // The row-to-wire mapping, one wire field at a time.
     (@into_wire [$wire:ident $row:ident $r:ident] [$($out:tt)*]) => {
         impl $row {
             /// The stored row in its wire shape, served at `url`; fields
-            /// marked `shown` are left at their default for the server.
+            /// marked `shown` and `Changes` are left at their default for the server.
             pub fn into_wire(self, url: String) -> $wire {
                 let $r = self;
                 $wire { id: $r.id, url, $($out)* }
@@ -168,7 +221,16 @@ macro_rules! sub_record {
     (@into_wire $head:tt $out:tt [$f:ident $k:ident imported] $($rest:tt)*) => {
         sub_record!(@into_wire $head $out $($rest)*);
     };
+    (@into_wire $head:tt $out:tt [$f:ident $k:ident row] $($rest:tt)*) => {
+        sub_record!(@into_wire $head $out $($rest)*);
+    };
+    (@into_wire $head:tt $out:tt [$f:ident $k:ident joined_row] $($rest:tt)*) => {
+        sub_record!(@into_wire $head $out $($rest)*);
+    };
     (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident $k:ident shown] $($rest:tt)*) => {
+        sub_record!(@into_wire [$w $rw $r] [$($out)* $f: Default::default(),] $($rest)*);
+    };
+    (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident Changes $($o:ident)?] $($rest:tt)*) => {
         sub_record!(@into_wire [$w $rw $r] [$($out)* $f: Default::default(),] $($rest)*);
     };
     (@into_wire [$w:ident $rw:ident $r:ident] [$($out:tt)*] [$f:ident Instant $($o:ident)?] $($rest:tt)*) => {
@@ -215,6 +277,26 @@ macro_rules! sub_record {
     (@import $name:tt $wire:tt [$($out:tt)*] [$(#[$m:meta])* $f:ident $k:ident omittable] $($rest:tt)*) => {
         sub_record!(@import $name $wire [$($out)* $(#[$m])* #[serde(default, skip_serializing_if = "Option::is_none")]
             pub $f: Option<sub_record!(@imported $k)>,] $($rest)*);
+    };
+
+    // The write form: the fields marked `edit(..)`, in order.
+    (@form [] $($rest:tt)*) => {};
+    (@form [$form:ident] [$wire:ident] [$($fields:tt)*] [$($emails:tt)*]) => {
+        #[doc = concat!("The writable fields of [`", stringify!($wire), "`], and their rules.")]
+        pub const $form: crate::model::subrecords::SubRecordForm = crate::model::subrecords::SubRecordForm {
+            fields: &[$($fields)*],
+            email_fields: &[$($emails)*],
+        };
+    };
+    (@form $form:tt $wire:tt $fields:tt $emails:tt [$f:ident] $($rest:tt)*) => {
+        sub_record!(@form $form $wire $fields $emails $($rest)*);
+    };
+    (@form $form:tt $wire:tt [$($fields:tt)*] $emails:tt [$f:ident ($spec:expr)] $($rest:tt)*) => {
+        sub_record!(@form $form $wire [$($fields)* $spec.named(stringify!($f)),] $emails $($rest)*);
+    };
+    (@form $form:tt $wire:tt [$($fields:tt)*] [$($emails:tt)*] [$f:ident ($spec:expr) email] $($rest:tt)*) => {
+        sub_record!(@form $form $wire [$($fields)* $spec.named(stringify!($f)),] [$($emails)* stringify!($f),]
+            $($rest)*);
     };
 
     (@imported Id) => { i64 };

@@ -152,17 +152,23 @@ pub async fn load_related(org: &OrgScope, conn: &mut Conn, records: &mut [Custom
     .and_where(Expr::col(("ct", "org_id")).eq(org.id))
     .and_where(Expr::col(("ct", "customer_id")).is_in(ids.clone()))
     .to_owned();
-    let proficiencies =
-        part(1, Expr::col(("cp", "customer_id")), Expr::col(("p", "name")), no_number(), Expr::col(("p", "name")), no_number())
-            .from_as("customer_proficiencies", "cp")
-            .inner_join(
-                sea_query::TableRef::Table("proficiencies".into(), Some("p".into())),
-                Expr::col(("p", "id")).equals(("cp", "proficiency_id")),
-            )
-            .and_where(Expr::col(("cp", "org_id")).eq(org.id))
-            .and_where(Expr::col(("cp", "is_active")).eq(true))
-            .and_where(Expr::col(("cp", "customer_id")).is_in(ids.clone()))
-            .to_owned();
+    let proficiencies = part(
+        1,
+        Expr::col(("cp", "customer_id")),
+        Expr::col(("p", "name")),
+        no_number(),
+        Expr::col(("p", "name")),
+        no_number(),
+    )
+    .from_as("customer_proficiencies", "cp")
+    .inner_join(
+        sea_query::TableRef::Table("proficiencies".into(), Some("p".into())),
+        Expr::col(("p", "id")).equals(("cp", "proficiency_id")),
+    )
+    .and_where(Expr::col(("cp", "org_id")).eq(org.id))
+    .and_where(Expr::col(("cp", "is_active")).eq(true))
+    .and_where(Expr::col(("cp", "customer_id")).is_in(ids.clone()))
+    .to_owned();
     let fields = part(2, no_number(), Expr::col("name"), Expr::col("id"), no_text(), Expr::col("position"))
         .from("custom_fields")
         .and_where(Expr::col("org_id").eq(org.id))

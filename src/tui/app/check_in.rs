@@ -17,7 +17,7 @@ impl App {
         if self.screen == Screen::CheckIn {
             self.pop_screen(out);
         } else {
-            self.records = None;
+            self.records.close();
             self.push_screen(Screen::CheckIn);
             self.load_photo(out);
         }
@@ -27,10 +27,10 @@ impl App {
     /// and whatever was typed elsewhere stays where it was).
     pub(super) fn scanned_elsewhere(&mut self, code: String, out: &mut Vec<Command>) {
         if self.screen != Screen::CheckIn {
-            self.records = None;
+            self.records.close();
             self.push_screen(Screen::CheckIn);
         }
-        self.help = None;
+        self.help.close();
         if let Some(command) = self.check_in.scan(&code, &mut self.requests) {
             out.push(command);
             self.redraw = true;

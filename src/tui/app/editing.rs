@@ -1,18 +1,17 @@
 //! Routing for edits: which form opens (the customer in front, a walk-in, a contact, note or alert
 //! from the record list), one form at a time, and the save's answers: the list, the profile and the
-//! check-in screen then show the customer as the server has it. The form's own keys and save are
-//! [`crate::tui::editor`].
+//! check-in screen then show the customer as the server has it. The open form, its keys and its
+//! save are [`crate::tui::editor::Editor`].
 
 use serde_json::Value;
 use tui_input::InputRequest;
 
-use super::{App, Command, Focus, Redo, RequestId, Screen, SubState};
+use super::{App, Command, Focus, Redo, RequestId, Screen};
 use crate::client::{ClientError, SubCollection};
 use crate::model::Customer;
 use crate::tui::action::Action;
-use crate::tui::editor::{self, EditStep, PatchStep};
+use crate::tui::editor::{EditStep, PatchStep, SaveFailed};
 use crate::tui::form::{self, Form, Target};
-use crate::tui::records::{RecordList, RecordStep};
 
 impl App {
     /// Edits the customer in front of staff: the selected one on the search screen, the one just
@@ -25,7 +24,7 @@ impl App {
             self.warn("No customer to edit: find one first (or ctrl-n for a new one)");
             return;
         };
-        self.form = Some(Form::edit_customer(&customer));
+        self.editor.open(Form::edit_customer(&customer));
         self.push_screen(Screen::Form);
     }
 
@@ -56,7 +55,7 @@ impl App {
             barcode.set_text(&code);
             barcode.check();
         }
-        self.form = Some(form);
+        self.editor.open(form);
         self.push_screen(Screen::Form);
     }
 
@@ -72,7 +71,7 @@ impl App {
 
     /// One form at a time, so typed work has one home: asking for another brings the open one back.
     fn resume_open_form(&mut self) -> bool {
-        let Some(form) = &self.form else { return false };
+        let Some(form) = &self.editor.form else { return false };
         if self.screen == Screen::Form {
             return true;
         }
@@ -94,97 +93,57 @@ impl App {
     /// The contacts, notes or alerts of the customer on the profile, to pick one to edit or add one.
     pub(super) fn open_records(&mut self, kind: SubCollection) {
         let Some(customer) = self.list.selected_customer() else { return };
-        let noun = form::record_noun(kind);
-        let loaded = match self.detail.sub(kind) {
-            SubState::Loaded(records) => records,
-            SubState::NotAvailable => return self.warn(format!("This server keeps no {noun}s")),
-            SubState::Failed(why) => {
-                return self.warn(format!("The {noun}s could not be loaded ({why}); ctrl-r retries"));
-            }
-            _ => return self.warn(format!("The {noun}s are still loading; try again in a moment")),
-        };
-        match RecordList::new(customer, kind, loaded) {
-            Some(list) => {
-                self.records = Some(list);
-                self.redraw = true;
-            }
-            None => self.warn(format!("The {noun}s are still loading; try again in a moment")),
+        match self.records.open(customer, kind, self.detail.sub(kind)) {
+            Ok(()) => self.redraw = true,
+            Err(why) => self.warn(why),
         }
     }
 
     pub(super) fn records_action(&mut self, action: Action) {
-        let Some(list) = &mut self.records else { return };
-        match list.action(action) {
-            RecordStep::Stay => {}
-            RecordStep::Close => self.records = None,
-            RecordStep::Open => {
-                let Some(list) = self.records.take() else { return };
-                if self.form.is_some() {
-                    self.resume_open_form();
-                    return;
-                }
-                if let Some(form) = Form::record(list.customer_id, list.kind, list.chosen()) {
-                    self.form = Some(form);
-                    self.push_screen(Screen::Form);
-                }
-            }
+        let Some(list) = self.records.action(action) else { return };
+        if self.editor.form.is_some() {
+            self.resume_open_form();
+            return;
+        }
+        if let Some(form) = Form::record(list.customer_id, list.kind, list.chosen()) {
+            self.editor.open(form);
+            self.push_screen(Screen::Form);
         }
     }
 
     /// A key typed into the focused text field.
     pub(super) fn form_typed(&mut self, request: InputRequest) {
-        if let Some(form) = &mut self.form {
-            editor::typed(form, request);
-        }
+        self.editor.typed(request);
     }
 
     pub(super) fn form_action(&mut self, action: Action, out: &mut Vec<Command>) {
-        let Some(form) = &mut self.form else { return };
-        match editor::action(form, action, &self.locations, self.saving.is_some()) {
+        match self.editor.action(action, &self.locations) {
             EditStep::Stay => {}
             EditStep::Notice(notice) => self.show(notice),
             EditStep::Save => self.save_form(out),
             EditStep::Patch(id) => self.send_customer_patch(id, out),
-            EditStep::Close => {
-                self.form = None;
-                self.pop_screen(out);
-            }
+            EditStep::Close => self.pop_screen(out),
             EditStep::UploadPhoto(customer) => self.open_photo_upload_for(*customer),
         }
     }
 
     pub(super) fn save_form(&mut self, out: &mut Vec<Command>) {
-        if self.saving.is_some() {
-            return;
+        let before = out.len();
+        if let Some(notice) = self.editor.save(&mut self.requests, out) {
+            self.show(notice);
         }
-        let Some(form) = &mut self.form else { return };
-        let requests = &mut self.requests;
-        match editor::save(form, || requests.issue()) {
-            Ok((request, command)) => {
-                out.push(command);
-                self.saving = Some(request);
-                self.redraw = true;
-            }
-            Err(notice) => self.show(notice),
+        if out.len() > before {
+            self.redraw = true;
         }
     }
 
     fn send_customer_patch(&mut self, id: i64, out: &mut Vec<Command>) {
-        let Some(form) = &mut self.form else { return };
-        let requests = &mut self.requests;
-        match editor::patch(form, id, || requests.issue()) {
+        match self.editor.patch(id, &mut self.requests, out) {
             PatchStep::NothingLeft => {
-                self.form = None;
                 self.pop_screen(out);
                 self.say("Nothing of yours left to save: the server's version stays");
             }
-            PatchStep::Send(command) => {
-                if let Command::SaveCustomer { request, .. } = &command {
-                    self.saving = Some(*request);
-                }
-                out.push(command);
-            }
-            PatchStep::Unfixed => {}
+            PatchStep::Sent | PatchStep::Stay => {}
         }
     }
 
@@ -197,11 +156,10 @@ impl App {
         if !self.save_answered(request) {
             return;
         }
-        let Some(form) = &mut self.form else { return };
         match result {
             Ok(fresh) => {
                 let id = fresh.id;
-                match editor::fresh(form, fresh) {
+                match self.editor.fresh(fresh) {
                     None => self.send_customer_patch(id, out),
                     Some(notice) => self.show(notice),
                 }
@@ -213,12 +171,11 @@ impl App {
     /// Whether `request` is the save in flight; if so it is over now. A
     /// stale answer (the form was left meanwhile) is ignored.
     fn save_answered(&mut self, request: RequestId) -> bool {
-        if self.saving != Some(request) {
-            return false;
+        let answered = self.editor.answered(request);
+        if answered {
+            self.redraw = true;
         }
-        self.saving = None;
-        self.redraw = true;
-        true
+        answered
     }
 
     pub(super) fn on_customer_saved(
@@ -232,8 +189,7 @@ impl App {
         }
         match result {
             Ok(customer) => {
-                let created = self.form.as_ref().is_some_and(|f| f.target == Target::NewCustomer);
-                self.form = None;
+                let created = self.editor.close().is_some_and(|f| f.target == Target::NewCustomer);
                 self.pop_screen(out);
                 self.customer_changed(customer.clone(), created, out);
                 let verb = if created { "Created" } else { "Saved" };
@@ -254,11 +210,10 @@ impl App {
         }
         match result {
             Ok(_) => {
-                let noun = match self.form.as_ref().map(|f| &f.target) {
-                    Some(Target::NewRecord { kind, .. } | Target::EditRecord { kind, .. }) => form::record_noun(*kind),
+                let noun = match self.editor.close().map(|f| f.target) {
+                    Some(Target::NewRecord { kind, .. } | Target::EditRecord { kind, .. }) => form::record_noun(kind),
                     _ => "record",
                 };
-                self.form = None;
                 self.pop_screen(out);
                 // The profile reloads its sub-collections, and with them the customer's flags.
                 self.detail.reload();
@@ -271,10 +226,10 @@ impl App {
 
     /// A save that did not happen: everything typed stays, with the reason beside it.
     fn save_failed(&mut self, e: ClientError) {
-        let Some(form) = &mut self.form else { return };
-        match editor::failed(form, e) {
-            Ok(notice) => self.show(notice),
-            Err(other) => {
+        match self.editor.failed(e) {
+            SaveFailed::Gone => {}
+            SaveFailed::Refused(notice) => self.show(notice),
+            SaveFailed::Failed(other) => {
                 if matches!(other, ClientError::Unauthorized(_)) {
                     self.redo_on_login(Redo::Save);
                 }

@@ -4,9 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::InputRequest;
 
-use super::{App, Command, Focus, SEARCH_DEBOUNCE, Screen, Timer};
+use super::{App, Command, Focus, Screen};
 use crate::tui::action::Action;
-use crate::tui::form::Form;
 use crate::tui::keymap::KeyContext;
 use crate::tui::login::LoginKey;
 
@@ -29,12 +28,9 @@ impl App {
         self.notice = None;
         let context = self.key_context();
         let action = self.keymap.action(context, &key);
-        if (action != Some(Action::Back) || context == KeyContext::QuitQuestion)
-            && let Some(form) = &mut self.form
-            && self.screen == Screen::Form
-        {
+        if (action != Some(Action::Back) || context == KeyContext::QuitQuestion) && self.screen == Screen::Form {
             // Only an Esc right after the warning discards.
-            form.discard_armed = false;
+            self.editor.disarm_discard();
         }
         if let Some(action) = action {
             self.on_action(action, out);
@@ -53,7 +49,7 @@ impl App {
                     }
                     return;
                 }
-                self.edit_search(request, out);
+                self.search.typed(request, out);
             }
             KeyContext::FilterEdit => self.filters.typed(request),
             KeyContext::Results | KeyContext::Detail => {
@@ -62,17 +58,11 @@ impl App {
                 match request {
                     InputRequest::InsertChar(_) => {
                         self.focus = Focus::Search;
-                        let before = self.search.value().to_string();
-                        self.search.reset();
-                        self.search.handle(request);
-                        if self.search.value() != before {
-                            self.search_changed(out);
-                        }
+                        self.search.start_over(request, out);
                     }
                     InputRequest::DeletePrevChar => {
                         self.focus = Focus::Search;
-                        self.search.handle(InputRequest::GoToEnd);
-                        self.edit_search(request, out);
+                        self.search.typed_at_end(request, out);
                     }
                     _ => {}
                 }
@@ -82,24 +72,6 @@ impl App {
             KeyContext::PhotoPick => self.photo_typed(request),
             _ => {}
         }
-    }
-
-    pub(super) fn edit_search(&mut self, request: InputRequest, out: &mut Vec<Command>) {
-        let before = self.search.value().to_string();
-        self.search.handle(request);
-        if self.search.value() != before {
-            self.search_changed(out);
-        }
-    }
-
-    pub(super) fn search_changed(&mut self, out: &mut Vec<Command>) {
-        self.search_generation += 1;
-        self.search_pending = true;
-        out.push(Command::StartTimer {
-            timer: Timer::Search,
-            generation: self.search_generation,
-            after: SEARCH_DEBOUNCE,
-        });
     }
 
     pub(super) fn filters_changed(&mut self, out: &mut Vec<Command>) {
@@ -113,7 +85,7 @@ impl App {
         if text.is_empty() {
             return;
         }
-        if self.help.is_some() {
+        if self.help.is_open() {
             return;
         }
         match self.key_context() {
@@ -144,17 +116,9 @@ impl App {
             }
             return;
         }
-        if self.focus != Focus::Search {
-            self.focus = Focus::Search;
-            self.search.handle(InputRequest::GoToEnd);
-        }
-        let before = self.search.value().to_string();
-        for c in text.chars() {
-            self.search.handle(InputRequest::InsertChar(c));
-        }
-        if self.search.value() != before {
-            self.search_changed(out);
-        }
+        let from_elsewhere = self.focus != Focus::Search;
+        self.focus = Focus::Search;
+        self.search.paste(text, from_elsewhere, out);
     }
 
     pub(super) fn on_action(&mut self, action: Action, out: &mut Vec<Command>) {
@@ -170,7 +134,7 @@ impl App {
                 return;
             }
             Action::Help => {
-                self.help = if self.help.is_some() { None } else { Some(0) };
+                self.help.toggle();
                 return;
             }
             Action::Edit if context != KeyContext::Help => return self.open_edit(out),
@@ -199,7 +163,7 @@ impl App {
             let scans = if queued == 1 { "1 scan is".to_string() } else { format!("{queued} scans are") };
             reasons.push(format!("{scans} waiting for the server (kept for the next start)"));
         }
-        if self.form.as_ref().is_some_and(Form::is_dirty) {
+        if self.editor.is_dirty() {
             reasons.push("the form has unsaved changes".to_string());
         }
         if self.stops_server {

@@ -10,18 +10,20 @@ use crate::tui::keymap::KeyContext;
 
 impl App {
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent, out: &mut Vec<Command>) {
-        if self.help.is_some() {
+        if self.help.is_open() {
             match mouse.kind {
                 MouseEventKind::ScrollDown => self.movement(KeyContext::Help, Action::Down, out),
                 MouseEventKind::ScrollUp => self.movement(KeyContext::Help, Action::Up, out),
-                MouseEventKind::Down(_) => self.help = None,
+                MouseEventKind::Down(_) => {
+                    self.help.close();
+                }
                 _ => return,
             }
             self.redraw = true;
             return;
         }
         // The other screens and the record list are for the keyboard.
-        if self.screen != Screen::Desk || self.records.is_some() {
+        if self.screen != Screen::Desk || self.records.is_open() {
             return;
         }
         let at = Position::new(mouse.column, mouse.row);

@@ -6,7 +6,7 @@ use super::{App, Command, Redo, RequestId, Screen};
 use crate::client::ClientError;
 use crate::model::Customer;
 use crate::tui::action::Action;
-use crate::tui::photo_upload::{PhotoStep, PhotoUpload, Uploaded};
+use crate::tui::photo_upload::{PhotoStep, Uploaded};
 use crate::tui::photo_view::PreparedUpload;
 
 impl App {
@@ -18,33 +18,23 @@ impl App {
     }
 
     pub(super) fn open_photo_upload_for(&mut self, customer: Customer) {
-        let same = self.photo_upload.as_ref().is_some_and(|u| u.customer.id == customer.id);
-        if !same {
-            if self.photo_upload.as_ref().is_some_and(|u| u.uploading.is_some()) {
-                return self.warn("A photo is still uploading: wait for it first");
-            }
-            self.photo_upload = Some(PhotoUpload::new(customer));
+        match self.photo_upload.open_for(customer) {
+            Ok(()) => self.push_screen(Screen::Photo),
+            Err(why) => self.warn(why),
         }
-        self.push_screen(Screen::Photo);
     }
 
     pub(super) fn photo_typed(&mut self, request: InputRequest) {
-        if let Some(upload) = &mut self.photo_upload {
-            upload.typed(request);
-        }
+        self.photo_upload.typed(request);
     }
 
     pub(super) fn photo_action(&mut self, action: Action, out: &mut Vec<Command>) {
         let preview = self.photo_upload_areas().preview;
-        let Some(upload) = &mut self.photo_upload else { return };
-        match upload.action(action, &mut self.requests, preview) {
+        match self.photo_upload.action(action, &mut self.requests, preview) {
             PhotoStep::Stay => {}
             PhotoStep::Send(command) => out.push(command),
             PhotoStep::Warn(text) => self.warn(text),
-            PhotoStep::Leave => {
-                self.photo_upload = None;
-                self.pop_screen(out);
-            }
+            PhotoStep::Leave => self.pop_screen(out),
         }
     }
 
@@ -54,25 +44,19 @@ impl App {
     }
 
     pub(super) fn on_path_completed(&mut self, request: RequestId, result: Result<(String, Vec<String>), String>) {
-        if let Some(upload) = &mut self.photo_upload
-            && upload.on_path_completed(request, result)
-        {
+        if self.photo_upload.on_path_completed(request, result) {
             self.redraw = true;
         }
     }
 
     pub(super) fn on_photo_prepared(&mut self, request: RequestId, result: Result<PreparedUpload, String>) {
-        if let Some(upload) = &mut self.photo_upload
-            && upload.on_prepared(request, result)
-        {
+        if self.photo_upload.on_prepared(request, result) {
             self.redraw = true;
         }
     }
 
     pub(super) fn on_upload_progress(&mut self, request: RequestId, sent: u64, total: u64) {
-        if let Some(upload) = &mut self.photo_upload
-            && upload.on_progress(request, sent, total)
-        {
+        if self.photo_upload.on_progress(request, sent, total) {
             self.redraw = true;
         }
     }
@@ -83,12 +67,11 @@ impl App {
         result: Result<Customer, ClientError>,
         out: &mut Vec<Command>,
     ) {
-        let Some(upload) = &mut self.photo_upload else { return };
         let signed_out = match &result {
             Err(e @ ClientError::Unauthorized(_)) => Some(e.clone()),
             _ => None,
         };
-        match upload.on_uploaded(request, result) {
+        match self.photo_upload.on_uploaded(request, result) {
             Uploaded::Stale => {}
             Uploaded::Failed => {
                 self.redraw = true;
@@ -100,7 +83,6 @@ impl App {
             }
             Uploaded::Saved(customer) => {
                 self.redraw = true;
-                self.photo_upload = None;
                 if self.screen == Screen::Photo {
                     self.pop_screen(out);
                 }

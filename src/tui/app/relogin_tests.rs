@@ -26,13 +26,13 @@ fn ann() -> Customer {
 }
 
 fn focus(app: &mut App, name: &str) {
-    while app.form.as_ref().unwrap().focused_field().name != name {
+    while app.editor.form.as_ref().unwrap().focused_field().name != name {
         app.update(key(KeyCode::Tab));
     }
 }
 
 fn field(app: &App, name: &str) -> String {
-    app.form.as_ref().expect("the form stays open").field(name).unwrap().value().to_string()
+    app.editor.form.as_ref().expect("the form stays open").field(name).unwrap().value().to_string()
 }
 
 /// Signs in through the prompt; the commands the successful login's answer gave.
@@ -75,7 +75,14 @@ fn a_401_answering_a_save_asks_for_the_login_keeps_the_form_and_saves_after_it()
     assert_eq!(app.screen, Screen::Form);
     assert_eq!((field(&app, "telephone").as_str(), field(&app, "pronouns").as_str()), ("303-555-0199", "she/her"));
     assert!(
-        app.form.as_ref().unwrap().general_problem.as_ref().unwrap().contains("Everything you typed is still here")
+        app.editor
+            .form
+            .as_ref()
+            .unwrap()
+            .general_problem
+            .as_ref()
+            .unwrap()
+            .contains("Everything you typed is still here")
     );
     assert!(screen(&app).contains("Sign in again"), "{}", screen(&app));
     // Keys go to the prompt: the form is not touched while it is open.
@@ -91,7 +98,7 @@ fn a_401_answering_a_save_asks_for_the_login_keeps_the_form_and_saves_after_it()
     assert_eq!(body, &sent, "the same values");
     let saved = Customer { telephone: "303-555-0199".into(), pronouns: "she/her".into(), ..ann() };
     app.update(Msg::CustomerSaved { request: *request, result: Ok(saved) });
-    assert!(app.form.is_none());
+    assert!(app.editor.form.is_none());
     assert_eq!(app.list.rows[0].telephone, "303-555-0199");
     assert_eq!(app.notice.as_ref().unwrap().text, "Saved Ann Smith");
 }
@@ -141,7 +148,7 @@ fn a_401_answering_a_walk_in_or_a_note_asks_and_sends_the_same_values_after_the_
 
     // A note on Ann's profile.
     let mut app = loaded(100, 30, vec![ann()], None);
-    app.form = Form::record(1, SubCollection::Notes, None);
+    app.editor.form = Form::record(1, SubCollection::Notes, None);
     app.push_screen(Screen::Form);
     typed(&mut app, "Lent shoes");
     let post = app.update(ctrl('s'));
@@ -183,7 +190,7 @@ fn a_401_answering_a_photo_upload_asks_keeps_the_photo_and_uploads_it_after_the_
     // The network fails first: no login asked, the photo stays, ctrl-s sends it again.
     app.update(Msg::PhotoUploaded { request, result: Err(ClientError::Offline("connection failed".into())) });
     assert!(app.login.is_none());
-    assert!(app.photo_upload.as_ref().unwrap().ready().is_some());
+    assert!(app.photo_upload.current().unwrap().ready().is_some());
     let again = app.update(ctrl('s'));
     let [Command::UploadPhoto { request, customer_id: 1, .. }] = again.as_slice() else { panic!("{again:?}") };
     // Then the server refuses the token.
@@ -191,7 +198,7 @@ fn a_401_answering_a_photo_upload_asks_keeps_the_photo_and_uploads_it_after_the_
 
     assert!(app.login.is_some(), "a 401 on an upload opens the sign-in prompt");
     assert_eq!(app.screen, Screen::Photo);
-    let upload = app.photo_upload.as_ref().expect("the photo screen stays");
+    let upload = app.photo_upload.current().expect("the photo screen stays");
     assert_eq!(upload.path.value(), "/tmp/ann.jpg");
     assert!(upload.ready().is_some(), "the chosen photo stays chosen");
     assert!(screen(&app).contains("Sign in again"), "{}", screen(&app));
@@ -206,7 +213,7 @@ fn a_401_answering_a_photo_upload_asks_keeps_the_photo_and_uploads_it_after_the_
     assert_eq!(app.busy_with(), "uploading the photo");
     let stored = Customer { profile_image: Some("http://127.0.0.1:1/media/1-new.jpg".into()), ..ann() };
     app.update(Msg::PhotoUploaded { request, result: Ok(stored) });
-    assert!(app.photo_upload.is_none());
+    assert!(app.photo_upload.current().is_none());
     assert_eq!(app.notice.as_ref().unwrap().text, "New photo saved for Ann Smith");
 }
 

@@ -1,12 +1,11 @@
 //! The search screen's keys: focus between search, results, profile and filters, movement and
 //! scrolling, the selection and what follows it (profile, photo, next page), the filters.
 
-use super::{App, Command, Focus, SELECTION_SETTLE, Timer};
+use super::{App, Command, Focus};
 use crate::client::SubCollection;
 use crate::tui::action::Action;
 use crate::tui::filter_set::specs;
 use crate::tui::filters::FilterEdit;
-use crate::tui::help;
 use crate::tui::keymap::KeyContext;
 use crate::tui::layout;
 use crate::tui::results::ResultList;
@@ -20,7 +19,7 @@ impl App {
             Action::NextPane => self.cycle_focus(true, out),
             Action::PrevPane => self.cycle_focus(false, out),
             Action::FocusSearch => {
-                self.help = None;
+                self.help.close();
                 self.focus = Focus::Search;
             }
             Action::ToggleFilters => {
@@ -34,10 +33,7 @@ impl App {
                     self.focus = Focus::Filters;
                 }
             }
-            Action::ClearSearch if !self.search.value().is_empty() => {
-                self.search.reset();
-                self.search_changed(out);
-            }
+            Action::ClearSearch if !self.search.value().is_empty() => self.search.clear(out),
             Action::ClearFilters if !self.filters.values.is_empty() => {
                 self.filters.values.clear();
                 self.filters.editing = None;
@@ -96,7 +92,7 @@ impl App {
     }
 
     pub(super) fn back(&mut self, out: &mut Vec<Command>) {
-        if self.help.take().is_some() {
+        if self.help.close() {
             return;
         }
         match self.focus {
@@ -114,7 +110,7 @@ impl App {
     }
 
     pub(super) fn cycle_focus(&mut self, forward: bool, out: &mut Vec<Command>) {
-        if self.help.is_some() {
+        if self.help.is_open() {
             return;
         }
         let mut order = vec![Focus::Search, Focus::Results, Focus::Detail];
@@ -168,7 +164,7 @@ impl App {
             }
             KeyContext::Filters => self.filters.movement(action),
             KeyContext::Help => {
-                self.help = Some(help::scrolled(self.help.unwrap_or(0), action, self.size, &self.keymap));
+                self.help.movement(action, self.size, &self.keymap);
             }
             _ => {}
         }
@@ -192,12 +188,7 @@ impl App {
     pub(super) fn selection_changed(&mut self, out: &mut Vec<Command>) {
         self.keep_selection_visible();
         self.detail.scroll = 0;
-        self.selection_generation += 1;
-        out.push(Command::StartTimer {
-            timer: Timer::Selection,
-            generation: self.selection_generation,
-            after: SELECTION_SETTLE,
-        });
+        self.list.selection_moved(out);
         self.list_job(out, ResultList::prefetch);
     }
 

@@ -7,6 +7,7 @@ use ratatui::layout::{Rect, Size};
 use super::*;
 use crate::client::records::Alert;
 use crate::tui::filter_set::specs;
+use crate::tui::profile::SubState;
 
 pub(crate) fn options() -> AppOptions {
     AppOptions {
@@ -285,7 +286,7 @@ fn photos_load_for_the_visible_profile_and_only_the_newest_waits() {
     let mut app = loaded(160, 48, many(5), None);
     // Wide: the profile is always visible, so a settled selection loads its photo.
     let Some(Command::FetchPhoto { request, key: photo_key }) = app
-        .update(Msg::Timer { timer: Timer::Selection, generation: app.selection_generation })
+        .update(Msg::Timer { timer: Timer::Selection, generation: app.list.selection_generation() })
         .into_iter()
         .find(|c| matches!(c, Command::FetchPhoto { .. }))
     else {
@@ -352,7 +353,7 @@ fn every_printable_key_in_the_list_and_profile_only_searches() {
             let out = app.update(key(KeyCode::Char(c)));
             assert!(!app.quit, "{c:?} quit");
             assert_eq!(app.screen, Screen::Desk, "{c:?} opened another screen");
-            assert!(app.help.is_none() && !app.filters.open && app.records.is_none(), "{c:?} acted");
+            assert!(!app.help.is_open() && !app.filters.open && app.records.current().is_none(), "{c:?} acted");
             assert!(out.iter().all(|c| matches!(c, Command::StartTimer { timer: Timer::Search, .. })), "{out:?}");
             assert_eq!(app.focus, Focus::Search);
             // Back into the list (or the profile) for the next key.

@@ -21,7 +21,7 @@ use crate::tui::profile::body::{self, or_dash, plural};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let focused = app.focus == Focus::Detail && app.help.is_none();
+    let focused = app.focus == Focus::Detail && !app.help.is_open();
     let Some(customer) = app.list.selected_customer() else {
         let block = pane_block(" Profile ", focused, theme);
         let inner = block.inner(area);

@@ -13,7 +13,7 @@ use crate::tui::filters::{Row, list_height, rows};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let focused = app.focus == Focus::Filters && app.help.is_none();
+    let focused = app.focus == Focus::Filters && !app.help.is_open();
     let count = app.filters.values.active().count();
     let title = if count == 0 { " Filters ".to_string() } else { format!(" Filters · {count} on ") };
     let block = pane_block(title, focused, theme);

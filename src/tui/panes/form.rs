@@ -17,9 +17,9 @@ const LABEL: usize = 18;
 const VALUE_X: usize = 2 + LABEL + 1;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(form) = &app.form else { return };
+    let Some(form) = &app.editor.form else { return };
     let theme = &app.theme;
-    let block = pane_block(format!(" {} ", form.title()), app.help.is_none(), theme);
+    let block = pane_block(format!(" {} ", form.title()), !app.help.is_open(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some((conflicts, _)) = &form.conflict {
@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     shown.extend(lines[header + offset..].iter().cloned());
     frame.render_widget(Paragraph::new(shown), Rect { height: height as u16, ..inner });
     if let Some((x, line)) = cursor
-        && app.help.is_none()
+        && !app.help.is_open()
         && line >= header + offset
         && line - offset < height
     {

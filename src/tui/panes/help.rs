@@ -27,7 +27,7 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
 }
 
 pub fn render(frame: &mut Frame, app: &App) {
-    let Some(scroll) = app.help else { return };
+    let Some(scroll) = app.help.scroll() else { return };
     let area = layout::help_area(frame.area());
     frame.render_widget(Clear, area);
     let block = pane_block(" Keys · esc closes ", true, &app.theme);

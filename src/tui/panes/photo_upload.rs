@@ -23,12 +23,12 @@ fn size_text(bytes: u64) -> String {
 }
 
 pub fn render(frame: &mut Frame, app: &App) {
-    let Some(upload) = &app.photo_upload else { return };
+    let Some(upload) = app.photo_upload.current() else { return };
     let theme = &app.theme;
     let area = frame.area();
     let areas = layout::photo_upload_areas(area, app.chrome(area));
     let c = &upload.customer;
-    let block = pane_block(format!(" New photo for {} {} ", c.first_name, c.last_name), app.help.is_none(), theme);
+    let block = pane_block(format!(" New photo for {} {} ", c.first_name, c.last_name), !app.help.is_open(), theme);
     frame.render_widget(block, areas.frame);
 
     let width = (areas.path.width as usize).saturating_sub(PROMPT.width() + 1);
@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Span::raw(fit(&value, width))
     };
     frame.render_widget(Paragraph::new(Line::from(vec![Span::styled(PROMPT, theme.key()), shown])), areas.path);
-    if app.help.is_none() {
+    if !app.help.is_open() {
         let cursor = upload.path.visual_cursor().saturating_sub(scroll);
         frame.set_cursor_position(Position::new(areas.path.x + (PROMPT.width() + cursor) as u16, areas.path.y));
     }

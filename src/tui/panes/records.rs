@@ -25,7 +25,7 @@ fn title(kind: SubCollection) -> &'static str {
 }
 
 pub fn render(frame: &mut Frame, app: &App) {
-    let Some(list) = &app.records else { return };
+    let Some(list) = app.records.current() else { return };
     let theme = &app.theme;
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(90);
@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     let height = (rows + 4).min(screen.height.saturating_sub(4));
     let area = Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + 2, width, height };
     frame.render_widget(Clear, area);
-    let block = pane_block(format!(" {} · {} ", title(list.kind), list.customer_name), app.help.is_none(), theme);
+    let block = pane_block(format!(" {} · {} ", title(list.kind), list.customer_name), !app.help.is_open(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text_width = inner.width as usize;

@@ -84,7 +84,7 @@ pub fn columns(width: usize, longest: usize) -> Columns {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let focused = app.focus == Focus::Results && app.help.is_none();
+    let focused = app.focus == Focus::Results && !app.help.is_open();
     let list = &app.list;
     let title = match list.count {
         Some(count) if !list.rows.is_empty() => {

@@ -14,7 +14,7 @@ const PROMPT: &str = " Search › ";
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let focused = app.focus == Focus::Search && app.help.is_none();
+    let focused = app.focus == Focus::Search && !app.help.is_open();
     let right = if app.is_busy() {
         format!("{} searching… ", SPINNER[app.spinner % SPINNER.len()])
     } else {
@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let prompt_style = if focused { theme.key() } else { theme.muted() };
     let input_width = (area.width as usize).saturating_sub(PROMPT.width() + right.width() + 1);
-    let scroll = app.search.visual_scroll(input_width);
+    let scroll = app.search.input().visual_scroll(input_width);
     let value: String = app.search.value().chars().skip(scroll).collect();
     let shown = if value.is_empty() && !focused {
         Span::styled("type a name, email, phone or barcode (/)", theme.muted())
@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     ]);
     frame.render_widget(Paragraph::new(line), area);
     if focused {
-        let cursor = app.search.visual_cursor().saturating_sub(scroll);
+        let cursor = app.search.input().visual_cursor().saturating_sub(scroll);
         frame.set_cursor_position(Position::new(area.x + (PROMPT.width() + cursor) as u16, area.y));
     }
 }
