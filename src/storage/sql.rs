@@ -345,10 +345,9 @@ pub async fn execute_rendered(conn: &mut Conn, text: Arc<str>, values: Vec<BulkV
 pub async fn execute_schema(conn: &mut Conn, text: &str) -> Result<(), sqlx::Error> {
     let text = AssertSqlSafe(text.to_string());
     match conn.raw() {
-        Raw::Sqlite(c) => drop(sqlx::raw_sql(text).execute(c).await?),
-        Raw::Pg(c) => drop(sqlx::raw_sql(text).execute(c).await?),
+        Raw::Sqlite(c) => sqlx::raw_sql(text).execute(c).await.map(|_| ()),
+        Raw::Pg(c) => sqlx::raw_sql(text).execute(c).await.map(|_| ()),
     }
-    Ok(())
 }
 
 /// Runs a statement and maps each row.
