@@ -76,6 +76,19 @@ pub fn redacted(url: &str) -> String {
         },
         None => authority.to_string(),
     };
+    let path = path.map(|path| match path.split_once('?') {
+        Some((name, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{name}?{}", query.join("&"))
+        }
+        None => path.to_string(),
+    });
     match path {
         Some(path) => format!("{scheme}://{authority}/{path}"),
         None => format!("{scheme}://{authority}"),
@@ -92,5 +105,6 @@ mod tests {
         assert_eq!(redacted("postgres://app@db/gym"), "postgres://app@db/gym");
         assert_eq!(redacted("postgresql://db/gym?sslmode=require"), "postgresql://db/gym?sslmode=require");
         assert_eq!(redacted("postgres://a:b:c@h"), "postgres://a:***@h");
+        assert_eq!(redacted("postgres://h/gym?user=a&password=s3cret"), "postgres://h/gym?user=a&password=***");
     }
 }
