@@ -22,6 +22,7 @@ mod isolation;
 mod limits;
 mod media_store;
 mod openapi;
+mod operations;
 mod paging;
 mod photos;
 mod power_cut;
