@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use crate::import::{self, ImportSummary};
 use crate::server::{Server, ServerConfig, shutdown_signal};
 use crate::storage::customer_filters::CustomerFilter;
-use crate::storage::{Clock, Db, OrgScope, auth, customers, orgs};
+use crate::storage::{Clock, Db, DbLocation, OrgScope, auth, customers, orgs};
 
 pub use generate::{ORG_NAME, TIME_ZONE};
 pub use realistic::Distribution;
@@ -39,9 +39,12 @@ pub struct DemoArgs {
     /// How many customers the demo gym has.
     #[arg(long, default_value_t = 500)]
     pub customers: usize,
-    /// The demo database (default: a fresh one in a temporary directory).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The demo database: a SQLite file's path, or a `postgres://` URL of an
+    /// empty (or demo) database (default: a fresh SQLite file in a temporary
+    /// directory; DATABASE_URL is not read, so the demo never writes into a
+    /// real gym's database by accident).
+    #[arg(long, value_name = "PATH|URL")]
+    pub db: Option<DbLocation>,
     /// Seed for the generator: the same seed gives the same gym.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -73,7 +76,11 @@ pub struct DemoServer {
     pub base_url: String,
     pub username: &'static str,
     pub password: &'static str,
-    pub db_path: PathBuf,
+    pub db: DbLocation,
+    /// Where the demo's own files live: its photos, and the config file and
+    /// scan queue of the app it opens (beside a SQLite file; for PostgreSQL,
+    /// `demo-postgres` in the user's data directory).
+    pub files: PathBuf,
     /// How many customers the demo gym has.
     pub customers: u64,
     /// `None` when an existing demo database was reused.
@@ -146,16 +153,24 @@ impl Drop for DemoServer {
 /// loopback port. With `args.db` naming an existing demo database, that one
 /// is served as it is; a database holding anything else is refused.
 pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
-    let (db_path, media_dir, temp_dir) = match &args.db {
-        Some(path) => (path.clone(), path.with_extension("media"), None),
+    let (location, media_dir, temp_dir) = match &args.db {
+        Some(DbLocation::File(path)) => (DbLocation::File(path.clone()), path.with_extension("media"), None),
+        Some(postgres @ DbLocation::Postgres(_)) => {
+            (postgres.clone(), crate::cli::data_dir().join("demo-postgres").join("media"), None)
+        }
         None => {
             let dir = tempfile::Builder::new().prefix("frontdesk-demo-").tempdir()?;
-            (dir.path().join("demo.db"), dir.path().join("media"), Some(dir))
+            (DbLocation::File(dir.path().join("demo.db")), dir.path().join("media"), Some(dir))
         }
     };
-    let db = Db::open(&db_path).await?;
+    let files = match &location {
+        DbLocation::File(path) => path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        DbLocation::Postgres(_) => media_dir.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    };
+    std::fs::create_dir_all(&files)?;
+    let db = Db::connect(&location, crate::storage::Durability::Full).await?;
     let prepared = async {
-        if existing_demo(&db, &db_path).await? {
+        if existing_demo(&db, &location).await? {
             Ok(None)
         } else {
             build_as(&db, Some(&media_dir), args.distribution, args.seed, args.customers, Timestamp::now())
@@ -179,7 +194,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
 
     let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
     let config = |listen| ServerConfig {
-        db: db_path.clone().into(),
+        db: location.clone(),
         listen,
         media: crate::photo::PhotoStore::new(media_dir.clone()),
         public_url: None,
@@ -214,7 +229,8 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         base_url,
         username: USERNAME,
         password: PASSWORD,
-        db_path,
+        db: location,
+        files,
         customers,
         built,
         temporary: temp_dir.is_some(),
@@ -238,7 +254,7 @@ async fn remember_address(db: &Db, addr: SocketAddr) -> anyhow::Result<()> {
 
 /// True when the database already holds a complete demo gym; false when it
 /// is empty; an error when it holds anything else (or a half-built demo).
-async fn existing_demo(db: &Db, path: &Path) -> anyhow::Result<bool> {
+async fn existing_demo(db: &Db, location: &DbLocation) -> anyhow::Result<bool> {
     let mut conn = db.acquire().await?;
     let names = orgs::org_names(&mut conn).await?;
     if names.is_empty() {
@@ -249,11 +265,10 @@ async fn existing_demo(db: &Db, path: &Path) -> anyhow::Result<bool> {
         if auth::credentials(&mut conn, USERNAME).await?.is_some() {
             return Ok(true);
         }
-        anyhow::bail!("{} holds an unfinished demo gym; delete it and run the demo again", path.display());
+        anyhow::bail!("{location} holds an unfinished demo gym; delete it and run the demo again");
     }
     anyhow::bail!(
-        "{} is not a demo database (it holds {}); give a new path, or none for a temporary one",
-        path.display(),
+        "{location} is not a demo database (it holds {}); give a new path, or none for a temporary one",
         names.join(", ")
     )
 }
@@ -388,9 +403,9 @@ async fn open_app(demo: &DemoServer, config_path: Option<&Path>) -> anyhow::Resu
 /// A config file for the terminal app pointing at the demo, beside the
 /// temporary database.
 fn write_app_config(demo: &DemoServer) -> std::io::Result<PathBuf> {
-    let path = demo.db_path.with_file_name("frontdesk.toml");
+    let path = demo.files.join("frontdesk.toml");
     // Its queued scans are kept beside it, and removed with it.
-    let journal = demo.db_path.with_file_name("scans-own-app.jsonl");
+    let journal = demo.files.join("scans-own-app.jsonl");
     let text = format!(
         "# The frontdesk demo's server; the password is {}.\nbase_url = \"{}\"\nusername = \"{}\"\n\n\
          [check_in]\njournal = {}\n",
@@ -417,11 +432,7 @@ fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> Stri
             args.seed,
             (report.generate_time + report.import_time).as_secs_f64()
         )),
-        None => out.push_str(&format!(
-            "Demo gym \"{ORG_NAME}\": {} customers, reusing {}\n",
-            demo.customers,
-            demo.db_path.display()
-        )),
+        None => out.push_str(&format!("Demo gym \"{ORG_NAME}\": {} customers, reusing {}\n", demo.customers, demo.db)),
     }
     out.push_str(&format!("  API:    {}\n", demo.api_url()));
     if let Some(old) = demo.moved_from {
@@ -431,7 +442,7 @@ fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> Stri
     }
     out.push_str(&format!("  Login:  username {}, password {}\n", demo.username, demo.password));
     let lifetime = if demo.temporary { " (removed when the demo stops)" } else { "" };
-    out.push_str(&format!("  Data:   {}{lifetime}\n", demo.db_path.display()));
+    out.push_str(&format!("  Data:   {}{lifetime}\n", demo.db));
     match app_config {
         Some(path) => out.push_str(&format!(
             "Point another terminal app at it with `frontdesk --config {}`, or put base_url = \"{}\" in your \
@@ -458,7 +469,8 @@ mod tests {
             base_url: "http://127.0.0.1:41001".into(),
             username: USERNAME,
             password: PASSWORD,
-            db_path: PathBuf::from("/tmp/x/demo.db"),
+            db: DbLocation::File(PathBuf::from("/tmp/x/demo.db")),
+            files: PathBuf::from("/tmp/x"),
             customers: 500,
             built: None,
             temporary,

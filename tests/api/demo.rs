@@ -9,7 +9,14 @@ use serde_json::json;
 use crate::support::Api;
 
 fn args(customers: usize, db: Option<std::path::PathBuf>) -> DemoArgs {
-    DemoArgs { customers, db, seed: 11, no_app: true, listen: None, distribution: Default::default() }
+    DemoArgs {
+        customers,
+        db: db.map(Into::into),
+        seed: 11,
+        no_app: true,
+        listen: None,
+        distribution: Default::default(),
+    }
 }
 
 async fn login(demo: &demo::DemoServer) -> Api {
@@ -54,7 +61,7 @@ async fn the_demo_builds_a_gym_and_serves_it_to_its_staff_login() {
     let small = image::load_from_memory(&served.bytes().await.unwrap()).unwrap();
     assert_eq!((small.width(), small.height()), (128, 128));
 
-    let temp_db = running.db_path.clone();
+    let temp_db = running.db.file().expect("a SQLite file").to_path_buf();
     // The app a temporary demo opens keeps its queue beside the database; it goes with it.
     let journal_path = running.temporary_journal().expect("a temporary demo's own journal");
     let journal = frontdesk::desk::Journal::open(&journal_path).unwrap();
@@ -93,4 +100,54 @@ async fn a_named_demo_database_is_reused_and_a_foreign_one_refused() {
     db.close().await;
     let refused = demo::start(&args(30, Some(other))).await.err().expect("a foreign database is refused");
     assert!(refused.to_string().contains("not a demo database"), "{refused}");
+}
+
+/// `frontdesk demo --no-app --db <database>` as a user runs it: on the
+/// test's database (PostgreSQL when FRONTDESK_TEST_POSTGRES is set, else a
+/// SQLite file), with the demo's files under a data directory of the test's.
+#[tokio::test]
+async fn the_demo_builds_and_serves_a_gym_in_the_database_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let test_db = crate::support::TestDb::new(dir.path(), "demo.db").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["demo", "--no-app", "--customers", "40", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--db", &test_db.location.to_string()])
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let _demo = KillOnDrop(child);
+    let anon = Api::anonymous(&base);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Ok(resp) = anon.http.get(format!("{base}/readyz")).send().await
+            && resp.status() == StatusCode::OK
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the demo did not come up within a minute");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, body) =
+        anon.post("/api/get-token/", json!({"username": demo::USERNAME, "password": demo::PASSWORD})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let api = Api { token: Some(body["token"].as_str().unwrap().to_string()), ..anon };
+    assert_eq!(api.ok("/api/customers/?page_size=1").await["count"], json!(40));
+    // A photo the demo drew is served from its own media folder.
+    let customers = api.ok("/api/customers/?page_size=40").await;
+    let photo = customers["results"].as_array().unwrap().iter().find_map(|c| c["profile_image"].as_str()).unwrap();
+    assert_eq!(api.http.get(photo).send().await.unwrap().status(), StatusCode::OK);
+}
+
+/// A child process killed when the test ends, passed or failed.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
