@@ -226,12 +226,7 @@ pub struct ImportArgs {
     pub file: PathBuf,
 }
 
-/// The user's data directory for frontdesk (`~/.local/share/frontdesk`).
-pub fn data_dir() -> PathBuf {
-    directories::ProjectDirs::from("", "", "frontdesk")
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".frontdesk"))
-}
+pub use crate::config::data_dir;
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(crate::runtime::build()?)

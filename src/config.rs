@@ -334,6 +334,14 @@ pub fn colors_enabled(colors: &Colors, no_color_env: Option<&str>) -> bool {
     colors.enabled && no_color_env.is_none_or(str::is_empty)
 }
 
+/// The user's data directory for frontdesk (`~/.local/share/frontdesk`):
+/// `serve`'s default database and photos, a PostgreSQL demo's files.
+pub fn data_dir() -> std::path::PathBuf {
+    directories::ProjectDirs::from("", "", "frontdesk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| std::path::PathBuf::from(".frontdesk"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,7 +156,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
     let (location, media_dir, temp_dir) = match &args.db {
         Some(DbLocation::File(path)) => (DbLocation::File(path.clone()), path.with_extension("media"), None),
         Some(postgres @ DbLocation::Postgres(_)) => {
-            (postgres.clone(), crate::cli::data_dir().join("demo-postgres").join("media"), None)
+            (postgres.clone(), crate::config::data_dir().join("demo-postgres").join("media"), None)
         }
         None => {
             let dir = tempfile::Builder::new().prefix("frontdesk-demo-").tempdir()?;

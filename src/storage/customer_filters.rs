@@ -3,7 +3,7 @@
 //! "in the local time of your org" become instants here.
 
 use jiff::civil::Date;
-use sea_query::{Asterisk, Cond, Expr, ExprTrait, IntoCondition, Query, SelectStatement};
+use sea_query::{Asterisk, Cond, Expr, ExprTrait, Func, IntoCondition, Query, SelectStatement};
 
 use super::sql::{self, Conn, Dialect};
 use super::{OrgScope, StoreResult};
@@ -348,6 +348,18 @@ impl CustomerFilter {
                 .to_owned();
             cond = cond.related(stmt, ("customer_challenges", "customer_id"));
         }
+        if dialect == Dialect::Postgres {
+            // PostgreSQL pulls `id IN (subquery)` up into the join tree, and a
+            // filter with a hundred such lists (50 tags, 50 proficiencies...)
+            // then costs the planner longer than any request may take.
+            // `OFFSET 0` keeps each a subquery of its own, run once and hashed.
+            for term in &mut cond.0 {
+                if let (Some(_), Some(ids)) = (&term.per_customer, &term.ids) {
+                    let fenced = ids.clone().offset(0).to_owned();
+                    term.cond = Cond::all().add(Expr::col(("c", "id")).in_subquery(fenced));
+                }
+            }
+        }
         cond
     }
 
@@ -420,8 +432,15 @@ impl CustomerFilter {
         }
         let mut all = Cond::all();
         for word in &self.search {
-            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            all = all.add(Expr::col(("c", "search_text")).like(format!("%{escaped}%")));
+            if word.chars().count() >= 3 {
+                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                all = all.add(Expr::col(("c", "search_text")).like(format!("%{escaped}%")));
+            } else {
+                // No trigram to look up: tested on the rows, never through
+                // the index (a GIN scan for it reads the whole index, once
+                // per such word).
+                all = all.add(Func::cust("strpos").arg(Expr::col(("c", "search_text"))).arg(word.as_str()).gt(0));
+            }
         }
         let long = self.search.iter().filter(|w| w.chars().count() >= 3).count();
         let ids = Query::select()

@@ -36,7 +36,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./src/storage/migrati
 
 /// Connects to the database at `url` and applies the migrations.
 pub async fn connect(url: &str) -> StoreResult<PgPool> {
-    let options = PgConnectOptions::from_str(url)?.application_name("frontdesk");
+    let options = PgConnectOptions::from_str(url)?
+        .application_name("frontdesk")
+        // No statement outlives the request that runs it (requests time out
+        // at 30 s): a runaway plan is cancelled by the server, not left running.
+        .options([("statement_timeout", "30s")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .min_connections(1)
