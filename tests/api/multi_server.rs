@@ -213,6 +213,10 @@ async fn passes(api: &Api, customer_id: &Value) -> Vec<Value> {
     api.all(&format!("/api/customers/{customer_id}/entry-passes/")).await
 }
 
+/// Rests on two things, either enough alone: every scan's transaction holds
+/// PostgreSQL's advisory write lock (`storage::postgres::WRITE_LOCK`), and
+/// the debit is conditional (`uses_remaining > 0`). Tried: without both, it
+/// admits several; without the lock alone, the debit still holds.
 #[tokio::test]
 async fn thirty_simultaneous_scans_of_a_one_use_pass_over_three_servers_admit_exactly_one() {
     let day_pass = json!({"entry_passes": [{"name": "Day Pass", "uses_total": 1, "uses_remaining": 1}]});
@@ -234,9 +238,9 @@ async fn thirty_simultaneous_scans_of_a_one_use_pass_over_three_servers_admit_ex
     for i in 0..3 {
         let api = cluster.api(i);
         assert_eq!(api.ok("/api/check-ins/").await["count"], 1, "one check-in, as {} sees it", api.base);
-        let passes = passes(&api, &admitted[0]["customer_id"]).await;
-        assert_eq!(passes.len(), 1);
-        assert_eq!(passes[0]["uses_remaining"], 0, "the pass ends at 0 uses, as {} sees it", api.base);
+        let held = passes(&api, &admitted[0]["customer_id"]).await;
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0]["uses_remaining"], 0, "the pass ends at 0 uses, as {} sees it", api.base);
     }
 }
 
@@ -247,6 +251,8 @@ async fn one_idempotency_key_sent_to_all_three_servers_at_once_makes_one_check_i
         return;
     };
     // Three tries on each server: a desk retrying through a load balancer.
+    // Rests on the key being looked up inside the write transaction, under
+    // the advisory lock (tried: without the lock, all nine check in).
     let answers = at_once(9, |i| {
         let api = cluster.api(i);
         async move {
@@ -439,6 +445,7 @@ async fn sql(cluster: &Cluster) -> sqlx::PgConnection {
 /// month back before any server has served the organization (each server
 /// remembers in memory that it caught up today, so only its first requests
 /// look), 30 simultaneous requests over the three servers must log one move.
+/// Tried: with the date read only before `begin_write`, all 30 catch up.
 #[tokio::test]
 async fn the_calendar_catch_up_runs_once_across_servers() {
     let Some(cluster) = Cluster::start(json!({})).await else { return };
