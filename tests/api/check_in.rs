@@ -11,7 +11,7 @@ use crate::support::{Api, LOCATION, ORG, PASSWORD, TestServer, read};
 /// "Now" for these tests: noon in Denver (MDT) on Tuesday 10 March 2026.
 pub const NOW: &str = "2026-03-10T18:00:00Z";
 const NO_WAIVER: &str = "The following alert is preventing you from checking in: No waiver.";
-const NO_ENTRY: &str = "You do not have an available entry method. Please ensure you have an active membership, entry pass, or event booking.";
+pub const NO_ENTRY: &str = "You do not have an available entry method. Please ensure you have an active membership, entry pass, or event booking.";
 const UNKNOWN: &str = "Unknown or deactivated customer account.";
 
 pub async fn start() -> TestServer {

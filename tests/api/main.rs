@@ -21,6 +21,7 @@ mod import;
 mod isolation;
 mod limits;
 mod media_store;
+mod multi_server;
 mod openapi;
 mod operations;
 mod paging;

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Api, TestServer, customer_json};
 
-const BUCKET: &str = "photos";
+pub(crate) const BUCKET: &str = "photos";
 const PREFIX: &str = "gym-1";
 /// s3rver's fixed credentials.
 const KEY: &str = "S3RVER";
@@ -28,7 +28,7 @@ const KEY: &str = "S3RVER";
 const INSTALLED: &str = "s3rver-3.7.1/node_modules/.bin/s3rver";
 
 /// A running s3rver with one bucket; killed when dropped.
-struct S3Server {
+pub(crate) struct S3Server {
     child: Child,
     /// The server's data (s3rver keeps each object as `<key>._S3rver_object`).
     data: tempfile::TempDir,
@@ -39,7 +39,7 @@ struct S3Server {
 impl S3Server {
     /// Starts the server; `None`, with the reason printed, when it is not
     /// installed and not required.
-    fn start() -> Option<S3Server> {
+    pub(crate) fn start() -> Option<S3Server> {
         let bin = s3_server_bin()?;
         let data = tempfile::tempdir().unwrap();
         let log = data.path().join("s3rver.log");
@@ -70,7 +70,7 @@ impl S3Server {
     }
 
     /// The standard AWS variables a server over this bucket is given.
-    fn env(&self) -> Vec<(String, String)> {
+    pub(crate) fn env(&self) -> Vec<(String, String)> {
         [
             ("AWS_ACCESS_KEY_ID", KEY),
             ("AWS_SECRET_ACCESS_KEY", KEY),
