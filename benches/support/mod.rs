@@ -14,10 +14,12 @@ use std::time::{Duration, Instant};
 
 use frontdesk::demo::{self, generate::GENERATOR_VERSION};
 use frontdesk::server::{ServeOptions, Server, ServerConfig};
-use frontdesk::storage::{Clock, Db, OrgScope, orgs};
+use frontdesk::storage::{Clock, Db, DbLocation, OrgScope, orgs};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
+
+pub mod postgres;
 
 /// What building a cached database took, kept beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -152,10 +154,16 @@ impl BenchServer {
 
     /// The real server over the database at `db_path`, with `options`.
     pub async fn start_with(db_path: &Path, options: ServeOptions) -> anyhow::Result<BenchServer> {
+        BenchServer::start_at(db_path.into(), &db_path.with_extension("media"), options).await
+    }
+
+    /// The real server over the database at `db` (a SQLite file or a
+    /// PostgreSQL URL), its photos in `media_dir`, with `options`.
+    pub async fn start_at(db: DbLocation, media_dir: &Path, options: ServeOptions) -> anyhow::Result<BenchServer> {
         let config = ServerConfig {
-            db: db_path.into(),
+            db,
             listen: "127.0.0.1:0".parse()?,
-            media: frontdesk::photo::PhotoStore::new(db_path.with_extension("media")),
+            media: frontdesk::photo::PhotoStore::new(media_dir.to_path_buf()),
             public_url: None,
             clock: Clock::System,
         };
@@ -195,6 +203,15 @@ impl BenchServer {
         let body = resp.bytes().await.expect("body");
         assert_eq!(got, status, "{}", String::from_utf8_lossy(&body));
         body
+    }
+
+    /// Sends a request and reads the whole body, whatever the answer (a
+    /// refused check-in is an answer); panics only when no answer comes.
+    pub async fn answer(&self, req: reqwest::RequestBuilder) -> StatusCode {
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        resp.bytes().await.expect("body");
+        status
     }
 
     pub async fn get_ok(&self, path: &str) -> bytes::Bytes {
@@ -302,6 +319,38 @@ pub fn table(samples: &[Samples]) -> String {
         ));
     }
     out
+}
+
+/// A Markdown table of the same operations measured on a baseline and on
+/// another backend, side by side, with the other's time as a multiple of the
+/// baseline's at p50 and p99, against `limit` (the other within `limit`
+/// times the baseline at both).
+pub fn comparison(baseline: (&str, &[Samples]), other: (&str, &[Samples]), limit: f64) -> String {
+    let (a, b) = (baseline.0, other.0);
+    let mut out = format!(
+        "| operation | n | {a} p50 ms | {a} p99 ms | {b} p50 ms | {b} p99 ms | {b}/{a} p50 | {b}/{a} p99 | within {limit}x | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n"
+    );
+    for (x, y) in baseline.1.iter().zip(other.1) {
+        let (r50, r99) = ratios(x, y);
+        let within = if r50 <= limit && r99 <= limit { "yes" } else { "NO" };
+        let note = if x.note == y.note { x.note.clone() } else { format!("{a}: {}; {b}: {}", x.note, y.note) };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {r50:.2} | {r99:.2} | {within} | {note} |\n",
+            x.name,
+            x.durations.len(),
+            ms(x.percentile(50.0)),
+            ms(x.percentile(99.0)),
+            ms(y.percentile(50.0)),
+            ms(y.percentile(99.0)),
+        ));
+    }
+    out
+}
+
+/// `other`'s p50 and p99 as multiples of `baseline`'s.
+pub fn ratios(baseline: &Samples, other: &Samples) -> (f64, f64) {
+    let ratio = |p: f64| other.percentile(p).as_secs_f64() / baseline.percentile(p).as_secs_f64().max(1e-9);
+    (ratio(50.0), ratio(99.0))
 }
 
 /// The machine's load averages (1, 5, 15 minutes), where the OS tells them:

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bulk::{self, BulkValue};
+use super::sql::Dialect;
 use super::{Conn, OrgScope, StoreError, StoreResult, derived};
 
 /// The tables an import writes, in load order (a table's references point to
@@ -425,10 +426,12 @@ pub async fn load(
     // Indexes built once after a load that dwarfs their table cost far less
     // than indexes updated row by row.
     let mut set_aside = Vec::new();
+    let mut loaded_in_bulk = false;
     for rows in tables {
         let started = std::time::Instant::now();
         let (table, count) = (rows.table.name(), rows.len());
         if count >= BULK_LOAD_ROWS && count as i64 >= bulk::row_count(conn, table).await? {
+            loaded_in_bulk = true;
             set_aside.extend(bulk::set_indexes_aside(conn, table).await?);
         }
         let columns = rows.table.columns();
@@ -438,11 +441,22 @@ pub async fn load(
         tracing::debug!(table, rows = count, elapsed_ms = started.elapsed().as_millis() as u64, "imported");
     }
     let started = std::time::Instant::now();
-    let large = !set_aside.is_empty();
+    // PostgreSQL sets no index aside (`bulk::set_indexes_aside`), but its
+    // bulk loads need statistics as much.
+    let large = !set_aside.is_empty() || (loaded_in_bulk && conn.dialect() == Dialect::Postgres);
     bulk::restore_indexes(conn, set_aside).await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "indexes restored");
     // The new customers get every summary column computed; memberships and
     // relations in a document only ever cover the document's own customers.
+    // PostgreSQL plans the summary columns' per-customer subqueries from
+    // statistics: with none for the tables just loaded it scans them whole
+    // for each customer (a 100,000-customer import ran for over ten
+    // minutes). SQLite's plans do not need them here, and are left as they were.
+    if large && conn.dialect() == Dialect::Postgres {
+        let started = std::time::Instant::now();
+        bulk::analyze(conn).await?;
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered for the summaries");
+    }
     let started = std::time::Instant::now();
     if let Some((first, last)) = new_customers {
         derived::refresh_customer_range(org, conn, first, last, today).await?;

@@ -45,8 +45,15 @@ pub async fn list(
     let count_stmt = match (terms.single_count(), terms.only_related_ids()) {
         (Some(count), _) => count,
         (None, Some(ids)) => Query::select().expr(Expr::col(Asterisk).count()).from_subquery(ids, "ids").to_owned(),
+        // The same number either way (`id` is never NULL). SQLite's filter
+        // indexes hold the rowid, which is `id`, so it counts from them
+        // alone; PostgreSQL's do not hold `id`, and `COUNT(*)` lets it count
+        // from an index alone (an index-only scan) instead of reading rows.
         (None, None) => Query::select()
-            .expr(Expr::col(("c", "id")).count())
+            .expr(match dialect {
+                Dialect::Sqlite => Expr::col(("c", "id")).count(),
+                Dialect::Postgres => Expr::col(Asterisk).count(),
+            })
             .from_as("customers", "c")
             .and_where(Expr::col(("c", "org_id")).eq(org.id))
             .cond_where(condition)
