@@ -51,14 +51,6 @@ pub async fn connect(url: &str) -> StoreResult<PgPool> {
     Ok(pool)
 }
 
-/// Applies the migrations to the database at `url` and disconnects
-/// (`frontdesk migrate`).
-pub async fn migrate(url: &str) -> StoreResult<()> {
-    let pool = connect(url).await?;
-    pool.close().await;
-    Ok(())
-}
-
 /// Begins a write transaction holding [`WRITE_LOCK`].
 pub async fn begin_write(pool: &PgPool) -> StoreResult<Conn> {
     let mut tx = pool.begin().await?;
