@@ -40,6 +40,28 @@ pub struct BuildFigures {
     pub machine_speed: Option<String>,
 }
 
+impl BuildFigures {
+    /// The figures of a demo build, with what the caller measured around it.
+    pub fn of(
+        report: &frontdesk::demo::BuildReport,
+        build_cpu_secs: Option<f64>,
+        built_at: String,
+        machine_speed: Option<String>,
+    ) -> BuildFigures {
+        BuildFigures {
+            customers: report.summary.customers,
+            check_ins: report.summary.check_ins,
+            memberships: report.summary.memberships,
+            other_records: report.summary.other_records,
+            generate_secs: report.generate_time.as_secs_f64(),
+            import_secs: report.import_time.as_secs_f64(),
+            build_cpu_secs,
+            built_at,
+            machine_speed,
+        }
+    }
+}
+
 /// A demo database of `customers` customers for `seed`.
 pub struct Dataset {
     pub path: PathBuf,
@@ -108,17 +130,7 @@ pub async fn dataset_as(distribution: demo::Distribution, seed: u64, customers: 
     let report = demo::build_as(&db, None, distribution, seed, customers, now).await?;
     let build_cpu_secs = process_cpu_secs().zip(cpu_before).map(|(after, before)| after - before);
     db.close().await;
-    let figures = BuildFigures {
-        customers: report.summary.customers,
-        check_ins: report.summary.check_ins,
-        memberships: report.summary.memberships,
-        other_records: report.summary.other_records,
-        generate_secs: report.generate_time.as_secs_f64(),
-        import_secs: report.import_time.as_secs_f64(),
-        build_cpu_secs,
-        built_at: now.to_string(),
-        machine_speed,
-    };
+    let figures = BuildFigures::of(&report, build_cpu_secs, now.to_string(), machine_speed);
     std::fs::write(&figures_path, serde_json::to_vec_pretty(&figures)?)?;
     Ok(Dataset { path, seed, figures, built_now: true })
 }

@@ -150,17 +150,7 @@ async fn build(
     sqlx::raw_sql("VACUUM (ANALYZE)").execute(&mut conn).await?;
     conn.close().await.ok();
     eprintln!("VACUUM (ANALYZE): {:.1} s", started.elapsed().as_secs_f64());
-    let figures = BuildFigures {
-        customers: report.summary.customers,
-        check_ins: report.summary.check_ins,
-        memberships: report.summary.memberships,
-        other_records: report.summary.other_records,
-        generate_secs: report.generate_time.as_secs_f64(),
-        import_secs: report.import_time.as_secs_f64(),
-        build_cpu_secs,
-        built_at: data.figures.built_at.clone(),
-        machine_speed,
-    };
+    let figures = BuildFigures::of(&report, build_cpu_secs, data.figures.built_at.clone(), machine_speed);
     let json = serde_json::to_string(&figures)?.replace('\'', "''");
     execute(admin, &format!("COMMENT ON DATABASE {database} IS '{json}'")).await?;
     replace_record(admin, data, database).await;
