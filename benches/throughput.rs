@@ -17,7 +17,10 @@
 //! - `FRONTDESK_BENCH_DATASETS` (default `even,realistic`);
 //! - `FRONTDESK_BENCH_ONLY=<text>`: only the cases whose names contain it
 //!   (the floor always runs);
-//! - `FRONTDESK_BENCH_CUSTOMERS` (default 100000).
+//! - `FRONTDESK_BENCH_CUSTOMERS` (default 100000);
+//! - `FRONTDESK_BENCH_INDEX` (default `off,on`): the server answers customer
+//!   lists and records by SQL alone (`off`, the "before") and from the
+//!   in-memory customer index (`on`), one after the other in one run.
 // Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
@@ -311,15 +314,22 @@ async fn run_dataset(
     customers: usize,
     connections: &[usize],
     secs: u64,
+    index: bool,
 ) -> anyhow::Result<()> {
     let data = support::dataset_as(distribution, SEED, customers).await?;
     let f = &data.figures;
     println!(
-        "\n## {distribution:?} dataset: {} customers, {} check-ins, {} memberships (seed {SEED}, built {}; import {:.1} s)",
-        f.customers, f.check_ins, f.memberships, f.built_at, f.import_secs
+        "\n## {distribution:?} dataset, customer index {}: {} customers, {} check-ins, {} memberships (seed {SEED}, built {}; import {:.1} s)",
+        if index { "on" } else { "off" },
+        f.customers,
+        f.check_ins,
+        f.memberships,
+        f.built_at,
+        f.import_secs
     );
     let (copy, _dir) = served_copy(&data).await?;
-    let server = BenchServer::start(&copy).await?;
+    let options = frontdesk::server::ServeOptions { customer_index: index, ..Default::default() };
+    let server = BenchServer::start_with(&copy.path, options).await?;
     let token = {
         let body = server
             .http
@@ -332,8 +342,13 @@ async fn run_dataset(
         serde_json::from_slice::<Value>(&body)?["token"].as_str().unwrap_or_default().to_string()
     };
 
-    // The floor: the same stack, a body rendered once (customer 1's).
+    // The floor: the same stack, a body rendered once (customer 1's). With
+    // the index, this first request loads it (reported).
+    let started = Instant::now();
     let rendered = server.get_ok("/api/customers/1/").await;
+    if index {
+        println!("customer index loaded by the first request in {:.1} s", started.elapsed().as_secs_f64());
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let floor_base = format!("http://{}", listener.local_addr()?);
     let (stop_floor, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -389,6 +404,7 @@ fn main() -> anyhow::Result<()> {
     let connections: Vec<usize> =
         env_text("FRONTDESK_BENCH_CONNECTIONS", "16,64").split(',').filter_map(|c| c.trim().parse().ok()).collect();
     let datasets = env_text("FRONTDESK_BENCH_DATASETS", "even,realistic");
+    let modes = env_text("FRONTDESK_BENCH_INDEX", "off,on");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         println!("# throughput: {customers} customers, {secs} s per case, connections {connections:?}");
@@ -398,7 +414,14 @@ fn main() -> anyhow::Result<()> {
                 "realistic" => Distribution::Realistic,
                 other => anyhow::bail!("unknown dataset {other:?}: even or realistic"),
             };
-            run_dataset(distribution, customers, &connections, secs).await?;
+            for mode in modes.split(',') {
+                let index = match mode.trim() {
+                    "on" => true,
+                    "off" => false,
+                    other => anyhow::bail!("FRONTDESK_BENCH_INDEX: {other:?} is not on or off"),
+                };
+                run_dataset(distribution, customers, &connections, secs, index).await?;
+            }
         }
         Ok(())
     })

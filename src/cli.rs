@@ -93,6 +93,11 @@ pub struct ServeArgs {
     /// (default: they last until revoked).
     #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
     pub token_ttl: Option<std::time::Duration>,
+    /// Answer customer lists and records from the in-memory customer index
+    /// (kept in step with every write by database triggers); `off` answers
+    /// them by SQL alone.
+    #[arg(long, value_name = "on|off", default_value = "on")]
+    pub customer_index: Switch,
     /// A request's head (request line and headers) must arrive within this
     /// of its first byte, or the connection is closed: `10s`, `500ms`.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
@@ -278,6 +283,13 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A feature turned on or off from the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
 /// The server's limits and policies as `serve`'s flags set them.
 fn serve_options(args: &ServeArgs) -> crate::server::ServeOptions {
     let mut options = crate::server::ServeOptions::default();
@@ -288,6 +300,7 @@ fn serve_options(args: &ServeArgs) -> crate::server::ServeOptions {
     options.connections.body_stall_timeout = args.body_timeout;
     options.durability = args.durability;
     options.token_ttl = args.token_ttl;
+    options.customer_index = args.customer_index == Switch::On;
     options
 }
 

@@ -64,6 +64,8 @@ struct Inner {
     passwords: crate::storage::auth::PasswordChecker,
     /// Failed-login counts per client address and per username.
     login_throttle: Arc<dyn crate::storage::throttle::LoginThrottle>,
+    /// The customer list in memory (`None` when `--customer-index off`).
+    customer_index: Option<crate::storage::customer_index::CustomerIndex>,
     options: ServeOptions,
 }
 
@@ -81,6 +83,9 @@ pub struct ServeOptions {
     /// How long a refused login (throttled, or every password worker busy)
     /// waits before its `429` is sent (see `server::auth`).
     pub login_refusal_hold: Duration,
+    /// Whether customer lists and records are answered from the in-memory
+    /// customer index (`storage::customer_index`) rather than by SQL.
+    pub customer_index: bool,
 }
 
 impl Default for ServeOptions {
@@ -91,6 +96,7 @@ impl Default for ServeOptions {
             durability: crate::storage::Durability::default(),
             token_ttl: None,
             login_refusal_hold: Duration::from_secs(1),
+            customer_index: true,
         }
     }
 }
@@ -114,8 +120,19 @@ impl AppState {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => format!("{public_url}/media"),
         };
+        let customer_index = options.customer_index.then(|| {
+            let (base, media) = (public_url.clone(), media_url.clone());
+            let render: crate::storage::customer_index::Render = Arc::new(move |customer| {
+                let urls = Urls { base: &base, media: &media };
+                let mut customer = customer;
+                customer.resolve_links(&urls);
+                serde_json::to_string(&customer)
+            });
+            crate::storage::customer_index::CustomerIndex::new(db.clone(), render)
+        });
         AppState {
             inner: Arc::new(Inner {
+                customer_index,
                 db,
                 public_url,
                 photo_store,
@@ -153,6 +170,11 @@ impl AppState {
 
     pub fn options(&self) -> &ServeOptions {
         &self.inner.options
+    }
+
+    /// The in-memory customer list, unless turned off.
+    pub fn customer_index(&self) -> Option<&crate::storage::customer_index::CustomerIndex> {
+        self.inner.customer_index.as_ref()
     }
 
     pub fn clock(&self) -> &Clock {
@@ -363,10 +385,27 @@ impl Server {
         let db = self.state.db().clone();
         let limits = self.state.options().connections;
         tokio::spawn(media_sweep::sweep_periodically(db.clone(), self.state.photo_store().clone()));
+        tokio::spawn(warm_customer_index(self.state.clone()));
         let service = tower::ServiceBuilder::new().map_request(append_trailing_slash).service(app(self.state));
         listener::serve(self.listener, service, limits, shutdown).await;
         db.close().await;
         Ok(())
+    }
+}
+
+/// Loads every organization's customer list before the first request
+/// needs it (a request arriving meanwhile waits for its organization's).
+async fn warm_customer_index(state: AppState) {
+    let Some(index) = state.customer_index() else { return };
+    let warmed = async {
+        let mut conn = state.db().acquire().await?;
+        let orgs = crate::storage::orgs::all(&mut conn).await?;
+        drop(conn);
+        index.warm(&orgs).await
+    }
+    .await;
+    if let Err(e) = warmed {
+        tracing::warn!(error = %e, "warming the customer index failed; it loads on first use");
     }
 }
 

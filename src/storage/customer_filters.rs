@@ -60,7 +60,7 @@ pub struct CustomerFilter {
 /// The latest birthday of someone at least `years` old on `today` (a 29
 /// February `today` minus whole years clamps to 28 February); `None` when
 /// that is outside the calendar (an age of 99999999999 years).
-fn born_on_or_before_for_age(today: Date, years: i64) -> Option<Date> {
+pub(crate) fn born_on_or_before_for_age(today: Date, years: i64) -> Option<Date> {
     // `try_years`, not `years()`: an age from a query string may be out of
     // the span's range, and that must be an answer, not a panic.
     let span = jiff::Span::new().try_years(years).ok()?;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bulk;
 pub mod check_ins;
 pub mod customer_filters;
+pub mod customer_index;
 pub mod customers;
 pub mod derived;
 pub mod idempotency;

@@ -151,6 +151,12 @@ pub async fn create_user(
     })
 }
 
+/// Every organization, oldest first.
+pub async fn all(conn: &mut Conn) -> StoreResult<Vec<OrgScope>> {
+    let stmt = org_select().order_by("id", Order::Asc).to_owned();
+    sql::fetch_as::<OrgRow, _>(conn, &stmt).await?.into_iter().map(OrgRow::into_scope).collect()
+}
+
 /// Every organization's name, oldest first.
 pub async fn org_names(conn: &mut Conn) -> StoreResult<Vec<String>> {
     let stmt = Query::select().column("name").from("organizations").order_by("id", Order::Asc).to_owned();

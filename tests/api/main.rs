@@ -13,6 +13,7 @@ mod check_in;
 mod check_ins_list;
 mod client;
 mod collections;
+mod customer_index;
 mod customer_list;
 mod customers;
 mod demo;

@@ -232,6 +232,22 @@ impl TestServer {
         self.handle = Some(handle);
     }
 
+    /// Starts a second server over the same database with `options` and
+    /// `clock` (until the test ends); answers its base URL.
+    pub async fn serve_also(&self, options: frontdesk::server::ServeOptions, clock: Clock) -> String {
+        let config = ServerConfig {
+            db: self.test_db.location.clone(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            media: self.media.clone(),
+            public_url: None,
+            clock,
+        };
+        let server = Server::bind_with(config, options).await.expect("bind");
+        let base = format!("http://{}", server.local_addr());
+        tokio::spawn(server.run(std::future::pending()));
+        base
+    }
+
     /// Like [`start`](Self::start), and also serves `/media/{file}` from the
     /// media folder, so photos can be fetched over HTTP (added for the
     /// terminal app's tests; harmless once the server serves media itself).

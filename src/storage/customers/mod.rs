@@ -13,7 +13,7 @@ mod read;
 mod write;
 
 pub use self::list::list;
-pub use self::read::{custom_fields, exists, get, id_by_barcode, load_related};
+pub use self::read::{custom_fields, exists, get, get_many, id_by_barcode, ids_after, load_related};
 pub(crate) use self::write::stored_value;
 pub use self::write::{
     WriteContext, check_against_db, create, refresh_summary, set_profile_image, sort_key, update, written_columns,

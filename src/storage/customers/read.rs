@@ -52,6 +52,31 @@ pub async fn get(org: &OrgScope, conn: &mut Conn, id: i64) -> StoreResult<Option
     Ok(records.pop())
 }
 
+/// The customers of `ids` that exist (in no particular order), with every
+/// Automatic field.
+pub async fn get_many(org: &OrgScope, conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<Customer>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = record_select(org).and_where(Expr::col(("c", "id")).is_in(ids.iter().copied())).to_owned();
+    let mut records = fetch_records(org, conn, &stmt).await?;
+    load_related(org, conn, &mut records).await?;
+    Ok(records)
+}
+
+/// Up to `limit` of the organization's customer ids above `after`, ascending.
+pub async fn ids_after(org: &OrgScope, conn: &mut Conn, after: i64, limit: u64) -> StoreResult<Vec<i64>> {
+    let stmt = Query::select()
+        .column("id")
+        .from("customers")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("id").gt(after))
+        .order_by("id", Order::Asc)
+        .limit(limit)
+        .to_owned();
+    Ok(sql::fetch_as::<(i64,), _>(conn, &stmt).await?.into_iter().map(|(id,)| id).collect())
+}
+
 /// Finds a customer id by barcode (exact match), within the organization.
 pub async fn id_by_barcode(org: &OrgScope, conn: &mut Conn, barcode: &str) -> StoreResult<Option<i64>> {
     let stmt = Query::select()
