@@ -29,6 +29,10 @@ pub struct Staff {
     pub user_id: i64,
     pub username: String,
     pub location_id: Option<i64>,
+    /// The organization's customer-list change number, read with the token,
+    /// when nothing this request did since could have moved it (`None`
+    /// after the calendar catch-up ran for it).
+    pub list_seq: Option<i64>,
 }
 
 impl Staff {
@@ -67,12 +71,13 @@ impl FromRequestParts<AppState> for Staff {
             .await?
             .ok_or(ApiError::Unauthorized("Invalid token."))?;
         drop(conn);
-        state.ensure_derived_current(&identity.org).await?;
+        let caught_up = state.ensure_derived_current(&identity.org).await?;
         Ok(Staff {
             org: identity.org,
             user_id: identity.user_id,
             username: identity.username,
             location_id: identity.location_id,
+            list_seq: (!caught_up).then_some(identity.list_seq),
         })
     }
 }

@@ -20,7 +20,11 @@ use crate::model::customer_write::CustomerWrite;
 use crate::model::fields::WriteMode;
 use crate::model::{Customer, Page};
 use crate::service::{self, customers::CustomerChange, customers::PhotoChange};
+use std::sync::Arc;
+
 use crate::storage::StoreError;
+use crate::storage::customer_filters::ActiveMembership;
+use crate::storage::customer_index::OrgIndex;
 use crate::storage::customers::{self, WriteContext};
 
 pub fn routes() -> Router<AppState> {
@@ -67,12 +71,11 @@ impl CustomerLinks for super::Urls<'_> {
 async fn list(State(state): State<AppState>, staff: Staff, req: ListRequest) -> ApiResult<Response> {
     let page = req.page()?;
     let mut filter = customer_filter(&req, state.today(&staff.org)).map_err(ApiError::Validation)?;
-    let mut conn = state.db().acquire().await?;
-    if let Some(index) = state.customer_index()
-        && let Some(list) = index.fresh(&staff.org, &mut conn).await?
-    {
-        crate::storage::customer_filters::resolve(&staff.org, &mut conn, &mut filter).await?;
-        drop(conn);
+    if let Some(list) = indexed(&state, &staff).await? {
+        if matches!(filter.has_active_membership, Some(ActiveMembership::Name(_))) {
+            let mut conn = state.db().acquire().await?;
+            crate::storage::customer_filters::resolve(&staff.org, &mut conn, &mut filter).await?;
+        }
         let found = match page.offset_hint() {
             Some(offset) => list.page(&staff.org, &filter, offset, page.page_size),
             None => {
@@ -85,6 +88,7 @@ async fn list(State(state): State<AppState>, staff: Staff, req: ListRequest) -> 
         let resolved = page.resolve(found.count)?;
         return Ok(rendered_page(req.envelope(resolved, found.count, found.records)));
     }
+    let mut conn = state.db().acquire().await?;
     let (count, records) = match page.offset_hint() {
         Some(offset) => customers::list(&staff.org, &mut conn, &filter, offset, page.page_size).await?,
         None => {
@@ -101,14 +105,24 @@ async fn list(State(state): State<AppState>, staff: Staff, req: ListRequest) -> 
 
 async fn read(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<Response> {
     let id = parse_id(&id)?;
-    let mut conn = state.db().acquire().await?;
-    if let Some(index) = state.customer_index()
-        && let Some(list) = index.fresh(&staff.org, &mut conn).await?
-    {
+    if let Some(list) = indexed(&state, &staff).await? {
         return list.record(id).map(|json| json_response(json.to_string())).ok_or(ApiError::NotFound);
     }
+    let mut conn = state.db().acquire().await?;
     let record = customers::get(&staff.org, &mut conn, id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(to_api(&state, record)).into_response())
+}
+
+/// The organization's customer index when it can answer: current as of the
+/// change number read with the token (no statement), or brought up to date
+/// now; `None` when it is off or rebuilding (answer by SQL).
+async fn indexed(state: &AppState, staff: &Staff) -> ApiResult<Option<Arc<OrgIndex>>> {
+    let Some(index) = state.customer_index() else { return Ok(None) };
+    if let Some(list) = index.current(&staff.org, staff.list_seq) {
+        return Ok(Some(list));
+    }
+    let mut conn = state.db().acquire().await?;
+    Ok(index.fresh(&staff.org, &mut conn).await?)
 }
 
 /// An answer of already-rendered JSON, as `Json` would send it.
@@ -117,7 +131,7 @@ fn json_response(body: String) -> Response {
 }
 
 /// A page of already-rendered records, byte for byte what `Json(Page)` sends.
-fn rendered_page(page: Page<std::sync::Arc<str>>) -> Response {
+fn rendered_page(page: Page<Arc<str>>) -> Response {
     let text = |value: &Option<String>| serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
     let size: usize = page.results.iter().map(|r| r.len() + 1).sum();
     let mut body = String::with_capacity(size + 256);

@@ -196,15 +196,15 @@ impl AppState {
     }
 
     /// Brings the organization's date-dependent summary columns up to today
-    /// (once per organization per local day).
-    pub async fn ensure_derived_current(&self, org: &OrgScope) -> StoreResult<()> {
+    /// (once per organization per local day); true when it had to look.
+    pub async fn ensure_derived_current(&self, org: &OrgScope) -> StoreResult<bool> {
         let today = self.today(org);
         if self.derived_dates().get(&org.id) == Some(&today) {
-            return Ok(());
+            return Ok(false);
         }
         derived::ensure_current(org, &self.inner.db, today).await?;
         self.derived_dates().insert(org.id, today);
-        Ok(())
+        Ok(true)
     }
 
     /// Forgets what [`ensure_derived_current`] knows (after an import).

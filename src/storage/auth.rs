@@ -173,6 +173,10 @@ pub struct Identity {
     pub username: String,
     /// The staff user's own location, used when a check-in names none.
     pub location_id: Option<i64>,
+    /// The organization's customer-list change number as this token was
+    /// read (see `storage::customer_index`), so that a request answered from
+    /// the index needs no second statement to know it is current.
+    pub list_seq: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -183,6 +187,7 @@ struct TokenRow {
     location_id: Option<i64>,
     org_name: String,
     org_time_zone: String,
+    list_seq: Option<i64>,
 }
 
 /// `api_tokens t` joined to its staff user `u` and organization `o`: the
@@ -212,6 +217,16 @@ pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -
         .expr_as(Expr::col(("u", "location_id")), "location_id")
         .expr_as(Expr::col(("o", "name")), "org_name")
         .expr_as(Expr::col(("o", "time_zone")), "org_time_zone")
+        .expr_as(
+            sql::scalar(
+                Query::select()
+                    .column("seq")
+                    .from("list_versions")
+                    .and_where(Expr::col(("list_versions", "org_id")).equals(("t", "org_id")))
+                    .to_owned(),
+            ),
+            "list_seq",
+        )
         .and_where(Expr::col(("t", "token_sha256")).eq(token_digest(token)))
         .and_where(Expr::col(("u", "is_active")).eq(true))
         .and_where_option(issued_after.map(|t| Expr::col(("t", "created_at")).gt(t)))
@@ -220,7 +235,13 @@ pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -
         return Ok(None);
     };
     let org = orgs::OrgRow { id: row.org_id, name: row.org_name, time_zone: row.org_time_zone }.into_scope()?;
-    Ok(Some(Identity { org, user_id: row.user_id, username: row.username, location_id: row.location_id }))
+    Ok(Some(Identity {
+        org,
+        user_id: row.user_id,
+        username: row.username,
+        location_id: row.location_id,
+        list_seq: row.list_seq.unwrap_or(0),
+    }))
 }
 
 /// Revokes one token (the caller's own, `DELETE /api/get-token/`); false if

@@ -122,6 +122,13 @@ impl CustomerIndex {
             .clone()
     }
 
+    /// The organization's list when it already reflects change number
+    /// `seq` (read with the request's token): no statement at all.
+    pub fn current(&self, org: &OrgScope, seq: Option<i64>) -> Option<Arc<OrgIndex>> {
+        let index = self.org(org.id);
+        (seq.is_some_and(|seq| index.seq() >= seq)).then_some(index)
+    }
+
     /// The organization's list, brought up to every change committed before
     /// this call; `None` while a rebuild runs (answer from SQL meanwhile).
     pub async fn fresh(&self, org: &OrgScope, conn: &mut Conn) -> StoreResult<Option<Arc<OrgIndex>>> {
