@@ -176,7 +176,6 @@ impl App {
     /// Something is loading (the spinner turns, the runtime ticks).
     pub fn is_busy(&self) -> bool {
         self.list.is_loading()
-            || self.search.is_pending()
             || self.detail.is_loading()
             || self.photos.is_loading()
             || self.editor.is_saving()
@@ -198,7 +197,7 @@ impl App {
             "uploading the photo"
         } else if self.photo_upload.is_preparing() {
             "preparing the photo"
-        } else if self.list.is_loading() || self.search.is_pending() {
+        } else if self.list.is_loading() {
             "loading customers"
         } else if self.detail.is_loading() {
             "loading the profile"
@@ -296,7 +295,7 @@ impl App {
                 for key in self.scanner.flush() {
                     self.on_key(key, &mut out);
                 }
-                self.on_paste(&text, &mut out);
+                self.on_paste(&text);
             }
             Msg::Mouse(mouse) => {
                 for key in self.scanner.flush() {
@@ -317,12 +316,6 @@ impl App {
             Msg::Tick => {
                 if self.is_busy() {
                     self.spinner = self.spinner.wrapping_add(1);
-                    self.redraw = true;
-                }
-            }
-            Msg::Timer { timer: Timer::Search, generation } => {
-                if self.search.on_timer(generation) {
-                    self.search(&mut out);
                     self.redraw = true;
                 }
             }
@@ -348,6 +341,12 @@ impl App {
             Msg::CustomerLoaded { request, result } => self.on_fresh_customer(request, result, &mut out),
             Msg::CustomerSaved { request, result } => self.on_customer_saved(request, result, &mut out),
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
+        }
+        // Search as you type: a change of the search text sends its search now, once for all the keys
+        // this message brought (a burst released as typing, a paste); while a list request is in
+        // flight it waits, the newest text replacing any older one (see `results.rs`).
+        if self.search.take_changed() {
+            self.search(&mut out);
         }
         out
     }

@@ -46,6 +46,8 @@ mod gym_clock_tests;
 mod layout_tests;
 #[cfg(test)]
 mod screen_tests;
+#[cfg(test)]
+mod typing_tests;
 
 use std::io::Write;
 use std::path::PathBuf;

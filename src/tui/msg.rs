@@ -17,7 +17,7 @@ use crate::model::{Customer, Page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {
-    Search,
+    /// The selection has rested (its profile and photo load).
     Selection,
     /// The next bell of a verdict's pattern.
     Bell,

@@ -1,6 +1,9 @@
 //! The results list: the customers of the current search, page by page, the selection and the first
 //! row on screen. One list request is in flight at a time; the newest job waits for it (a newer
-//! search replaces an older waiting one), and an answer that is no longer awaited is dropped.
+//! search replaces an older waiting one) and is sent when its answer arrives. That answer is still
+//! the newest one so far (answers come in the order they were asked for), so a first page is shown
+//! meanwhile: typing shows the results of each text it can, and never an older answer over a newer
+//! one. An answer that is no longer awaited is dropped.
 
 use std::time::Duration;
 
@@ -47,7 +50,7 @@ pub struct ResultList {
 pub enum ListAnswer {
     /// Not the request awaited: dropped.
     Stale,
-    /// A newer job was waiting: this answer is stale, and the newer one is sent.
+    /// A newer job was waiting: it is sent, and this answer (a next page, or a failure) is dropped.
     Superseded,
     /// Rows in (a first page replaces the list; a next page extends it).
     Loaded { first_page: bool },
@@ -86,6 +89,13 @@ impl ResultList {
 
     /// The first page for `query`, unless it is the one already sent (and it did not fail).
     pub fn search(&mut self, query: CustomerQuery, requests: &mut Requests, out: &mut Vec<Command>) {
+        if self.failed.is_none() && matches!(&self.in_flight, Some((_, ListJob::First(q))) if *q == query) {
+            // Typed back to the text in flight (a letter, then Backspace): its answer is the one
+            // wanted, and no older text waits to be sent after it.
+            self.waiting = None;
+            self.requested = Some(query);
+            return;
+        }
         self.submit(ListJob::First(query), requests, out);
     }
 
@@ -178,9 +188,18 @@ impl ResultList {
             return ListAnswer::Stale;
         }
         if let Some(waiting) = self.waiting.take() {
-            // A newer job was waiting: this answer is stale.
+            // A newer job was waiting: it goes now. A first page is still shown meanwhile (it is the
+            // newest answer so far: typing shows each text's results it can); a next page of a list
+            // about to be replaced, or a failure the newer job may not meet, is dropped.
             self.issue(waiting, requests, out);
-            return ListAnswer::Superseded;
+            return match (job, result) {
+                (ListJob::First(query), Ok(page)) => {
+                    self.failed = None;
+                    self.show_first(query, page);
+                    ListAnswer::Loaded { first_page: true }
+                }
+                _ => ListAnswer::Superseded,
+            };
         }
         let page = match result {
             Ok(page) => page,
@@ -192,18 +211,13 @@ impl ResultList {
         self.failed = None;
         let first_page = matches!(job, ListJob::First(_));
         match job {
-            ListJob::First(query) => {
-                self.to_bottom = false;
-                let keep = self.selected_customer().map(|c| c.id);
-                self.rows = page.results;
-                self.selected = keep.and_then(|id| self.rows.iter().position(|c| c.id == id)).unwrap_or(0);
-                self.offset = 0;
-                self.query = Some(query);
+            ListJob::First(query) => self.show_first(query, page),
+            ListJob::Next(_) => {
+                self.rows.extend(page.results);
+                self.count = Some(page.count);
+                self.next = page.next;
             }
-            ListJob::Next(_) => self.rows.extend(page.results),
         }
-        self.count = Some(page.count);
-        self.next = page.next;
         if self.to_bottom {
             match self.next.clone() {
                 Some(next) => self.issue(ListJob::Next(next), requests, out),
@@ -212,6 +226,18 @@ impl ResultList {
             self.selected = self.rows.len().saturating_sub(1);
         }
         ListAnswer::Loaded { first_page }
+    }
+
+    /// A first page replaces the list (the selected customer stays selected if it is in it).
+    fn show_first(&mut self, query: CustomerQuery, page: Page<Customer>) {
+        self.to_bottom = false;
+        let keep = self.selected_customer().map(|c| c.id);
+        self.rows = page.results;
+        self.selected = keep.and_then(|id| self.rows.iter().position(|c| c.id == id)).unwrap_or(0);
+        self.offset = 0;
+        self.query = Some(query);
+        self.count = Some(page.count);
+        self.next = page.next;
     }
 
     /// A customer the server answered with after a write: its row shows it as it is now, and a

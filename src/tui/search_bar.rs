@@ -1,24 +1,17 @@
-//! The search bar: the text typed, and its debounce. Typing does not search at once: each change
-//! starts a timer, and only the newest timer's expiry sends the search, so a burst of keys is one
-//! request.
-
-use std::time::Duration;
+//! The search bar: the text typed, searched as it is typed. Every change of the text marks its search
+//! as due; the app sends it at the end of the message that changed it (so keys handled together, like a
+//! burst the scanner detector releases as typing or a paste, are one search), and the results list
+//! keeps it from flooding the server: one list request in flight at a time, and while one is, only the
+//! newest text waits to be sent when its answer arrives (see [`super::results`]).
 
 use tui_input::{Input, InputRequest};
 
-use super::msg::{Command, Timer};
-
-/// How long typing must pause before a search is sent.
-pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
-
-/// The search bar's text and its debounce.
+/// The search bar's text, and whether its search is due.
 #[derive(Debug, Default)]
 pub struct SearchBar {
     input: Input,
-    /// The newest debounce timer started; an older one expiring does nothing.
-    generation: u64,
-    /// Typed, and the search not sent yet (the spinner turns meanwhile).
-    pending: bool,
+    /// The text changed since its search was last asked for.
+    changed: bool,
 }
 
 impl SearchBar {
@@ -32,38 +25,33 @@ impl SearchBar {
         &self.input
     }
 
-    /// Typed, and its search still waiting for the debounce.
-    pub fn is_pending(&self) -> bool {
-        self.pending
-    }
-
-    /// A key typed into the bar; a change starts the debounce.
-    pub fn typed(&mut self, request: InputRequest, out: &mut Vec<Command>) {
-        self.edit(out, |input| {
+    /// A key typed into the bar.
+    pub fn typed(&mut self, request: InputRequest) {
+        self.edit(|input| {
             input.handle(request);
         });
     }
 
     /// A key typed outside the bar starts a new search: the text is replaced by that key.
-    pub fn start_over(&mut self, request: InputRequest, out: &mut Vec<Command>) {
-        self.edit(out, |input| {
+    pub fn start_over(&mut self, request: InputRequest) {
+        self.edit(|input| {
             input.reset();
             input.handle(request);
         });
     }
 
     /// A key typed outside the bar that continues the search: it applies at the end of the text.
-    pub fn typed_at_end(&mut self, request: InputRequest, out: &mut Vec<Command>) {
+    pub fn typed_at_end(&mut self, request: InputRequest) {
         self.input.handle(InputRequest::GoToEnd);
-        self.typed(request, out);
+        self.typed(request);
     }
 
     /// Text pasted (one line), at the cursor; `at_end` moves the cursor to the end first.
-    pub fn paste(&mut self, text: &str, at_end: bool, out: &mut Vec<Command>) {
+    pub fn paste(&mut self, text: &str, at_end: bool) {
         if at_end {
             self.input.handle(InputRequest::GoToEnd);
         }
-        self.edit(out, |input| {
+        self.edit(|input| {
             for c in text.chars() {
                 input.handle(InputRequest::InsertChar(c));
             }
@@ -71,27 +59,22 @@ impl SearchBar {
     }
 
     /// Empties the bar (when it has text).
-    pub fn clear(&mut self, out: &mut Vec<Command>) {
-        self.edit(out, Input::reset);
+    pub fn clear(&mut self) {
+        self.edit(Input::reset);
     }
 
-    /// A debounce timer expired: true when it is the newest one, so the search is sent now.
-    pub fn on_timer(&mut self, generation: u64) -> bool {
-        if generation != self.generation {
-            return false;
-        }
-        self.pending = false;
-        true
+    /// True once after the text changed: its search is due now. However many changes came before,
+    /// the search due is the one for the text as it is now.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
     }
 
-    /// Applies `change` to the text; when the text is different, the debounce starts again.
-    fn edit(&mut self, out: &mut Vec<Command>, change: impl FnOnce(&mut Input)) {
+    /// Applies `change` to the text; a different text makes its search due.
+    fn edit(&mut self, change: impl FnOnce(&mut Input)) {
         let before = self.input.value().to_string();
         change(&mut self.input);
         if self.input.value() != before {
-            self.generation += 1;
-            self.pending = true;
-            out.push(Command::StartTimer { timer: Timer::Search, generation: self.generation, after: SEARCH_DEBOUNCE });
+            self.changed = true;
         }
     }
 }
@@ -100,44 +83,47 @@ impl SearchBar {
 mod tests {
     use super::*;
 
-    fn typed(bar: &mut SearchBar, text: &str) -> Vec<Command> {
-        let mut out = Vec::new();
+    fn typed(bar: &mut SearchBar, text: &str) {
         for c in text.chars() {
-            bar.typed(InputRequest::InsertChar(c), &mut out);
-        }
-        out
-    }
-
-    fn generation(command: &Command) -> u64 {
-        match command {
-            Command::StartTimer { timer: Timer::Search, generation, after } => {
-                assert_eq!(*after, SEARCH_DEBOUNCE);
-                *generation
-            }
-            other => panic!("not the search's timer: {other:?}"),
+            bar.typed(InputRequest::InsertChar(c));
         }
     }
 
     #[test]
-    fn only_the_newest_debounce_timer_sends_the_search() {
+    fn each_change_makes_the_search_due_once() {
         let mut bar = SearchBar::default();
-        let out = typed(&mut bar, "ann");
-        assert_eq!(out.len(), 3, "each change starts the debounce again");
-        assert!(bar.is_pending());
-        let (first, last) = (generation(&out[0]), generation(&out[2]));
-        assert!(!bar.on_timer(first), "an older timer does nothing");
-        assert!(bar.is_pending());
-        assert!(bar.on_timer(last));
-        assert!(!bar.is_pending());
+        assert!(!bar.take_changed(), "nothing typed yet");
+        typed(&mut bar, "a");
+        assert!(bar.take_changed(), "the first key's search is due at once");
+        assert!(!bar.take_changed(), "and only once");
+        typed(&mut bar, "nn");
+        assert!(bar.take_changed(), "keys handled together are one search");
+        assert!(!bar.take_changed());
+        assert_eq!(bar.value(), "ann");
+        bar.typed(InputRequest::DeletePrevChar);
+        assert!(bar.take_changed());
+        bar.clear();
+        assert!(bar.take_changed(), "clearing the text searches again (everyone)");
+        assert_eq!(bar.value(), "");
     }
 
     #[test]
-    fn a_key_that_changes_nothing_starts_no_timer() {
+    fn a_key_that_changes_nothing_makes_no_search_due() {
         let mut bar = SearchBar::default();
-        let mut out = Vec::new();
-        bar.typed(InputRequest::DeletePrevChar, &mut out);
-        bar.clear(&mut out);
-        assert!(out.is_empty() && !bar.is_pending());
+        bar.typed(InputRequest::DeletePrevChar);
+        bar.clear();
+        assert!(!bar.take_changed());
+        typed(&mut bar, "ab");
+        bar.take_changed();
+        bar.typed(InputRequest::GoToStart);
+        bar.typed(InputRequest::DeletePrevChar);
+        assert!(!bar.take_changed(), "moving the cursor, or Backspace at the start, changes nothing");
+        // Changed and changed back is still a change made: the search due is for the text now.
+        bar.typed(InputRequest::GoToEnd);
+        typed(&mut bar, "c");
+        bar.typed(InputRequest::DeletePrevChar);
+        assert!(bar.take_changed());
+        assert_eq!(bar.value(), "ab");
     }
 
     #[test]
@@ -145,12 +131,12 @@ mod tests {
         let mut bar = SearchBar::default();
         typed(&mut bar, "ann");
         bar.input.handle(InputRequest::GoToStart);
-        let mut out = Vec::new();
-        bar.typed_at_end(InputRequest::DeletePrevChar, &mut out);
+        bar.typed_at_end(InputRequest::DeletePrevChar);
         assert_eq!(bar.value(), "an");
-        bar.start_over(InputRequest::InsertChar('z'), &mut out);
+        bar.start_over(InputRequest::InsertChar('z'));
         assert_eq!(bar.value(), "z");
-        bar.paste("oe", true, &mut out);
-        assert_eq!((bar.value(), out.len()), ("zoe", 3));
+        bar.paste("oe", true);
+        assert_eq!(bar.value(), "zoe");
+        assert!(bar.take_changed());
     }
 }

@@ -49,7 +49,7 @@ impl App {
                     }
                     return;
                 }
-                self.search.typed(request, out);
+                self.search.typed(request);
             }
             KeyContext::FilterEdit => self.filters.typed(request),
             KeyContext::Results | KeyContext::Detail => {
@@ -58,11 +58,11 @@ impl App {
                 match request {
                     InputRequest::InsertChar(_) => {
                         self.focus = Focus::Search;
-                        self.search.start_over(request, out);
+                        self.search.start_over(request);
                     }
                     InputRequest::DeletePrevChar => {
                         self.focus = Focus::Search;
-                        self.search.typed_at_end(request, out);
+                        self.search.typed_at_end(request);
                     }
                     _ => {}
                 }
@@ -78,7 +78,7 @@ impl App {
         self.search(out);
     }
 
-    pub(super) fn on_paste(&mut self, text: &str, out: &mut Vec<Command>) {
+    pub(super) fn on_paste(&mut self, text: &str) {
         // A pasted line is one search (or one value): line breaks become spaces.
         let text: String = text.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
         let text = text.trim();
@@ -118,7 +118,7 @@ impl App {
         }
         let from_elsewhere = self.focus != Focus::Search;
         self.focus = Focus::Search;
-        self.search.paste(text, from_elsewhere, out);
+        self.search.paste(text, from_elsewhere);
     }
 
     pub(super) fn on_action(&mut self, action: Action, out: &mut Vec<Command>) {

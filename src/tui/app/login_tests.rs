@@ -20,8 +20,13 @@ fn a_401_asks_for_the_login_again_keeps_what_was_typed_and_retries() {
     let mut app = App::new(options(), Rect::new(0, 0, 100, 30));
     let start = app.start();
     let Some(Command::FetchCustomers { request, .. }) = start.first().cloned() else { panic!("{start:?}") };
-    typed(&mut app, "smi");
-    app.update(Msg::ListLoaded { request, result: Err(ClientError::Unauthorized("Invalid token.".into())) });
+    // Typed while the first list loads: "smi" waits for it, and is sent when its 401 comes back
+    // (an older request's failure is dropped when a newer one waits to be sent).
+    assert!(typed(&mut app, "smi").is_empty());
+    let sent = app.update(Msg::ListLoaded { request, result: Err(ClientError::Unauthorized("Invalid token.".into())) });
+    let [Command::FetchCustomers { request, query }] = sent.as_slice() else { panic!("{sent:?}") };
+    assert_eq!(query.search, "smi");
+    app.update(Msg::ListLoaded { request: *request, result: Err(ClientError::Unauthorized("Invalid token.".into())) });
     assert!(app.login.is_some(), "a 401 opens the login prompt");
     let shown = screen(&app);
     assert!(shown.contains("Sign in again") && shown.contains("Username:"), "{shown}");

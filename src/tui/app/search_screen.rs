@@ -33,7 +33,7 @@ impl App {
                     self.focus = Focus::Filters;
                 }
             }
-            Action::ClearSearch if !self.search.value().is_empty() => self.search.clear(out),
+            Action::ClearSearch if !self.search.value().is_empty() => self.search.clear(),
             Action::ClearFilters if !self.filters.values.is_empty() => {
                 self.filters.values.clear();
                 self.filters.editing = None;

@@ -84,45 +84,137 @@ fn many(n: i64) -> Vec<Customer> {
     (1..=n).map(|i| customer(i, &format!("Ann{i}"), "Smith")).collect()
 }
 
-#[test]
-fn typing_sends_one_search_after_the_pause() {
-    let mut app = loaded(80, 24, many(3), None);
-    let commands = typed(&mut app, "ann");
-    assert_eq!(commands.len(), 3, "one timer per key and no request yet: {commands:?}");
-    assert!(app.is_busy());
-    // An early timer is stale: typing went on after it.
-    let first = app.update(Msg::Timer { timer: Timer::Search, generation: 1 });
-    assert!(first.is_empty());
-    let sent = fire_timer(&mut app, &commands, Timer::Search);
-    match sent.as_slice() {
-        [Command::FetchCustomers { query, .. }] => assert_eq!(query.search, "ann"),
-        other => panic!("{other:?}"),
-    }
+/// The searches `commands` send, by their text.
+fn searches(commands: &[Command]) -> Vec<(RequestId, String)> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::FetchCustomers { request, query } => Some((*request, query.search.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn named(rows: usize, last: &str) -> Vec<Customer> {
+    (1..=rows as i64).map(|i| customer(i, &format!("Ann{i}"), last)).collect()
 }
 
 #[test]
-fn a_newer_query_replaces_the_waiting_one_and_the_stale_answer_is_dropped() {
+fn typing_searches_at_once_and_the_newest_text_waits_for_the_answer_in_flight() {
+    let mut app = loaded(80, 24, many(3), None);
+    let first = typed(&mut app, "s");
+    let [(s, text)] = searches(&first).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    assert_eq!(text, "s", "the first key searches at once, no pause");
+    assert!(app.is_busy());
+    // While "s" is in flight, nothing more is sent: "sm" waits, then "smi" replaces it.
+    assert!(searches(&typed(&mut app, "mi")).is_empty(), "one list request in flight at most");
+    // The answer for "s" is the newest answer so far: shown, and only the newest text is sent next.
+    let next = app.update(Msg::ListLoaded { request: s, result: Ok(page(named(4, "Sanders"), 4, None)) });
+    assert_eq!(app.list.rows.len(), 4, "an answer for an older text is shown while the newer one is on its way");
+    assert_eq!(app.list.query.as_ref().map(|q| q.search.as_str()), Some("s"));
+    let [(smi, text)] = searches(&next).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    assert_eq!(text, "smi", "\"sm\" was replaced before it was ever sent");
+    let done = app.update(Msg::ListLoaded { request: smi, result: Ok(page(named(2, "Smith"), 2, None)) });
+    assert!(searches(&done).is_empty());
+    assert_eq!((app.list.rows.len(), app.list.count), (2, Some(2)));
+    assert_eq!(app.list.query.as_ref().map(|q| q.search.as_str()), Some("smi"));
+    assert!(!app.list.is_loading());
+    // A late copy of the older answer never shows over the newer one (the request-id rule).
+    app.update(Msg::ListLoaded { request: s, result: Ok(page(named(4, "Sanders"), 4, None)) });
+    assert_eq!((app.list.rows[0].last_name.as_str(), app.list.count), ("Smith", Some(2)));
+    // Nothing in flight: the next key is sent at once again.
+    assert_eq!(searches(&typed(&mut app, "t")).into_iter().map(|(_, t)| t).collect::<Vec<_>>(), ["smit"]);
+}
+
+#[test]
+fn a_newer_query_replaces_the_waiting_one_and_the_older_answer_shows_meanwhile() {
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24));
     let start = app.start();
     let Some(Command::FetchCustomers { request: first, .. }) = start.first().cloned() else { panic!() };
-    let t1 = typed(&mut app, "a");
-    assert!(fetches(&fire_timer(&mut app, &t1, Timer::Search)).is_empty(), "one list request in flight at most");
-    let t2 = typed(&mut app, "b");
-    assert!(fetches(&fire_timer(&mut app, &t2, Timer::Search)).is_empty());
-    // The first answer arrives: stale, since "ab" waits. Only "ab" is sent.
+    assert!(fetches(&typed(&mut app, "a")).is_empty(), "one list request in flight at most");
+    assert!(fetches(&typed(&mut app, "b")).is_empty());
+    // The first answer arrives: shown (it is the newest so far), and only "ab" is sent.
     let next = app.update(Msg::ListLoaded { request: first, result: Ok(page(many(5), 5, None)) });
-    assert!(app.list.rows.is_empty(), "a stale answer is never shown");
-    let Some(Command::FetchCustomers { request: second, query }) = fetches(&next).first().cloned().cloned() else {
-        panic!("{next:?}")
-    };
-    assert_eq!(query.search, "ab");
+    assert_eq!(app.list.rows.len(), 5);
+    let [(second, query)] = searches(&next).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    assert_eq!(query, "ab");
     // An answer nobody waits for is ignored.
     app.update(Msg::ListLoaded { request: RequestId(999), result: Ok(page(many(9), 9, None)) });
-    assert!(app.list.rows.is_empty());
+    assert_eq!(app.list.rows.len(), 5);
     app.update(Msg::ListLoaded { request: second, result: Ok(page(many(2), 2, None)) });
     assert_eq!(app.list.rows.len(), 2);
     assert_eq!(app.list.count, Some(2));
     assert!(!app.list.is_loading());
+}
+
+#[test]
+fn a_failure_with_a_newer_text_waiting_is_dropped_and_the_newer_text_is_sent() {
+    let mut app = loaded(80, 24, many(3), None);
+    let [(a, _)] = searches(&typed(&mut app, "a")).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    typed(&mut app, "b");
+    let next = app.update(Msg::ListLoaded { request: a, result: Err(ClientError::Offline("down".into())) });
+    assert!(app.problem.is_none(), "the newer search may well succeed: no error for the older one");
+    assert_eq!(searches(&next).into_iter().map(|(_, t)| t).collect::<Vec<_>>(), ["ab"]);
+    assert_eq!(app.list.rows.len(), 3, "the list stays as it was");
+}
+
+#[test]
+fn typing_back_to_the_text_in_flight_sends_nothing_more() {
+    let mut app = loaded(80, 24, many(3), None);
+    let [(a, _)] = searches(&typed(&mut app, "a")).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    typed(&mut app, "b");
+    assert!(searches(&app.update(key(KeyCode::Backspace))).is_empty());
+    let next = app.update(Msg::ListLoaded { request: a, result: Ok(page(many(1), 1, None)) });
+    assert!(searches(&next).is_empty(), "the answer in flight is the text's: {next:?}");
+    assert!(!app.list.is_loading());
+    assert_eq!(app.list.query.as_ref().map(|q| q.search.as_str()), Some("a"));
+}
+
+#[test]
+fn clearing_the_text_shows_everyone_again() {
+    let mut app = loaded(80, 24, many(3), None);
+    let [(a, _)] = searches(&typed(&mut app, "a")).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    app.update(Msg::ListLoaded { request: a, result: Ok(page(many(1), 1, None)) });
+    let cleared = app.update(ctrl('u'));
+    assert_eq!(app.search.value(), "");
+    let [(all, text)] = searches(&cleared).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    assert_eq!(text, "", "the unfiltered list");
+    app.update(Msg::ListLoaded { request: all, result: Ok(page(many(3), 3, None)) });
+    assert_eq!((app.list.rows.len(), app.list.query.as_ref().map(|q| q.search.as_str())), (3, Some("")));
+    // Clearing an empty bar sends nothing.
+    assert!(searches(&app.update(ctrl('u'))).is_empty());
+}
+
+/// A scanner burst in the search bar is a check-in, as before: the search never sees its keys.
+/// Keys the detector releases as typing (too short a burst) are one search, not one per key.
+#[test]
+fn a_scanner_burst_in_the_search_bar_checks_in_and_held_keys_are_one_search() {
+    use std::time::{Duration, Instant};
+    let read = |app: &mut App, code: KeyCode, at: Instant| {
+        app.update(Msg::Read(KeyRead { key: KeyEvent::new(code, KeyModifiers::NONE), at }))
+    };
+    let mut app = loaded(80, 24, many(3), None);
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    for (i, c) in "100042".chars().enumerate() {
+        out.extend(read(&mut app, KeyCode::Char(c), t0 + Duration::from_millis(5 * i as u64)));
+    }
+    out.extend(read(&mut app, KeyCode::Enter, t0 + Duration::from_millis(30)));
+    assert!(searches(&out).is_empty(), "{out:?}");
+    assert!(out.iter().any(|c| matches!(c, Command::CheckIn { barcode, .. } if barcode == "100042")), "{out:?}");
+    assert_eq!((app.screen, app.search.value()), (Screen::CheckIn, ""));
+
+    let mut app = loaded(80, 24, many(3), None);
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    for (i, c) in "ann".chars().enumerate() {
+        out.extend(read(&mut app, KeyCode::Char(c), t0 + Duration::from_millis(5 * i as u64)));
+    }
+    assert!(out.is_empty(), "held: they may start a scan");
+    let deadline = app.scanner_deadline().expect("keys are held");
+    let released = app.update(Msg::ScannerDeadline(deadline + Duration::from_millis(1)));
+    assert_eq!(app.search.value(), "ann");
+    assert_eq!(searches(&released).into_iter().map(|(_, t)| t).collect::<Vec<_>>(), ["ann"], "{released:?}");
 }
 
 #[test]
@@ -274,10 +366,15 @@ fn an_outage_is_reported_keys_keep_working_and_retry_resends() {
     let problem = app.problem.clone().unwrap();
     assert!(problem.offline);
     assert!(!app.is_busy());
-    assert_eq!(typed(&mut app, "x").len(), 1, "typing still works while offline");
-    app.update(ctrl('u'));
+    // Typing still works while offline: its search is sent, and fails too.
+    let [(x, _)] = searches(&typed(&mut app, "x")).try_into().unwrap_or_else(|c| panic!("{c:?}"));
+    app.update(Msg::ListLoaded { request: x, result: Err(ClientError::Offline("connection failed".into())) });
+    assert!(app.problem.as_ref().is_some_and(|p| p.offline));
     let retried = app.update(ctrl('r'));
-    assert!(matches!(fetches(&retried).as_slice(), [Command::FetchCustomers { .. }]), "{retried:?}");
+    assert!(
+        matches!(fetches(&retried).as_slice(), [Command::FetchCustomers { query, .. }] if query.search == "x"),
+        "{retried:?}"
+    );
     assert!(app.problem.is_none());
 }
 
@@ -354,7 +451,12 @@ fn every_printable_key_in_the_list_and_profile_only_searches() {
             assert!(!app.quit, "{c:?} quit");
             assert_eq!(app.screen, Screen::Desk, "{c:?} opened another screen");
             assert!(!app.help.is_open() && !app.filters.open && app.records.current().is_none(), "{c:?} acted");
-            assert!(out.iter().all(|c| matches!(c, Command::StartTimer { timer: Timer::Search, .. })), "{out:?}");
+            // Its search only (nothing, when one is already in flight and this text waits for it).
+            assert!(
+                out.iter()
+                    .all(|c| matches!(c, Command::FetchCustomers { query, .. } if query.search == app.search.value())),
+                "{out:?}"
+            );
             assert_eq!(app.focus, Focus::Search);
             // Back into the list (or the profile) for the next key.
             app.update(key(KeyCode::Down));
