@@ -347,7 +347,11 @@ async fn run_dataset(
     let started = Instant::now();
     let rendered = server.get_ok("/api/customers/1/").await;
     if index {
-        println!("customer index loaded by the first request in {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "customer index loaded by the first request in {:.1} s; process resident memory now {}",
+            started.elapsed().as_secs_f64(),
+            resident_memory()
+        );
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let floor_base = format!("http://{}", listener.local_addr()?);
@@ -384,6 +388,14 @@ async fn run_dataset(
     let _ = floor_task.await;
     server.stop().await;
     Ok(())
+}
+
+/// The process's resident memory (`VmRSS`), as Linux reports it.
+fn resident_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| status.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l[6..].trim().to_string()))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn row(case: &Case, conns: usize, o: &mut Outcome, floor_rate: f64) {

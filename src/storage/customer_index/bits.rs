@@ -15,6 +15,21 @@ impl Bits {
         Bits { words: vec![0; len.div_ceil(64)], len }
     }
 
+    /// The positions `0..values.len()` whose value `holds` (given the
+    /// position and the value): built a 64-bit word at a time, without a
+    /// branch per value.
+    pub fn from_column<T: Copy>(values: &[T], holds: impl Fn(usize, T) -> bool) -> Bits {
+        let mut words = Vec::with_capacity(values.len().div_ceil(64));
+        for (w, chunk) in values.chunks(64).enumerate() {
+            let mut word = 0u64;
+            for (i, &value) in chunk.iter().enumerate() {
+                word |= u64::from(holds(w * 64 + i, value)) << i;
+            }
+            words.push(word);
+        }
+        Bits { words, len: values.len() }
+    }
+
     pub fn set(&mut self, position: usize) {
         self.words[position / 64] |= 1 << (position % 64);
     }

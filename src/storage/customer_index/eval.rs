@@ -8,7 +8,7 @@
 use jiff::civil::Date;
 
 use super::bits::Bits;
-use super::list::{IRREGULAR_DATE, Key, NULL_DATE, OrgList, canonical_date, flag, trigram};
+use super::list::{IRREGULAR_DATE, Key, Loaded, NULL_DATE, OrgList, canonical_date, flag, trigram};
 use crate::storage::OrgScope;
 use crate::storage::customer_filters::{ActiveMembership, CustomerFilter, born_on_or_before_for_age};
 
@@ -84,10 +84,8 @@ pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Opti
     }
     if filter.created_at_min.is_some() || filter.created_at_max.is_some() {
         let (min, max) = instant_bounds(org, filter.created_at_min, filter.created_at_max);
-        terms.add(scan(list, |s| {
-            let v = list.created_at[s];
-            min.is_none_or(|m| v >= m) && max.is_none_or(|m| v < m)
-        }));
+        let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
+        terms.add(Bits::from_column(&list.ranked.created_at, |_, v| v >= min && v < max));
     }
     if !filter.address_postcode.is_empty() {
         terms.add(any_key(list, filter.address_postcode.iter().map(|p| Key::Postcode(p.as_str().into()))));
@@ -103,20 +101,18 @@ pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Opti
         (flag::FROZEN, filter.has_frozen_membership),
     ] {
         if let Some(v) = value {
-            terms.add(scan(list, |s| (list.flags[s] & bit != 0) == v));
+            terms.add(Bits::from_column(&list.ranked.flags, |_, f| (f & bit != 0) == v));
         }
     }
     if filter.check_in_count_min.is_some() || filter.check_in_count_max.is_some() {
-        let (min, max) = (filter.check_in_count_min, filter.check_in_count_max);
-        terms.add(scan(list, |s| {
-            let v = list.check_in_count[s];
-            min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
-        }));
+        let min = filter.check_in_count_min.unwrap_or(i64::MIN);
+        let max = filter.check_in_count_max.unwrap_or(i64::MAX);
+        terms.add(Bits::from_column(&list.ranked.check_in_count, |_, v| v >= min && v <= max));
     }
     match &filter.has_active_membership {
         Some(ActiveMembership::Status(v)) => {
             let v = *v;
-            terms.add(scan(list, |s| (list.flags[s] & flag::ACTIVE != 0) == v));
+            terms.add(Bits::from_column(&list.ranked.flags, |_, f| (f & flag::ACTIVE != 0) == v));
         }
         Some(ActiveMembership::TypeIds(ids)) => terms.add(any_key(list, ids.iter().map(|id| Key::ActiveType(*id)))),
         // Unresolved, it matches none (as its SQL does).
@@ -133,10 +129,8 @@ pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Opti
     if filter.latest_check_in_timestamp_min.is_some() || filter.latest_check_in_timestamp_max.is_some() {
         let (min, max) =
             instant_bounds(org, filter.latest_check_in_timestamp_min, filter.latest_check_in_timestamp_max);
-        terms.add(scan(list, |s| {
-            let v = list.latest_check_in[s];
-            v != i64::MIN && min.is_none_or(|m| v >= m) && max.is_none_or(|m| v < m)
-        }));
+        let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
+        terms.add(Bits::from_column(&list.ranked.latest_check_in, |_, v| v != i64::MIN && v >= min && v < max));
     }
     for id in &filter.has_proficiencies {
         terms.add(any_key(list, [Key::Proficiency(*id)]));
@@ -182,12 +176,12 @@ enum Column {
 
 fn dates(list: &OrgList, column: Column, test: DateTest) -> Bits {
     let keys = match column {
-        Column::Birthday => &list.birthday,
-        Column::FirstMembership => &list.first_membership,
+        Column::Birthday => &list.ranked.birthday,
+        Column::FirstMembership => &list.ranked.first_membership,
     };
-    scan(list, |s| {
-        test.holds(keys[s], || {
-            let entry = &list.slots[s];
+    Bits::from_column(keys, |rank, key| {
+        test.holds(key, || {
+            let entry = list.entry(list.order[rank]);
             match column {
                 Column::Birthday => Some(entry.birthday.to_string()),
                 Column::FirstMembership => entry.first_membership_date.as_deref().map(str::to_string),
@@ -196,15 +190,9 @@ fn dates(list: &OrgList, column: Column, test: DateTest) -> Bits {
     })
 }
 
-/// The positions of the customers (by slot) for which `holds` is true.
-fn scan(list: &OrgList, holds: impl Fn(usize) -> bool) -> Bits {
-    let mut bits = Bits::none(list.len());
-    for (rank, &slot) in list.order.iter().enumerate() {
-        if holds(slot as usize) {
-            bits.set(rank);
-        }
-    }
-    bits
+/// The positions of the customers for which `holds` is true.
+fn scan(list: &OrgList, holds: impl Fn(&Loaded) -> bool) -> Bits {
+    Bits::from_column(&list.order, |_, slot| holds(list.entry(slot)))
 }
 
 /// The positions of the customers holding any of the keys.
@@ -225,7 +213,7 @@ fn any_key(list: &OrgList, keys: impl IntoIterator<Item = Key>) -> Bits {
 fn search_word(list: &OrgList, word: &str) -> Bits {
     let chars: Vec<char> = word.chars().collect();
     if chars.len() < 3 {
-        return scan(list, |s| list.slots[s].search_text.contains(word));
+        return scan(list, |entry| entry.search_text.contains(word));
     }
     let mut rarest: Option<&[u32]> = None;
     for w in chars.windows(3) {

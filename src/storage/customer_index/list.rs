@@ -137,6 +137,38 @@ pub fn trigrams(text: &str) -> Vec<u64> {
     out
 }
 
+/// The columns the range filters scan, one value per list position.
+#[derive(Debug, Default)]
+pub struct Columns {
+    pub birthday: Vec<u32>,
+    pub first_membership: Vec<u32>,
+    pub created_at: Vec<i64>,
+    pub check_in_count: Vec<i64>,
+    /// `i64::MIN` for none.
+    pub latest_check_in: Vec<i64>,
+    pub flags: Vec<u8>,
+}
+
+impl Columns {
+    fn push(&mut self, e: &Loaded) {
+        self.birthday.push(date_key(Some(&e.birthday)));
+        self.first_membership.push(date_key(e.first_membership_date.as_deref()));
+        self.created_at.push(e.created_at);
+        self.check_in_count.push(e.check_in_count);
+        self.latest_check_in.push(e.latest_check_in_at.unwrap_or(i64::MIN));
+        self.flags.push(e.flags);
+    }
+
+    fn set(&mut self, rank: usize, e: &Loaded) {
+        self.birthday[rank] = date_key(Some(&e.birthday));
+        self.first_membership[rank] = date_key(e.first_membership_date.as_deref());
+        self.created_at[rank] = e.created_at;
+        self.check_in_count[rank] = e.check_in_count;
+        self.latest_check_in[rank] = e.latest_check_in_at.unwrap_or(i64::MIN);
+        self.flags[rank] = e.flags;
+    }
+}
+
 /// The organization's customers in list order.
 #[derive(Debug, Default)]
 pub struct OrgList {
@@ -148,14 +180,10 @@ pub struct OrgList {
     pub(super) order: Vec<u32>,
     /// Each slot's position in `order` (unused slots: `u32::MAX`).
     pub(super) rank: Vec<u32>,
-    // Columns by slot, for the range filters' scans.
-    pub(super) birthday: Vec<u32>,
-    pub(super) first_membership: Vec<u32>,
-    pub(super) created_at: Vec<i64>,
-    pub(super) check_in_count: Vec<i64>,
-    /// `i64::MIN` for none.
-    pub(super) latest_check_in: Vec<i64>,
-    pub(super) flags: Vec<u8>,
+    /// The range filters' columns, in list order (a scan reads memory in order).
+    pub(super) ranked: Columns,
+    /// Slots whose values changed since the last [`settle`](Self::settle).
+    touched: Vec<u32>,
     /// Slots holding each key, ascending.
     pub(super) postings: HashMap<Key, Vec<u32>>,
     /// Slots whose search text holds each trigram, ascending.
@@ -222,12 +250,6 @@ impl OrgList {
                     Some(slot) => slot,
                     None => {
                         self.slots.push(Loaded::vacant());
-                        self.birthday.push(NULL_DATE);
-                        self.first_membership.push(NULL_DATE);
-                        self.created_at.push(0);
-                        self.check_in_count.push(0);
-                        self.latest_check_in.push(i64::MIN);
-                        self.flags.push(0);
                         self.rank.push(u32::MAX);
                         (self.slots.len() - 1) as u32
                     }
@@ -250,15 +272,26 @@ impl OrgList {
         self.free.push(slot);
     }
 
-    /// Recomputes every slot's rank after changes to the order.
+    /// Brings the ranks and the ranked columns up to the changes: after a
+    /// change to the order, every rank and column is recomputed (one pass);
+    /// otherwise only the changed customers' values are copied into place.
     pub fn settle(&mut self) {
-        if !self.order_dirty {
-            return;
+        if self.order_dirty {
+            self.ranked = Columns::default();
+            for (rank, &slot) in self.order.iter().enumerate() {
+                self.rank[slot as usize] = rank as u32;
+                self.ranked.push(&self.slots[slot as usize]);
+            }
+            self.order_dirty = false;
+        } else {
+            for slot in std::mem::take(&mut self.touched) {
+                let rank = self.rank[slot as usize];
+                if rank != u32::MAX {
+                    self.ranked.set(rank as usize, &self.slots[slot as usize]);
+                }
+            }
         }
-        for (rank, &slot) in self.order.iter().enumerate() {
-            self.rank[slot as usize] = rank as u32;
-        }
-        self.order_dirty = false;
+        self.touched.clear();
     }
 
     /// Puts a slot into list order at its place (its entry not yet stored).
@@ -279,13 +312,7 @@ impl OrgList {
     }
 
     fn post(&mut self, slot: u32, loaded: &Loaded) {
-        let s = slot as usize;
-        self.birthday[s] = date_key(Some(&loaded.birthday));
-        self.first_membership[s] = date_key(loaded.first_membership_date.as_deref());
-        self.created_at[s] = loaded.created_at;
-        self.check_in_count[s] = loaded.check_in_count;
-        self.latest_check_in[s] = loaded.latest_check_in_at.unwrap_or(i64::MIN);
-        self.flags[s] = loaded.flags;
+        self.touched.push(slot);
         for key in &loaded.keys {
             add_posting(self.postings.entry(key.clone()).or_default(), slot);
         }
