@@ -155,15 +155,117 @@ pub async fn existing_texts(
     Ok(sql::fetch_as::<(String,), _>(conn, &stmt).await?.into_iter().map(|(s,)| s).collect())
 }
 
-/// (id, text) pairs of the organization's rows of `table`.
+/// (id, text) pairs of the organization's rows of `table` whose `column` is set.
 pub async fn existing_named(
     org: &OrgScope,
     conn: &mut Conn,
     table: &'static str,
     column: &'static str,
 ) -> StoreResult<Vec<(i64, String)>> {
-    let stmt = Query::select().columns(["id", column]).from(table).and_where(Expr::col("org_id").eq(org.id)).to_owned();
+    let stmt = Query::select()
+        .columns(["id", column])
+        .from(table)
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col(column).is_not_null())
+        .to_owned();
     Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// The organization's customers: (id, lowercased email, barcode).
+pub async fn existing_customers(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+    let stmt = Query::select()
+        .columns(["id", "email_key", "barcode"])
+        .from("customers")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// The organization's membership types: (id, interval, billing amount).
+pub async fn existing_terms(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String, String)>> {
+    let stmt = Query::select()
+        .columns(["id", "interval", "billing_amount"])
+        .from("membership_types")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// Reads `columns` (each an integer column, or a text one when `true`) of
+/// the organization's rows of `table`, ordered by `order` and then by id.
+pub async fn read_rows(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    columns: &[(&'static str, bool)],
+    order: &[&'static str],
+) -> StoreResult<Vec<Vec<BulkValue>>> {
+    let mut stmt = Query::select();
+    stmt.from(table).and_where(Expr::col("org_id").eq(org.id));
+    for (column, _) in columns {
+        stmt.column(*column);
+    }
+    for column in order.iter().chain(["id"].iter()) {
+        stmt.order_by(*column, sea_query::Order::Asc);
+    }
+    let rows = sql::fetch_rows(conn, &stmt).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut values = Vec::with_capacity(columns.len());
+        for (column, text) in columns {
+            values.push(if *text {
+                BulkValue::from(row.try_get::<Option<String>>(column)?)
+            } else {
+                BulkValue::from(row.try_get::<Option<i64>>(column)?)
+            });
+        }
+        out.push(values);
+    }
+    Ok(out)
+}
+
+/// Deletes the organization's rows of `table` whose columns hold the given ids.
+pub async fn delete_rows(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    matching: &[(&'static str, i64)],
+) -> StoreResult<u64> {
+    let mut stmt = Query::delete();
+    stmt.from_table(table).and_where(Expr::col("org_id").eq(org.id));
+    for (column, id) in matching {
+        stmt.and_where(Expr::col(*column).eq(*id));
+    }
+    Ok(sql::execute(conn, &stmt).await?)
+}
+
+/// Sets `columns` of the organization's row `id` of `table` to `values`.
+pub async fn update_row(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    id: i64,
+    columns: &[&'static str],
+    values: Vec<BulkValue>,
+) -> StoreResult<u64> {
+    assert_eq!(columns.len(), values.len(), "{table}: one value a column");
+    if columns.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = Query::update();
+    stmt.table(table)
+        .and_where(Expr::col("org_id").eq(Value::BigInt(None)))
+        .and_where(Expr::col("id").eq(Value::BigInt(None)));
+    for column in columns {
+        stmt.value(*column, Expr::val(Value::BigInt(None)));
+    }
+    // Rendered with placeholders and bound in order: the values first (SET
+    // comes before WHERE), then the organization and the id.
+    let text: Arc<str> = sql::render(conn.dialect(), &stmt).into();
+    let mut bound = values;
+    bound.push(BulkValue::Int(org.id));
+    bound.push(BulkValue::Int(id));
+    Ok(sql::execute_rendered(conn, text, bound).await?)
 }
 
 #[cfg(test)]
