@@ -189,6 +189,10 @@ pub fn customers_document(text: &str) -> Result<(ImportDocument, CsvOrigin), Str
                 }
             }
         }
+        key.given = fields.keys().cloned().collect();
+        if header.iter().any(|h| h == "tags") {
+            key.given.push("tags".into());
+        }
         customer.fields = fields;
         match membership {
             (None, None, None) => {}

@@ -270,6 +270,9 @@ pub enum CustomerRef {
 pub struct CustomerKey {
     pub external_id: Option<String>,
     pub existing: Option<CustomerRef>,
+    /// The entry's keys as the document gave them: an update replaces the
+    /// record lists it gives and keeps the others.
+    pub given: Vec<String>,
 }
 
 /// The keys of every record that can have an external id, by kind, in
@@ -304,9 +307,50 @@ struct RawDocument {
     challenges: Vec<Map<String, serde_json::Value>>,
     event_types: Vec<Map<String, serde_json::Value>>,
     membership_types: Vec<Map<String, serde_json::Value>>,
-    customers: Vec<ImportCustomer>,
+    customers: Customers,
     memberships: Vec<Map<String, serde_json::Value>>,
     relations: Vec<ImportRelation>,
+}
+
+/// The customers with their keys, read one at a time (a customer's JSON is
+/// held only while it is read).
+#[derive(Default)]
+struct Customers(Vec<ImportCustomer>, Vec<CustomerKey>);
+
+impl<'de> Deserialize<'de> for Customers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Customers;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of customers")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Customers, A::Error> {
+                let mut out = Customers::default();
+                while let Some(mut record) = seq.next_element::<Map<String, serde_json::Value>>()? {
+                    let place = format!("customers[{}]", out.0.len());
+                    let external_id = take_external_id(&mut record, &place).map_err(serde::de::Error::custom)?;
+                    let existing = match record.remove("existing") {
+                        None | Some(serde_json::Value::Null) => None,
+                        Some(value) => Some(serde_json::from_value::<CustomerRef>(value).map_err(|e| {
+                            serde::de::Error::custom(format!(
+                                "{place}: existing: {e} (give one of id, external_id, barcode or email)"
+                            ))
+                        })?),
+                    };
+                    let given = record.keys().cloned().collect();
+                    let customer = serde_json::from_value(serde_json::Value::Object(record))
+                        .map_err(|e| serde::de::Error::custom(format!("{place}: {e}")))?;
+                    out.0.push(customer);
+                    out.1.push(CustomerKey { external_id, existing, given });
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(Visit)
+    }
 }
 
 /// Takes a record's `external_id` out (a non-empty string or null).
@@ -359,23 +403,7 @@ impl RawDocument {
         let (event_types, event_type_keys) = keyed("event_types", self.event_types, true)?;
         let (membership_types, membership_type_keys) = keyed("membership_types", self.membership_types, true)?;
         let (memberships, membership_keys) = keyed("memberships", self.memberships, false)?;
-        let mut customers = self.customers;
-        let mut customer_keys = Vec::with_capacity(customers.len());
-        for (i, c) in customers.iter_mut().enumerate() {
-            let place = format!("customers[{i}]");
-            let external_id = take_external_id(&mut c.fields, &place)?;
-            let existing =
-                match c.fields.remove("existing") {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(value) => Some(serde_json::from_value::<CustomerRef>(value).map_err(|e| {
-                        format!("{place}: existing: {e} (give one of id, external_id, barcode or email)")
-                    })?),
-                };
-            customer_keys.push(CustomerKey { external_id, existing });
-        }
-        if customer_keys.iter().all(|k| *k == CustomerKey::default()) {
-            customer_keys.clear();
-        }
+        let Customers(customers, customer_keys) = self.customers;
         Ok(ImportDocument {
             locations,
             custom_fields,

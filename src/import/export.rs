@@ -33,7 +33,7 @@ enum As {
 type Col = (&'static str, &'static str, As);
 
 /// Reads `columns` of the organization's rows of `table`, in id order (or
-/// `order`'s), as document objects (a null column is left out).
+/// `order`'s, when given), as document objects (a null column is left out).
 async fn select(
     org: &OrgScope,
     conn: &mut Conn,
@@ -103,11 +103,12 @@ async fn owned(
     table: &'static str,
     owner: &'static str,
     columns: &[Col],
+    order: &[&'static str],
 ) -> StoreResult<HashMap<i64, Vec<Value>>> {
     let mut all: Vec<Col> = vec![("__owner", owner, As::Int)];
     all.extend_from_slice(columns);
     let mut by_owner: HashMap<i64, Vec<Value>> = HashMap::new();
-    for mut object in select(org, conn, table, &all, &[]).await? {
+    for mut object in select(org, conn, table, &all, order).await? {
         let Some(owner) = object.remove("__owner").and_then(|v| v.as_i64()) else { continue };
         by_owner.entry(owner).or_default().push(Value::Object(object));
     }
@@ -265,7 +266,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
     (doc.locations, keys.locations) = keyed(org, conn, ("locations", "location"), &location_columns, &[]).await?;
     let cf = [ID, NAME, EXTERNAL_ID];
     (doc.custom_fields, keys.custom_fields) =
-        keyed(org, conn, ("custom_fields", "custom-field"), &cf, &["position"]).await?;
+        keyed(org, conn, ("custom_fields", "custom-field"), &cf, &["position", "id"]).await?;
     let described = [ID, NAME, ("description", "description", As::Text), EXTERNAL_ID];
     (doc.proficiencies, keys.proficiencies) =
         keyed(org, conn, ("proficiencies", "proficiency"), &described, &[]).await?;
@@ -300,12 +301,14 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
     ];
     let mut records = HashMap::new();
     for (key, table, owner, columns) in CUSTOMER_RECORDS {
-        records.insert(key, owned(org, conn, table, owner, columns).await?);
+        records.insert(key, owned(org, conn, table, owner, columns, &[]).await?);
     }
     let associations =
-        owned(org, conn, "association_members", "customer_id", &[("id", "association_id", As::Int)]).await?;
+        owned(org, conn, "association_members", "customer_id", &[("id", "association_id", As::Int)], &[]).await?;
     let tag_names: HashMap<i64, String> = bulk::existing_named(org, conn, "tags", "name").await?.into_iter().collect();
-    let tags = owned(org, conn, "customer_tags", "customer_id", &[("id", "tag_id", As::Int)]).await?;
+    let tags =
+        owned(org, conn, "customer_tags", "customer_id", &[("id", "tag_id", As::Int)], &["customer_id", "tag_id"])
+            .await?;
     for mut object in select(org, conn, "customers", &customer_columns, &[]).await? {
         let key = external_id(&mut object, "customer");
         let id = object.get("id").and_then(Value::as_i64).unwrap_or_default();
@@ -336,7 +339,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         let ids: Vec<Value> = associations.get(&id).into_iter().flatten().map(|a| a["id"].clone()).collect();
         object.insert("association_ids".into(), Value::Array(ids));
         doc.customers.push(shape("customers", object)?);
-        keys.customers.push(CustomerKey { external_id: key.external_id, existing: None });
+        keys.customers.push(CustomerKey { external_id: key.external_id, ..CustomerKey::default() });
     }
 
     let membership_columns = [
@@ -357,6 +360,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         "customer_membership_members",
         "membership_id",
         &[("customer_id", "customer_id", As::Int), ("is_individually_frozen", "is_individually_frozen", As::Bool)],
+        &[],
     )
     .await?;
     for mut object in select(org, conn, "customer_memberships", &membership_columns, &[]).await? {

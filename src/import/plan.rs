@@ -87,7 +87,6 @@ struct Assigned {
 impl IdMap {
     fn assign(
         kind: &'static str,
-        list: &str,
         records: impl Iterator<Item = (i64, Option<i64>)>,
         next: i64,
         problems: &mut Problems,
@@ -101,7 +100,7 @@ impl IdMap {
                 next - 1
             });
             if map.insert(doc_id, id).is_some() {
-                problems.add(&format!("{list}[{i}]"), "id", format!("id {doc_id} is used twice"));
+                problems.add(&format!("{kind}[{i}]"), "id", format!("id {doc_id} is used twice"));
             }
             matched.push(existing);
             database.push(id);
@@ -138,26 +137,27 @@ fn update<R: ImportRow>(table: Table, id: i64, row: R, key: &RecordKey, updatabl
     Change::Update { table, id, columns, values: kept }
 }
 
-/// The tables holding a customer's own records, with the column naming the
-/// customer: what an update of the customer replaces.
-const CUSTOMER_RECORDS: [(Table, &str); 17] = [
-    (Table::CustomFieldValues, "customer_id"),
-    (Table::CustomerTags, "customer_id"),
-    (Table::Documents, "customer_id"),
-    (Table::EmergencyContacts, "customer_id"),
-    (Table::MedicalNotes, "customer_id"),
-    (Table::Notes, "customer_id"),
-    (Table::Alerts, "customer_id"),
-    (Table::EntryPasses, "owner_id"),
-    (Table::CustomerProficiencies, "customer_id"),
-    (Table::AssociationMembers, "customer_id"),
-    (Table::CustomerChallenges, "customer_id"),
-    (Table::Reservations, "customer_id"),
-    (Table::CheckIns, "customer_id"),
-    (Table::Credits, "customer_id"),
-    (Table::Payments, "customer_id"),
-    (Table::EventVouchers, "customer_id"),
-    (Table::GuestPassUsages, "customer_id"),
+/// The tables holding a customer's own records, with the document key that
+/// lists them and the column naming the customer: an update of the customer
+/// replaces the lists its entry gives.
+const CUSTOMER_RECORDS: [(Table, &str, &str); 17] = [
+    (Table::CustomFieldValues, "custom_field_values", "customer_id"),
+    (Table::CustomerTags, "tags", "customer_id"),
+    (Table::Documents, "documents", "customer_id"),
+    (Table::EmergencyContacts, "emergency_contacts", "customer_id"),
+    (Table::MedicalNotes, "medical_notes", "customer_id"),
+    (Table::Notes, "notes", "customer_id"),
+    (Table::Alerts, "alerts", "customer_id"),
+    (Table::EntryPasses, "entry_passes", "owner_id"),
+    (Table::CustomerProficiencies, "proficiencies", "customer_id"),
+    (Table::AssociationMembers, "association_ids", "customer_id"),
+    (Table::CustomerChallenges, "challenges", "customer_id"),
+    (Table::Reservations, "reservations", "customer_id"),
+    (Table::CheckIns, "check_ins", "customer_id"),
+    (Table::Credits, "credits", "customer_id"),
+    (Table::Payments, "payments", "customer_id"),
+    (Table::EventVouchers, "event_vouchers", "customer_id"),
+    (Table::GuestPassUsages, "guest_pass_usages", "customer_id"),
 ];
 
 /// Checks that no external id is given twice in one kind.
@@ -300,7 +300,6 @@ impl<'a> Planner<'a> {
         let mut matched = HashMap::new();
         let locations = IdMap::assign(
             "location",
-            "locations",
             doc.locations.iter().enumerate().map(|(i, l)| {
                 let found = by_key(Table::Locations, &k.locations, i)
                     .or_else(|| existing.names(Table::Locations).get(l.name.trim()).copied());
@@ -312,7 +311,6 @@ impl<'a> Planner<'a> {
         let mut named = |kind, list, table, items: &[ImportNamed], keys: &[RecordKey], p: &mut Problems| {
             let a = IdMap::assign(
                 kind,
-                list,
                 items.iter().enumerate().map(|(i, x)| (x.id, by_key(table, keys, i))),
                 next(table),
                 p,
@@ -331,7 +329,6 @@ impl<'a> Planner<'a> {
             named("event type", "event_types", Table::EventTypes, &doc.event_types, &k.event_types, &mut p);
         let membership_types = IdMap::assign(
             "membership type",
-            "membership_types",
             doc.membership_types.iter().enumerate().map(|(i, t)| {
                 let by_name = key_at(&k.membership_types, i)
                     .by_name
@@ -678,8 +675,13 @@ impl<'a> Planner<'a> {
                 }
             };
             if entry == CustomerEntry::Update {
-                for (table, column) in CUSTOMER_RECORDS {
-                    self.changes.push(Change::Delete { table, matching: vec![(column, id)] });
+                // The lists the entry gives replace the stored ones; the
+                // others are kept (the entry has none of them to add).
+                let key = key_at(&self.doc.keys.customers, i);
+                for (table, list, column) in CUSTOMER_RECORDS {
+                    if key.given.iter().any(|g| g == list) {
+                        self.changes.push(Change::Delete { table, matching: vec![(column, id)] });
+                    }
                 }
             }
             if entry == CustomerEntry::Attach {

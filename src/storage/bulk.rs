@@ -192,7 +192,7 @@ pub async fn existing_terms(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<
 }
 
 /// Reads `columns` (each an integer column, or a text one when `true`) of
-/// the organization's rows of `table`, ordered by `order` and then by id.
+/// the organization's rows of `table`, ordered by `order` (by id when empty).
 pub async fn read_rows(
     org: &OrgScope,
     conn: &mut Conn,
@@ -205,7 +205,8 @@ pub async fn read_rows(
     for (column, _) in columns {
         stmt.column(*column);
     }
-    for column in order.iter().chain(["id"].iter()) {
+    let by_id = ["id"];
+    for column in if order.is_empty() { &by_id[..] } else { order } {
         stmt.order_by(*column, sea_query::Order::Asc);
     }
     let rows = sql::fetch_rows(conn, &stmt).await?;

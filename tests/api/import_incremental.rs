@@ -94,6 +94,18 @@ async fn the_same_file_imported_again_after_an_edit_updates_in_place() {
     import(&server, edited, false).await;
     assert_eq!(api.ok("/api/customers/").await["count"], json!(2));
     assert_eq!(api.all(&format!("/api/customers/{ana_id}/notes/")).await.len(), 2);
+
+    // An entry that leaves a list out keeps the stored one; a list given
+    // empty is emptied.
+    let fields_only = json!({"customers": [{"external_id": "cust-1", "email": "ana@example.com",
+        "first_name": "Ana", "last_name": "Lopez", "birthday": "1990-01-01", "notes": []}]});
+    import(&server, fields_only, false).await;
+    let ana = api.ok(&format!("/api/customers/{ana_id}/")).await;
+    assert_eq!(ana["first_name"], json!("Ana"));
+    assert_eq!(ana["check_in_count"], json!(1), "check-ins kept");
+    assert_eq!(ana["tags"], json!(["VIP"]), "tags kept");
+    assert_eq!(api.all(&format!("/api/customers/{ana_id}/proficiencies/")).await.len(), 1);
+    assert_eq!(api.all(&format!("/api/customers/{ana_id}/notes/")).await.len(), 0, "notes emptied");
 }
 
 #[tokio::test]

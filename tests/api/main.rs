@@ -19,6 +19,7 @@ mod demo;
 mod export;
 mod filters;
 mod import;
+mod import_cli;
 mod import_incremental;
 mod isolation;
 mod limits;
