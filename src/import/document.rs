@@ -275,6 +275,13 @@ pub struct CustomerKey {
     pub given: Vec<String>,
 }
 
+impl CustomerKey {
+    /// Whether the entry gave the record list `list` (even empty).
+    pub fn gave_list(&self, list: &str) -> bool {
+        self.given.iter().any(|g| g == list)
+    }
+}
+
 /// The keys of every record that can have an external id, by kind, in
 /// document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -500,4 +507,65 @@ pub fn parse_document(bytes: &[u8]) -> Result<ImportDocument, serde_json::Error>
 pub fn read_document(path: &std::path::Path) -> Result<ImportDocument, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     parse_document(&bytes).map_err(|e| format!("{} is not a valid import document: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(doc: serde_json::Value) -> Result<ImportDocument, String> {
+        parse_document(doc.to_string().as_bytes()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn external_ids_are_kept_beside_the_records_and_written_back_into_them() {
+        let text = json!({
+            "proficiencies": [{"id": 1, "external_id": " lead ", "name": "Lead"}, {"id": 2, "name": "Top rope"}],
+            "associations": [{"id": 3, "external_id": "club"}],
+            "customers": [
+                {"id": 1, "external_id": "c-1", "email": "a@example.com", "notes": [{"note": "hi"}]},
+                {"id": 2, "existing": {"barcode": "B-1"}, "check_ins": []}
+            ],
+            "memberships": [{"external_id": "m-1", "membership_type_id": 1, "owner_id": 1, "start_date": "2026-01-01"}]
+        });
+        let doc = parse(text).unwrap();
+        assert_eq!(doc.keys.proficiencies[0].external_id.as_deref(), Some("lead"), "trimmed");
+        assert_eq!(
+            doc.keys.proficiencies[1],
+            RecordKey { given: vec!["id".into(), "name".into()], ..Default::default() }
+        );
+        // A record that gives only its external id refers to it: its name is left blank.
+        assert_eq!(doc.associations[0].name, "");
+        assert_eq!(doc.keys.associations[0].given, ["id"]);
+        assert!(!doc.customers[0].fields.contains_key("external_id"));
+        assert_eq!(doc.keys.customers[0].external_id.as_deref(), Some("c-1"));
+        assert!(doc.keys.customers[0].gave_list("notes"));
+        assert_eq!(doc.keys.customers[1].existing, Some(CustomerRef::Barcode("B-1".into())));
+        assert!(doc.keys.customers[1].gave_list("check_ins"));
+        assert_eq!(doc.keys.memberships[0].external_id.as_deref(), Some("m-1"));
+
+        let written = serde_json::to_value(&doc).unwrap();
+        assert_eq!(written["proficiencies"][0]["external_id"], json!("lead"));
+        assert!(written["proficiencies"][1].get("external_id").is_none());
+        assert_eq!(written["customers"][0]["external_id"], json!("c-1"));
+        assert_eq!(written["customers"][1]["existing"], json!({"barcode": "B-1"}));
+        assert_eq!(written["memberships"][0]["external_id"], json!("m-1"));
+        let again = parse(written).unwrap();
+        assert_eq!(again.keys.customers[0].external_id, doc.keys.customers[0].external_id);
+    }
+
+    #[test]
+    fn a_bad_external_id_or_existing_is_refused_naming_the_record() {
+        let err = parse(json!({"locations": [{"id": 1, "name": "A", "external_id": 7}]})).unwrap_err();
+        assert!(err.starts_with("locations[0]: external_id must be a string"), "{err}");
+        let err = parse(json!({"customers": [{"external_id": "  "}]})).unwrap_err();
+        assert!(err.starts_with("customers[0]: external_id may not be blank"), "{err}");
+        let err = parse(json!({"customers": [{}, {"existing": {"phone": "1"}}]})).unwrap_err();
+        assert!(err.starts_with("customers[1]: existing: unknown variant `phone`"), "{err}");
+        let err = parse(json!({"memberships": [{"owner_id": 1}]})).unwrap_err();
+        assert!(err.starts_with("memberships[0]: missing field"), "{err}");
+        let err = parse(json!({"colour": []})).unwrap_err();
+        assert!(err.contains("unknown field `colour`"), "{err}");
+    }
 }

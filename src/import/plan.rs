@@ -679,7 +679,7 @@ impl<'a> Planner<'a> {
                 // others are kept (the entry has none of them to add).
                 let key = key_at(&self.doc.keys.customers, i);
                 for (table, list, column) in CUSTOMER_RECORDS {
-                    if key.given.iter().any(|g| g == list) {
+                    if key.gave_list(list) {
                         self.changes.push(Change::Delete { table, matching: vec![(column, id)] });
                     }
                 }
@@ -1239,5 +1239,73 @@ impl<'a> Planner<'a> {
             customers,
             memberships: entries("memberships", vec![None; doc.memberships.len()], &k.memberships),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn org() -> OrgScope {
+        OrgScope { id: 1, name: "Test Gym".into(), time_zone: TimeZone::UTC, time_zone_name: "UTC".into() }
+    }
+
+    fn planned(doc: serde_json::Value) -> Result<ImportPlan, Vec<String>> {
+        let doc: ImportDocument = serde_json::from_value(doc).unwrap();
+        let now: Timestamp = "2026-06-15T18:00:00Z".parse().unwrap();
+        plan(&doc, &ExistingRecords::empty(), &org(), now).map_err(|e| e.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn an_update_sets_the_columns_given_and_the_external_id() {
+        let key =
+            RecordKey { external_id: Some("x".into()), given: vec!["id".into(), "description".into()], by_name: false };
+        let r = row::Described { id: 5.into(), name: "N".into(), description: "D".into(), external_id: "x".into() };
+        let change = update(Table::Proficiencies, 5, r, &key, &["name", "description"], &[]);
+        assert_eq!(
+            change,
+            Change::Update {
+                table: Table::Proficiencies,
+                id: 5,
+                columns: vec!["description", "external_id"],
+                values: vec!["D".into(), "x".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn new_records_get_ids_in_order_and_the_report_says_so() {
+        let plan = planned(json!({
+            "proficiencies": [{"id": 7, "external_id": "a", "name": "A"}, {"id": 3, "name": "B"}],
+            "customers": [{"id": 9, "external_id": "c", "email": "a@example.com", "first_name": "A",
+                           "last_name": "B", "birthday": "1990-01-01"}],
+        }))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(plan.changes.is_empty());
+        let ids: Vec<(Option<i64>, i64, Action)> =
+            plan.report.proficiencies.iter().map(|r| (r.id, r.database_id, r.action)).collect();
+        assert_eq!(ids, [(Some(7), 1, Action::Created), (Some(3), 2, Action::Created)]);
+        assert_eq!(plan.report.customers[0].external_id.as_deref(), Some("c"));
+        assert_eq!(plan.new_customers, Some((1, 1)));
+    }
+
+    #[test]
+    fn unknown_references_and_repeated_external_ids_are_problems() {
+        let problems = planned(json!({
+            "challenges": [{"id": 1, "external_id": "gone"}],
+            "custom_fields": [{"id": 1, "external_id": "f", "name": "F"}, {"id": 2, "external_id": "f", "name": "G"}],
+            "customers": [{"existing": {"id": 4}}],
+        }))
+        .err()
+        .unwrap_or_default();
+        assert_eq!(
+            problems,
+            [
+                "custom_fields[1] external_id: external_id \"f\" is used twice",
+                "customers[0] existing: Test Gym has no customer with id 4",
+                "challenges[0] (id 1) name: no record of Test Gym has external_id \"gone\", and there is no name to create one",
+            ]
+        );
     }
 }

@@ -296,4 +296,28 @@ mod tests {
         assert_eq!(names.len(), 25_001);
         assert!(names.iter().all(|(id, name)| *name == format!("Tag {id}")));
     }
+
+    #[tokio::test]
+    async fn rows_are_updated_deleted_and_read_back_within_the_organization() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("bulk.db")).await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        orgs::create_org(&mut conn, "Bulk Gym", "UTC", 0).await.unwrap();
+        orgs::create_org(&mut conn, "Other Gym", "UTC", 0).await.unwrap();
+        let org = orgs::org_by_name(&mut conn, "Bulk Gym").await.unwrap();
+        let other = orgs::org_by_name(&mut conn, "Other Gym").await.unwrap();
+        let tags =
+            |ids: [i64; 2]| ids.into_iter().flat_map(|i| [i.into(), format!("T{i}").into(), format!("t{i}").into()]);
+        insert_rows(&org, &mut conn, "tags", &["id", "name", "name_key"], tags([1, 2]).collect()).await.unwrap();
+        insert_rows(&other, &mut conn, "tags", &["id", "name", "name_key"], tags([3, 4]).collect()).await.unwrap();
+
+        assert_eq!(update_row(&org, &mut conn, "tags", 2, &["name"], vec!["Two".into()]).await.unwrap(), 1);
+        assert_eq!(update_row(&org, &mut conn, "tags", 3, &["name"], vec!["Not ours".into()]).await.unwrap(), 0);
+        assert_eq!(delete_rows(&org, &mut conn, "tags", &[("id", 4)]).await.unwrap(), 0, "another organization's");
+        assert_eq!(delete_rows(&org, &mut conn, "tags", &[("id", 1)]).await.unwrap(), 1);
+        let rows = read_rows(&org, &mut conn, "tags", &[("id", false), ("name", true)], &[]).await.unwrap();
+        assert_eq!(rows, vec![vec![BulkValue::Int(2), BulkValue::from("Two")]]);
+        let rows = read_rows(&other, &mut conn, "tags", &[("name", true)], &["name"]).await.unwrap();
+        assert_eq!(rows, vec![vec![BulkValue::from("T3")], vec![BulkValue::from("T4")]]);
+    }
 }
