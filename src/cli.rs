@@ -36,7 +36,7 @@ pub enum Command {
     /// Create organizations, locations and staff users.
     #[command(subcommand)]
     Admin(AdminCommand),
-    /// Load a JSON import document (see docs/import.md) into an organization, all or nothing.
+    /// Load a JSON import document or a CSV of customers (see docs/import.md) into an organization, all or nothing.
     Import(ImportArgs),
     /// Write an organization's data as an import document (a backup; see docs/import.md).
     Export(ExportArgs),

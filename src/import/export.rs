@@ -246,10 +246,11 @@ const CUSTOMER_RECORDS: [(&str, &str, &str, &[Col]); 14] = [
 
 /// The organization's whole data as an import document.
 pub async fn export(db: &Db, org: &OrgScope) -> StoreResult<ImportDocument> {
-    // Under the write lock, so that the document is one consistent state.
-    let mut tx = db.begin_write().await?;
-    let doc = export_in(org, &mut tx).await;
-    tx.rollback().await?;
+    // One consistent state of the data, while the gym goes on writing.
+    let mut conn = db.acquire().await?;
+    bulk::begin_snapshot(&mut conn).await?;
+    let doc = export_in(org, &mut conn).await;
+    bulk::end_snapshot(&mut conn).await?;
     doc
 }
 

@@ -225,6 +225,23 @@ pub async fn read_rows(
     Ok(out)
 }
 
+/// Starts a read-only transaction on `conn` that sees one state of the
+/// database throughout, without holding the write lock (an export of a
+/// gym in use): SQLite's snapshot begins at the first read; PostgreSQL's
+/// repeatable read keeps the first statement's. End it with [`end_snapshot`].
+pub async fn begin_snapshot(conn: &mut Conn) -> StoreResult<()> {
+    let begin = match conn.dialect() {
+        sql::Dialect::Sqlite => "BEGIN",
+        sql::Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    Ok(sql::execute_schema(conn, begin).await?)
+}
+
+/// Ends a [`begin_snapshot`] transaction (it wrote nothing).
+pub async fn end_snapshot(conn: &mut Conn) -> StoreResult<()> {
+    Ok(sql::execute_schema(conn, "ROLLBACK").await?)
+}
+
 /// Deletes the organization's rows of `table` whose columns hold the given ids.
 pub async fn delete_rows(
     org: &OrgScope,
@@ -319,5 +336,25 @@ mod tests {
         assert_eq!(rows, vec![vec![BulkValue::Int(2), BulkValue::from("Two")]]);
         let rows = read_rows(&other, &mut conn, "tags", &[("name", true)], &["name"]).await.unwrap();
         assert_eq!(rows, vec![vec![BulkValue::from("T3")], vec![BulkValue::from("T4")]]);
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_reads_one_state_while_another_connection_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("bulk.db")).await.unwrap();
+        let mut writer = db.acquire().await.unwrap();
+        orgs::create_org(&mut writer, "Bulk Gym", "UTC", 0).await.unwrap();
+        let org = orgs::org_by_name(&mut writer, "Bulk Gym").await.unwrap();
+        let tag = |i: i64| vec![i.into(), format!("T{i}").into(), format!("t{i}").into()];
+        insert_rows(&org, &mut writer, "tags", &["id", "name", "name_key"], tag(1)).await.unwrap();
+
+        let mut reader = db.acquire().await.unwrap();
+        begin_snapshot(&mut reader).await.unwrap();
+        assert_eq!(existing_named(&org, &mut reader, "tags", "name").await.unwrap().len(), 1);
+        // The writer is not held up by the snapshot, and the snapshot does not see its row.
+        insert_rows(&org, &mut writer, "tags", &["id", "name", "name_key"], tag(2)).await.unwrap();
+        assert_eq!(existing_named(&org, &mut reader, "tags", "name").await.unwrap().len(), 1);
+        end_snapshot(&mut reader).await.unwrap();
+        assert_eq!(existing_named(&org, &mut reader, "tags", "name").await.unwrap().len(), 2);
     }
 }
