@@ -16,6 +16,7 @@ use super::document::{CustomerKey, DocumentKeys, ImportDocument, RecordKey};
 use crate::model::customer::CUSTOMER_FIELDS;
 use crate::storage::bulk::{self, BulkValue};
 use crate::storage::customers;
+use crate::storage::import_plan::Table;
 use crate::storage::{Conn, Db, OrgScope, StoreError, StoreResult};
 
 /// How a stored column becomes a document value.
@@ -72,10 +73,12 @@ fn shape<T: serde::de::DeserializeOwned>(table: &str, object: Map<String, Value>
         .map_err(|e| StoreError::Conflict(format!("{table}: a stored row does not fit the import document: {e}")))
 }
 
-/// Takes the stored external id out of an object, or makes one.
-fn external_id(object: &mut Map<String, Value>, kind: &str) -> RecordKey {
+/// Takes the stored external id out of an object, or makes one (which an
+/// import into this database takes for the same record).
+fn external_id(object: &mut Map<String, Value>, table: Table) -> RecordKey {
     let stored = object.remove("external_id").and_then(|v| v.as_str().map(str::to_string));
     let id = object.get("id").and_then(Value::as_i64).unwrap_or_default();
+    let kind = table.external_kind().unwrap_or("record");
     RecordKey { external_id: Some(stored.unwrap_or_else(|| format!("{kind}-{id}"))), ..RecordKey::default() }
 }
 
@@ -83,7 +86,7 @@ fn external_id(object: &mut Map<String, Value>, kind: &str) -> RecordKey {
 async fn keyed<T: serde::de::DeserializeOwned>(
     org: &OrgScope,
     conn: &mut Conn,
-    (table, kind): (&'static str, &str),
+    (table, kind): (&'static str, Table),
     columns: &[Col],
     order: &[&'static str],
 ) -> StoreResult<(Vec<T>, Vec<RecordKey>)> {
@@ -264,16 +267,16 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         ("combine_same_day_check_ins", "combine_same_day_check_ins", As::Bool),
         EXTERNAL_ID,
     ];
-    (doc.locations, keys.locations) = keyed(org, conn, ("locations", "location"), &location_columns, &[]).await?;
+    (doc.locations, keys.locations) = keyed(org, conn, ("locations", Table::Locations), &location_columns, &[]).await?;
     let cf = [ID, NAME, EXTERNAL_ID];
     (doc.custom_fields, keys.custom_fields) =
-        keyed(org, conn, ("custom_fields", "custom-field"), &cf, &["position", "id"]).await?;
+        keyed(org, conn, ("custom_fields", Table::CustomFields), &cf, &["position", "id"]).await?;
     let described = [ID, NAME, ("description", "description", As::Text), EXTERNAL_ID];
     (doc.proficiencies, keys.proficiencies) =
-        keyed(org, conn, ("proficiencies", "proficiency"), &described, &[]).await?;
-    (doc.associations, keys.associations) = keyed(org, conn, ("associations", "association"), &cf, &[]).await?;
-    (doc.challenges, keys.challenges) = keyed(org, conn, ("challenges", "challenge"), &described, &[]).await?;
-    (doc.event_types, keys.event_types) = keyed(org, conn, ("event_types", "event-type"), &cf, &[]).await?;
+        keyed(org, conn, ("proficiencies", Table::Proficiencies), &described, &[]).await?;
+    (doc.associations, keys.associations) = keyed(org, conn, ("associations", Table::Associations), &cf, &[]).await?;
+    (doc.challenges, keys.challenges) = keyed(org, conn, ("challenges", Table::Challenges), &described, &[]).await?;
+    (doc.event_types, keys.event_types) = keyed(org, conn, ("event_types", Table::EventTypes), &cf, &[]).await?;
     let type_columns = [
         ID,
         NAME,
@@ -288,7 +291,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         EXTERNAL_ID,
     ];
     (doc.membership_types, keys.membership_types) =
-        keyed(org, conn, ("membership_types", "membership-type"), &type_columns, &[]).await?;
+        keyed(org, conn, ("membership_types", Table::MembershipTypes), &type_columns, &[]).await?;
 
     // Customers: their writable fields as the API reads them, then their records.
     let customer_columns = [
@@ -311,7 +314,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         owned(org, conn, "customer_tags", "customer_id", &[("id", "tag_id", As::Int)], &["customer_id", "tag_id"])
             .await?;
     for mut object in select(org, conn, "customers", &customer_columns, &[]).await? {
-        let key = external_id(&mut object, "customer");
+        let key = external_id(&mut object, Table::Customers);
         let id = object.get("id").and_then(Value::as_i64).unwrap_or_default();
         let Some(customer) = customers::get(org, conn, id).await? else { continue };
         for (spec, value) in CUSTOMER_FIELDS.iter().zip(customer.editable_values()) {
@@ -365,7 +368,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
     )
     .await?;
     for mut object in select(org, conn, "customer_memberships", &membership_columns, &[]).await? {
-        keys.memberships.push(external_id(&mut object, "membership"));
+        keys.memberships.push(external_id(&mut object, Table::Memberships));
         let id = object.remove("id").and_then(|v| v.as_i64()).unwrap_or_default();
         object.insert("members".into(), Value::Array(members.get(&id).cloned().unwrap_or_default()));
         doc.memberships.push(shape("customer_memberships", object)?);

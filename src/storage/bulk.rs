@@ -171,6 +171,22 @@ pub async fn existing_named(
     Ok(sql::fetch_as(conn, &stmt).await?)
 }
 
+/// The ids of the organization's rows of `table` whose `column` is null.
+pub async fn ids_where_null(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    column: &'static str,
+) -> StoreResult<Vec<i64>> {
+    let stmt = Query::select()
+        .column("id")
+        .from(table)
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col(column).is_null())
+        .to_owned();
+    Ok(sql::fetch_as::<(i64,), _>(conn, &stmt).await?.into_iter().map(|(id,)| id).collect())
+}
+
 /// The organization's customers: (id, lowercased email, barcode).
 pub async fn existing_customers(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String, Option<String>)>> {
     let stmt = Query::select()

@@ -115,6 +115,23 @@ impl Table {
         }
     }
 
+    /// What an export calls a row of this table that has no external id of
+    /// its own: `<kind>-<id>`; `None` for a table without external ids.
+    pub fn external_kind(self) -> Option<&'static str> {
+        Some(match self {
+            Table::Locations => "location",
+            Table::CustomFields => "custom-field",
+            Table::Proficiencies => "proficiency",
+            Table::Associations => "association",
+            Table::Challenges => "challenge",
+            Table::EventTypes => "event-type",
+            Table::MembershipTypes => "membership-type",
+            Table::Customers => "customer",
+            Table::Memberships => "membership",
+            _ => return None,
+        })
+    }
+
     /// The columns a row of this table gives values for, in order: its
     /// [`row`] struct's (a customer row starts with the declared writable
     /// fields, `customers::written_columns`).
@@ -345,6 +362,9 @@ pub struct ExistingRecords {
     names: HashMap<Table, HashMap<String, i64>>,
     /// Ids by external id.
     external: HashMap<Table, HashMap<String, i64>>,
+    /// The ids of the rows without an external id, which an export names
+    /// `<kind>-<id>` ([`Table::external_kind`]).
+    unnamed: HashMap<Table, std::collections::HashSet<i64>>,
     /// Customers' lowercased emails.
     pub emails: HashMap<String, i64>,
     pub barcodes: HashMap<String, i64>,
@@ -409,9 +429,14 @@ impl ExistingRecords {
         self.names.get(&table).unwrap_or(&EMPTY)
     }
 
-    /// The id of the organization's row of `table` with this external id.
+    /// The id of the organization's row of `table` with this external id:
+    /// its own, or `<kind>-<id>` for a row without one (as an export names it).
     pub fn by_external_id(&self, table: Table, external_id: &str) -> Option<i64> {
-        self.external.get(&table).and_then(|m| m.get(external_id)).copied()
+        if let Some(id) = self.external.get(&table).and_then(|m| m.get(external_id)) {
+            return Some(*id);
+        }
+        let id: i64 = external_id.strip_prefix(table.external_kind()?)?.strip_prefix('-')?.parse().ok()?;
+        self.unnamed.get(&table).is_some_and(|ids| ids.contains(&id)).then_some(id)
     }
 
     /// Records for a plan made without a database (the planner's tests).
@@ -421,6 +446,7 @@ impl ExistingRecords {
             next_ids: HashMap::new(),
             names: HashMap::new(),
             external: HashMap::new(),
+            unnamed: HashMap::new(),
             emails: HashMap::new(),
             barcodes: HashMap::new(),
             customers: HashMap::new(),
@@ -444,9 +470,12 @@ pub async fn existing(org: &OrgScope, conn: &mut Conn) -> StoreResult<ExistingRe
         names.insert(table, named.into_iter().map(|(id, name)| (name, id)).collect());
     }
     let mut external = HashMap::new();
+    let mut unnamed = HashMap::new();
     for table in EXTERNAL_IDS {
         let keyed = bulk::existing_named(org, conn, table.name(), "external_id").await?;
         external.insert(table, keyed.into_iter().map(|(id, key)| (key, id)).collect());
+        unnamed
+            .insert(table, bulk::ids_where_null(org, conn, table.name(), "external_id").await?.into_iter().collect());
     }
     let mut emails = HashMap::new();
     let mut barcodes = HashMap::new();
@@ -467,7 +496,18 @@ pub async fn existing(org: &OrgScope, conn: &mut Conn) -> StoreResult<ExistingRe
     let location_zones =
         bulk::existing_named(org, conn, Table::Locations.name(), "time_zone").await?.into_iter().collect();
     let type_terms = bulk::existing_terms(org, conn).await?.into_iter().map(|(id, i, b)| (id, (i, b))).collect();
-    Ok(ExistingRecords { next_ids, names, external, emails, barcodes, customers, tags, location_zones, type_terms })
+    Ok(ExistingRecords {
+        next_ids,
+        names,
+        external,
+        unnamed,
+        emails,
+        barcodes,
+        customers,
+        tags,
+        location_zones,
+        type_terms,
+    })
 }
 
 /// Why a load failed: the database, or one table's rows (named).

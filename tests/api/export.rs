@@ -92,10 +92,15 @@ async fn an_exported_gym_imported_into_an_empty_database_answers_the_same() {
         assert_eq!(x, y, "{what} differs after the round trip");
     }
 
-    // The export imported again where it came from updates in place.
-    let summary = restored.import(parsed).await;
+    // The export imported again updates in place: into the restored
+    // database (which keeps the external ids) and into the one it came from
+    // (whose records had none: `customer-<id>` names them).
+    let summary = restored.import(parsed.clone()).await;
     assert_eq!(summary.customers, 0, "{summary}");
     assert_eq!(everything(&b).await, after, "importing the export again changes nothing");
+    let summary = source.import(parsed).await;
+    assert_eq!((summary.customers, summary.locations, summary.membership_types), (0, 0, 0), "{summary}");
+    assert_eq!(everything(&a).await, before, "importing the export into its source changes nothing");
 }
 
 #[tokio::test]
