@@ -36,8 +36,10 @@ pub enum Command {
     /// Create organizations, locations and staff users.
     #[command(subcommand)]
     Admin(AdminCommand),
-    /// Load a JSON import document (see docs/import.md) into an organization, all or nothing.
+    /// Load a JSON import document or a CSV of customers (see docs/import.md) into an organization, all or nothing.
     Import(ImportArgs),
+    /// Write an organization's data as an import document (a backup; see docs/import.md).
+    Export(ExportArgs),
     /// Build a demo gym, start the server on a free port and open the app on it.
     Demo(DemoArgs),
     /// Apply the database's migrations and exit, without serving (`serve`
@@ -227,8 +229,36 @@ pub struct ImportArgs {
     /// The organization to import into.
     #[arg(long, value_name = "NAME")]
     pub org: String,
-    /// The JSON import document.
+    /// The import document.
     pub file: PathBuf,
+    /// What the file is: a JSON import document, or a CSV spreadsheet of customers.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ImportFormat,
+    /// Write, for each record of the document, the id it got or kept (JSON).
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
+    /// Check the document and report what it would do, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The formats `frontdesk import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+    #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+    pub db: DbLocation,
+    /// The organization to export.
+    #[arg(long, value_name = "NAME")]
+    pub org: String,
+    /// Where to write the document (default: standard output).
+    pub file: Option<PathBuf>,
 }
 
 pub use crate::config::data_dir;
@@ -257,6 +287,10 @@ pub fn main() -> ExitCode {
         Some(Command::Import(args)) => {
             init_logging("warn");
             runtime().and_then(|runtime| runtime.block_on(import(args)))
+        }
+        Some(Command::Export(args)) => {
+            init_logging("warn");
+            runtime().and_then(|runtime| runtime.block_on(export(args)))
         }
         Some(Command::Demo(args)) => crate::demo::run(args, cli.config),
         Some(Command::Migrate(args)) => {
@@ -413,14 +447,70 @@ async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let doc = crate::import::read_document(&args.file).map_err(anyhow::Error::msg)?;
+    let (doc, origin) = match args.format {
+        ImportFormat::Json => (crate::import::read_document(&args.file).map_err(anyhow::Error::msg)?, None),
+        ImportFormat::Csv => {
+            let (doc, origin) = crate::import::csv::read_customers(&args.file).map_err(anyhow::Error::msg)?;
+            (doc, Some(origin))
+        }
+    };
     let db = crate::admin::open(&args.db).await?;
     let mut conn = db.acquire().await?;
     let org = orgs::org_by_name(&mut conn, &args.org).await?;
     drop(conn);
     let started = std::time::Instant::now();
-    let summary = crate::import::import(&db, &org, &doc, Clock::System.now()).await?;
-    println!("{summary} in {:.1}s", started.elapsed().as_secs_f64());
+    let options = crate::import::ImportOptions { dry_run: args.dry_run };
+    let outcome = match crate::import::import_with(&db, &org, &doc, Clock::System.now(), options).await {
+        Ok(outcome) => outcome,
+        // A spreadsheet's problems name its rows and columns.
+        Err(failure) => match &origin {
+            Some(origin) => {
+                return Err(
+                    crate::import::ImportFailure(failure.0.into_iter().map(|e| origin.locate(e)).collect()).into()
+                );
+            }
+            None => return Err(failure.into()),
+        },
+    };
+    if let Some(path) = &args.report {
+        let mut text = serde_json::to_vec_pretty(&outcome.report)?;
+        text.push(b'\n');
+        std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    if args.dry_run {
+        println!("dry run, nothing written: {} in {elapsed:.1}s", outcome.summary);
+    } else {
+        println!("{} in {elapsed:.1}s", outcome.summary);
+    }
+    Ok(())
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let db = crate::admin::open(&args.db).await?;
+    let mut conn = db.acquire().await?;
+    let org = orgs::org_by_name(&mut conn, &args.org).await?;
+    drop(conn);
+    let doc = crate::import::export::export(&db, &org).await?;
+    let mut text = serde_json::to_vec_pretty(&doc)?;
+    text.push(b'\n');
+    match &args.file {
+        Some(path) => {
+            crate::fs_atomic::write(path, &text, crate::fs_atomic::Access::Private)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            eprintln!(
+                "exported {} customers, {} memberships of {} to {}",
+                doc.customers.len(),
+                doc.memberships.len(),
+                org.name,
+                path.display()
+            );
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(&text)?;
+        }
+    }
     Ok(())
 }
 

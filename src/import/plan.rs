@@ -10,16 +10,17 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::document::{
-    ImportCustomer, ImportDocument, ImportMember, ImportMembershipType, ImportNamed, mon, zero_amount,
+    CustomerKey, CustomerRef, ImportCustomer, ImportDocument, ImportMember, ImportNamed, RecordKey, key_at, mon,
+    zero_amount,
 };
-use super::{ImportError, ImportSummary};
+use super::{Action, ImportError, ImportReport, ImportSummary, ReportEntry};
 use crate::model::Customer;
 use crate::model::customer::CUSTOMER_FIELDS;
 use crate::model::customer_write::CustomerWrite;
 use crate::model::fields::WriteMode;
 use crate::model::subrecords::{RELATION_CODES, reverse_relation};
 use crate::storage::bulk::BulkValue;
-use crate::storage::import_plan::{ExistingRecords, Table, TableRows, row};
+use crate::storage::import_plan::{Change, ExistingRecords, ImportRow, Table, TableRows, row, row_values};
 use crate::storage::{OrgScope, local_datetime, parse_time_zone};
 
 const MEMBERSHIP_STATUSES: [&str; 7] = ["ACT", "FRZ", "END", "CAN", "FUT", "PAY", "IPC"];
@@ -28,6 +29,10 @@ const ENTRY_METHODS: [&str; 5] = ["MEM", "ENT", "GUE", "FRE", "EVE"];
 /// A checked document: the rows to write and what they amount to.
 pub struct ImportPlan {
     pub tables: Vec<TableRows>,
+    /// Writes to rows that exist already (records matched by external id).
+    pub changes: Vec<Change>,
+    /// The id each record of the document got or kept.
+    pub report: ImportReport,
     /// The id range the new customers get, if any.
     pub new_customers: Option<(i64, i64)>,
     /// The organization's date at the import's `now`.
@@ -43,7 +48,8 @@ pub fn plan(
     now: Timestamp,
 ) -> Result<ImportPlan, Vec<ImportError>> {
     let mut planner = Planner::new(doc, existing, org, now);
-    planner.locations_and_named();
+    planner.locations();
+    planner.named();
     planner.membership_types();
     planner.customers();
     planner.memberships();
@@ -67,16 +73,39 @@ struct IdMap {
     map: HashMap<i64, i64>,
 }
 
+/// The database ids of one kind's records: an existing record's where one
+/// matches (by external id; a location also by name), a new one's from
+/// `next` on otherwise. Also checks document ids are unique.
+struct Assigned {
+    ids: IdMap,
+    /// For each record, the existing record it matched.
+    matched: Vec<Option<i64>>,
+    /// For each record, its database id.
+    database: Vec<i64>,
+}
+
 impl IdMap {
-    /// Assigns database ids from `next` on, checking document ids are unique.
-    fn assign(kind: &'static str, doc_ids: impl Iterator<Item = i64>, next: i64, problems: &mut Problems) -> IdMap {
+    fn assign(
+        kind: &'static str,
+        records: impl Iterator<Item = (i64, Option<i64>)>,
+        next: i64,
+        problems: &mut Problems,
+    ) -> Assigned {
         let mut map = HashMap::new();
-        for (i, doc_id) in doc_ids.enumerate() {
-            if map.insert(doc_id, next + i as i64).is_some() {
+        let (mut matched, mut database) = (Vec::new(), Vec::new());
+        let mut next = next;
+        for (i, (doc_id, existing)) in records.enumerate() {
+            let id = existing.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            if map.insert(doc_id, id).is_some() {
                 problems.add(&format!("{kind}[{i}]"), "id", format!("id {doc_id} is used twice"));
             }
+            matched.push(existing);
+            database.push(id);
         }
-        IdMap { kind, map }
+        Assigned { ids: IdMap { kind, map }, matched, database }
     }
 
     fn resolve(&self, doc_id: i64, record: &str, field: &str, problems: &mut Problems) -> Option<i64> {
@@ -91,6 +120,66 @@ impl IdMap {
     fn own(&self, doc_id: i64) -> BulkValue {
         BulkValue::from(self.map.get(&doc_id).copied())
     }
+}
+
+/// An update of an existing row to `row`'s values in the columns the
+/// document gave (`given`, among `updatable`) and in `always`.
+fn update<R: ImportRow>(table: Table, id: i64, row: R, key: &RecordKey, updatable: &[&str], always: &[&str]) -> Change {
+    let values = row_values(row);
+    let (mut columns, mut kept) = (Vec::new(), Vec::new());
+    for (column, value) in R::COLUMNS.iter().zip(values) {
+        let external = *column == "external_id" && key.external_id.is_some();
+        if external || always.contains(column) || (updatable.contains(column) && key.gave(column)) {
+            columns.push(*column);
+            kept.push(value);
+        }
+    }
+    Change::Update { table, id, columns, values: kept }
+}
+
+/// The tables holding a customer's own records, with the document key that
+/// lists them and the column naming the customer: an update of the customer
+/// replaces the lists its entry gives.
+const CUSTOMER_RECORDS: [(Table, &str, &str); 17] = [
+    (Table::CustomFieldValues, "custom_field_values", "customer_id"),
+    (Table::CustomerTags, "tags", "customer_id"),
+    (Table::Documents, "documents", "customer_id"),
+    (Table::EmergencyContacts, "emergency_contacts", "customer_id"),
+    (Table::MedicalNotes, "medical_notes", "customer_id"),
+    (Table::Notes, "notes", "customer_id"),
+    (Table::Alerts, "alerts", "customer_id"),
+    (Table::EntryPasses, "entry_passes", "owner_id"),
+    (Table::CustomerProficiencies, "proficiencies", "customer_id"),
+    (Table::AssociationMembers, "association_ids", "customer_id"),
+    (Table::CustomerChallenges, "challenges", "customer_id"),
+    (Table::Reservations, "reservations", "customer_id"),
+    (Table::CheckIns, "check_ins", "customer_id"),
+    (Table::Credits, "credits", "customer_id"),
+    (Table::Payments, "payments", "customer_id"),
+    (Table::EventVouchers, "event_vouchers", "customer_id"),
+    (Table::GuestPassUsages, "guest_pass_usages", "customer_id"),
+];
+
+/// Checks that no external id is given twice in one kind.
+fn unique_external_ids<'k>(list: &str, ids: impl Iterator<Item = Option<&'k str>>, p: &mut Problems) {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.enumerate() {
+        if let Some(id) = id
+            && !seen.insert(id)
+        {
+            p.add(&format!("{list}[{i}]"), "external_id", format!("external_id {id:?} is used twice"));
+        }
+    }
+}
+
+/// What a customer entry of the document does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CustomerEntry {
+    New,
+    /// Matched by external id: its fields and records are the document's.
+    Update,
+    /// Named by `existing`: the entry's records are added to it.
+    Attach,
 }
 
 fn check_code(code: &str, allowed: &[&str], record: &str, field: &str, problems: &mut Problems) {
@@ -145,6 +234,9 @@ impl RowSet {
 
 /// Database ids of the document's records, by kind.
 struct Ids {
+    /// Per kind (list name): which existing record each record matched, and
+    /// the database id each got.
+    matched: HashMap<&'static str, (Vec<Option<i64>>, Vec<i64>)>,
     locations: IdMap,
     custom_fields: IdMap,
     proficiencies: IdMap,
@@ -164,48 +256,138 @@ struct Planner<'a> {
     now_us: i64,
     today: Date,
     ids: Ids,
-    first_customer: i64,
+    /// What each customer entry does, and its database id.
+    customer_entries: Vec<(CustomerEntry, Option<i64>)>,
+    customer_ids: Vec<i64>,
+    /// The range of the new customers' ids.
+    new_customers: Option<(i64, i64)>,
+    changes: Vec<Change>,
+    /// Membership types' (interval, billing amount) by document id.
+    type_terms: HashMap<i64, (String, String)>,
     location_tz: HashMap<i64, TimeZone>,
-    emails: HashSet<String>,
-    barcodes: HashSet<String>,
+    /// Taken emails and barcodes, with the customer holding each.
+    emails: HashMap<String, i64>,
+    barcodes: HashMap<String, i64>,
     tag_ids: HashMap<String, i64>,
     next_tag: i64,
     rows: RowSet,
 }
 
 impl<'a> Planner<'a> {
-    /// Gives every record its database id, checking document ids are unique.
+    /// Gives every record its database id, checking document ids are unique:
+    /// an existing record's when its external id (a location's name, a
+    /// customer's `existing`) names one, a new one otherwise.
     fn new(doc: &'a ImportDocument, existing: &'a ExistingRecords, org: &'a OrgScope, now: Timestamp) -> Self {
         let mut p = Problems::default();
         let next = |t| existing.next_id(t);
-        let locations = IdMap::assign("location", doc.locations.iter().map(|l| l.id), next(Table::Locations), &mut p);
+        let by_key = |table: Table, keys: &[RecordKey], i: usize| {
+            key_at(keys, i).external_id.and_then(|x| existing.by_external_id(table, &x))
+        };
+        let k = &doc.keys;
+        for (list, keys) in [
+            ("locations", &k.locations),
+            ("custom_fields", &k.custom_fields),
+            ("proficiencies", &k.proficiencies),
+            ("associations", &k.associations),
+            ("challenges", &k.challenges),
+            ("event_types", &k.event_types),
+            ("membership_types", &k.membership_types),
+            ("memberships", &k.memberships),
+        ] {
+            unique_external_ids(list, keys.iter().map(|k| k.external_id.as_deref()), &mut p);
+        }
+        unique_external_ids("customers", k.customers.iter().map(|k| k.external_id.as_deref()), &mut p);
+        let mut matched = HashMap::new();
+        let locations = IdMap::assign(
+            "location",
+            doc.locations.iter().enumerate().map(|(i, l)| {
+                let found = by_key(Table::Locations, &k.locations, i)
+                    .or_else(|| existing.names(Table::Locations).get(l.name.trim()).copied());
+                (l.id, found)
+            }),
+            next(Table::Locations),
+            &mut p,
+        );
+        let mut named = |kind, list, table, items: &[ImportNamed], keys: &[RecordKey], p: &mut Problems| {
+            let a = IdMap::assign(
+                kind,
+                items.iter().enumerate().map(|(i, x)| (x.id, by_key(table, keys, i))),
+                next(table),
+                p,
+            );
+            matched.insert(list, (a.matched, a.database));
+            a.ids
+        };
         let custom_fields =
-            IdMap::assign("custom field", doc.custom_fields.iter().map(|x| x.id), next(Table::CustomFields), &mut p);
+            named("custom field", "custom_fields", Table::CustomFields, &doc.custom_fields, &k.custom_fields, &mut p);
         let proficiencies =
-            IdMap::assign("proficiency", doc.proficiencies.iter().map(|x| x.id), next(Table::Proficiencies), &mut p);
+            named("proficiency", "proficiencies", Table::Proficiencies, &doc.proficiencies, &k.proficiencies, &mut p);
         let associations =
-            IdMap::assign("association", doc.associations.iter().map(|x| x.id), next(Table::Associations), &mut p);
-        let challenges =
-            IdMap::assign("challenge", doc.challenges.iter().map(|x| x.id), next(Table::Challenges), &mut p);
+            named("association", "associations", Table::Associations, &doc.associations, &k.associations, &mut p);
+        let challenges = named("challenge", "challenges", Table::Challenges, &doc.challenges, &k.challenges, &mut p);
         let event_types =
-            IdMap::assign("event type", doc.event_types.iter().map(|x| x.id), next(Table::EventTypes), &mut p);
+            named("event type", "event_types", Table::EventTypes, &doc.event_types, &k.event_types, &mut p);
         let membership_types = IdMap::assign(
             "membership type",
-            doc.membership_types.iter().map(|x| x.id),
+            doc.membership_types.iter().enumerate().map(|(i, t)| {
+                let by_name = key_at(&k.membership_types, i)
+                    .by_name
+                    .then(|| existing.names(Table::MembershipTypes).get(t.name.trim()).copied())
+                    .flatten();
+                (t.id, by_key(Table::MembershipTypes, &k.membership_types, i).or(by_name))
+            }),
             next(Table::MembershipTypes),
             &mut p,
         );
-        // Every customer gets a database id in document order; document ids, where
-        // given, are how other records refer to them.
+        matched.insert("locations", (locations.matched, locations.database));
+        matched.insert("membership_types", (membership_types.matched, membership_types.database));
+        // Every new customer gets a database id in document order; document
+        // ids, where given, are how other records refer to them.
         let first_customer = next(Table::Customers);
+        let mut next_customer = first_customer;
         let mut customers = IdMap { kind: "customer", map: HashMap::new() };
+        let mut customer_entries = Vec::with_capacity(doc.customers.len());
+        let mut customer_ids = Vec::with_capacity(doc.customers.len());
         for (i, c) in doc.customers.iter().enumerate() {
+            let record = format!("customers[{i}]");
+            let key: CustomerKey = key_at(&k.customers, i);
+            let (entry, found) = match &key.existing {
+                Some(reference) => {
+                    let found = match reference {
+                        CustomerRef::Id(id) => existing.customers.contains_key(id).then_some(*id),
+                        CustomerRef::ExternalId(x) => existing.by_external_id(Table::Customers, x),
+                        CustomerRef::Barcode(b) => existing.barcodes.get(b).copied(),
+                        CustomerRef::Email(e) => existing.emails.get(&e.to_lowercase()).copied(),
+                    };
+                    if found.is_none() {
+                        let with = match reference {
+                            CustomerRef::Id(id) => format!("id {id}"),
+                            CustomerRef::ExternalId(x) => format!("external_id {x:?}"),
+                            CustomerRef::Barcode(b) => format!("barcode {b:?}"),
+                            CustomerRef::Email(e) => format!("email {e:?}"),
+                        };
+                        p.add(&record, "existing", format!("{} has no customer with {with}", org.name));
+                    }
+                    (CustomerEntry::Attach, found)
+                }
+                None => match key.external_id.as_deref().and_then(|x| existing.by_external_id(Table::Customers, x)) {
+                    Some(id) => (CustomerEntry::Update, Some(id)),
+                    None => (CustomerEntry::New, None),
+                },
+            };
+            let id = found.unwrap_or_else(|| {
+                next_customer += 1;
+                next_customer - 1
+            });
             if let Some(doc_id) = c.id
-                && customers.map.insert(doc_id, first_customer + i as i64).is_some()
+                && customers.map.insert(doc_id, id).is_some()
             {
-                p.add(&format!("customers[{i}]"), "id", format!("id {doc_id} is used twice"));
+                p.add(&record, "id", format!("id {doc_id} is used twice"));
             }
+            customer_entries.push((entry, found));
+            customer_ids.push(id);
         }
+        let new_customers = (next_customer > first_customer).then(|| (first_customer, next_customer - 1));
         Planner {
             doc,
             existing,
@@ -215,16 +397,21 @@ impl<'a> Planner<'a> {
             now_us: micros(now),
             today: org.local_date(now),
             ids: Ids {
-                locations,
+                matched,
+                locations: locations.ids,
                 custom_fields,
                 proficiencies,
                 associations,
                 challenges,
                 event_types,
-                membership_types,
+                membership_types: membership_types.ids,
                 customers,
             },
-            first_customer,
+            customer_entries,
+            customer_ids,
+            new_customers,
+            changes: Vec::new(),
+            type_terms: HashMap::new(),
             location_tz: HashMap::new(),
             emails: existing.emails.clone(),
             barcodes: existing.barcodes.clone(),
@@ -234,91 +421,185 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Locations and the organization's named records.
-    fn locations_and_named(&mut self) {
-        let (doc, org, p) = (self.doc, self.org, &mut self.p);
+    /// Whether record `i` of `list` matched an existing record, and which.
+    fn matched(&self, list: &str, i: usize) -> Option<i64> {
+        self.ids.matched.get(list).and_then(|(m, _)| m.get(i).copied().flatten())
+    }
+
+    /// Checks a named record's name: not blank, and not another record's.
+    fn check_name(
+        &mut self,
+        record: &str,
+        name: &str,
+        key: &RecordKey,
+        own: Option<i64>,
+        taken: &HashMap<String, i64>,
+        seen: &mut HashSet<String>,
+    ) {
+        let name = name.trim();
+        if own.is_some() && !key.gave("name") {
+            return;
+        }
+        if name.is_empty() {
+            match (&key.external_id, key.gave("name")) {
+                (Some(x), false) => self.p.add(
+                    record,
+                    "name",
+                    format!("no record of {} has external_id {x:?}, and there is no name to create one", self.org.name),
+                ),
+                _ => self.p.add(record, "name", "This field may not be blank."),
+            }
+        } else if taken.get(name).is_some_and(|id| Some(*id) != own) || !seen.insert(name.to_string()) {
+            self.p.add(record, "name", format!("the name {name:?} is already taken"));
+        }
+    }
+
+    /// Locations: new ones, and those matched by external id or name, updated
+    /// in the keys the document gives.
+    fn locations(&mut self) {
+        let (doc, org) = (self.doc, self.org);
         let existing_locations = self.existing.names(Table::Locations);
+        let mut seen = HashSet::new();
         for (i, l) in doc.locations.iter().enumerate() {
             let record = format!("locations[{i}] (id {})", l.id);
-            let tz_name = l.time_zone.clone().unwrap_or_else(|| org.time_zone_name.clone());
+            let key = key_at(&doc.keys.locations, i);
+            let own = self.matched("locations", i);
+            let stored_tz = own.and_then(|id| self.existing.location_zones.get(&id).cloned());
+            let tz_name = l.time_zone.clone().or(stored_tz).unwrap_or_else(|| org.time_zone_name.clone());
             match parse_time_zone(&tz_name) {
                 Ok(tz) => {
                     self.location_tz.insert(l.id, tz);
                 }
-                Err(message) => p.add(&record, "time_zone", message),
+                Err(message) => self.p.add(&record, "time_zone", message),
             }
-            if l.name.trim().is_empty() {
-                p.add(&record, "name", "This field may not be blank.");
+            let mut taken = existing_locations.clone();
+            taken.retain(|_, id| Some(*id) != own);
+            if own.is_some() && !key.gave("name") {
+                // Only refers to the location.
+            } else if l.name.trim().is_empty() {
+                self.check_name(&record, &l.name, &key, own, &taken, &mut seen);
+            } else if taken.contains_key(l.name.trim()) {
+                self.p.add(&record, "name", format!("{} already has a location named {:?}", org.name, l.name));
+            } else if !seen.insert(l.name.trim().to_string()) {
+                self.p.add(&record, "name", format!("the name {:?} is already taken", l.name));
             }
-            if existing_locations.contains(l.name.trim()) {
-                p.add(&record, "name", format!("{} already has a location named {:?}", org.name, l.name));
-            }
-            self.rows.at(Table::Locations).push(row::Location {
+            let location = row::Location {
                 id: self.ids.locations.own(l.id),
                 name: l.name.trim().into(),
                 time_zone: tz_name.into(),
                 combine_same_day_check_ins: l.combine_same_day_check_ins.into(),
                 created_at: self.now_us.into(),
-            });
+                external_id: key.external_id.clone().into(),
+            };
+            match own {
+                Some(id) => self.changes.push(update(
+                    Table::Locations,
+                    id,
+                    location,
+                    &key,
+                    &["name", "time_zone", "combine_same_day_check_ins"],
+                    &[],
+                )),
+                None => self.rows.at(Table::Locations).push(location),
+            }
         }
-        for (kind, table, items) in [
-            ("custom_fields", Table::CustomFields, &doc.custom_fields),
-            ("proficiencies", Table::Proficiencies, &doc.proficiencies),
-            ("associations", Table::Associations, &doc.associations),
-            ("challenges", Table::Challenges, &doc.challenges),
-            ("event_types", Table::EventTypes, &doc.event_types),
+    }
+
+    /// The organization's named records.
+    fn named(&mut self) {
+        let doc = self.doc;
+        for (kind, table, items, keys) in [
+            ("custom_fields", Table::CustomFields, &doc.custom_fields, &doc.keys.custom_fields),
+            ("proficiencies", Table::Proficiencies, &doc.proficiencies, &doc.keys.proficiencies),
+            ("associations", Table::Associations, &doc.associations, &doc.keys.associations),
+            ("challenges", Table::Challenges, &doc.challenges, &doc.keys.challenges),
+            ("event_types", Table::EventTypes, &doc.event_types, &doc.keys.event_types),
         ] {
-            let existing = self.existing.names(table);
+            let taken = self.existing.names(table);
             let mut seen = HashSet::new();
             for (i, item) in items.iter().enumerate() {
                 let record = format!("{kind}[{i}] (id {})", item.id);
-                if item.name.trim().is_empty() {
-                    p.add(&record, "name", "This field may not be blank.");
-                } else if existing.contains(item.name.trim()) || !seen.insert(item.name.trim().to_string()) {
-                    p.add(&record, "name", format!("the name {:?} is already taken", item.name));
-                }
+                let key = key_at(keys, i);
+                let own = self.matched(kind, i);
+                self.check_name(&record, &item.name, &key, own, taken, &mut seen);
+                let ids = match table {
+                    Table::CustomFields => &self.ids.custom_fields,
+                    Table::Proficiencies => &self.ids.proficiencies,
+                    Table::Associations => &self.ids.associations,
+                    Table::Challenges => &self.ids.challenges,
+                    _ => &self.ids.event_types,
+                };
+                let (id, name, external_id) =
+                    (ids.own(item.id), BulkValue::from(item.name.trim()), BulkValue::from(key.external_id.clone()));
+                let updatable = ["name", "description"];
+                let change = match table {
+                    Table::CustomFields => {
+                        let r = row::CustomField { id, name, position: (i as i64).into(), external_id };
+                        self.add_or_update(table, own, r, &key, &updatable)
+                    }
+                    Table::Proficiencies | Table::Challenges => {
+                        let description = item.description.clone().into();
+                        let r = row::Described { id, name, description, external_id };
+                        self.add_or_update(table, own, r, &key, &updatable)
+                    }
+                    _ => self.add_or_update(table, own, row::Named { id, name, external_id }, &key, &updatable),
+                };
+                self.changes.extend(change);
             }
         }
-        for (position, item) in doc.custom_fields.iter().enumerate() {
-            self.rows.at(Table::CustomFields).push(row::CustomField {
-                id: self.ids.custom_fields.own(item.id),
-                name: item.name.trim().into(),
-                position: (position as i64).into(),
-            });
+    }
+
+    /// `row` added to its table, or the update of the existing record it matched.
+    fn add_or_update<R: ImportRow>(
+        &mut self,
+        table: Table,
+        own: Option<i64>,
+        row: R,
+        key: &RecordKey,
+        updatable: &[&str],
+    ) -> Option<Change> {
+        match own {
+            Some(id) => Some(update(table, id, row, key, updatable, &[])),
+            None => {
+                self.rows.at(table).push(row);
+                None
+            }
         }
-        let described = |rows: &mut TableRows, items: &[ImportNamed], ids: &IdMap| {
-            for item in items {
-                rows.push(row::Described {
-                    id: ids.own(item.id),
-                    name: item.name.trim().into(),
-                    description: item.description.clone().into(),
-                });
-            }
-        };
-        let named = |rows: &mut TableRows, items: &[ImportNamed], ids: &IdMap| {
-            for item in items {
-                rows.push(row::Named { id: ids.own(item.id), name: item.name.trim().into() });
-            }
-        };
-        described(self.rows.at(Table::Proficiencies), &doc.proficiencies, &self.ids.proficiencies);
-        named(self.rows.at(Table::Associations), &doc.associations, &self.ids.associations);
-        described(self.rows.at(Table::Challenges), &doc.challenges, &self.ids.challenges);
-        named(self.rows.at(Table::EventTypes), &doc.event_types, &self.ids.event_types);
     }
 
     fn membership_types(&mut self) {
-        let existing_types = self.existing.names(Table::MembershipTypes);
-        let mut type_names = HashSet::new();
+        let taken = self.existing.names(Table::MembershipTypes);
+        let mut seen = HashSet::new();
         for (i, t) in self.doc.membership_types.iter().enumerate() {
             let record = format!("membership_types[{i}] (id {})", t.id);
-            if t.name.trim().is_empty() {
-                self.p.add(&record, "name", "This field may not be blank.");
-            } else if existing_types.contains(t.name.trim()) || !type_names.insert(t.name.trim().to_string()) {
-                self.p.add(&record, "name", format!("the name {:?} is already taken", t.name));
+            let key = key_at(&self.doc.keys.membership_types, i);
+            let own = self.matched("membership_types", i);
+            if key.by_name {
+                if own.is_none() {
+                    self.p.add(&record, "name", format!("{} has no membership type named {:?}", self.org.name, t.name));
+                }
+                // Only refers to the type.
+                let (interval, amount) =
+                    own.and_then(|id| self.existing.type_terms.get(&id)).cloned().unwrap_or_default();
+                self.type_terms.insert(t.id, (interval, amount));
+                continue;
             }
+            self.check_name(&record, &t.name, &key, own, taken, &mut seen);
             let location =
                 t.location_id.and_then(|l| self.ids.locations.resolve(l, &record, "location_id", &mut self.p));
-            self.rows.at(Table::MembershipTypes).push(row::MembershipType {
+            // A membership without its own terms takes its type's: the
+            // stored type's where the document does not restate them.
+            let stored = own.and_then(|id| self.existing.type_terms.get(&id));
+            let interval = match stored {
+                Some((interval, _)) if !key.gave("interval") => interval.clone(),
+                _ => t.interval.clone(),
+            };
+            let amount = match stored {
+                Some((_, amount)) if !key.gave("billing_amount") => amount.clone(),
+                _ => t.billing_amount.clone(),
+            };
+            self.type_terms.insert(t.id, (interval, amount));
+            let r = row::MembershipType {
                 id: self.ids.membership_types.own(t.id),
                 name: t.name.trim().into(),
                 description: t.description.clone().into(),
@@ -330,7 +611,21 @@ impl<'a> Planner<'a> {
                 billing_amount: t.billing_amount.clone().into(),
                 location_id: BulkValue::from(location),
                 created_at: self.now_us.into(),
-            });
+                external_id: key.external_id.clone().into(),
+            };
+            let updatable = [
+                "name",
+                "description",
+                "status",
+                "purchase_type",
+                "interval",
+                "is_group",
+                "is_youth_programming",
+                "billing_amount",
+                "location_id",
+            ];
+            let change = self.add_or_update(Table::MembershipTypes, own, r, &key, &updatable);
+            self.changes.extend(change);
         }
     }
 
@@ -344,24 +639,113 @@ impl<'a> Planner<'a> {
                 Some(id) => format!("customers[{i}] (id {id})"),
                 None => format!("customers[{i}]"),
             };
-            let id = self.first_customer + i as i64;
+            let id = self.customer_ids[i];
+            let (entry, _) = self.customer_entries[i];
             for key in c.fields.keys() {
                 if !known_fields.contains(key.as_str()) {
                     self.p.add(&record, key, "unknown field");
                 }
             }
-            let Some(created) = self.customer(c, id, &record) else {
-                continue;
+            let created = match entry {
+                CustomerEntry::Attach => {
+                    if !c.fields.is_empty() {
+                        self.p.add(
+                            &record,
+                            "existing",
+                            "an entry that adds records to an existing customer changes none of its fields \
+                             (give the customer's external_id to update it)",
+                        );
+                    }
+                    if let Some(x) = key_at(&self.doc.keys.customers, i).external_id {
+                        self.changes.push(Change::Update {
+                            table: Table::Customers,
+                            id,
+                            columns: vec!["external_id"],
+                            values: vec![x.into()],
+                        });
+                    }
+                    self.attached_tags(c, id, &record);
+                    self.now_us
+                }
+                CustomerEntry::New | CustomerEntry::Update => {
+                    let Some(created) = self.customer(c, i, id, &record) else {
+                        continue;
+                    };
+                    created
+                }
             };
+            if entry == CustomerEntry::Update {
+                // The lists the entry gives replace the stored ones; the
+                // others are kept (the entry has none of them to add).
+                let key = key_at(&self.doc.keys.customers, i);
+                for (table, list, column) in CUSTOMER_RECORDS {
+                    if key.gave_list(list) {
+                        self.changes.push(Change::Delete { table, matching: vec![(column, id)] });
+                    }
+                }
+            }
+            if entry == CustomerEntry::Attach {
+                // A customer holds a proficiency or an association once: the
+                // document's replaces the stored one.
+                for cp in &c.proficiencies {
+                    if let Some(&pid) = self.ids.proficiencies.map.get(&cp.proficiency_id) {
+                        self.changes.push(Change::Delete {
+                            table: Table::CustomerProficiencies,
+                            matching: vec![("customer_id", id), ("proficiency_id", pid)],
+                        });
+                    }
+                }
+                for a in &c.association_ids {
+                    if let Some(&aid) = self.ids.associations.map.get(a) {
+                        self.changes.push(Change::Delete {
+                            table: Table::AssociationMembers,
+                            matching: vec![("customer_id", id), ("association_id", aid)],
+                        });
+                    }
+                }
+            }
             self.documents_and_contacts(c, id, created, &record);
             self.memberships_of_groups(c, id, created, &record);
             self.visits(c, id, created, &record);
         }
     }
 
+    /// The tags of an entry adding records to an existing customer, added to
+    /// the ones it has.
+    fn attached_tags(&mut self, c: &ImportCustomer, id: i64, record: &str) {
+        for tag in &c.tags {
+            if let Some(tag_id) = self.tag(tag, record) {
+                self.changes.push(Change::Delete {
+                    table: Table::CustomerTags,
+                    matching: vec![("customer_id", id), ("tag_id", tag_id)],
+                });
+                self.rows
+                    .at(Table::CustomerTags)
+                    .push(row::CustomerTag { customer_id: id.into(), tag_id: tag_id.into() });
+            }
+        }
+    }
+
+    /// The id of a tag by name, made if new; `None` for a blank one.
+    fn tag(&mut self, tag: &str, record: &str) -> Option<i64> {
+        let key = tag.trim().to_lowercase();
+        if key.is_empty() {
+            self.p.add(record, "tags", "a tag may not be blank");
+            return None;
+        }
+        let new_tags = self.rows.at(Table::Tags);
+        let next_tag = &mut self.next_tag;
+        Some(*self.tag_ids.entry(key.clone()).or_insert_with(|| {
+            let id = *next_tag;
+            *next_tag += 1;
+            new_tags.push(row::Tag { id: id.into(), name: tag.trim().into(), name_key: key.clone().into() });
+            id
+        }))
+    }
+
     /// The customer's own row, custom field values and tags; `None` if the
     /// fields are invalid (the customer's other records are not checked then).
-    fn customer(&mut self, c: &ImportCustomer, id: i64, record: &str) -> Option<i64> {
+    fn customer(&mut self, c: &ImportCustomer, i: usize, id: i64, record: &str) -> Option<i64> {
         let p = &mut self.p;
         let write = match CustomerWrite::from_json(&c.fields, WriteMode::Full) {
             Ok(w) => w,
@@ -376,11 +760,11 @@ impl<'a> Planner<'a> {
         };
         let text = |name: &str| write.text(name).unwrap_or("").to_string();
         let email_key = text("email").to_lowercase();
-        if !self.emails.insert(email_key.clone()) {
+        if self.emails.insert(email_key.clone(), id).is_some_and(|other| other != id) {
             p.add(record, "email", "customer with this email already exists.");
         }
         let barcode = text("barcode");
-        if !barcode.is_empty() && !self.barcodes.insert(barcode.clone()) {
+        if !barcode.is_empty() && self.barcodes.insert(barcode.clone(), id).is_some_and(|other| other != id) {
             p.add(record, "barcode", "customer with this barcode already exists.");
         }
         let mut customer = Customer::default();
@@ -393,7 +777,8 @@ impl<'a> Planner<'a> {
             customer.home_location_id = self.ids.locations.resolve(location, record, "home_location_id", p);
         }
         let created = c.created_at.map(micros).unwrap_or(self.now_us);
-        self.rows.at(Table::Customers).push(row::Customer {
+        let external_id = key_at(&self.doc.keys.customers, i).external_id;
+        let customer_row = row::Customer {
             fields: &customer,
             id: id.into(),
             is_active: c.is_active.into(),
@@ -401,7 +786,22 @@ impl<'a> Planner<'a> {
             has_capitan_login: c.has_capitan_login.into(),
             created_at: created.into(),
             updated_at: c.updated_at.map(micros).unwrap_or(created).into(),
-        });
+            external_id: external_id.into(),
+        };
+        if self.customer_entries[i].0 == CustomerEntry::Update {
+            // Every column but the id; the stored `created_at` unless the
+            // document gives one.
+            let (mut columns, mut values) = (Vec::new(), Vec::new());
+            for (column, value) in Table::Customers.columns().into_iter().zip(row_values(customer_row)) {
+                if column != "id" && (column != "created_at" || c.created_at.is_some()) {
+                    columns.push(column);
+                    values.push(value);
+                }
+            }
+            self.changes.push(Change::Update { table: Table::Customers, id, columns, values });
+        } else {
+            self.rows.at(Table::Customers).push(customer_row);
+        }
 
         for (field_id, value) in write.custom_field_values.iter().flatten() {
             if let Some(f) = self.ids.custom_fields.resolve(*field_id, record, "custom_field_values", p)
@@ -416,19 +816,9 @@ impl<'a> Planner<'a> {
         }
         let mut seen_tags = HashSet::new();
         for tag in &c.tags {
-            let key = tag.trim().to_lowercase();
-            if key.is_empty() {
-                p.add(record, "tags", "a tag may not be blank");
+            let Some(tag_id) = self.tag(tag, record) else {
                 continue;
-            }
-            let new_tags = self.rows.at(Table::Tags);
-            let next_tag = &mut self.next_tag;
-            let tag_id = *self.tag_ids.entry(key.clone()).or_insert_with(|| {
-                let id = *next_tag;
-                *next_tag += 1;
-                new_tags.push(row::Tag { id: id.into(), name: tag.trim().into(), name_key: key.clone().into() });
-                id
-            });
+            };
             if seen_tags.insert(tag_id) {
                 self.rows
                     .at(Table::CustomerTags)
@@ -642,38 +1032,64 @@ impl<'a> Planner<'a> {
     /// Memberships and who they cover.
     fn memberships(&mut self) {
         let (org, p, texts, rows, ids) = (self.org, &mut self.p, &mut self.texts, &mut self.rows, &self.ids);
-        let first_membership = self.existing.next_id(Table::Memberships);
-        let type_by_id: HashMap<i64, &ImportMembershipType> =
-            self.doc.membership_types.iter().map(|t| (t.id, t)).collect();
+        let mut next_membership = self.existing.next_id(Table::Memberships);
+        let mut memberships_matched = Vec::new();
+        let mut memberships_database = Vec::new();
         for (i, m) in self.doc.memberships.iter().enumerate() {
             let record = format!("memberships[{i}]");
-            let membership_id = first_membership + i as i64;
+            let key = key_at(&self.doc.keys.memberships, i);
+            let own = key.external_id.as_deref().and_then(|x| self.existing.by_external_id(Table::Memberships, x));
+            let membership_id = own.unwrap_or_else(|| {
+                next_membership += 1;
+                next_membership - 1
+            });
+            memberships_matched.push(own);
+            memberships_database.push(membership_id);
             check_code(&m.status, &MEMBERSHIP_STATUSES, &record, "status", p);
             if m.end_date.is_some_and(|end| end < m.start_date) {
                 p.add(&record, "end_date", "ends before it starts");
             }
             let type_id = ids.membership_types.resolve(m.membership_type_id, &record, "membership_type_id", p);
             let owner = ids.customers.resolve(m.owner_id, &record, "owner_id", p);
-            let kind = type_by_id.get(&m.membership_type_id);
+            let kind = self.type_terms.get(&m.membership_type_id);
             let at = self.today.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(self.now_us);
-            rows.at(Table::Memberships).push(row::Membership {
+            let membership = row::Membership {
                 id: membership_id.into(),
                 membership_type_id: BulkValue::from(type_id),
                 owner_id: BulkValue::from(owner),
                 status: texts.get(&m.status).into(),
                 start_date: m.start_date.to_string().into(),
                 end_date: opt_date(m.end_date),
-                interval: m.interval.clone().or_else(|| kind.map(|k| k.interval.clone())).unwrap_or_else(mon).into(),
+                interval: m.interval.clone().or_else(|| kind.map(|k| k.0.clone())).unwrap_or_else(mon).into(),
                 billing_amount: m
                     .billing_amount
                     .clone()
-                    .or_else(|| kind.map(|k| k.billing_amount.clone()))
+                    .or_else(|| kind.map(|k| k.1.clone()))
                     .unwrap_or_else(zero_amount)
                     .into(),
                 unfreeze_date: opt_date(m.unfreeze_date),
                 created_at: at.into(),
                 updated_at: at.into(),
-            });
+                external_id: key.external_id.clone().into(),
+            };
+            match own {
+                Some(id) => {
+                    // Its members are the document's; it keeps its `created_at`.
+                    self.changes.push(Change::Delete {
+                        table: Table::MembershipMembers,
+                        matching: vec![("membership_id", id)],
+                    });
+                    let (mut columns, mut values) = (Vec::new(), Vec::new());
+                    for (column, value) in row::Membership::COLUMNS.iter().zip(row_values(membership)) {
+                        if !["id", "created_at"].contains(column) {
+                            columns.push(*column);
+                            values.push(value);
+                        }
+                    }
+                    self.changes.push(Change::Update { table: Table::Memberships, id, columns, values });
+                }
+                None => rows.at(Table::Memberships).push(membership),
+            }
             let members = if m.members.is_empty() {
                 vec![ImportMember { customer_id: m.owner_id, is_individually_frozen: false }]
             } else {
@@ -695,12 +1111,14 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        self.ids.matched.insert("memberships", (memberships_matched, memberships_database));
     }
 
     /// Relations, both sides.
     fn relations(&mut self) {
         let (p, texts, ids, now_us) = (&mut self.p, &mut self.texts, &self.ids, self.now_us);
         let rows = self.rows.at(Table::Relations);
+        let is_new = |id: i64| self.new_customers.is_some_and(|(first, last)| (first..=last).contains(&id));
         let mut relation_pairs = HashSet::new();
         for (i, r) in self.doc.relations.iter().enumerate() {
             let record = format!("relations[{i}]");
@@ -715,6 +1133,15 @@ impl<'a> Planner<'a> {
             if !relation_pairs.insert((a.min(b), a.max(b))) {
                 p.add(&record, "related_customer_id", "these customers are already related");
                 continue;
+            }
+            if !is_new(a) && !is_new(b) {
+                // Two existing customers: the document's relation replaces theirs.
+                for (from, to) in [(a, b), (b, a)] {
+                    self.changes.push(Change::Delete {
+                        table: Table::Relations,
+                        matching: vec![("customer_id", from), ("related_customer_id", to)],
+                    });
+                }
             }
             for (from, to, code) in [(a, b, r.relation.as_str()), (b, a, reverse_relation(&r.relation))] {
                 rows.push(row::Relation {
@@ -746,8 +1173,139 @@ impl<'a> Planner<'a> {
                 _ => summary.other_records += count,
             }
         }
-        let new_customers =
-            (summary.customers > 0).then(|| (self.first_customer, self.first_customer + summary.customers as i64 - 1));
-        Ok(ImportPlan { tables: self.rows.0, new_customers, today: self.today, summary })
+        summary.updated = self.changes.iter().filter(|c| matches!(c, Change::Update { .. })).count();
+        let report = self.report();
+        Ok(ImportPlan {
+            tables: self.rows.0,
+            changes: self.changes,
+            report,
+            new_customers: self.new_customers,
+            today: self.today,
+            summary,
+        })
+    }
+
+    /// The id each record of the document got or kept.
+    fn report(&self) -> ImportReport {
+        let doc = self.doc;
+        let k = &doc.keys;
+        let entries = |list: &str, doc_ids: Vec<Option<i64>>, keys: &[RecordKey]| -> Vec<ReportEntry> {
+            let (matched, database) = self.ids.matched.get(list).cloned().unwrap_or_default();
+            doc_ids
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let key = key_at(keys, i);
+                    let action = match matched.get(i).copied().flatten() {
+                        None => Action::Created,
+                        // A location named as it is named only refers to it.
+                        Some(_) if key.given.iter().all(|g| g == "id" || (list == "locations" && g == "name")) => {
+                            Action::Kept
+                        }
+                        Some(_) => Action::Updated,
+                    };
+                    ReportEntry { id, external_id: key.external_id, database_id: database[i], action }
+                })
+                .collect()
+        };
+        let named = |items: &[ImportNamed]| items.iter().map(|x| Some(x.id)).collect::<Vec<_>>();
+        let customers = doc
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ReportEntry {
+                id: c.id,
+                external_id: key_at(&k.customers, i).external_id,
+                database_id: self.customer_ids[i],
+                action: match self.customer_entries[i].0 {
+                    CustomerEntry::New => Action::Created,
+                    CustomerEntry::Update => Action::Updated,
+                    CustomerEntry::Attach => Action::Added,
+                },
+            })
+            .collect();
+        ImportReport {
+            locations: entries("locations", doc.locations.iter().map(|l| Some(l.id)).collect(), &k.locations),
+            custom_fields: entries("custom_fields", named(&doc.custom_fields), &k.custom_fields),
+            proficiencies: entries("proficiencies", named(&doc.proficiencies), &k.proficiencies),
+            associations: entries("associations", named(&doc.associations), &k.associations),
+            challenges: entries("challenges", named(&doc.challenges), &k.challenges),
+            event_types: entries("event_types", named(&doc.event_types), &k.event_types),
+            membership_types: entries(
+                "membership_types",
+                doc.membership_types.iter().map(|t| Some(t.id)).collect(),
+                &k.membership_types,
+            ),
+            customers,
+            memberships: entries("memberships", vec![None; doc.memberships.len()], &k.memberships),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn org() -> OrgScope {
+        OrgScope { id: 1, name: "Test Gym".into(), time_zone: TimeZone::UTC, time_zone_name: "UTC".into() }
+    }
+
+    fn planned(doc: serde_json::Value) -> Result<ImportPlan, Vec<String>> {
+        let doc: ImportDocument = serde_json::from_value(doc).unwrap();
+        let now: Timestamp = "2026-06-15T18:00:00Z".parse().unwrap();
+        plan(&doc, &ExistingRecords::empty(), &org(), now).map_err(|e| e.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn an_update_sets_the_columns_given_and_the_external_id() {
+        let key =
+            RecordKey { external_id: Some("x".into()), given: vec!["id".into(), "description".into()], by_name: false };
+        let r = row::Described { id: 5.into(), name: "N".into(), description: "D".into(), external_id: "x".into() };
+        let change = update(Table::Proficiencies, 5, r, &key, &["name", "description"], &[]);
+        assert_eq!(
+            change,
+            Change::Update {
+                table: Table::Proficiencies,
+                id: 5,
+                columns: vec!["description", "external_id"],
+                values: vec!["D".into(), "x".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn new_records_get_ids_in_order_and_the_report_says_so() {
+        let plan = planned(json!({
+            "proficiencies": [{"id": 7, "external_id": "a", "name": "A"}, {"id": 3, "name": "B"}],
+            "customers": [{"id": 9, "external_id": "c", "email": "a@example.com", "first_name": "A",
+                           "last_name": "B", "birthday": "1990-01-01"}],
+        }))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(plan.changes.is_empty());
+        let ids: Vec<(Option<i64>, i64, Action)> =
+            plan.report.proficiencies.iter().map(|r| (r.id, r.database_id, r.action)).collect();
+        assert_eq!(ids, [(Some(7), 1, Action::Created), (Some(3), 2, Action::Created)]);
+        assert_eq!(plan.report.customers[0].external_id.as_deref(), Some("c"));
+        assert_eq!(plan.new_customers, Some((1, 1)));
+    }
+
+    #[test]
+    fn unknown_references_and_repeated_external_ids_are_problems() {
+        let problems = planned(json!({
+            "challenges": [{"id": 1, "external_id": "gone"}],
+            "custom_fields": [{"id": 1, "external_id": "f", "name": "F"}, {"id": 2, "external_id": "f", "name": "G"}],
+            "customers": [{"existing": {"id": 4}}],
+        }))
+        .err()
+        .unwrap_or_default();
+        assert_eq!(
+            problems,
+            [
+                "custom_fields[1] external_id: external_id \"f\" is used twice",
+                "customers[0] existing: Test Gym has no customer with id 4",
+                "challenges[0] (id 1) name: no record of Test Gym has external_id \"gone\", and there is no name to create one",
+            ]
+        );
     }
 }

@@ -155,15 +155,151 @@ pub async fn existing_texts(
     Ok(sql::fetch_as::<(String,), _>(conn, &stmt).await?.into_iter().map(|(s,)| s).collect())
 }
 
-/// (id, text) pairs of the organization's rows of `table`.
+/// (id, text) pairs of the organization's rows of `table` whose `column` is set.
 pub async fn existing_named(
     org: &OrgScope,
     conn: &mut Conn,
     table: &'static str,
     column: &'static str,
 ) -> StoreResult<Vec<(i64, String)>> {
-    let stmt = Query::select().columns(["id", column]).from(table).and_where(Expr::col("org_id").eq(org.id)).to_owned();
+    let stmt = Query::select()
+        .columns(["id", column])
+        .from(table)
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col(column).is_not_null())
+        .to_owned();
     Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// The ids of the organization's rows of `table` whose `column` is null.
+pub async fn ids_where_null(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    column: &'static str,
+) -> StoreResult<Vec<i64>> {
+    let stmt = Query::select()
+        .column("id")
+        .from(table)
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col(column).is_null())
+        .to_owned();
+    Ok(sql::fetch_as::<(i64,), _>(conn, &stmt).await?.into_iter().map(|(id,)| id).collect())
+}
+
+/// The organization's customers: (id, lowercased email, barcode).
+pub async fn existing_customers(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+    let stmt = Query::select()
+        .columns(["id", "email_key", "barcode"])
+        .from("customers")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// The organization's membership types: (id, interval, billing amount).
+pub async fn existing_terms(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<(i64, String, String)>> {
+    let stmt = Query::select()
+        .columns(["id", "interval", "billing_amount"])
+        .from("membership_types")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .to_owned();
+    Ok(sql::fetch_as(conn, &stmt).await?)
+}
+
+/// Reads `columns` (each an integer column, or a text one when `true`) of
+/// the organization's rows of `table`, ordered by `order` (by id when empty).
+pub async fn read_rows(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    columns: &[(&'static str, bool)],
+    order: &[&'static str],
+) -> StoreResult<Vec<Vec<BulkValue>>> {
+    let mut stmt = Query::select();
+    stmt.from(table).and_where(Expr::col("org_id").eq(org.id));
+    for (column, _) in columns {
+        stmt.column(*column);
+    }
+    let by_id = ["id"];
+    for column in if order.is_empty() { &by_id[..] } else { order } {
+        stmt.order_by(*column, sea_query::Order::Asc);
+    }
+    let rows = sql::fetch_rows(conn, &stmt).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut values = Vec::with_capacity(columns.len());
+        for (column, text) in columns {
+            values.push(if *text {
+                BulkValue::from(row.try_get::<Option<String>>(column)?)
+            } else {
+                BulkValue::from(row.try_get::<Option<i64>>(column)?)
+            });
+        }
+        out.push(values);
+    }
+    Ok(out)
+}
+
+/// Starts a read-only transaction on `conn` that sees one state of the
+/// database throughout, without holding the write lock (an export of a
+/// gym in use): SQLite's snapshot begins at the first read; PostgreSQL's
+/// repeatable read keeps the first statement's. End it with [`end_snapshot`].
+pub async fn begin_snapshot(conn: &mut Conn) -> StoreResult<()> {
+    let begin = match conn.dialect() {
+        sql::Dialect::Sqlite => "BEGIN",
+        sql::Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    Ok(sql::execute_schema(conn, begin).await?)
+}
+
+/// Ends a [`begin_snapshot`] transaction (it wrote nothing).
+pub async fn end_snapshot(conn: &mut Conn) -> StoreResult<()> {
+    Ok(sql::execute_schema(conn, "ROLLBACK").await?)
+}
+
+/// Deletes the organization's rows of `table` whose columns hold the given ids.
+pub async fn delete_rows(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    matching: &[(&'static str, i64)],
+) -> StoreResult<u64> {
+    let mut stmt = Query::delete();
+    stmt.from_table(table).and_where(Expr::col("org_id").eq(org.id));
+    for (column, id) in matching {
+        stmt.and_where(Expr::col(*column).eq(*id));
+    }
+    Ok(sql::execute(conn, &stmt).await?)
+}
+
+/// Sets `columns` of the organization's row `id` of `table` to `values`.
+pub async fn update_row(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    id: i64,
+    columns: &[&'static str],
+    values: Vec<BulkValue>,
+) -> StoreResult<u64> {
+    assert_eq!(columns.len(), values.len(), "{table}: one value a column");
+    if columns.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = Query::update();
+    stmt.table(table)
+        .and_where(Expr::col("org_id").eq(Value::BigInt(None)))
+        .and_where(Expr::col("id").eq(Value::BigInt(None)));
+    for column in columns {
+        stmt.value(*column, Expr::val(Value::BigInt(None)));
+    }
+    // Rendered with placeholders and bound in order: the values first (SET
+    // comes before WHERE), then the organization and the id.
+    let text: Arc<str> = sql::render(conn.dialect(), &stmt).into();
+    let mut bound = values;
+    bound.push(BulkValue::Int(org.id));
+    bound.push(BulkValue::Int(id));
+    Ok(sql::execute_rendered(conn, text, bound).await?)
 }
 
 #[cfg(test)]
@@ -192,5 +328,49 @@ mod tests {
         let names = existing_named(&org, &mut conn, "tags", "name").await.unwrap();
         assert_eq!(names.len(), 25_001);
         assert!(names.iter().all(|(id, name)| *name == format!("Tag {id}")));
+    }
+
+    #[tokio::test]
+    async fn rows_are_updated_deleted_and_read_back_within_the_organization() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("bulk.db")).await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        orgs::create_org(&mut conn, "Bulk Gym", "UTC", 0).await.unwrap();
+        orgs::create_org(&mut conn, "Other Gym", "UTC", 0).await.unwrap();
+        let org = orgs::org_by_name(&mut conn, "Bulk Gym").await.unwrap();
+        let other = orgs::org_by_name(&mut conn, "Other Gym").await.unwrap();
+        let tags =
+            |ids: [i64; 2]| ids.into_iter().flat_map(|i| [i.into(), format!("T{i}").into(), format!("t{i}").into()]);
+        insert_rows(&org, &mut conn, "tags", &["id", "name", "name_key"], tags([1, 2]).collect()).await.unwrap();
+        insert_rows(&other, &mut conn, "tags", &["id", "name", "name_key"], tags([3, 4]).collect()).await.unwrap();
+
+        assert_eq!(update_row(&org, &mut conn, "tags", 2, &["name"], vec!["Two".into()]).await.unwrap(), 1);
+        assert_eq!(update_row(&org, &mut conn, "tags", 3, &["name"], vec!["Not ours".into()]).await.unwrap(), 0);
+        assert_eq!(delete_rows(&org, &mut conn, "tags", &[("id", 4)]).await.unwrap(), 0, "another organization's");
+        assert_eq!(delete_rows(&org, &mut conn, "tags", &[("id", 1)]).await.unwrap(), 1);
+        let rows = read_rows(&org, &mut conn, "tags", &[("id", false), ("name", true)], &[]).await.unwrap();
+        assert_eq!(rows, vec![vec![BulkValue::Int(2), BulkValue::from("Two")]]);
+        let rows = read_rows(&other, &mut conn, "tags", &[("name", true)], &["name"]).await.unwrap();
+        assert_eq!(rows, vec![vec![BulkValue::from("T3")], vec![BulkValue::from("T4")]]);
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_reads_one_state_while_another_connection_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("bulk.db")).await.unwrap();
+        let mut writer = db.acquire().await.unwrap();
+        orgs::create_org(&mut writer, "Bulk Gym", "UTC", 0).await.unwrap();
+        let org = orgs::org_by_name(&mut writer, "Bulk Gym").await.unwrap();
+        let tag = |i: i64| vec![i.into(), format!("T{i}").into(), format!("t{i}").into()];
+        insert_rows(&org, &mut writer, "tags", &["id", "name", "name_key"], tag(1)).await.unwrap();
+
+        let mut reader = db.acquire().await.unwrap();
+        begin_snapshot(&mut reader).await.unwrap();
+        assert_eq!(existing_named(&org, &mut reader, "tags", "name").await.unwrap().len(), 1);
+        // The writer is not held up by the snapshot, and the snapshot does not see its row.
+        insert_rows(&org, &mut writer, "tags", &["id", "name", "name_key"], tag(2)).await.unwrap();
+        assert_eq!(existing_named(&org, &mut reader, "tags", "name").await.unwrap().len(), 1);
+        end_snapshot(&mut reader).await.unwrap();
+        assert_eq!(existing_named(&org, &mut reader, "tags", "name").await.unwrap().len(), 2);
     }
 }

@@ -4,7 +4,7 @@
 //! and the load of a checked plan. Table and column names live here, not in
 //! `crate::import`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use jiff::civil::Date;
 
@@ -81,7 +81,7 @@ impl Table {
         Table::Relations,
     ];
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Table::Locations => "locations",
             Table::CustomFields => "custom_fields",
@@ -115,10 +115,27 @@ impl Table {
         }
     }
 
+    /// What an export calls a row of this table that has no external id of
+    /// its own: `<kind>-<id>`; `None` for a table without external ids.
+    pub fn external_kind(self) -> Option<&'static str> {
+        Some(match self {
+            Table::Locations => "location",
+            Table::CustomFields => "custom-field",
+            Table::Proficiencies => "proficiency",
+            Table::Associations => "association",
+            Table::Challenges => "challenge",
+            Table::EventTypes => "event-type",
+            Table::MembershipTypes => "membership-type",
+            Table::Customers => "customer",
+            Table::Memberships => "membership",
+            _ => return None,
+        })
+    }
+
     /// The columns a row of this table gives values for, in order: its
     /// [`row`] struct's (a customer row starts with the declared writable
     /// fields, `customers::written_columns`).
-    fn columns(self) -> Vec<&'static str> {
+    pub fn columns(self) -> Vec<&'static str> {
         match self {
             Table::Customers => {
                 super::customers::written_columns().chain(row::Customer::COLUMNS.iter().copied()).collect()
@@ -177,15 +194,15 @@ pub mod row {
     use super::{BulkValue, ImportRow, Table};
 
     import_rows! {
-        Locations => Location { id, name, time_zone, combine_same_day_check_ins, created_at }
-        CustomFields => CustomField { id, name, position }
+        Locations => Location { id, name, time_zone, combine_same_day_check_ins, created_at, external_id }
+        CustomFields => CustomField { id, name, position, external_id }
         /// A named record with a description.
-        Proficiencies | Challenges => Described { id, name, description }
+        Proficiencies | Challenges => Described { id, name, description, external_id }
         /// A named record.
-        Associations | EventTypes => Named { id, name }
+        Associations | EventTypes => Named { id, name, external_id }
         MembershipTypes => MembershipType {
             id, name, description, status, purchase_type, interval, is_group, is_youth_programming, billing_amount,
-            location_id, created_at,
+            location_id, created_at, external_id,
         }
         Tags => Tag { id, name, name_key }
         CustomFieldValues => CustomFieldValue { customer_id, field_id, value }
@@ -218,7 +235,7 @@ pub mod row {
         }
         Memberships => Membership {
             id, membership_type_id, owner_id, status, start_date, end_date, interval, billing_amount, unfreeze_date,
-            created_at, updated_at,
+            created_at, updated_at, external_id,
         }
         MembershipMembers => MembershipMember { membership_id, customer_id, is_individually_frozen }
         Relations => Relation { customer_id, related_customer_id, relation, created_at, updated_at }
@@ -234,12 +251,13 @@ pub mod row {
         pub has_capitan_login: BulkValue,
         pub created_at: BulkValue,
         pub updated_at: BulkValue,
+        pub external_id: BulkValue,
     }
 
     impl ImportRow for Customer<'_> {
         const TABLES: &'static [Table] = &[Table::Customers];
         const COLUMNS: &'static [&'static str] =
-            &["id", "is_active", "capitan_invite_sent", "has_capitan_login", "created_at", "updated_at"];
+            &["id", "is_active", "capitan_invite_sent", "has_capitan_login", "created_at", "updated_at", "external_id"];
 
         fn push_to(self, values: &mut Vec<BulkValue>) {
             values.extend(crate::storage::customers::written_values(self.fields));
@@ -250,6 +268,7 @@ pub mod row {
                 self.has_capitan_login,
                 self.created_at,
                 self.updated_at,
+                self.external_id,
             ]);
         }
     }
@@ -311,16 +330,51 @@ impl TableRows {
     }
 }
 
+/// A row's values in its table's column order (for an update).
+pub fn row_values<R: ImportRow>(row: R) -> Vec<BulkValue> {
+    let mut values = Vec::with_capacity(R::COLUMNS.len());
+    row.push_to(&mut values);
+    values
+}
+
+/// A write an import makes to rows that exist already: done before the
+/// inserts, deletes first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Sets `columns` of the organization's row `id` of `table`.
+    Update { table: Table, id: i64, columns: Vec<&'static str>, values: Vec<BulkValue> },
+    /// Deletes the organization's rows of `table` whose columns hold these ids.
+    Delete { table: Table, matching: Vec<(&'static str, i64)> },
+}
+
+/// An existing customer as the planner sees it.
+#[derive(Debug, Clone, Default)]
+pub struct ExistingCustomer {
+    pub email_key: String,
+    pub barcode: Option<String>,
+}
+
 /// What the planner needs to know of the organization's data: the next free
-/// ids, and the names and keys already taken.
+/// ids, the names and keys already taken, and the records external ids name.
 pub struct ExistingRecords {
     next_ids: HashMap<Table, i64>,
-    names: HashMap<Table, HashSet<String>>,
+    /// Ids by name, for the tables whose names are unique.
+    names: HashMap<Table, HashMap<String, i64>>,
+    /// Ids by external id.
+    external: HashMap<Table, HashMap<String, i64>>,
+    /// The ids of the rows without an external id, which an export names
+    /// `<kind>-<id>` ([`Table::external_kind`]).
+    unnamed: HashMap<Table, std::collections::HashSet<i64>>,
     /// Customers' lowercased emails.
-    pub emails: HashSet<String>,
-    pub barcodes: HashSet<String>,
+    pub emails: HashMap<String, i64>,
+    pub barcodes: HashMap<String, i64>,
+    pub customers: HashMap<i64, ExistingCustomer>,
     /// Tag ids by lowercased name.
     pub tags: HashMap<String, i64>,
+    /// Locations' time zones by id.
+    pub location_zones: HashMap<i64, String>,
+    /// Membership types' (interval, billing amount) by id.
+    pub type_terms: HashMap<i64, (String, String)>,
 }
 
 /// The tables whose ids the planner assigns.
@@ -348,6 +402,21 @@ const NAMED: [Table; 7] = [
     Table::MembershipTypes,
 ];
 
+/// The tables whose rows may carry an external id.
+pub const EXTERNAL_IDS: [Table; 9] = [
+    Table::Locations,
+    Table::CustomFields,
+    Table::Proficiencies,
+    Table::Associations,
+    Table::Challenges,
+    Table::EventTypes,
+    Table::MembershipTypes,
+    Table::Customers,
+    Table::Memberships,
+];
+
+static EMPTY: std::sync::LazyLock<HashMap<String, i64>> = std::sync::LazyLock::new(HashMap::new);
+
 impl ExistingRecords {
     /// The first id a new row of `table` gets (tables outside
     /// [`ASSIGNED_IDS`] number their own rows: 1).
@@ -355,10 +424,36 @@ impl ExistingRecords {
         self.next_ids.get(&table).copied().unwrap_or(1)
     }
 
-    /// Names the organization already uses in `table`.
-    pub fn names(&self, table: Table) -> &HashSet<String> {
-        static EMPTY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(HashSet::new);
+    /// The ids of the names the organization already uses in `table`.
+    pub fn names(&self, table: Table) -> &HashMap<String, i64> {
         self.names.get(&table).unwrap_or(&EMPTY)
+    }
+
+    /// The id of the organization's row of `table` with this external id:
+    /// its own, or `<kind>-<id>` for a row without one (as an export names it).
+    pub fn by_external_id(&self, table: Table, external_id: &str) -> Option<i64> {
+        if let Some(id) = self.external.get(&table).and_then(|m| m.get(external_id)) {
+            return Some(*id);
+        }
+        let id: i64 = external_id.strip_prefix(table.external_kind()?)?.strip_prefix('-')?.parse().ok()?;
+        self.unnamed.get(&table).is_some_and(|ids| ids.contains(&id)).then_some(id)
+    }
+
+    /// Records for a plan made without a database (the planner's tests).
+    #[cfg(test)]
+    pub fn empty() -> ExistingRecords {
+        ExistingRecords {
+            next_ids: HashMap::new(),
+            names: HashMap::new(),
+            external: HashMap::new(),
+            unnamed: HashMap::new(),
+            emails: HashMap::new(),
+            barcodes: HashMap::new(),
+            customers: HashMap::new(),
+            tags: HashMap::new(),
+            location_zones: HashMap::new(),
+            type_terms: HashMap::new(),
+        }
     }
 }
 
@@ -371,17 +466,48 @@ pub async fn existing(org: &OrgScope, conn: &mut Conn) -> StoreResult<ExistingRe
     }
     let mut names = HashMap::new();
     for table in NAMED {
-        names.insert(table, bulk::existing_texts(org, conn, table.name(), "name").await?.into_iter().collect());
+        let named = bulk::existing_named(org, conn, table.name(), "name").await?;
+        names.insert(table, named.into_iter().map(|(id, name)| (name, id)).collect());
     }
-    let name = Table::Customers.name();
-    let emails = bulk::existing_texts(org, conn, name, "email_key").await?.into_iter().collect();
-    let barcodes = bulk::existing_texts(org, conn, name, "barcode").await?.into_iter().collect();
+    let mut external = HashMap::new();
+    let mut unnamed = HashMap::new();
+    for table in EXTERNAL_IDS {
+        let keyed = bulk::existing_named(org, conn, table.name(), "external_id").await?;
+        external.insert(table, keyed.into_iter().map(|(id, key)| (key, id)).collect());
+        unnamed
+            .insert(table, bulk::ids_where_null(org, conn, table.name(), "external_id").await?.into_iter().collect());
+    }
+    let mut emails = HashMap::new();
+    let mut barcodes = HashMap::new();
+    let mut customers = HashMap::new();
+    for (id, email_key, barcode) in bulk::existing_customers(org, conn).await? {
+        emails.insert(email_key.clone(), id);
+        let barcode = barcode.filter(|b| !b.is_empty());
+        if let Some(b) = &barcode {
+            barcodes.insert(b.clone(), id);
+        }
+        customers.insert(id, ExistingCustomer { email_key, barcode });
+    }
     let tags = bulk::existing_named(org, conn, Table::Tags.name(), "name_key")
         .await?
         .into_iter()
         .map(|(id, key)| (key, id))
         .collect();
-    Ok(ExistingRecords { next_ids, names, emails, barcodes, tags })
+    let location_zones =
+        bulk::existing_named(org, conn, Table::Locations.name(), "time_zone").await?.into_iter().collect();
+    let type_terms = bulk::existing_terms(org, conn).await?.into_iter().map(|(id, i, b)| (id, (i, b))).collect();
+    Ok(ExistingRecords {
+        next_ids,
+        names,
+        external,
+        unnamed,
+        emails,
+        barcodes,
+        customers,
+        tags,
+        location_zones,
+        type_terms,
+    })
 }
 
 /// Why a load failed: the database, or one table's rows (named).
@@ -407,6 +533,7 @@ pub async fn load(
     org: &OrgScope,
     conn: &mut Conn,
     mut tables: Vec<TableRows>,
+    changes: Vec<Change>,
     new_customers: Option<(i64, i64)>,
     today: Date,
 ) -> Result<(), LoadError> {
@@ -422,6 +549,21 @@ pub async fn load(
     // for them since their summary columns were computed.
     let as_of = derived::as_of(org, conn).await?;
     derived::catch_up(org, conn, as_of, today).await?;
+
+    // Records the document updates: their old sub-records go first, then
+    // their rows change in place.
+    let changed = !changes.is_empty();
+    let (deletes, updates): (Vec<Change>, Vec<Change>) =
+        changes.into_iter().partition(|c| matches!(c, Change::Delete { .. }));
+    for change in deletes.into_iter().chain(updates) {
+        let (table, result) = match change {
+            Change::Delete { table, matching } => (table, bulk::delete_rows(org, conn, table.name(), &matching).await),
+            Change::Update { table, id, columns, values } => {
+                (table, bulk::update_row(org, conn, table.name(), id, &columns, values).await)
+            }
+        };
+        result.map_err(|error| LoadError::Table { table: table.name(), error })?;
+    }
 
     // Indexes built once after a load that dwarfs their table cost far less
     // than indexes updated row by row.
@@ -446,8 +588,8 @@ pub async fn load(
     let large = !set_aside.is_empty() || (loaded_in_bulk && conn.dialect() == Dialect::Postgres);
     bulk::restore_indexes(conn, set_aside).await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "indexes restored");
-    // The new customers get every summary column computed; memberships and
-    // relations in a document only ever cover the document's own customers.
+    // The new customers get every summary column computed (everyone's when
+    // the document changed existing records).
     // PostgreSQL plans the summary columns' per-customer subqueries from
     // statistics: with none for the tables just loaded it scans them whole
     // for each customer (a 100,000-customer import ran for over ten
@@ -458,7 +600,12 @@ pub async fn load(
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered for the summaries");
     }
     let started = std::time::Instant::now();
-    if let Some((first, last)) = new_customers {
+    if changed {
+        // Records of existing customers changed (their own, a membership or
+        // a relation that covers them): every customer's summary is computed
+        // again, which is simpler than tracing whom each change touched.
+        derived::refresh_customer_range(org, conn, 0, i64::MAX, today).await?;
+    } else if let Some((first, last)) = new_customers {
         derived::refresh_customer_range(org, conn, first, last, today).await?;
     }
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "summary columns computed");
