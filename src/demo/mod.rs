@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "a4618499212624151a20949abd4428edee2b655ea89295b27ee01326109e7a37",
-            "0cbafd2e82e3cc725ff4e9c07c0db285e0d01cd542c6d47f97a804caefadf369",
-            "14346bc115de19a1f232a94276ee275278f0f8e1d2d9af5564af95e02b657701",
+            "41aea8a7f043ef427e3afed5a5c2e551578cae8b5d16d04ae16314a36b0dc254",
+            "1d7b10c635e3b900f4b443eb9544e10b4c648fce628edb3c83495cc8e4d783d6",
+            "bdaa90f26a7f9aff5626e1f9da68c886e1d9bde452fc1e8e61234446aa5226a3",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

@@ -18,6 +18,7 @@ use crate::model::customer::CUSTOMER_FIELDS;
 use crate::model::customer_write::CustomerWrite;
 use crate::model::fields::WriteMode;
 use crate::model::subrecords::{RELATION_CODES, reverse_relation};
+use crate::model::terms::INTERVALS;
 use crate::storage::bulk::BulkValue;
 use crate::storage::import_plan::{ExistingRecords, Table, TableRows, row};
 use crate::storage::{OrgScope, local_datetime, parse_time_zone};
@@ -316,6 +317,7 @@ impl<'a> Planner<'a> {
             } else if existing_types.contains(t.name.trim()) || !type_names.insert(t.name.trim().to_string()) {
                 self.p.add(&record, "name", format!("the name {:?} is already taken", t.name));
             }
+            check_code(&t.interval, &INTERVALS, &record, "interval", &mut self.p);
             let location =
                 t.location_id.and_then(|l| self.ids.locations.resolve(l, &record, "location_id", &mut self.p));
             self.rows.at(Table::MembershipTypes).push(row::MembershipType {
@@ -649,6 +651,9 @@ impl<'a> Planner<'a> {
             let record = format!("memberships[{i}]");
             let membership_id = first_membership + i as i64;
             check_code(&m.status, &MEMBERSHIP_STATUSES, &record, "status", p);
+            if let Some(interval) = &m.interval {
+                check_code(interval, &INTERVALS, &record, "interval", p);
+            }
             if m.end_date.is_some_and(|end| end < m.start_date) {
                 p.add(&record, "end_date", "ends before it starts");
             }

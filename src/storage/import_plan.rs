@@ -457,6 +457,9 @@ pub async fn load(
         bulk::analyze(conn).await?;
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered for the summaries");
     }
+    // Running recurring memberships imported without an end date get their
+    // current period's end (docs/import.md).
+    derived::fill_missing_terms(org, conn, today).await?;
     let started = std::time::Instant::now();
     if let Some((first, last)) = new_customers {
         derived::refresh_customer_range(org, conn, first, last, today).await?;

@@ -30,5 +30,6 @@ mod power_cut;
 mod relations;
 mod smoke;
 mod subcollections;
+mod terms;
 mod tokens;
 mod validation;

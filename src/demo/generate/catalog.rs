@@ -31,7 +31,7 @@ pub(super) const fn kind(
 }
 
 pub(super) const MONTHLY: Kind = kind(1, "Monthly Membership", "Unlimited climbing at both gyms", "MON", "89.00");
-pub(super) const ANNUAL: Kind = kind(2, "Annual Membership", "A year of climbing, paid up front", "YEA", "899.00");
+pub(super) const ANNUAL: Kind = kind(2, "Annual Membership", "A year of climbing, paid up front", "YRL", "899.00");
 pub(super) const STUDENT: Kind = kind(3, "Student Monthly", "With a valid student ID", "MON", "65.00");
 pub(super) const FAMILY: Kind =
     Kind { group: true, ..kind(4, "Family Membership", "Two adults and their kids", "MON", "189.00") };

@@ -165,3 +165,25 @@ fn check_ins_happen_while_the_customer_had_what_they_entered_with() {
         }
     }
 }
+
+#[test]
+fn running_memberships_carry_their_current_period_and_one_interval_code_each() {
+    let now = midday();
+    let today = local_date(now);
+    let doc = generate(2, 2000, now).unwrap();
+    for m in &doc.memberships {
+        let kind = KINDS.iter().find(|k| k.id == m.membership_type_id).unwrap();
+        assert!(crate::model::terms::INTERVALS.contains(&kind.interval), "{}", kind.interval);
+        let end = m.end_date.unwrap_or_else(|| panic!("a membership without an end date: {m:?}"));
+        if ["ACT", "FRZ", "FUT"].contains(&m.status.as_str()) {
+            let on = m.start_date.max(today);
+            assert_eq!(Some(end), crate::model::terms::period_end_covering(kind.interval, m.start_date, on), "{m:?}");
+            assert!(end >= today);
+        } else {
+            assert!(end < today, "{m:?}");
+        }
+    }
+    let annual = doc.memberships.iter().filter(|m| m.membership_type_id == 2 && m.status == "ACT");
+    assert!(annual.clone().any(|m| m.start_date < today - 400.days()), "some annual members renewed");
+    assert!(annual.clone().any(|m| m.start_date > today - 365.days()));
+}
