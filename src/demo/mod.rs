@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "41aea8a7f043ef427e3afed5a5c2e551578cae8b5d16d04ae16314a36b0dc254",
-            "1d7b10c635e3b900f4b443eb9544e10b4c648fce628edb3c83495cc8e4d783d6",
-            "bdaa90f26a7f9aff5626e1f9da68c886e1d9bde452fc1e8e61234446aa5226a3",
+            "73c4a4e2bb8e9d85a1ecd7d730dc7e111b13eed3936db6798d15b0d600c7db3d",
+            "54ba70d30737c0dfc0cc3a513282484ba6980d1d099b4b058289d68771407ffa",
+            "2e96c62e55bf1522a773c081f618255aedbed4030e424d4d9e8195d9176d632a",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

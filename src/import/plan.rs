@@ -582,7 +582,7 @@ impl<'a> Planner<'a> {
                 starts_at: micros(r.starts_at).into(),
                 ends_at: micros(ends).into(),
                 status: r.status.clone().into(),
-                created_at: created.into(),
+                created_at: booked_at(micros(r.starts_at), created, self.now_us).into(),
             });
         }
         for (j, k) in c.check_ins.iter().enumerate() {
@@ -755,4 +755,12 @@ impl<'a> Planner<'a> {
             (summary.customers > 0).then(|| (self.first_customer, self.first_customer + summary.customers as i64 - 1));
         Ok(ImportPlan { tables: self.rows.0, new_customers, today: self.today, summary })
     }
+}
+
+/// When a reservation starting at `starts` was booked, as an import without
+/// booking times has it: a week before the class, but not before the
+/// customer's record was created nor after the import (all microseconds).
+fn booked_at(starts: i64, customer_created: i64, now: i64) -> i64 {
+    const WEEK: i64 = 7 * 24 * 3600 * 1_000_000;
+    starts.saturating_sub(WEEK).min(now).max(customer_created)
 }

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use super::bulk::{self, BulkValue};
 use super::sql::Dialect;
-use super::{Conn, OrgScope, StoreError, StoreResult, derived};
+use super::{Conn, OrgScope, StoreError, StoreResult, derived, events};
 
 /// The tables an import writes, in load order (a table's references point to
 /// tables before it).
@@ -458,8 +458,9 @@ pub async fn load(
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered for the summaries");
     }
     // Running recurring memberships imported without an end date get their
-    // current period's end (docs/import.md).
+    // current period's end (docs/import.md); then events for the reservations.
     derived::fill_missing_terms(org, conn, today).await?;
+    events::assign_events(org, conn).await?;
     let started = std::time::Instant::now();
     if let Some((first, last)) = new_customers {
         derived::refresh_customer_range(org, conn, first, last, today).await?;

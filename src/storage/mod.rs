@@ -10,6 +10,7 @@ pub mod check_ins;
 pub mod customer_filters;
 pub mod customers;
 pub mod derived;
+pub mod events;
 pub mod idempotency;
 pub mod import_plan;
 pub mod listing;

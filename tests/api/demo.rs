@@ -194,5 +194,17 @@ async fn a_pipeline_reading_terms_counts_the_demos_active_memberships() {
     let members = api.ok("/api/customers/?has_active_membership=true").await["count"].as_u64().unwrap();
     assert_eq!(covered.len() as u64, members);
 
+    // Classes over the last 90 days and the next 14, booked by several customers each.
+    let events = api.all("/api/events/?ordering=-created_at&page_size=1000").await;
+    let reservations = api.ok("/api/reservations/?page_size=1000").await["count"].as_u64().unwrap();
+    assert!(
+        events.len() > 20 && reservations as usize > events.len(),
+        "{} events, {reservations} bookings",
+        events.len()
+    );
+    let days: BTreeSet<&str> =
+        events.iter().map(|e| e["event_parts"][0]["start_local_date"].as_str().unwrap()).collect();
+    let (first, last) = (*days.first().unwrap(), *days.last().unwrap());
+    assert!(first < today.as_str() && last > today.as_str(), "classes from {first} to {last}");
     running.stop().await.expect("clean stop");
 }

@@ -28,6 +28,7 @@ mod paging;
 mod photos;
 mod power_cut;
 mod relations;
+mod reservations;
 mod smoke;
 mod subcollections;
 mod terms;

@@ -1,10 +1,14 @@
 //! One customer's record and everything on it but their check-ins: fields,
 //! waivers, contacts, tags, proficiencies, reservations, challenges, money.
 
+use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::calendar::Calendar;
-use super::catalog::{BOULDER, CHALLENGES, EXPERIENCE, HEARD_FROM, KINDS, MONTHLY, PROFICIENCIES, SHIRT_SIZES, TAGS};
+use super::catalog::{
+    BOULDER, CHALLENGES, CLASS_DAYS_AHEAD, CLASS_DAYS_BACK, Class, EXPERIENCE, HEARD_FROM, KINDS, MONTHLY,
+    PROFICIENCIES, SHIRT_SIZES, TAGS, TIMETABLE,
+};
 use super::people::Person;
 use super::words::{ALERTS, CONTACT_RELATIONS, MEDICAL, NOTES, SURNAMES};
 use super::{Generator, HOUR};
@@ -62,7 +66,7 @@ impl Generator {
         } else {
             Vec::new()
         };
-        c.reservations = self.reservations(&p);
+        c.reservations = self.reservations(&p, created);
         let mut check_ins = self.membership_check_ins(&p);
         if !p.has_current_membership {
             c.entry_passes = self.entry_passes(&p, &c.association_ids, &mut check_ins);
@@ -244,36 +248,53 @@ impl Generator {
             .collect()
     }
 
-    pub(super) fn reservations(&mut self, p: &Person) -> Vec<ImportReservation> {
-        if !self.rng.percent(11) {
+    /// Bookings of the gyms' classes (see [`TIMETABLE`]) from 90 days ago
+    /// (or the customer's first day) to 14 days ahead (the import dates each
+    /// booking a week before its class, never before the customer's record).
+    pub(super) fn reservations(&mut self, p: &Person, created: Timestamp) -> Vec<ImportReservation> {
+        let (chance, count, kinds): (u64, (i64, i64), &[i64]) = if p.youth_team {
+            (60, (2, 8), &[4])
+        } else if p.is_minor() {
+            (9, (1, 2), &[1, 5])
+        } else {
+            (14, (1, 4), &[1, 1, 2, 3, 3, 3])
+        };
+        if !self.rng.percent(chance) {
             return Vec::new();
         }
-        let count = self.rng.between(1, 2);
-        (0..count)
-            .map(|_| {
-                let event_type_id = if p.is_minor() {
-                    if p.youth_team { 4 } else { self.rng.pick(&[1, 5]) }
-                } else {
-                    self.rng.pick(&[1, 1, 2, 3, 3])
-                };
-                let day = self.rng.weighted(&[(40, -1), (25, 0), (35, 1)]);
-                let (offset, seconds) = match day {
-                    -1 if p.created_ago > 0 => {
-                        (-self.rng.between(1, 60.min(p.created_ago)), self.rng.between(9, 19) * HOUR)
-                    }
-                    -1 | 0 => (0, self.rng.pick(&[17 * HOUR + 1800, 18 * HOUR + 1800, 19 * HOUR])),
-                    _ => (self.rng.between(1, 21), self.rng.between(9, 19) * HOUR),
-                };
-                let starts_at = self.cal.instant(offset, seconds);
-                ImportReservation {
-                    event_type_id,
-                    location_id: Some(p.home_location.unwrap_or(BOULDER)),
-                    starts_at,
-                    ends_at: Some(self.cal.instant(offset, seconds + 90 * 60)),
-                    status: if self.rng.percent(10) { "CAN" } else { "CON" }.into(),
-                }
-            })
-            .collect()
+        let location = p.home_location.unwrap_or(BOULDER);
+        let first_day = (-p.created_ago).max(-CLASS_DAYS_BACK);
+        let wanted = self.rng.between(count.0, count.1);
+        let mut booked: Vec<ImportReservation> = Vec::new();
+        for _ in 0..wanted * 6 {
+            if booked.len() as i64 == wanted {
+                break;
+            }
+            let event_type_id = self.rng.pick(kinds);
+            let day = self.rng.between(first_day, CLASS_DAYS_AHEAD);
+            let weekday = self.cal.date(day).weekday().to_monday_one_offset();
+            let sessions: Vec<&Class> =
+                TIMETABLE.iter().filter(|c| c.event_type_id == event_type_id && c.weekday == weekday).collect();
+            if sessions.is_empty() {
+                continue;
+            }
+            let class = *sessions[self.rng.below(sessions.len() as u64) as usize];
+            let starts_at = self.cal.instant(day, class.starts);
+            // Checked in ten minutes before the class: not before the account.
+            let in_time = starts_at.as_microsecond() - 15 * 60 * 1_000_000 >= created.as_microsecond();
+            if !in_time || booked.iter().any(|b| b.starts_at == starts_at && b.event_type_id == event_type_id) {
+                continue;
+            }
+            booked.push(ImportReservation {
+                event_type_id,
+                location_id: Some(location),
+                starts_at,
+                ends_at: Some(self.cal.instant(day, class.starts + class.minutes * 60)),
+                status: if self.rng.percent(8) { "CAN" } else { "CON" }.into(),
+            });
+        }
+        booked.sort_by_key(|r| r.starts_at);
+        booked
     }
 
     pub(super) fn challenges(&mut self, p: &Person, check_ins: usize) -> Vec<ImportCustomerChallenge> {

@@ -187,3 +187,24 @@ fn running_memberships_carry_their_current_period_and_one_interval_code_each() {
     assert!(annual.clone().any(|m| m.start_date < today - 400.days()), "some annual members renewed");
     assert!(annual.clone().any(|m| m.start_date > today - 365.days()));
 }
+
+#[test]
+fn classes_run_over_the_last_90_days_and_the_next_14_with_several_bookings_each() {
+    let now = midday();
+    let today = local_date(now);
+    let doc = generate(4, 2000, now).unwrap();
+    let mut sessions: HashMap<(i64, Option<i64>, Timestamp), usize> = HashMap::new();
+    for c in &doc.customers {
+        for r in &c.reservations {
+            let day = local_date(r.starts_at);
+            assert!(day >= today - 90.days() && day <= today + 14.days(), "{day}");
+            assert!(r.starts_at >= c.created_at.unwrap());
+            *sessions.entry((r.event_type_id, r.location_id, r.starts_at)).or_default() += 1;
+        }
+    }
+    assert!(sessions.len() > 100, "{} classes", sessions.len());
+    assert!(sessions.values().filter(|n| **n >= 3).count() > 20, "classes booked by several customers");
+    assert!(sessions.keys().any(|(_, _, at)| *at > now) && sessions.keys().any(|(_, _, at)| *at < now));
+    let types: HashSet<i64> = sessions.keys().map(|(t, _, _)| *t).collect();
+    assert_eq!(types.len(), 5, "every event type runs");
+}
