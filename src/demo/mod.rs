@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "73c4a4e2bb8e9d85a1ecd7d730dc7e111b13eed3936db6798d15b0d600c7db3d",
-            "54ba70d30737c0dfc0cc3a513282484ba6980d1d099b4b058289d68771407ffa",
-            "2e96c62e55bf1522a773c081f618255aedbed4030e424d4d9e8195d9176d632a",
+            "930f3d344aca4197327734885902b53f8cfc5f73d58779ebb84807bad2401cb0",
+            "d37869611f38d6b70f4e3b21776b01e379a6d4437397f5ef8fb37ffac74078b4",
+            "60085d2545a0c369a1ff279fd82bd695c85ed181802b06fa8fcc889bb4e5b7d5",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

@@ -471,8 +471,8 @@ impl<'a> Planner<'a> {
                 telephone: e.telephone.trim().into(),
                 email: e.email.trim().into(),
                 relation: e.relation.trim().into(),
-                created_at: created.into(),
-                updated_at: created.into(),
+                created_at: e.created_at.map(micros).unwrap_or(created).into(),
+                updated_at: e.created_at.map(micros).unwrap_or(created).into(),
             });
         }
         for (j, m) in c.medical_notes.iter().enumerate() {
@@ -482,8 +482,8 @@ impl<'a> Planner<'a> {
             rows.at(Table::MedicalNotes).push(row::MedicalNote {
                 customer_id: id.into(),
                 medical_notes: m.medical_notes.clone().into(),
-                created_at: created.into(),
-                updated_at: created.into(),
+                created_at: m.created_at.map(micros).unwrap_or(created).into(),
+                updated_at: m.created_at.map(micros).unwrap_or(created).into(),
             });
         }
         for n in &c.notes {
@@ -624,7 +624,7 @@ impl<'a> Planner<'a> {
                 name: v.name.clone().into(),
                 uses_remaining: v.uses_remaining.into(),
                 expiration_date: opt_date(v.expiration_date),
-                created_at: created.into(),
+                created_at: v.created_at.map(micros).unwrap_or(created).into(),
             });
         }
         for (j, g) in c.guest_pass_usages.iter().enumerate() {
@@ -660,7 +660,9 @@ impl<'a> Planner<'a> {
             let type_id = ids.membership_types.resolve(m.membership_type_id, &record, "membership_type_id", p);
             let owner = ids.customers.resolve(m.owner_id, &record, "owner_id", p);
             let kind = type_by_id.get(&m.membership_type_id);
-            let at = self.today.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(self.now_us);
+            // Bought when it started (or today, for one starting later).
+            let bought = m.start_date.min(self.today);
+            let at = bought.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(self.now_us);
             rows.at(Table::Memberships).push(row::Membership {
                 id: membership_id.into(),
                 membership_type_id: BulkValue::from(type_id),
@@ -726,8 +728,8 @@ impl<'a> Planner<'a> {
                     customer_id: from.into(),
                     related_customer_id: to.into(),
                     relation: texts.get(code).into(),
-                    created_at: now_us.into(),
-                    updated_at: now_us.into(),
+                    created_at: r.created_at.map(micros).unwrap_or(now_us).into(),
+                    updated_at: r.created_at.map(micros).unwrap_or(now_us).into(),
                 });
             }
         }
@@ -756,7 +758,6 @@ impl<'a> Planner<'a> {
         Ok(ImportPlan { tables: self.rows.0, new_customers, today: self.today, summary })
     }
 }
-
 /// When a reservation starting at `starts` was booked, as an import without
 /// booking times has it: a week before the class, but not before the
 /// customer's record was created nor after the import (all microseconds).

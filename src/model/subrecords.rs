@@ -59,7 +59,7 @@ sub_record! {
         email: Text => default edit(spec("Email", text_max(v::EMAIL_MAX_LEN)), email),
         /// Free text ("Mother", "Partner").
         relation: Text => default edit(spec("Relation", TEXT)),
-        created_at: Instant,
+        created_at: Instant => omittable,
         updated_at: Instant,
     }
 }
@@ -104,7 +104,7 @@ sub_record! {
     /// `medical-notes/`.
     pub struct MedicalNote, stored as MedicalNoteRow, imported as ImportMedicalNote, written as MEDICAL_NOTE_FORM {
         medical_notes: Text => required edit(spec("Medical notes", FieldKind::RequiredText).required()),
-        created_at: Instant,
+        created_at: Instant => omittable,
         updated_at: Instant,
     }
 }
@@ -256,7 +256,7 @@ sub_record! {
         name: Text => required,
         uses_remaining: Count => default_from("one"),
         expiration_date: Date => optional,
-        created_at: Instant,
+        created_at: Instant => omittable,
     }
 }
 

@@ -43,9 +43,11 @@ impl Generator {
             c.has_capitan_login = self.rng.percent(60);
         }
         c.documents = self.waivers(&p);
-        c.emergency_contacts = self.emergency_contacts(&p);
+        c.emergency_contacts = self.emergency_contacts(&p, created);
         if self.rng.percent(5) {
-            c.medical_notes.push(ImportMedicalNote { medical_notes: self.rng.pick(&MEDICAL).into() });
+            let at = self.sometime_since(&p, created);
+            c.medical_notes
+                .push(ImportMedicalNote { medical_notes: self.rng.pick(&MEDICAL).into(), created_at: Some(at) });
         }
         if self.rng.percent(8) {
             let ago = self.rng.between(0, p.created_ago);
@@ -83,8 +85,33 @@ impl Generator {
         check_ins.sort_by_key(|k| k.checked_in_at);
         c.challenges = self.challenges(&p, check_ins.len());
         c.check_ins = check_ins;
-        self.money(&p, &mut c);
+        self.money(&p, &mut c, created);
+        self.within_history(&mut c, created);
         c
+    }
+
+    /// Keeps every time on the customer's records within their history:
+    /// not before their record was created, not after now.
+    fn within_history(&self, c: &mut ImportCustomer, created: Timestamp) {
+        let now = self.cal.now;
+        let fit = |t: &mut Timestamp| *t = (*t).min(now).max(created);
+        let fit_opt = |t: &mut Option<Timestamp>| {
+            if let Some(t) = t {
+                *t = (*t).min(now).max(created);
+            }
+        };
+        c.documents.iter_mut().for_each(|d| fit_opt(&mut d.created_at));
+        c.emergency_contacts.iter_mut().for_each(|e| fit_opt(&mut e.created_at));
+        c.medical_notes.iter_mut().for_each(|m| fit_opt(&mut m.created_at));
+        c.notes.iter_mut().for_each(|n| fit_opt(&mut n.created_at));
+        c.credits.iter_mut().chain(c.payments.iter_mut()).for_each(|a| fit_opt(&mut a.created_at));
+        c.event_vouchers.iter_mut().for_each(|v| fit_opt(&mut v.created_at));
+        c.proficiencies.iter_mut().for_each(|p| fit_opt(&mut p.granted_at));
+        for ch in &mut c.challenges {
+            fit_opt(&mut ch.started_at);
+            fit_opt(&mut ch.completed_at);
+        }
+        c.guest_pass_usages.iter_mut().for_each(|g| fit(&mut g.used_at));
     }
 
     pub(super) fn fields(&mut self, i: usize, p: &Person) -> Map<String, Value> {
@@ -173,7 +200,20 @@ impl Generator {
         out
     }
 
-    pub(super) fn emergency_contacts(&mut self, p: &Person) -> Vec<ImportEmergencyContact> {
+    /// A plausible time for something added to a customer's record: most at
+    /// sign-up (minutes after `created`), the rest on a later day, by day at
+    /// the desk; never in the future.
+    fn sometime_since(&mut self, p: &Person, created: Timestamp) -> Timestamp {
+        let at = if p.created_ago == 0 || self.rng.percent(60) {
+            created.checked_add(jiff::SignedDuration::from_mins(self.rng.between(1, 20))).unwrap_or(created)
+        } else {
+            let ago = self.rng.between(0, p.created_ago - 1);
+            self.cal.instant(-ago, self.rng.between(9 * HOUR, 21 * HOUR))
+        };
+        at.min(self.cal.now).max(created)
+    }
+
+    pub(super) fn emergency_contacts(&mut self, p: &Person, created: Timestamp) -> Vec<ImportEmergencyContact> {
         let mut out = Vec::new();
         let household: Vec<Person> = p.contacts.iter().map(|&c| self.people[c].clone()).collect();
         for other in household {
@@ -191,6 +231,7 @@ impl Generator {
                     telephone: other.phone.clone(),
                     email: other.email.clone(),
                     relation: relation.into(),
+                    created_at: Some(self.sometime_since(p, created)),
                 });
             }
         }
@@ -202,6 +243,7 @@ impl Generator {
                 telephone: self.phone(),
                 email: String::new(),
                 relation: self.rng.pick(&CONTACT_RELATIONS).into(),
+                created_at: Some(self.sometime_since(p, created)),
             });
         }
         out
@@ -313,7 +355,7 @@ impl Generator {
     }
 
     /// Payments of current members' dues, the odd credit, voucher and guest.
-    pub(super) fn money(&mut self, p: &Person, c: &mut ImportCustomer) {
+    pub(super) fn money(&mut self, p: &Person, c: &mut ImportCustomer, created: Timestamp) {
         if p.has_current_membership && self.rng.percent(50) {
             let months = self.rng.between(1, 3).min(p.created_ago / 30 + 1);
             let name = p.usable.last().map_or(MONTHLY.name, |u| u.name);
@@ -334,10 +376,13 @@ impl Generator {
             });
         }
         if self.rng.percent(3) {
+            // Given within the last 80 days, good for 90.
+            let given_ago = self.rng.between(0, p.created_ago.min(80));
             c.event_vouchers.push(ImportEventVoucher {
                 name: "Free Intro Class".into(),
                 uses_remaining: 1,
-                expiration_date: Some(self.cal.date(self.rng.between(10, 90))),
+                expiration_date: Some(self.cal.date(90 - given_ago)),
+                created_at: Some(self.cal.instant(-given_ago, 12 * HOUR).min(self.cal.now).max(created)),
             });
         }
         if p.has_current_membership && self.rng.percent(4) {

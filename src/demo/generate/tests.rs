@@ -208,3 +208,36 @@ fn classes_run_over_the_last_90_days_and_the_next_14_with_several_bookings_each(
     let types: HashSet<i64> = sessions.keys().map(|(t, _, _)| *t).collect();
     assert_eq!(types.len(), 5, "every event type runs");
 }
+
+#[test]
+fn records_are_dated_within_their_customers_history() {
+    let now = midday();
+    let doc = generate(6, 1500, now).unwrap();
+    let created: HashMap<i64, Timestamp> =
+        doc.customers.iter().map(|c| (c.id.unwrap(), c.created_at.unwrap())).collect();
+    let mut dated = Vec::new();
+    for c in &doc.customers {
+        let since = c.created_at.unwrap();
+        let mut times: Vec<Timestamp> = Vec::new();
+        times.extend(c.emergency_contacts.iter().filter_map(|e| e.created_at));
+        times.extend(c.medical_notes.iter().filter_map(|m| m.created_at));
+        times.extend(c.notes.iter().filter_map(|n| n.created_at));
+        times.extend(c.documents.iter().filter_map(|d| d.created_at));
+        times.extend(c.credits.iter().chain(&c.payments).filter_map(|a| a.created_at));
+        times.extend(c.event_vouchers.iter().filter_map(|v| v.created_at));
+        assert_eq!(c.emergency_contacts.iter().filter(|e| e.created_at.is_none()).count(), 0);
+        for t in times {
+            assert!(t >= since && t <= now, "customer {:?}: {t} outside {since}..{now}", c.id);
+            dated.push(t);
+        }
+    }
+    let distinct: HashSet<Timestamp> = dated.iter().copied().collect();
+    assert!(distinct.len() > dated.len() / 2, "spread out, not one moment");
+    for r in &doc.relations {
+        let at = r.created_at.expect("a relation's date");
+        let later = created[&r.customer_id].max(created[&r.related_customer_id]);
+        assert!(at >= later && at <= now, "{r:?}");
+    }
+    let days: HashSet<Date> = doc.relations.iter().map(|r| local_date(r.created_at.unwrap())).collect();
+    assert!(days.len() > 100, "relations made over the years, not all at once: {} days", days.len());
+}
