@@ -128,3 +128,34 @@ async fn every_active_membership_has_both_dates_and_the_counts_agree() {
     assert_eq!((active.len(), with_term), (5, 4));
     assert!(active.iter().all(|m| m["end_date"].is_string() || m["name"] == "Punch Card"));
 }
+
+#[tokio::test]
+async fn memberships_stored_without_terms_get_them_at_the_next_full_catch_up() {
+    // As a database from before terms, after migration 0615 (which forgets
+    // the date the summary columns were computed for).
+    let (mut server, _) = gym().await;
+    server
+        .execute_sql(
+            "UPDATE customer_memberships SET end_date = NULL WHERE status IN ('ACT', 'FRZ') AND end_date >= '2026-03-10'",
+        )
+        .await;
+    server.execute_sql("UPDATE organizations SET derived_as_of = NULL").await;
+    server.restart_with_clock(fixed_clock("2026-03-10T18:00:00Z")).await;
+    let api = server.api().await;
+    let ends: Vec<Value> = terms(&api).await.into_iter().map(|(_, _, end, _)| end).collect();
+    assert_eq!(
+        ends,
+        [
+            json!("2026-03-30"),
+            json!("2026-06-14"),
+            json!("2026-04-04"),
+            json!("2026-04-30"),
+            // Stored with its end: it ended, and stays so.
+            json!("2026-02-28"),
+            // Not recurring: no term.
+            Value::Null,
+            // Its given end was dropped above: the current period's end now.
+            json!("2026-03-15"),
+        ]
+    );
+}
