@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "a4618499212624151a20949abd4428edee2b655ea89295b27ee01326109e7a37",
-            "0cbafd2e82e3cc725ff4e9c07c0db285e0d01cd542c6d47f97a804caefadf369",
-            "14346bc115de19a1f232a94276ee275278f0f8e1d2d9af5564af95e02b657701",
+            "930f3d344aca4197327734885902b53f8cfc5f73d58779ebb84807bad2401cb0",
+            "d37869611f38d6b70f4e3b21776b01e379a6d4437397f5ef8fb37ffac74078b4",
+            "60085d2545a0c369a1ff279fd82bd695c85ed181802b06fa8fcc889bb4e5b7d5",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

@@ -231,6 +231,9 @@ pub struct ImportRelation {
     /// What the related customer is to the customer: `SPO`, `PRT`, `PRE`,
     /// `CHI`, `GUA`, `WAR`, `SIB` or `OTH`. The reverse side is added.
     pub relation: String,
+    /// When it was made, both sides (absent: the time of the import).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
 }
 
 /// What a record gave besides its shape's fields: its `external_id`, and

@@ -19,6 +19,7 @@ use crate::model::customer::CUSTOMER_FIELDS;
 use crate::model::customer_write::CustomerWrite;
 use crate::model::fields::WriteMode;
 use crate::model::subrecords::{RELATION_CODES, reverse_relation};
+use crate::model::terms::INTERVALS;
 use crate::storage::bulk::BulkValue;
 use crate::storage::import_plan::{Change, ExistingRecords, ImportRow, Table, TableRows, row, row_values};
 use crate::storage::{OrgScope, local_datetime, parse_time_zone};
@@ -585,6 +586,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             self.check_name(&record, &t.name, &key, own, taken, &mut seen);
+            check_code(&t.interval, &INTERVALS, &record, "interval", &mut self.p);
             let location =
                 t.location_id.and_then(|l| self.ids.locations.resolve(l, &record, "location_id", &mut self.p));
             // A membership without its own terms takes its type's: the
@@ -859,8 +861,8 @@ impl<'a> Planner<'a> {
                 telephone: e.telephone.trim().into(),
                 email: e.email.trim().into(),
                 relation: e.relation.trim().into(),
-                created_at: created.into(),
-                updated_at: created.into(),
+                created_at: e.created_at.map(micros).unwrap_or(created).into(),
+                updated_at: e.created_at.map(micros).unwrap_or(created).into(),
             });
         }
         for (j, m) in c.medical_notes.iter().enumerate() {
@@ -870,8 +872,8 @@ impl<'a> Planner<'a> {
             rows.at(Table::MedicalNotes).push(row::MedicalNote {
                 customer_id: id.into(),
                 medical_notes: m.medical_notes.clone().into(),
-                created_at: created.into(),
-                updated_at: created.into(),
+                created_at: m.created_at.map(micros).unwrap_or(created).into(),
+                updated_at: m.created_at.map(micros).unwrap_or(created).into(),
             });
         }
         for n in &c.notes {
@@ -970,7 +972,7 @@ impl<'a> Planner<'a> {
                 starts_at: micros(r.starts_at).into(),
                 ends_at: micros(ends).into(),
                 status: r.status.clone().into(),
-                created_at: created.into(),
+                created_at: booked_at(micros(r.starts_at), created, self.now_us).into(),
             });
         }
         for (j, k) in c.check_ins.iter().enumerate() {
@@ -1012,7 +1014,7 @@ impl<'a> Planner<'a> {
                 name: v.name.clone().into(),
                 uses_remaining: v.uses_remaining.into(),
                 expiration_date: opt_date(v.expiration_date),
-                created_at: created.into(),
+                created_at: v.created_at.map(micros).unwrap_or(created).into(),
             });
         }
         for (j, g) in c.guest_pass_usages.iter().enumerate() {
@@ -1046,13 +1048,18 @@ impl<'a> Planner<'a> {
             memberships_matched.push(own);
             memberships_database.push(membership_id);
             check_code(&m.status, &MEMBERSHIP_STATUSES, &record, "status", p);
+            if let Some(interval) = &m.interval {
+                check_code(interval, &INTERVALS, &record, "interval", p);
+            }
             if m.end_date.is_some_and(|end| end < m.start_date) {
                 p.add(&record, "end_date", "ends before it starts");
             }
             let type_id = ids.membership_types.resolve(m.membership_type_id, &record, "membership_type_id", p);
             let owner = ids.customers.resolve(m.owner_id, &record, "owner_id", p);
             let kind = self.type_terms.get(&m.membership_type_id);
-            let at = self.today.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(self.now_us);
+            // Bought when it started (or today, for one starting later).
+            let bought = m.start_date.min(self.today);
+            let at = bought.to_zoned(org.time_zone.clone()).map(|z| micros(z.timestamp())).unwrap_or(self.now_us);
             let membership = row::Membership {
                 id: membership_id.into(),
                 membership_type_id: BulkValue::from(type_id),
@@ -1148,8 +1155,8 @@ impl<'a> Planner<'a> {
                     customer_id: from.into(),
                     related_customer_id: to.into(),
                     relation: texts.get(code).into(),
-                    created_at: now_us.into(),
-                    updated_at: now_us.into(),
+                    created_at: r.created_at.map(micros).unwrap_or(now_us).into(),
+                    updated_at: r.created_at.map(micros).unwrap_or(now_us).into(),
                 });
             }
         }
@@ -1308,4 +1315,11 @@ mod tests {
             ]
         );
     }
+}
+/// When a reservation starting at `starts` was booked, as an import without
+/// booking times has it: a week before the class, but not before the
+/// customer's record was created nor after the import (all microseconds).
+fn booked_at(starts: i64, customer_created: i64, now: i64) -> i64 {
+    const WEEK: i64 = 7 * 24 * 3600 * 1_000_000;
+    starts.saturating_sub(WEEK).min(now).max(customer_created)
 }

@@ -13,6 +13,7 @@ pub mod filters;
 pub mod gender;
 pub mod paging;
 pub mod subrecords;
+pub mod terms;
 pub mod time;
 pub mod validation;
 

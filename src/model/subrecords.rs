@@ -59,7 +59,7 @@ sub_record! {
         email: Text => default edit(spec("Email", text_max(v::EMAIL_MAX_LEN)), email),
         /// Free text ("Mother", "Partner").
         relation: Text => default edit(spec("Relation", TEXT)),
-        created_at: Instant,
+        created_at: Instant => omittable,
         updated_at: Instant,
     }
 }
@@ -104,7 +104,7 @@ sub_record! {
     /// `medical-notes/`.
     pub struct MedicalNote, stored as MedicalNoteRow, imported as ImportMedicalNote, written as MEDICAL_NOTE_FORM {
         medical_notes: Text => required edit(spec("Medical notes", FieldKind::RequiredText).required()),
-        created_at: Instant,
+        created_at: Instant => omittable,
         updated_at: Instant,
     }
 }
@@ -256,7 +256,7 @@ sub_record! {
         name: Text => required,
         uses_remaining: Count => default_from("one"),
         expiration_date: Date => optional,
-        created_at: Instant,
+        created_at: Instant => omittable,
     }
 }
 
@@ -513,30 +513,17 @@ pub fn membership_status(stored: &str, start_date: Date, end_date: Option<Date>,
 /// How far ahead `upcoming_bill_dates` looks.
 pub const BILLING_HORIZON_DAYS: i64 = 90;
 
-/// The length of a billing interval code, or None for one that does not
-/// recur (or that we do not know).
-fn interval_span(interval: &str, periods: i64) -> Option<jiff::Span> {
-    let span = jiff::Span::new();
-    match interval {
-        "WKL" | "WEE" => span.try_weeks(periods).ok(),
-        "BWK" => span.try_weeks(periods.checked_mul(2)?).ok(),
-        "MON" => span.try_months(periods).ok(),
-        "QTR" => span.try_months(periods.checked_mul(3)?).ok(),
-        "YRL" | "YEA" => span.try_years(periods).ok(),
-        _ => None,
-    }
-}
-
 /// The bill dates of a recurring membership from `today` to
-/// [`BILLING_HORIZON_DAYS`] ahead: the start date and every interval after it,
-/// within the membership's end date. A membership that is ended, cancelled or
+/// [`BILLING_HORIZON_DAYS`] ahead: the start date and every interval after it
+/// (see [`super::terms`]). A recurring membership renews at the end of each
+/// period, so its `end_date` (the last day paid for) does not bound them: the
+/// next bill is the day after it. A membership that is ended, cancelled or
 /// frozen without an unfreeze date bills nothing; a frozen one bills again
 /// from its unfreeze date.
 pub fn upcoming_bill_dates(
     status: &str,
     interval: &str,
     start_date: Date,
-    end_date: Option<Date>,
     unfreeze_date: Option<Date>,
     today: Date,
 ) -> Vec<Date> {
@@ -548,15 +535,12 @@ pub fn upcoming_bill_dates(
         },
         _ => return Vec::new(),
     };
-    let Ok(horizon) = today.checked_add(jiff::Span::new().days(BILLING_HORIZON_DAYS)) else {
+    let Ok(last) = today.checked_add(jiff::Span::new().days(BILLING_HORIZON_DAYS)) else {
         return Vec::new();
     };
-    let last = end_date.map_or(horizon, |end| end.min(horizon));
     let mut dates = Vec::new();
-    // Each date counts from the start, so 31 January bills on the last day of
-    // February and again on 31 March.
     for period in 0.. {
-        let Some(date) = interval_span(interval, period).and_then(|span| start_date.checked_add(span).ok()) else {
+        let Some(date) = super::terms::period_start(interval, start_date, period) else {
             break;
         };
         if date > last {

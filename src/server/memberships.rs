@@ -10,6 +10,7 @@ use super::listing::{Place, Shown, shown_as_stored, top_level};
 use crate::model::subrecords::{
     CustomerMembership, EntryPass, MembershipType, SharedPass, membership_status, upcoming_bill_dates,
 };
+use crate::model::terms::RECURRING;
 use crate::storage::memberships::{
     CustomerMembershipRow, CustomerMemberships, EntryPasses, MembershipTypes, SharedPasses,
 };
@@ -21,9 +22,6 @@ pub fn routes() -> Router<AppState> {
         .merge(top_level::<EntryPasses>("customer-entry-passes"))
 }
 
-/// Purchase type of memberships billed every interval.
-const RECURRING: &str = "REC";
-
 impl Shown for CustomerMemberships {
     type Wire = CustomerMembership;
 
@@ -34,14 +32,8 @@ impl Shown for CustomerMemberships {
         if let Some(start) = m.start_date {
             m.status = membership_status(&m.status, start, m.end_date, place.today).to_string();
             if recurring {
-                m.upcoming_bill_dates = upcoming_bill_dates(
-                    &m.status,
-                    &m.interval,
-                    start,
-                    m.end_date,
-                    m.membership_unfreeze_date,
-                    place.today,
-                );
+                m.upcoming_bill_dates =
+                    upcoming_bill_dates(&m.status, &m.interval, start, m.membership_unfreeze_date, place.today);
             }
         }
         m

@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod paging;
 pub mod photos;
 pub mod relations;
+pub mod reservations;
 pub mod subcollections;
 
 use std::collections::HashMap;
@@ -271,6 +272,7 @@ pub fn routes(state: AppState) -> Router {
         .merge(subcollections::routes())
         .merge(relations::routes())
         .merge(memberships::routes())
+        .merge(reservations::routes())
         .merge(media::routes())
         .merge(openapi::routes())
         .merge(health::routes())

@@ -91,11 +91,13 @@ const SUBS: [Sub; 19] = [
 ];
 
 /// The read-only top-level collections and their record schemas.
-const TOP_LEVEL: [(&str, &str); 4] = [
+const TOP_LEVEL: [(&str, &str); 6] = [
     ("gyms", "Gym"),
     ("memberships", "MembershipType"),
     ("customer-memberships", "CustomerMembership"),
     ("customer-entry-passes", "EntryPass"),
+    ("reservations", "ReservationRecord"),
+    ("events", "Event"),
 ];
 
 /// The customer list's filters, from the model's table: (name, kind, description).
@@ -700,5 +702,7 @@ fn schemas() -> Value {
         "Relation": record_schema::<Relation>(),
         "ActivityEntry": record_schema::<ActivityEntry>(),
         "MembershipType": record_schema::<MembershipType>(),
+        "ReservationRecord": record_schema::<super::reservations::ReservationRecord>(),
+        "Event": record_schema::<super::reservations::Event>(),
     })
 }

@@ -7,6 +7,13 @@
 //! [`refresh_customers`] for the customers it touched, in its transaction) and
 //! the calendar (a membership starts, a waiver expires at midnight in the
 //! organization's time zone), which [`ensure_current`] catches up with.
+//!
+//! The calendar also renews memberships: a recurring membership's `end_date`
+//! is the last day of its current billing period, and the catch-up moves it
+//! forward, one period at a time, while the membership runs (see
+//! [`renew_memberships`]).
+
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use sea_query::{
@@ -15,6 +22,7 @@ use sea_query::{
 
 use super::sql::{self, Conn};
 use super::{OrgScope, StoreResult};
+use crate::model::terms::{self, RECURRING};
 
 fn table(name: &'static str, alias: &'static str) -> TableRef {
     TableRef::Table(name.into(), Some(alias.into()))
@@ -276,11 +284,93 @@ pub async fn refresh_customer_range(
     refresh_active_types(org, conn, &Customers::Range(first, last), today).await
 }
 
+/// Stored statuses of a membership that runs on: active, frozen (held, its
+/// term kept) or not yet started. Ended, cancelled and unpaid ones do not renew.
+const RUNNING: [&str; 3] = ["ACT", "FRZ", "FUT"];
+
+/// A running recurring membership's term, as stored.
+#[derive(Debug, sqlx::FromRow)]
+struct TermRow {
+    id: i64,
+    start_date: String,
+    end_date: Option<String>,
+    interval: String,
+}
+
+/// Running recurring memberships (`cm`, with their type `mt`) of the organization.
+fn running_recurring(org: &OrgScope) -> SelectStatement {
+    Query::select()
+        .columns([("cm", "id"), ("cm", "start_date"), ("cm", "end_date"), ("cm", "interval")])
+        .from_as("customer_memberships", "cm")
+        .inner_join(table("membership_types", "mt"), Expr::col(("mt", "id")).equals(("cm", "membership_type_id")))
+        .and_where(Expr::col(("cm", "org_id")).eq(org.id))
+        .and_where(Expr::col(("mt", "purchase_type")).eq(RECURRING))
+        .and_where(Expr::col(("cm", "status")).is_in(RUNNING))
+        .to_owned()
+}
+
+/// Sets each selected membership's `end_date` to the last day of its billing
+/// period holding `today` (its first period when it starts later), in one
+/// statement per distinct date. A membership whose interval does not recur
+/// keeps what it has. Returns how many moved.
+async fn set_terms(conn: &mut Conn, stmt: SelectStatement, today: Date) -> StoreResult<usize> {
+    let rows: Vec<TermRow> = sql::fetch_as(conn, &stmt).await?;
+    let mut by_end: BTreeMap<Date, Vec<i64>> = BTreeMap::new();
+    for row in rows {
+        let Ok(start) = row.start_date.parse::<Date>() else { continue };
+        let Some(end) = terms::period_end_covering(&row.interval, start, today) else { continue };
+        if row.end_date.as_deref() != Some(end.to_string().as_str()) {
+            by_end.entry(end).or_default().push(row.id);
+        }
+    }
+    let mut moved = 0;
+    for (end, ids) in by_end {
+        for chunk in ids.chunks(500) {
+            let update = Query::update()
+                .table("customer_memberships")
+                .value("end_date", end.to_string())
+                .and_where(Expr::col("id").is_in(chunk.iter().copied()))
+                .to_owned();
+            sql::execute(conn, &update).await?;
+            moved += chunk.len();
+        }
+    }
+    Ok(moved)
+}
+
+/// Gives every running recurring membership without an end date (one
+/// imported without it, or stored before memberships had terms) the end of
+/// its current billing period. The customers' summary columns do not move:
+/// a term holding `today` is in force today, as no end date was.
+pub async fn fill_missing_terms(org: &OrgScope, conn: &mut Conn, today: Date) -> StoreResult<usize> {
+    let stmt = running_recurring(org).and_where(Expr::col(("cm", "end_date")).is_null()).to_owned();
+    set_terms(conn, stmt, today).await
+}
+
+/// Renews the running recurring memberships whose paid period ended on a
+/// day in `[from, today)`: each `end_date` moves forward, by whole periods,
+/// to the end of the period holding `today`. A membership whose end date was
+/// already past at `from` had ended before (it was imported so) and stays
+/// ended. Returns how many were renewed.
+pub async fn renew_memberships(org: &OrgScope, conn: &mut Conn, from: Date, today: Date) -> StoreResult<usize> {
+    let stmt = running_recurring(org)
+        .and_where(Expr::col(("cm", "end_date")).gte(from.to_string()))
+        .and_where(Expr::col(("cm", "end_date")).lt(today.to_string()))
+        .to_owned();
+    set_terms(conn, stmt, today).await
+}
+
 /// Brings the date-dependent columns from `as_of` to `today`. Only customers
 /// with a membership start or end, a waiver expiry or a pass expiry between
 /// the two dates can have changed, so only they are recomputed; with no
-/// earlier date (or a clock that went backwards) everyone is.
+/// earlier date (or a clock that went backwards) everyone is. Memberships
+/// renew first (their terms run on), and running recurring memberships
+/// without a term get one.
 pub async fn catch_up(org: &OrgScope, conn: &mut Conn, as_of: Option<Date>, today: Date) -> StoreResult<()> {
+    if let Some(from) = as_of.filter(|d| *d < today) {
+        renew_memberships(org, conn, from, today).await?;
+    }
+    fill_missing_terms(org, conn, today).await?;
     let mut stmt = Query::update();
     stmt.table("customers").and_where(Expr::col("org_id").eq(org.id));
     let mut which = Customers::All;

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use super::bulk::{self, BulkValue};
 use super::sql::Dialect;
-use super::{Conn, OrgScope, StoreError, StoreResult, derived};
+use super::{Conn, OrgScope, StoreError, StoreResult, derived, events};
 
 /// The tables an import writes, in load order (a table's references point to
 /// tables before it).
@@ -599,6 +599,10 @@ pub async fn load(
         bulk::analyze(conn).await?;
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "statistics gathered for the summaries");
     }
+    // Running recurring memberships imported without an end date get their
+    // current period's end (docs/import.md); then events for the reservations.
+    derived::fill_missing_terms(org, conn, today).await?;
+    events::assign_events(org, conn).await?;
     let started = std::time::Instant::now();
     if changed {
         // Records of existing customers changed (their own, a membership or

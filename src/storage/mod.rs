@@ -11,6 +11,7 @@ pub mod customer_filters;
 pub mod customer_index;
 pub mod customers;
 pub mod derived;
+pub mod events;
 pub mod idempotency;
 pub mod import_plan;
 pub mod listing;

@@ -63,12 +63,16 @@ pub fn membership_line(m: &CustomerMembership, locations: &[Location]) -> (Strin
             None => "frozen, no unfreeze date".into(),
         });
     }
+    // A recurring membership's end date is the last day of its current
+    // billing period, which each renewal moves on: while it runs, what the
+    // desk needs is the next renewal (or, frozen and not billing, how far it
+    // is paid); only one that will not renew "ends".
+    let running = matches!(m.status.as_str(), "ACT" | "FUT" | "FRZ");
     match (m.end_date, m.upcoming_bill_dates.first()) {
         (Some(end), _) if matches!(m.status.as_str(), "END" | "CAN") => parts.push(format!("ended {end}")),
+        (_, Some(next)) if running => parts.push(format!("renews {next}")),
+        (Some(end), None) if m.status == "FRZ" => parts.push(format!("paid through {end}")),
         (Some(end), _) => parts.push(format!("ends {end}")),
-        (None, Some(next)) if matches!(m.status.as_str(), "ACT" | "FUT" | "FRZ") => {
-            parts.push(format!("renews {next}"))
-        }
         _ => {}
     }
     if let Some(valid) = valid_at(m, locations) {
@@ -181,16 +185,27 @@ mod tests {
         let (text, tone) = membership_line(&off_peak(), &[]);
         assert_eq!(text, "Denver Off-Peak · active · since 2026-01-01 · renews 2026-04-01 · valid at Denver");
         assert_eq!(tone, Tone::Ok);
+        // A running recurring membership carries the end of its paid period: it renews, not ends.
+        let with_term = CustomerMembership { end_date: Some(date("2026-03-31")), ..off_peak() };
+        assert_eq!(membership_line(&with_term, &[]).0, membership_line(&off_peak(), &[]).0);
         let frozen = CustomerMembership {
             status: "FRZ".into(),
             membership_unfreeze_date: Some(date("2026-05-01")),
-            end_date: Some(date("2026-12-31")),
+            end_date: Some(date("2026-03-31")),
+            upcoming_bill_dates: vec![date("2026-06-01")],
             ..off_peak()
         };
         assert_eq!(
             membership_line(&frozen, &[]).0,
-            "Denver Off-Peak · frozen · since 2026-01-01 · frozen until 2026-05-01 · ends 2026-12-31 · valid at Denver"
+            "Denver Off-Peak · frozen · since 2026-01-01 · frozen until 2026-05-01 · renews 2026-06-01 · valid at Denver"
         );
+        let held = CustomerMembership { membership_unfreeze_date: None, upcoming_bill_dates: vec![], ..frozen };
+        assert!(membership_line(&held, &[]).0.contains("frozen, no unfreeze date · paid through 2026-03-31"));
+        let prepaid =
+            CustomerMembership { end_date: Some(date("2026-12-31")), upcoming_bill_dates: vec![], ..off_peak() };
+        assert!(membership_line(&prepaid, &[]).0.contains("since 2026-01-01 · ends 2026-12-31"));
+        let ended = CustomerMembership { status: "END".into(), ..prepaid };
+        assert!(membership_line(&ended, &[]).0.contains("ended 2026-12-31"));
         let everywhere = CustomerMembership {
             valid_location_ids: vec![1, 2],
             valid_location_names: vec!["Denver".into(), "Boulder".into()],

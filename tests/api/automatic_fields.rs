@@ -330,7 +330,9 @@ async fn date_dependent_flags_flip_when_the_servers_date_moves() {
     let mut server = TestServer::start_with_clock(fixed_clock("2026-03-11T05:30:00Z")).await;
     server
         .import(json!({
-            "membership_types": [{"id": 1, "name": "Monthly"}],
+            // A season pass is not recurring: it ends on its end date. (A
+            // recurring membership renews there instead: tests/api/terms.rs.)
+            "membership_types": [{"id": 1, "name": "Monthly"}, {"id": 2, "name": "Winter Season", "purchase_type": "PRE"}],
             "customers": [
                 with(person(1, "starts@x.io"), json!({"documents": [{"name": "Waiver", "expiration_date": "2026-03-10"}]})),
                 with(person(2, "ends@x.io"), json!({"entry_passes": [
@@ -340,7 +342,7 @@ async fn date_dependent_flags_flip_when_the_servers_date_moves() {
             ],
             "memberships": [
                 {"membership_type_id": 1, "owner_id": 1, "start_date": "2026-03-11"},
-                {"membership_type_id": 1, "owner_id": 2, "start_date": "2026-01-01", "end_date": "2026-03-10"},
+                {"membership_type_id": 2, "owner_id": 2, "start_date": "2026-01-01", "end_date": "2026-03-10"},
                 {"membership_type_id": 1, "owner_id": 3, "start_date": "2026-01-01"},
             ],
         }))

@@ -66,7 +66,8 @@ async fn customer_memberships_list_newest_start_first_and_never_unpaid_ones() {
     assert_eq!(family["url"], json!(format!("{}/api/customer-memberships/{}/", server.base, family["id"])));
     assert_eq!(family["billing_amount"], "120.00");
     assert_eq!(family["interval"], "MON");
-    assert_eq!(family["end_date"], Value::Null);
+    // Recurring and running: the end of its current period (28 February to 30 March).
+    assert_eq!(family["end_date"], "2026-03-30");
     assert_eq!(family["owner_first_name"], "Olga");
     assert_eq!(family["owner_last_name"], "Owner");
     assert_eq!(family["owner_email"], "owner@example.com");

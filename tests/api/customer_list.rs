@@ -91,9 +91,10 @@ async fn the_membership_name_filter_follows_memberships_as_they_start_and_end() 
     let day = |offset: i64| today.checked_add(offset.days()).unwrap().to_string();
     server
         .import(json!({
+            // Prepaid, so Ann's ends on its end date (a recurring one renews: tests/api/terms.rs).
             "membership_types": [
-                {"id": 1, "name": "Monthly Membership"},
-                {"id": 2, "name": "Annual Membership", "interval": "YEA"}
+                {"id": 1, "name": "Monthly Membership", "purchase_type": "PRE"},
+                {"id": 2, "name": "Annual Membership", "interval": "YRL"}
             ],
             "customers": [
                 {"id": 1, "email": "ann@example.com", "first_name": "Ann", "last_name": "Lee", "birthday": "1990-01-01"},

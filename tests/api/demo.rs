@@ -151,3 +151,60 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// Issue 15's acceptance: a pipeline that reads an active membership's term
+/// from `start_date` and `end_date` (and skips records without both), as real
+/// clients of Capitan do, counts every active membership the server has, by
+/// interval; and the customers they cover are the server's members. (The
+/// terms themselves are tested on both backends in `terms.rs`.)
+#[tokio::test]
+async fn a_pipeline_reading_terms_counts_the_demos_active_memberships() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let running = demo::start(&args(300, None)).await.expect("demo starts");
+    let api = login(&running).await;
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get(demo::generate::TIME_ZONE).unwrap()).date();
+    let today = today.to_string();
+
+    let all = api.all("/api/customer-memberships/?page=1&page_size=1000").await;
+    let active: Vec<&serde_json::Value> = all.iter().filter(|m| m["status"] == "ACT").collect();
+    assert!(active.len() > 100, "{} active memberships", active.len());
+    let mut server_count: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pipeline_count: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &active {
+        let interval = m["interval"].as_str().unwrap().to_string();
+        *server_count.entry(interval.clone()).or_default() += 1;
+        let (Some(start), Some(end)) = (m["start_date"].as_str(), m["end_date"].as_str()) else {
+            panic!("an active membership without both dates: {m}");
+        };
+        assert!(start <= today.as_str() && today.as_str() <= end, "{today} outside the term of {m}");
+        *pipeline_count.entry(interval).or_default() += 1;
+    }
+    assert_eq!(pipeline_count, server_count);
+    assert_eq!(server_count.keys().collect::<Vec<_>>(), ["MON", "YRL"], "one name per interval");
+    // Frozen and future ones carry their terms too; only ended ones lie in the past.
+    for m in all.iter().filter(|m| m["status"] == "FRZ" || m["status"] == "FUT") {
+        assert!(m["end_date"].as_str().is_some_and(|e| e >= today.as_str()), "{m}");
+    }
+    let covered: BTreeSet<i64> = active
+        .iter()
+        .flat_map(|m| m["all_customers"].as_array().unwrap().iter())
+        .filter(|c| c["is_individually_frozen"] == false)
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    let members = api.ok("/api/customers/?has_active_membership=true").await["count"].as_u64().unwrap();
+    assert_eq!(covered.len() as u64, members);
+
+    // Classes over the last 90 days and the next 14, booked by several customers each.
+    let events = api.all("/api/events/?ordering=-created_at&page_size=1000").await;
+    let reservations = api.ok("/api/reservations/?page_size=1000").await["count"].as_u64().unwrap();
+    assert!(
+        events.len() > 20 && reservations as usize > events.len(),
+        "{} events, {reservations} bookings",
+        events.len()
+    );
+    let days: BTreeSet<&str> =
+        events.iter().map(|e| e["event_parts"][0]["start_local_date"].as_str().unwrap()).collect();
+    let (first, last) = (*days.first().unwrap(), *days.last().unwrap());
+    assert!(first < today.as_str() && last > today.as_str(), "classes from {first} to {last}");
+    running.stop().await.expect("clean stop");
+}

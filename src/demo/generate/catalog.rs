@@ -31,7 +31,7 @@ pub(super) const fn kind(
 }
 
 pub(super) const MONTHLY: Kind = kind(1, "Monthly Membership", "Unlimited climbing at both gyms", "MON", "89.00");
-pub(super) const ANNUAL: Kind = kind(2, "Annual Membership", "A year of climbing, paid up front", "YEA", "899.00");
+pub(super) const ANNUAL: Kind = kind(2, "Annual Membership", "A year of climbing, paid up front", "YRL", "899.00");
 pub(super) const STUDENT: Kind = kind(3, "Student Monthly", "With a valid student ID", "MON", "65.00");
 pub(super) const FAMILY: Kind =
     Kind { group: true, ..kind(4, "Family Membership", "Two adults and their kids", "MON", "189.00") };
@@ -64,6 +64,41 @@ pub(super) const CHALLENGES: [(&str, &str); 3] = [
 ];
 pub(super) const EVENT_TYPES: [&str; 5] =
     ["Intro to Climbing", "Learn to Lead", "Yoga Flow", "Youth Team Practice", "Kids Birthday Party"];
+/// One weekly class of the timetable, the same at both gyms.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Class {
+    pub(super) event_type_id: i64,
+    /// 1 Monday .. 7 Sunday.
+    pub(super) weekday: i8,
+    /// Seconds after local midnight.
+    pub(super) starts: i64,
+    pub(super) minutes: i64,
+}
+
+const fn class(event_type_id: i64, weekday: i8, hour: i64, minute: i64, minutes: i64) -> Class {
+    Class { event_type_id, weekday, starts: hour * 3600 + minute * 60, minutes }
+}
+
+/// The gyms' weekly classes (event types as in [`EVENT_TYPES`], from 1).
+pub(super) const TIMETABLE: [Class; 14] = [
+    class(1, 2, 18, 30, 90),
+    class(1, 4, 18, 30, 90),
+    class(1, 6, 10, 0, 90),
+    class(2, 3, 18, 0, 120),
+    class(2, 7, 10, 0, 120),
+    class(3, 1, 7, 0, 60),
+    class(3, 3, 7, 0, 60),
+    class(3, 5, 7, 0, 60),
+    class(3, 2, 18, 0, 60),
+    class(4, 1, 16, 30, 120),
+    class(4, 3, 16, 30, 120),
+    class(4, 5, 16, 30, 120),
+    class(5, 6, 13, 0, 120),
+    class(5, 7, 13, 0, 120),
+];
+/// Classes are booked from this many days back to [`CLASS_DAYS_AHEAD`] ahead.
+pub(super) const CLASS_DAYS_BACK: i64 = 90;
+pub(super) const CLASS_DAYS_AHEAD: i64 = 14;
 pub(super) const TAGS: [&str; 8] =
     ["Staff", "Route Setter", "Volunteer", "Founding Member", "Instructor", "Needs Belay Check", "VIP", "Photographer"];
 

@@ -1,10 +1,14 @@
 //! One customer's record and everything on it but their check-ins: fields,
 //! waivers, contacts, tags, proficiencies, reservations, challenges, money.
 
+use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::calendar::Calendar;
-use super::catalog::{BOULDER, CHALLENGES, EXPERIENCE, HEARD_FROM, KINDS, MONTHLY, PROFICIENCIES, SHIRT_SIZES, TAGS};
+use super::catalog::{
+    BOULDER, CHALLENGES, CLASS_DAYS_AHEAD, CLASS_DAYS_BACK, Class, EXPERIENCE, HEARD_FROM, KINDS, MONTHLY,
+    PROFICIENCIES, SHIRT_SIZES, TAGS, TIMETABLE,
+};
 use super::people::Person;
 use super::words::{ALERTS, CONTACT_RELATIONS, MEDICAL, NOTES, SURNAMES};
 use super::{Generator, HOUR};
@@ -39,9 +43,11 @@ impl Generator {
             c.has_capitan_login = self.rng.percent(60);
         }
         c.documents = self.waivers(&p);
-        c.emergency_contacts = self.emergency_contacts(&p);
+        c.emergency_contacts = self.emergency_contacts(&p, created);
         if self.rng.percent(5) {
-            c.medical_notes.push(ImportMedicalNote { medical_notes: self.rng.pick(&MEDICAL).into() });
+            let at = self.sometime_since(&p, created);
+            c.medical_notes
+                .push(ImportMedicalNote { medical_notes: self.rng.pick(&MEDICAL).into(), created_at: Some(at) });
         }
         if self.rng.percent(8) {
             let ago = self.rng.between(0, p.created_ago);
@@ -62,7 +68,7 @@ impl Generator {
         } else {
             Vec::new()
         };
-        c.reservations = self.reservations(&p);
+        c.reservations = self.reservations(&p, created);
         let mut check_ins = self.membership_check_ins(&p);
         if !p.has_current_membership {
             c.entry_passes = self.entry_passes(&p, &c.association_ids, &mut check_ins);
@@ -79,8 +85,33 @@ impl Generator {
         check_ins.sort_by_key(|k| k.checked_in_at);
         c.challenges = self.challenges(&p, check_ins.len());
         c.check_ins = check_ins;
-        self.money(&p, &mut c);
+        self.money(&p, &mut c, created);
+        self.within_history(&mut c, created);
         c
+    }
+
+    /// Keeps every time on the customer's records within their history:
+    /// not before their record was created, not after now.
+    fn within_history(&self, c: &mut ImportCustomer, created: Timestamp) {
+        let now = self.cal.now;
+        let fit = |t: &mut Timestamp| *t = (*t).min(now).max(created);
+        let fit_opt = |t: &mut Option<Timestamp>| {
+            if let Some(t) = t {
+                *t = (*t).min(now).max(created);
+            }
+        };
+        c.documents.iter_mut().for_each(|d| fit_opt(&mut d.created_at));
+        c.emergency_contacts.iter_mut().for_each(|e| fit_opt(&mut e.created_at));
+        c.medical_notes.iter_mut().for_each(|m| fit_opt(&mut m.created_at));
+        c.notes.iter_mut().for_each(|n| fit_opt(&mut n.created_at));
+        c.credits.iter_mut().chain(c.payments.iter_mut()).for_each(|a| fit_opt(&mut a.created_at));
+        c.event_vouchers.iter_mut().for_each(|v| fit_opt(&mut v.created_at));
+        c.proficiencies.iter_mut().for_each(|p| fit_opt(&mut p.granted_at));
+        for ch in &mut c.challenges {
+            fit_opt(&mut ch.started_at);
+            fit_opt(&mut ch.completed_at);
+        }
+        c.guest_pass_usages.iter_mut().for_each(|g| fit(&mut g.used_at));
     }
 
     pub(super) fn fields(&mut self, i: usize, p: &Person) -> Map<String, Value> {
@@ -169,7 +200,20 @@ impl Generator {
         out
     }
 
-    pub(super) fn emergency_contacts(&mut self, p: &Person) -> Vec<ImportEmergencyContact> {
+    /// A plausible time for something added to a customer's record: most at
+    /// sign-up (minutes after `created`), the rest on a later day, by day at
+    /// the desk; never in the future.
+    fn sometime_since(&mut self, p: &Person, created: Timestamp) -> Timestamp {
+        let at = if p.created_ago == 0 || self.rng.percent(60) {
+            created.checked_add(jiff::SignedDuration::from_mins(self.rng.between(1, 20))).unwrap_or(created)
+        } else {
+            let ago = self.rng.between(0, p.created_ago - 1);
+            self.cal.instant(-ago, self.rng.between(9 * HOUR, 21 * HOUR))
+        };
+        at.min(self.cal.now).max(created)
+    }
+
+    pub(super) fn emergency_contacts(&mut self, p: &Person, created: Timestamp) -> Vec<ImportEmergencyContact> {
         let mut out = Vec::new();
         let household: Vec<Person> = p.contacts.iter().map(|&c| self.people[c].clone()).collect();
         for other in household {
@@ -187,6 +231,7 @@ impl Generator {
                     telephone: other.phone.clone(),
                     email: other.email.clone(),
                     relation: relation.into(),
+                    created_at: Some(self.sometime_since(p, created)),
                 });
             }
         }
@@ -198,6 +243,7 @@ impl Generator {
                 telephone: self.phone(),
                 email: String::new(),
                 relation: self.rng.pick(&CONTACT_RELATIONS).into(),
+                created_at: Some(self.sometime_since(p, created)),
             });
         }
         out
@@ -244,36 +290,53 @@ impl Generator {
             .collect()
     }
 
-    pub(super) fn reservations(&mut self, p: &Person) -> Vec<ImportReservation> {
-        if !self.rng.percent(11) {
+    /// Bookings of the gyms' classes (see [`TIMETABLE`]) from 90 days ago
+    /// (or the customer's first day) to 14 days ahead (the import dates each
+    /// booking a week before its class, never before the customer's record).
+    pub(super) fn reservations(&mut self, p: &Person, created: Timestamp) -> Vec<ImportReservation> {
+        let (chance, count, kinds): (u64, (i64, i64), &[i64]) = if p.youth_team {
+            (60, (2, 8), &[4])
+        } else if p.is_minor() {
+            (9, (1, 2), &[1, 5])
+        } else {
+            (14, (1, 4), &[1, 1, 2, 3, 3, 3])
+        };
+        if !self.rng.percent(chance) {
             return Vec::new();
         }
-        let count = self.rng.between(1, 2);
-        (0..count)
-            .map(|_| {
-                let event_type_id = if p.is_minor() {
-                    if p.youth_team { 4 } else { self.rng.pick(&[1, 5]) }
-                } else {
-                    self.rng.pick(&[1, 1, 2, 3, 3])
-                };
-                let day = self.rng.weighted(&[(40, -1), (25, 0), (35, 1)]);
-                let (offset, seconds) = match day {
-                    -1 if p.created_ago > 0 => {
-                        (-self.rng.between(1, 60.min(p.created_ago)), self.rng.between(9, 19) * HOUR)
-                    }
-                    -1 | 0 => (0, self.rng.pick(&[17 * HOUR + 1800, 18 * HOUR + 1800, 19 * HOUR])),
-                    _ => (self.rng.between(1, 21), self.rng.between(9, 19) * HOUR),
-                };
-                let starts_at = self.cal.instant(offset, seconds);
-                ImportReservation {
-                    event_type_id,
-                    location_id: Some(p.home_location.unwrap_or(BOULDER)),
-                    starts_at,
-                    ends_at: Some(self.cal.instant(offset, seconds + 90 * 60)),
-                    status: if self.rng.percent(10) { "CAN" } else { "CON" }.into(),
-                }
-            })
-            .collect()
+        let location = p.home_location.unwrap_or(BOULDER);
+        let first_day = (-p.created_ago).max(-CLASS_DAYS_BACK);
+        let wanted = self.rng.between(count.0, count.1);
+        let mut booked: Vec<ImportReservation> = Vec::new();
+        for _ in 0..wanted * 6 {
+            if booked.len() as i64 == wanted {
+                break;
+            }
+            let event_type_id = self.rng.pick(kinds);
+            let day = self.rng.between(first_day, CLASS_DAYS_AHEAD);
+            let weekday = self.cal.date(day).weekday().to_monday_one_offset();
+            let sessions: Vec<&Class> =
+                TIMETABLE.iter().filter(|c| c.event_type_id == event_type_id && c.weekday == weekday).collect();
+            if sessions.is_empty() {
+                continue;
+            }
+            let class = *sessions[self.rng.below(sessions.len() as u64) as usize];
+            let starts_at = self.cal.instant(day, class.starts);
+            // Checked in ten minutes before the class: not before the account.
+            let in_time = starts_at.as_microsecond() - 15 * 60 * 1_000_000 >= created.as_microsecond();
+            if !in_time || booked.iter().any(|b| b.starts_at == starts_at && b.event_type_id == event_type_id) {
+                continue;
+            }
+            booked.push(ImportReservation {
+                event_type_id,
+                location_id: Some(location),
+                starts_at,
+                ends_at: Some(self.cal.instant(day, class.starts + class.minutes * 60)),
+                status: if self.rng.percent(8) { "CAN" } else { "CON" }.into(),
+            });
+        }
+        booked.sort_by_key(|r| r.starts_at);
+        booked
     }
 
     pub(super) fn challenges(&mut self, p: &Person, check_ins: usize) -> Vec<ImportCustomerChallenge> {
@@ -292,7 +355,7 @@ impl Generator {
     }
 
     /// Payments of current members' dues, the odd credit, voucher and guest.
-    pub(super) fn money(&mut self, p: &Person, c: &mut ImportCustomer) {
+    pub(super) fn money(&mut self, p: &Person, c: &mut ImportCustomer, created: Timestamp) {
         if p.has_current_membership && self.rng.percent(50) {
             let months = self.rng.between(1, 3).min(p.created_ago / 30 + 1);
             let name = p.usable.last().map_or(MONTHLY.name, |u| u.name);
@@ -313,10 +376,13 @@ impl Generator {
             });
         }
         if self.rng.percent(3) {
+            // Given within the last 80 days, good for 90.
+            let given_ago = self.rng.between(0, p.created_ago.min(80));
             c.event_vouchers.push(ImportEventVoucher {
                 name: "Free Intro Class".into(),
                 uses_remaining: 1,
-                expiration_date: Some(self.cal.date(self.rng.between(10, 90))),
+                expiration_date: Some(self.cal.date(90 - given_ago)),
+                created_at: Some(self.cal.instant(-given_ago, 12 * HOUR).min(self.cal.now).max(created)),
             });
         }
         if p.has_current_membership && self.rng.percent(4) {

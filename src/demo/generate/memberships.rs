@@ -4,6 +4,7 @@
 use super::Generator;
 use super::catalog::{ANNUAL, DENVER, FAMILY, KIDS_CLUB, Kind, MONTHLY, OFF_PEAK, STUDENT, YOUTH_TEAM};
 use crate::import::{ImportMember, ImportMembership};
+use crate::model::terms;
 
 /// A span of days (as days ago, `from >= to`) in which a customer could
 /// check in with a membership.
@@ -48,30 +49,43 @@ impl Generator {
         ])
     }
 
+    /// The last day (as an offset from today) of the billing period of a
+    /// membership of `kind` started on day `start` that holds day `on`: a
+    /// recurring membership's end date, as Capitan keeps it.
+    fn term_end(&self, kind: Kind, start: i64, on: i64) -> Option<i64> {
+        let end = terms::period_end_covering(kind.interval, self.cal.date(start), self.cal.date(on))?;
+        Some(self.cal.today.until(end).ok()?.get_days() as i64)
+    }
+
+    /// An ended membership's last day: the end of the period holding day
+    /// `-ended_ago`, if that is past, else `-ended_ago` itself.
+    fn ended_on(&self, kind: Kind, start: i64, ended_ago: i64) -> i64 {
+        self.term_end(kind, start, -ended_ago).filter(|end| *end < 0).unwrap_or(-ended_ago)
+    }
+
     pub(super) fn membership_dates(&mut self, standing: Standing, tenure: i64, kind: Kind) -> MembershipDates {
         let standing = match standing {
             Standing::Frozen if tenure < 40 => Standing::Active,
             Standing::Ended | Standing::Cancelled if tenure < 100 => Standing::Active,
             other => other,
         };
+        // Running memberships carry the end of their current billing period
+        // (a future one its first period's); ended ones the last day paid for.
         match standing {
-            Standing::Active if kind.interval == "YEA" => {
-                let start_ago = self.rng.between(1, tenure.clamp(1, 364));
-                MembershipDates {
-                    status: "ACT",
-                    start: -start_ago,
-                    end: Some(365 - start_ago),
-                    unfreeze: None,
-                    usable: Some((start_ago, 0)),
-                    frozen_since: None,
-                }
-            }
             Standing::Active => {
-                let start_ago = self.rng.between(0, tenure);
+                // An annual plan is mostly in its first year (renewed ones
+                // run on); monthly ones run for years.
+                let start_ago = if kind.interval == "YRL" {
+                    let longest = if self.rng.percent(70) { 364 } else { tenure };
+                    let latest = longest.min(tenure);
+                    self.rng.between(latest.min(1), latest)
+                } else {
+                    self.rng.between(0, tenure)
+                };
                 MembershipDates {
                     status: "ACT",
                     start: -start_ago,
-                    end: None,
+                    end: self.term_end(kind, -start_ago, 0),
                     unfreeze: None,
                     usable: Some((start_ago, 0)),
                     frozen_since: None,
@@ -83,7 +97,7 @@ impl Generator {
                 MembershipDates {
                     status: "FRZ",
                     start: -start_ago,
-                    end: None,
+                    end: self.term_end(kind, -start_ago, 0),
                     unfreeze: Some(self.rng.between(3, 60)),
                     usable: Some((start_ago, frozen_since)),
                     frozen_since: Some(frozen_since),
@@ -91,24 +105,28 @@ impl Generator {
             }
             Standing::Ended | Standing::Cancelled => {
                 let start_ago = self.rng.between(100, tenure);
-                let end_ago = self.rng.between(1, start_ago - 30);
+                let ended_ago = self.rng.between(1, start_ago - 30);
+                let end = self.ended_on(kind, -start_ago, ended_ago);
                 MembershipDates {
                     status: if standing == Standing::Ended { "END" } else { "CAN" },
                     start: -start_ago,
-                    end: Some(-end_ago),
+                    end: Some(end),
                     unfreeze: None,
-                    usable: Some((start_ago, end_ago)),
+                    usable: Some((start_ago, -end)),
                     frozen_since: None,
                 }
             }
-            Standing::Future => MembershipDates {
-                status: "FUT",
-                start: self.rng.between(1, 30),
-                end: None,
-                unfreeze: None,
-                usable: None,
-                frozen_since: None,
-            },
+            Standing::Future => {
+                let start = self.rng.between(1, 30);
+                MembershipDates {
+                    status: "FUT",
+                    start,
+                    end: self.term_end(kind, start, start),
+                    unfreeze: None,
+                    usable: None,
+                    frozen_since: None,
+                }
+            }
         }
     }
 
@@ -188,7 +206,8 @@ impl Generator {
         let tenure = self.people[p].created_ago;
         if standing == Standing::Active && tenure > 400 && self.rng.percent(30) {
             let start_ago = self.rng.between(200, tenure);
-            let end_ago = self.rng.between(1, start_ago - 100);
+            let ended_ago = self.rng.between(1, start_ago - 100);
+            let end_ago = -self.ended_on(STUDENT, -start_ago, ended_ago);
             self.doc.memberships.push(ImportMembership {
                 membership_type_id: STUDENT.id,
                 owner_id: p as i64 + 1,

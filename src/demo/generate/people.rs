@@ -399,10 +399,17 @@ impl Generator {
     }
 
     pub(super) fn relate(&mut self, customer: usize, related: usize, relation: &str) {
+        // Made when the later of the two signed up, minutes after.
+        let created = |p: &Person| self.cal.instant(-p.created_ago, p.created_seconds);
+        let later = created(&self.people[customer]).max(created(&self.people[related]));
+        let minutes = self.rng.between(1, 15);
+        let at =
+            later.checked_add(jiff::SignedDuration::from_mins(minutes)).unwrap_or(later).min(self.cal.now).max(later);
         self.doc.relations.push(ImportRelation {
             customer_id: customer as i64 + 1,
             related_customer_id: related as i64 + 1,
             relation: relation.into(),
+            created_at: Some(at),
         });
     }
 }

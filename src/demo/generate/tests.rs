@@ -165,3 +165,79 @@ fn check_ins_happen_while_the_customer_had_what_they_entered_with() {
         }
     }
 }
+
+#[test]
+fn running_memberships_carry_their_current_period_and_one_interval_code_each() {
+    let now = midday();
+    let today = local_date(now);
+    let doc = generate(2, 2000, now).unwrap();
+    for m in &doc.memberships {
+        let kind = KINDS.iter().find(|k| k.id == m.membership_type_id).unwrap();
+        assert!(crate::model::terms::INTERVALS.contains(&kind.interval), "{}", kind.interval);
+        let end = m.end_date.unwrap_or_else(|| panic!("a membership without an end date: {m:?}"));
+        if ["ACT", "FRZ", "FUT"].contains(&m.status.as_str()) {
+            let on = m.start_date.max(today);
+            assert_eq!(Some(end), crate::model::terms::period_end_covering(kind.interval, m.start_date, on), "{m:?}");
+            assert!(end >= today);
+        } else {
+            assert!(end < today, "{m:?}");
+        }
+    }
+    let annual = doc.memberships.iter().filter(|m| m.membership_type_id == 2 && m.status == "ACT");
+    assert!(annual.clone().any(|m| m.start_date < today - 400.days()), "some annual members renewed");
+    assert!(annual.clone().any(|m| m.start_date > today - 365.days()));
+}
+
+#[test]
+fn classes_run_over_the_last_90_days_and_the_next_14_with_several_bookings_each() {
+    let now = midday();
+    let today = local_date(now);
+    let doc = generate(4, 2000, now).unwrap();
+    let mut sessions: HashMap<(i64, Option<i64>, Timestamp), usize> = HashMap::new();
+    for c in &doc.customers {
+        for r in &c.reservations {
+            let day = local_date(r.starts_at);
+            assert!(day >= today - 90.days() && day <= today + 14.days(), "{day}");
+            assert!(r.starts_at >= c.created_at.unwrap());
+            *sessions.entry((r.event_type_id, r.location_id, r.starts_at)).or_default() += 1;
+        }
+    }
+    assert!(sessions.len() > 100, "{} classes", sessions.len());
+    assert!(sessions.values().filter(|n| **n >= 3).count() > 20, "classes booked by several customers");
+    assert!(sessions.keys().any(|(_, _, at)| *at > now) && sessions.keys().any(|(_, _, at)| *at < now));
+    let types: HashSet<i64> = sessions.keys().map(|(t, _, _)| *t).collect();
+    assert_eq!(types.len(), 5, "every event type runs");
+}
+
+#[test]
+fn records_are_dated_within_their_customers_history() {
+    let now = midday();
+    let doc = generate(6, 1500, now).unwrap();
+    let created: HashMap<i64, Timestamp> =
+        doc.customers.iter().map(|c| (c.id.unwrap(), c.created_at.unwrap())).collect();
+    let mut dated = Vec::new();
+    for c in &doc.customers {
+        let since = c.created_at.unwrap();
+        let mut times: Vec<Timestamp> = Vec::new();
+        times.extend(c.emergency_contacts.iter().filter_map(|e| e.created_at));
+        times.extend(c.medical_notes.iter().filter_map(|m| m.created_at));
+        times.extend(c.notes.iter().filter_map(|n| n.created_at));
+        times.extend(c.documents.iter().filter_map(|d| d.created_at));
+        times.extend(c.credits.iter().chain(&c.payments).filter_map(|a| a.created_at));
+        times.extend(c.event_vouchers.iter().filter_map(|v| v.created_at));
+        assert_eq!(c.emergency_contacts.iter().filter(|e| e.created_at.is_none()).count(), 0);
+        for t in times {
+            assert!(t >= since && t <= now, "customer {:?}: {t} outside {since}..{now}", c.id);
+            dated.push(t);
+        }
+    }
+    let distinct: HashSet<Timestamp> = dated.iter().copied().collect();
+    assert!(distinct.len() > dated.len() / 2, "spread out, not one moment");
+    for r in &doc.relations {
+        let at = r.created_at.expect("a relation's date");
+        let later = created[&r.customer_id].max(created[&r.related_customer_id]);
+        assert!(at >= later && at <= now, "{r:?}");
+    }
+    let days: HashSet<Date> = doc.relations.iter().map(|r| local_date(r.created_at.unwrap())).collect();
+    assert!(days.len() > 100, "relations made over the years, not all at once: {} days", days.len());
+}

@@ -220,22 +220,31 @@ fn membership_status_follows_the_calendar() {
 }
 
 #[test]
-fn bill_dates_step_from_the_start_within_the_horizon_and_end() {
+fn bill_dates_step_from_the_start_within_the_horizon() {
     let today = date(2026, 3, 10);
     assert_eq!(
-        upcoming_bill_dates("ACT", "MON", date(2026, 1, 31), None, None, today),
+        upcoming_bill_dates("ACT", "MON", date(2026, 1, 31), None, today),
         vec![date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
     );
+    // A renewing membership bills on: its end date (the last day paid for) does not stop them.
     assert_eq!(
-        upcoming_bill_dates("ACT", "BWK", date(2026, 3, 1), Some(date(2026, 4, 1)), None, today),
-        vec![date(2026, 3, 15), date(2026, 3, 29)]
+        upcoming_bill_dates("ACT", "BWK", date(2026, 3, 1), None, today),
+        vec![
+            date(2026, 3, 15),
+            date(2026, 3, 29),
+            date(2026, 4, 12),
+            date(2026, 4, 26),
+            date(2026, 5, 10),
+            date(2026, 5, 24),
+            date(2026, 6, 7)
+        ]
     );
-    assert_eq!(upcoming_bill_dates("FUT", "YRL", date(2026, 4, 1), None, None, today), vec![date(2026, 4, 1)]);
+    assert_eq!(upcoming_bill_dates("FUT", "YRL", date(2026, 4, 1), None, today), vec![date(2026, 4, 1)]);
     assert_eq!(
-        upcoming_bill_dates("FRZ", "MON", date(2026, 1, 5), None, Some(date(2026, 5, 1)), today),
+        upcoming_bill_dates("FRZ", "MON", date(2026, 1, 5), Some(date(2026, 5, 1)), today),
         vec![date(2026, 5, 5), date(2026, 6, 5)]
     );
-    assert!(upcoming_bill_dates("FRZ", "MON", date(2026, 1, 5), None, None, today).is_empty());
-    assert!(upcoming_bill_dates("END", "MON", date(2026, 1, 5), None, None, today).is_empty());
-    assert!(upcoming_bill_dates("ACT", "ONE", date(2026, 1, 5), None, None, today).is_empty());
+    assert!(upcoming_bill_dates("FRZ", "MON", date(2026, 1, 5), None, today).is_empty());
+    assert!(upcoming_bill_dates("END", "MON", date(2026, 1, 5), None, today).is_empty());
+    assert!(upcoming_bill_dates("ACT", "ONE", date(2026, 1, 5), None, today).is_empty());
 }
