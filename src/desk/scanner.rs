@@ -8,7 +8,8 @@
 //! - [`Decision::Wait`]: the key is held back, because it may be the start of a scan (or it was a
 //!   scanner's second terminator, as in CR LF, and is dropped). Arm a timer for
 //!   [`BurstDetector::deadline`] and call [`BurstDetector::tick`] when it fires: a person's held key
-//!   comes back from `tick` at most `max_gap_ms` + 1 ms after it was pressed.
+//!   comes back from `tick` at most `max_gap_ms` + 1 ms after it was pressed. A field that can take
+//!   keys back need not wait that long: see "Speculative typing" below.
 //! - [`Decision::Type`]: hand these keys, in this order, to whatever has focus, as if just typed.
 //!   Held keys always come back before a later key, so a person's typing is never lost or reordered.
 //! - [`Decision::Scan`]: a complete scan (prefix and suffix stripped); check it in. Its keys are
@@ -24,6 +25,30 @@
 //! is typing. Keys with a modifier other than Shift (Alt+x, Ctrl+x unless Ctrl+x is a control
 //! character of the prefix or suffix), and non-character keys (arrows, Esc, Backspace, F-keys) end a
 //! burst: what was held is released as typed, then the key itself.
+//!
+//! ## Speculative typing (the search bar only)
+//!
+//! Without a prefix every key a person types is held up to `max_gap_ms` + 1 ms (51 ms by default), too
+//! long for search as you type (each keystroke's results within 50 ms). So while the search bar has the
+//! keys, the app types each held key into it at once, provisionally, and its search goes as usual;
+//! [`Provisional`] remembers, per key shown, the text as it was just before it. What is shown
+//! provisionally is always exactly the held keys ([`BurstDetector::held_keys`]: the keys not decided
+//! on yet), oldest first; a key the bar would not take as a character (bound to an action, a
+//! control character of a prefix) stops the showing, and later keys wait behind it, so nothing is
+//! reordered. Then:
+//!
+//! - `Type(keys)`, and the keys from `tick` and `flush` (a timer, a non-character key ending the
+//!   burst, a paste or click before focus moves): released keys always begin with the oldest held
+//!   keys, in order, so [`Provisional::typed`] drops those already shown and returns the rest to hand
+//!   on: no key is applied twice, none is lost or reordered.
+//! - `Scan(code)`: the scan consumed every held key; [`Provisional::scanned`] gives the search text (and
+//!   cursor) as before the burst, put back before the scan is handled as usual. Search as you type then
+//!   asks for that text's results again only if they are not the ones shown: a scan still never leaves
+//!   its characters in the search.
+//!
+//! Every other field (the form, the check-in screen's scan field, filter values, the photo path) gets a
+//! held key only once it is decided, as above: none of them searches as it is typed, and the form's
+//! barcode field takes a scan as its value.
 //!
 //! Known limit: without a prefix, a person's key pressed less than `max_gap_ms` before a scan starts
 //! joins the scan (the server then answers "unknown barcode" and staff scan again). A prefix makes the
@@ -308,6 +333,12 @@ impl BurstDetector {
         !self.held.is_empty()
     }
 
+    /// The keys held back right now, oldest first: the keys not decided on yet (see [`Provisional`],
+    /// which shows them at once in a field that can take them back).
+    pub fn held_keys(&self) -> impl ExactSizeIterator<Item = KeyEvent> + '_ {
+        self.held.iter().map(|h| h.key)
+    }
+
     fn classify(&self, key: &KeyEvent) -> Input {
         if key.kind != KeyEventKind::Press {
             return Input::Other;
@@ -382,6 +413,9 @@ fn control_character(c: char) -> Option<char> {
         _ => None,
     }
 }
+
+mod provisional;
+pub use provisional::Provisional;
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,7 @@ pub use super::status::{Notice, Problem};
 use super::theme::Theme;
 use crate::client::records::Location;
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
+use crate::desk::scanner::Provisional;
 use crate::desk::{BurstDetector, Decision, ScannerConfig};
 use crate::model::{Customer, Page};
 use jiff::civil::Date;
@@ -85,6 +86,8 @@ pub struct App {
     /// when the server answers the list again.
     locations_failed: bool,
     scanner: BurstDetector,
+    /// Keys the detector holds, shown in the search bar already (see [`App::show_held_keys`]).
+    provisional: Provisional<tui_input::Input>,
     pub check_in: CheckInState,
     /// Why quitting now needs a yes (queued scans, unsaved edits, a demo server that would
     /// stop), while the question is on screen.
@@ -136,6 +139,7 @@ impl App {
             locations: Vec::new(),
             locations_failed: false,
             scanner,
+            provisional: Provisional::default(),
             check_in: CheckInState::new(options.bells),
             quit_question: None,
             stops_server: options.stops_server,
@@ -284,24 +288,19 @@ impl App {
                 self.on_decision(decision, &mut out);
             }
             Msg::ScannerDeadline(at) => {
-                for key in self.scanner.tick(at) {
-                    self.redraw = true;
-                    self.on_key(key, &mut out);
-                }
+                let keys = self.scanner.tick(at);
+                self.on_typed(keys, &mut out);
             }
             Msg::Paste(text) => {
                 self.redraw = true;
                 // Held keys were typed before the paste (a paste is never a scan).
-                for key in self.scanner.flush() {
-                    self.on_key(key, &mut out);
-                }
+                let keys = self.scanner.flush();
+                self.on_typed(keys, &mut out);
                 self.on_paste(&text);
             }
             Msg::Mouse(mouse) => {
-                for key in self.scanner.flush() {
-                    self.redraw = true;
-                    self.on_key(key, &mut out);
-                }
+                let keys = self.scanner.flush();
+                self.on_typed(keys, &mut out);
                 self.on_mouse(mouse, &mut out)
             }
             Msg::Resize(width, height) => {
@@ -342,6 +341,9 @@ impl App {
             Msg::CustomerSaved { request, result } => self.on_customer_saved(request, result, &mut out),
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
         }
+        // Keys still held (they may start a scan) appear in the search bar at once, whatever the
+        // message (a focus change may have brought the bar back).
+        self.show_held_keys();
         // Search as you type: a change of the search text sends its search now, once for all the keys
         // this message brought (a burst released as typing, a paste); while a list request is in
         // flight it waits, the newest text replacing any older one (see `results.rs`).
@@ -414,16 +416,53 @@ impl App {
     fn on_decision(&mut self, decision: Decision, out: &mut Vec<Command>) {
         match decision {
             Decision::Wait => {}
-            Decision::Type(keys) => {
-                self.redraw = true;
-                for key in keys {
-                    self.on_key(key, out);
-                }
-            }
+            Decision::Type(keys) => self.on_typed(keys, out),
             Decision::Scan(code) => {
                 self.redraw = true;
+                // The scan's keys shown in the search bar are taken back: the text (and, through
+                // search as you type, the results) as before the burst.
+                if let Some(before) = self.provisional.scanned() {
+                    self.search.restore(before);
+                }
                 self.on_scan(code, out);
             }
+        }
+    }
+
+    /// Keys the detector released as typed, in order: those already shown in the search bar stay
+    /// (they are typed for good now), the rest go where keys go.
+    fn on_typed(&mut self, keys: Vec<crossterm::event::KeyEvent>, out: &mut Vec<Command>) {
+        for key in self.provisional.typed(keys) {
+            self.redraw = true;
+            self.on_key(key, out);
+        }
+    }
+
+    /// Speculative typing: while the search bar has the keys, each key the detector holds (in case it
+    /// starts a scan) is typed into it at once, provisionally, so that its search goes now rather
+    /// than up to `max_gap_ms` + 1 ms later. Oldest first, stopping at a key the bar would not take as
+    /// a character (a key bound to an action, a control character): later keys wait behind it, so
+    /// nothing is reordered. Other fields get a held key once it is decided, as before.
+    fn show_held_keys(&mut self) {
+        for key in self.provisional.unshown(&self.scanner) {
+            let Some(c) = self.provisional_char(&key) else { break };
+            self.provisional.show(key, self.search.snapshot());
+            self.notice = None;
+            self.redraw = true;
+            self.search.typed(tui_input::InputRequest::InsertChar(c));
+        }
+    }
+
+    /// The character `key` types into the search bar, if the bar has the keys and would take it as
+    /// one (exactly what [`App::on_key`] would do with it).
+    fn provisional_char(&self, key: &crossterm::event::KeyEvent) -> Option<char> {
+        let context = self.key_context();
+        if self.login.is_some() || context != KeyContext::Search || self.keymap.action(context, key).is_some() {
+            return None;
+        }
+        match tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(*key))? {
+            tui_input::InputRequest::InsertChar(c) => Some(c),
+            _ => None,
         }
     }
 

@@ -35,6 +35,9 @@ pub struct ResultList {
     /// The query the rows answer.
     pub query: Option<CustomerQuery>,
     in_flight: Option<(RequestId, ListJob)>,
+    /// The first page in flight is no longer wanted (the text went back to the one shown): its answer
+    /// is dropped when it comes.
+    unwanted: bool,
     waiting: Option<ListJob>,
     /// The last first-page query sent (so an unchanged query is not re-sent).
     requested: Option<CustomerQuery>,
@@ -50,7 +53,8 @@ pub struct ResultList {
 pub enum ListAnswer {
     /// Not the request awaited: dropped.
     Stale,
-    /// A newer job was waiting: it is sent, and this answer (a next page, or a failure) is dropped.
+    /// A newer job was waiting: it is sent, and this answer (a next page, or a failure) is dropped;
+    /// or this answer was no longer wanted (the text went back to the one shown) and is dropped.
     Superseded,
     /// Rows in (a first page replaces the list; a next page extends it).
     Loaded { first_page: bool },
@@ -93,6 +97,19 @@ impl ResultList {
             // Typed back to the text in flight (a letter, then Backspace): its answer is the one
             // wanted, and no older text waits to be sent after it.
             self.waiting = None;
+            self.unwanted = false;
+            self.requested = Some(query);
+            return;
+        }
+        if self.failed.is_none()
+            && self.query.as_ref() == Some(&query)
+            && matches!(&self.in_flight, Some((_, ListJob::First(_))))
+        {
+            // Back to the text whose rows are shown while another text's first page is in flight (a
+            // scan's keys taken back out of the search, a letter then Backspace): the rows shown are
+            // its answer; the one in flight is dropped when it comes, and nothing waits.
+            self.waiting = None;
+            self.unwanted = true;
             self.requested = Some(query);
             return;
         }
@@ -167,6 +184,7 @@ impl ResultList {
 
     fn issue(&mut self, job: ListJob, requests: &mut Requests, out: &mut Vec<Command>) {
         let request = requests.issue();
+        self.unwanted = false;
         out.push(match &job {
             ListJob::First(query) => Command::FetchCustomers { request, query: query.clone() },
             ListJob::Next(url) => Command::FetchPage { request, url: url.clone() },
@@ -186,6 +204,12 @@ impl ResultList {
         if awaited != request {
             self.in_flight = Some((awaited, job));
             return ListAnswer::Stale;
+        }
+        if std::mem::take(&mut self.unwanted) {
+            if let Some(waiting) = self.waiting.take() {
+                self.issue(waiting, requests, out);
+            }
+            return ListAnswer::Superseded;
         }
         if let Some(waiting) = self.waiting.take() {
             // A newer job was waiting: it goes now. A first page is still shown meanwhile (it is the

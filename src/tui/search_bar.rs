@@ -63,6 +63,18 @@ impl SearchBar {
         self.edit(Input::reset);
     }
 
+    /// The text and cursor now, to put back with [`Self::restore`] (keys shown provisionally, before
+    /// the scanner detector decides whether they are typing or a scan: see
+    /// [`crate::desk::scanner::Provisional`]).
+    pub fn snapshot(&self) -> Input {
+        self.input.clone()
+    }
+
+    /// Puts back text and cursor from [`Self::snapshot`]; a different text makes its search due.
+    pub fn restore(&mut self, snapshot: Input) {
+        self.edit(|input| *input = snapshot);
+    }
+
     /// True once after the text changed: its search is due now. However many changes came before,
     /// the search due is the one for the text as it is now.
     pub fn take_changed(&mut self) -> bool {
@@ -124,6 +136,22 @@ mod tests {
         bar.typed(InputRequest::DeletePrevChar);
         assert!(bar.take_changed());
         assert_eq!(bar.value(), "ab");
+    }
+
+    #[test]
+    fn a_restored_snapshot_brings_back_text_and_cursor_and_searches_only_if_the_text_differs() {
+        let mut bar = SearchBar::default();
+        typed(&mut bar, "ann");
+        bar.typed(InputRequest::GoToPrevChar);
+        bar.take_changed();
+        let before = bar.snapshot();
+        typed(&mut bar, "12");
+        assert_eq!(bar.value(), "an12n", "typed at the cursor");
+        bar.restore(before.clone());
+        assert_eq!((bar.value(), bar.input().cursor()), ("ann", 2));
+        assert!(bar.take_changed(), "the text changed back: its search is due");
+        bar.restore(before);
+        assert!(!bar.take_changed(), "restoring the same text changes nothing");
     }
 
     #[test]

@@ -185,24 +185,34 @@ fn clearing_the_text_shows_everyone_again() {
     assert!(searches(&app.update(ctrl('u'))).is_empty());
 }
 
-/// A scanner burst in the search bar is a check-in, as before: the search never sees its keys.
-/// Keys the detector releases as typing (too short a burst) are one search, not one per key.
+/// A scanner burst in the search bar is a check-in, as before, and leaves the search as it was: its
+/// keys, shown at once while they might still be a person's typing, are taken back, and the answer
+/// to the one search they sent is dropped. Keys the detector releases as typing were shown (and
+/// searched) at once: their release applies and sends nothing more.
 #[test]
-fn a_scanner_burst_in_the_search_bar_checks_in_and_held_keys_are_one_search() {
+fn a_scanner_burst_in_the_search_bar_checks_in_and_held_keys_search_at_once() {
     use std::time::{Duration, Instant};
     let read = |app: &mut App, code: KeyCode, at: Instant| {
         app.update(Msg::Read(KeyRead { key: KeyEvent::new(code, KeyModifiers::NONE), at }))
     };
+    let texts = |out: &[Command]| searches(out).into_iter().map(|(_, t)| t).collect::<Vec<_>>();
     let mut app = loaded(80, 24, many(3), None);
     let t0 = Instant::now();
     let mut out = Vec::new();
     for (i, c) in "100042".chars().enumerate() {
         out.extend(read(&mut app, KeyCode::Char(c), t0 + Duration::from_millis(5 * i as u64)));
     }
+    assert_eq!(app.search.value(), "100042", "shown while they may be typing");
     out.extend(read(&mut app, KeyCode::Enter, t0 + Duration::from_millis(30)));
-    assert!(searches(&out).is_empty(), "{out:?}");
+    // The first key searched at once; the others waited for its answer, and the scan took them back.
+    assert_eq!(texts(&out), ["1"], "{out:?}");
     assert!(out.iter().any(|c| matches!(c, Command::CheckIn { barcode, .. } if barcode == "100042")), "{out:?}");
     assert_eq!((app.screen, app.search.value()), (Screen::CheckIn, ""));
+    let (one, _) = searches(&out)[0].clone();
+    let after = app.update(Msg::ListLoaded { request: one, result: Ok(page(many(1), 1, None)) });
+    assert!(searches(&after).is_empty(), "the rows shown are the empty search's already: {after:?}");
+    assert_eq!((app.list.rows.len(), app.list.query.as_ref().map(|q| q.search.as_str())), (3, Some("")));
+    assert!(!app.list.is_loading());
 
     let mut app = loaded(80, 24, many(3), None);
     let t0 = Instant::now();
@@ -210,11 +220,13 @@ fn a_scanner_burst_in_the_search_bar_checks_in_and_held_keys_are_one_search() {
     for (i, c) in "ann".chars().enumerate() {
         out.extend(read(&mut app, KeyCode::Char(c), t0 + Duration::from_millis(5 * i as u64)));
     }
-    assert!(out.is_empty(), "held: they may start a scan");
+    assert_eq!(app.search.value(), "ann", "held (they may start a scan), and shown at once");
+    assert_eq!(texts(&out), ["a"], "the newest text waits for the answer in flight");
     let deadline = app.scanner_deadline().expect("keys are held");
     let released = app.update(Msg::ScannerDeadline(deadline + Duration::from_millis(1)));
-    assert_eq!(app.search.value(), "ann");
-    assert_eq!(searches(&released).into_iter().map(|(_, t)| t).collect::<Vec<_>>(), ["ann"], "{released:?}");
+    assert_eq!(app.search.value(), "ann", "released: not typed a second time");
+    assert!(searches(&released).is_empty(), "{released:?}");
+    assert!(app.scanner_deadline().is_none());
 }
 
 #[test]
