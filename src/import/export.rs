@@ -147,9 +147,10 @@ const CUSTOMER_RECORDS: [(&str, &str, &str, &[Col]); 14] = [
             ("telephone", "telephone", As::Text),
             ("email", "email", As::Text),
             ("relation", "relation", As::Text),
+            CREATED_AT,
         ],
     ),
-    ("medical_notes", "medical_notes", "customer_id", &[("medical_notes", "medical_notes", As::Text)]),
+    ("medical_notes", "medical_notes", "customer_id", &[("medical_notes", "medical_notes", As::Text), CREATED_AT]),
     ("notes", "notes", "customer_id", &[("note", "note", As::Text), CREATED_AT]),
     (
         "alerts",
@@ -232,7 +233,12 @@ const CUSTOMER_RECORDS: [(&str, &str, &str, &[Col]); 14] = [
         "event_vouchers",
         "event_vouchers",
         "customer_id",
-        &[NAME, ("uses_remaining", "uses_remaining", As::Int), ("expiration_date", "expiration_date", As::Text)],
+        &[
+            NAME,
+            ("uses_remaining", "uses_remaining", As::Int),
+            ("expiration_date", "expiration_date", As::Text),
+            CREATED_AT,
+        ],
     ),
     (
         "guest_pass_usages",
@@ -379,6 +385,7 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         ("customer_id", "customer_id", As::Int),
         ("related_customer_id", "related_customer_id", As::Int),
         ("relation", "relation", As::Text),
+        CREATED_AT,
     ];
     for object in select(org, conn, "relations", &relation_columns, &[]).await? {
         let (a, b) = (object["customer_id"].as_i64(), object["related_customer_id"].as_i64());

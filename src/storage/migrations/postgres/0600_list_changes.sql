@@ -18,57 +18,99 @@ CREATE TABLE list_changes (
 );
 CREATE INDEX list_changes_by_seq ON list_changes (org_id, seq);
 
--- Notes (org, customer) as changed: one step of the organization's number.
-CREATE FUNCTION list_note_change(org BIGINT, customer BIGINT) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE next BIGINT;
-BEGIN
-    INSERT INTO list_versions AS v (org_id, seq) VALUES (org, 1)
-        ON CONFLICT (org_id) DO UPDATE SET seq = v.seq + 1
-        RETURNING v.seq INTO next;
-    INSERT INTO list_changes AS c (org_id, customer_id, seq) VALUES (org, customer, next)
-        ON CONFLICT (org_id, customer_id) DO UPDATE SET seq = EXCLUDED.seq;
-END $$;
-
--- A row trigger: TG_ARGV[0] names the row's customer column ('' for every customer).
-CREATE FUNCTION list_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A statement trigger over the statement's transition tables (old_rows,
+-- new_rows): one step of each organization's number per statement, however
+-- many rows it wrote (a bulk import writes thousands per statement).
+-- TG_ARGV[0] names the rows' customer column ('' for every customer).
+CREATE FUNCTION list_changed_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    old_row JSONB;
-    new_row JSONB;
+    customer TEXT := CASE WHEN TG_ARGV[0] = '' THEN '0' ELSE quote_ident(TG_ARGV[0]) END;
+    transitions TEXT[] := CASE TG_OP
+        WHEN 'INSERT' THEN ARRAY['new_rows']
+        WHEN 'DELETE' THEN ARRAY['old_rows']
+        ELSE ARRAY['old_rows', 'new_rows'] END;
+    transition TEXT;
+    org BIGINT;
+    next BIGINT;
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        old_row := to_jsonb(OLD);
-        PERFORM list_note_change((old_row->>'org_id')::BIGINT,
-            CASE WHEN TG_ARGV[0] = '' THEN 0 ELSE (old_row->>TG_ARGV[0])::BIGINT END);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        new_row := to_jsonb(NEW);
-        PERFORM list_note_change((new_row->>'org_id')::BIGINT,
-            CASE WHEN TG_ARGV[0] = '' THEN 0 ELSE (new_row->>TG_ARGV[0])::BIGINT END);
-    END IF;
+    FOREACH transition IN ARRAY transitions LOOP
+        FOR org IN EXECUTE format('SELECT DISTINCT org_id FROM %I', transition) LOOP
+            INSERT INTO list_versions AS v (org_id, seq) VALUES (org, 1)
+                ON CONFLICT (org_id) DO UPDATE SET seq = v.seq + 1
+                RETURNING v.seq INTO next;
+            EXECUTE format(
+                'INSERT INTO list_changes AS c (org_id, customer_id, seq) '
+                'SELECT DISTINCT org_id, %s, $1::BIGINT FROM %I WHERE org_id = $2 '
+                'ON CONFLICT (org_id, customer_id) DO UPDATE SET seq = EXCLUDED.seq',
+                customer, transition) USING next, org;
+        END LOOP;
+    END LOOP;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON customers
-    FOR EACH ROW EXECUTE FUNCTION list_changed('id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON customer_tags
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON customer_proficiencies
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON custom_field_values
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON reservations
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON association_members
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON customer_challenges
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON customer_active_membership_types
-    FOR EACH ROW EXECUTE FUNCTION list_changed('customer_id');
-CREATE TRIGGER list_changed AFTER UPDATE OR DELETE ON tags
-    FOR EACH ROW EXECUTE FUNCTION list_changed('');
-CREATE TRIGGER list_changed AFTER UPDATE OR DELETE ON proficiencies
-    FOR EACH ROW EXECUTE FUNCTION list_changed('');
-CREATE TRIGGER list_changed AFTER INSERT OR UPDATE OR DELETE ON custom_fields
-    FOR EACH ROW EXECUTE FUNCTION list_changed('');
-CREATE TRIGGER list_changed AFTER UPDATE OR DELETE ON locations
-    FOR EACH ROW EXECUTE FUNCTION list_changed('');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON customers REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON customers REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON customer_tags REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON customer_tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON customer_tags REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON customer_proficiencies REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON customer_proficiencies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON customer_proficiencies REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON custom_field_values REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON custom_field_values REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON custom_field_values REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON reservations REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON reservations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON reservations REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON association_members REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON association_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON association_members REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON customer_challenges REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON customer_challenges REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON customer_challenges REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON customer_active_membership_types REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON customer_active_membership_types REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON customer_active_membership_types REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('customer_id');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON tags REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON proficiencies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON proficiencies REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_insert AFTER INSERT ON custom_fields REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON custom_fields REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON custom_fields REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_update AFTER UPDATE ON locations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
+CREATE TRIGGER list_changed_delete AFTER DELETE ON locations REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION list_changed_rows('');
