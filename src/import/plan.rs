@@ -1249,6 +1249,14 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// When a reservation starting at `starts` was booked, as an import without
+/// booking times has it: a week before the class, but not before the
+/// customer's record was created nor after the import (all microseconds).
+fn booked_at(starts: i64, customer_created: i64, now: i64) -> i64 {
+    const WEEK: i64 = 7 * 24 * 3600 * 1_000_000;
+    starts.saturating_sub(WEEK).min(now).max(customer_created)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1315,11 +1323,4 @@ mod tests {
             ]
         );
     }
-}
-/// When a reservation starting at `starts` was booked, as an import without
-/// booking times has it: a week before the class, but not before the
-/// customer's record was created nor after the import (all microseconds).
-fn booked_at(starts: i64, customer_created: i64, now: i64) -> i64 {
-    const WEEK: i64 = 7 * 24 * 3600 * 1_000_000;
-    starts.saturating_sub(WEEK).min(now).max(customer_created)
 }

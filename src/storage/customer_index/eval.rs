@@ -46,7 +46,7 @@ impl DateTest<'_> {
 /// The positions of the customers the filter selects; `None` when it
 /// selects every one.
 pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Option<Bits> {
-    let mut terms = Terms { list, all: None };
+    let mut terms = Terms { all: None };
     let today = filter.today.unwrap_or_else(|| org.local_date(jiff::Timestamp::now()));
     for word in &filter.search {
         terms.add(search_word(list, word));
@@ -145,13 +145,11 @@ pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Opti
 }
 
 /// The intersection of the terms added so far.
-struct Terms<'a> {
-    #[allow(dead_code)]
-    list: &'a OrgList,
+struct Terms {
     all: Option<Bits>,
 }
 
-impl Terms<'_> {
+impl Terms {
     fn add(&mut self, bits: Bits) {
         match &mut self.all {
             Some(all) => all.and(&bits),
