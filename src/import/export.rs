@@ -319,10 +319,14 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
     let tags =
         owned(org, conn, "customer_tags", "customer_id", &[("id", "tag_id", As::Int)], &["customer_id", "tag_id"])
             .await?;
-    for mut object in select(org, conn, "customers", &customer_columns, &[]).await? {
+    let objects = select(org, conn, "customers", &customer_columns, &[]).await?;
+    let ids: Vec<i64> = objects.iter().filter_map(|o| o.get("id").and_then(Value::as_i64)).collect();
+    let mut read: HashMap<i64, _> =
+        customers::get_many(org, conn, &ids).await?.into_iter().map(|c| (c.id, c)).collect();
+    for mut object in objects {
         let key = external_id(&mut object, Table::Customers);
         let id = object.get("id").and_then(Value::as_i64).unwrap_or_default();
-        let Some(customer) = customers::get(org, conn, id).await? else { continue };
+        let Some(customer) = read.remove(&id) else { continue };
         for (spec, value) in CUSTOMER_FIELDS.iter().zip(customer.editable_values()) {
             object.insert(spec.name.to_string(), value.to_json());
         }
