@@ -459,16 +459,23 @@ impl CustomerFilter {
 /// organization's entries in the search index (about 1 ms at 100,000).
 const COUNT_SEARCH_ROWS_UP_TO: i64 = 2_000;
 
+/// The organization-local days [min, max] as instants (microseconds):
+/// `>= start of min` and `< start of the day after max`; a max at the end
+/// of the calendar bounds nothing but NULL (`i64::MAX`).
+pub(crate) fn day_bounds(org: &OrgScope, min: Option<Date>, max: Option<Date>) -> (Option<i64>, Option<i64>) {
+    let min = min.map(|d| org.start_of_day(d).as_microsecond());
+    let max = max.map(|d| d.tomorrow().map_or(i64::MAX, |next| org.start_of_day(next).as_microsecond()));
+    (min, max)
+}
+
 /// `column` (an instant) within the organization-local days [min, max].
 fn instant_range(mut cond: Terms, org: &OrgScope, column: &'static str, min: Option<Date>, max: Option<Date>) -> Terms {
-    if let Some(d) = min {
-        cond = cond.add(Expr::col(("c", column)).gte(org.start_of_day(d).as_microsecond()));
+    let (min, max) = day_bounds(org, min, max);
+    if let Some(min) = min {
+        cond = cond.add(Expr::col(("c", column)).gte(min));
     }
-    if let Some(d) = max {
-        match d.tomorrow() {
-            Ok(next) => cond = cond.add(Expr::col(("c", column)).lt(org.start_of_day(next).as_microsecond())),
-            Err(_) => cond = cond.add(Expr::col(("c", column)).is_not_null()),
-        }
+    if let Some(max) = max {
+        cond = cond.add(Expr::col(("c", column)).lt(max));
     }
     cond
 }

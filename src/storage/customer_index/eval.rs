@@ -5,12 +5,10 @@
 //! comparisons: dates as text, instants as the organization's local days);
 //! `tests/api/customer_index.rs` checks both against each other.
 
-use jiff::civil::Date;
-
 use super::bits::Bits;
 use super::list::{IRREGULAR_DATE, Key, Loaded, NULL_DATE, OrgList, canonical_date, flag, trigram};
 use crate::storage::OrgScope;
-use crate::storage::customer_filters::{ActiveMembership, CustomerFilter, born_on_or_before_for_age};
+use crate::storage::customer_filters::{ActiveMembership, CustomerFilter, born_on_or_before_for_age, day_bounds};
 
 /// A bound on a date column, as the text SQL compares and as its key.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +81,7 @@ pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Opti
         }
     }
     if filter.created_at_min.is_some() || filter.created_at_max.is_some() {
-        let (min, max) = instant_bounds(org, filter.created_at_min, filter.created_at_max);
+        let (min, max) = day_bounds(org, filter.created_at_min, filter.created_at_max);
         let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
         terms.add(Bits::from_column(&list.ranked.created_at, |_, v| v >= min && v < max));
     }
@@ -127,8 +125,7 @@ pub fn evaluate(list: &OrgList, org: &OrgScope, filter: &CustomerFilter) -> Opti
         terms.add(any_key(list, [Key::EventType(id)]));
     }
     if filter.latest_check_in_timestamp_min.is_some() || filter.latest_check_in_timestamp_max.is_some() {
-        let (min, max) =
-            instant_bounds(org, filter.latest_check_in_timestamp_min, filter.latest_check_in_timestamp_max);
+        let (min, max) = day_bounds(org, filter.latest_check_in_timestamp_min, filter.latest_check_in_timestamp_max);
         let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
         terms.add(Bits::from_column(&list.ranked.latest_check_in, |_, v| v != i64::MIN && v >= min && v < max));
     }
@@ -156,14 +153,6 @@ impl Terms {
             None => self.all = Some(bits),
         }
     }
-}
-
-/// `[min, max]` as local days, as instants: `>= start of min`, `< start of the day after max`
-/// (a max at the end of the calendar: any instant).
-fn instant_bounds(org: &OrgScope, min: Option<Date>, max: Option<Date>) -> (Option<i64>, Option<i64>) {
-    let min = min.map(|d| org.start_of_day(d).as_microsecond());
-    let max = max.and_then(|d| d.tomorrow().ok()).map(|next| org.start_of_day(next).as_microsecond());
-    (min, max)
 }
 
 #[derive(Clone, Copy)]
