@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use frontdesk::demo::Distribution;
 use reqwest::Method;
 use serde_json::Value;
-use support::{BenchServer, Dataset};
+use support::BenchServer;
 
 const SEED: u64 = 1;
 
@@ -300,15 +300,6 @@ async fn cases(server: &BenchServer, customers: u64, realistic: bool) -> anyhow:
     Ok(out)
 }
 
-/// Serves a copy of the dataset (check-ins write), removed afterwards.
-async fn served_copy(data: &Dataset) -> anyhow::Result<(Dataset, tempfile::TempDir)> {
-    let dir = tempfile::Builder::new().prefix("frontdesk-throughput-").tempdir_in(data.path.parent().unwrap())?;
-    let path = dir.path().join("bench.db");
-    std::fs::copy(&data.path, &path)?;
-    let copy = Dataset { path, seed: data.seed, figures: data.figures.clone(), built_now: data.built_now };
-    Ok((copy, dir))
-}
-
 async fn run_dataset(
     distribution: Distribution,
     customers: usize,
@@ -327,20 +318,10 @@ async fn run_dataset(
         f.built_at,
         f.import_secs
     );
-    let (copy, _dir) = served_copy(&data).await?;
+    let (copy, _dir) = support::served_copy(&data, "frontdesk-throughput-")?;
     let options = frontdesk::server::ServeOptions { customer_index: index, ..Default::default() };
     let server = BenchServer::start_with(&copy.path, options).await?;
-    let token = {
-        let body = server
-            .http
-            .post(format!("{}/api/get-token/", server.base))
-            .json(&serde_json::json!({"username": frontdesk::demo::USERNAME, "password": frontdesk::demo::PASSWORD}))
-            .send()
-            .await?
-            .bytes()
-            .await?;
-        serde_json::from_slice::<Value>(&body)?["token"].as_str().unwrap_or_default().to_string()
-    };
+    let token = server.token().to_string();
 
     // The floor: the same stack, a body rendered once (customer 1's). With
     // the index, this first request loads it (reported).

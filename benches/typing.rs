@@ -305,15 +305,6 @@ async fn run_mode(
     Ok(p99)
 }
 
-/// A copy of the cached database, so whatever the app does never changes the cache.
-fn served_copy(data: &Dataset) -> anyhow::Result<(Dataset, tempfile::TempDir)> {
-    let dir = tempfile::Builder::new().prefix("frontdesk-typing-").tempdir_in(data.path.parent().unwrap())?;
-    let path = dir.path().join("bench.db");
-    std::fs::copy(&data.path, &path)?;
-    let copy = Dataset { path, seed: data.seed, figures: data.figures.clone(), built_now: data.built_now };
-    Ok((copy, dir))
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let customers: usize =
@@ -326,22 +317,12 @@ async fn main() -> anyhow::Result<()> {
     }
     let data = support::dataset_as(Distribution::Realistic, SEED, customers).await?;
     let surnames = common_surnames(&data, customers)?;
-    let (copy, _dir) = served_copy(&data)?;
+    let (copy, _dir) = support::served_copy(&data, "frontdesk-typing-")?;
     // The gym's photos are the cached build's (read only: nothing is uploaded).
     let server =
         BenchServer::start_at(copy.path.as_path().into(), &data.path.with_extension("media"), ServeOptions::default())
             .await?;
-    let token = {
-        let body = server
-            .http
-            .post(format!("{}/api/get-token/", server.base))
-            .json(&serde_json::json!({"username": frontdesk::demo::USERNAME, "password": frontdesk::demo::PASSWORD}))
-            .send()
-            .await?
-            .bytes()
-            .await?;
-        serde_json::from_slice::<serde_json::Value>(&body)?["token"].as_str().unwrap_or_default().to_string()
-    };
+    let token = server.token().to_string();
     let client =
         Client::new(client::parse_base_url(&format!("{}/api/", server.base)).map_err(anyhow::Error::msg)?, &token)?;
 

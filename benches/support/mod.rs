@@ -88,6 +88,18 @@ pub fn remove_database(path: &Path) {
 /// The cached demo database for `seed` and `customers`, built (through
 /// `frontdesk::demo::build`, that is through the import) when missing, when
 /// the generator changed, or when `FRONTDESK_BENCH_REBUILD` is set.
+/// A copy of the cached database in a temporary folder beside it (removed
+/// with the folder), so that what a bench writes (check-ins) never changes
+/// the cache.
+pub fn served_copy(data: &Dataset, prefix: &str) -> anyhow::Result<(Dataset, tempfile::TempDir)> {
+    let parent = data.path.parent().ok_or_else(|| anyhow::anyhow!("{} has no folder", data.path.display()))?;
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir_in(parent)?;
+    let path = dir.path().join("bench.db");
+    std::fs::copy(&data.path, &path)?;
+    let copy = Dataset { path, seed: data.seed, figures: data.figures.clone(), built_now: data.built_now };
+    Ok((copy, dir))
+}
+
 pub async fn dataset(seed: u64, customers: usize) -> anyhow::Result<Dataset> {
     dataset_as(demo::Distribution::Even, seed, customers).await
 }
@@ -224,6 +236,11 @@ impl BenchServer {
         let status = resp.status();
         resp.bytes().await.expect("body");
         status
+    }
+
+    /// The demo staff user's token, as `Authorization: Token <it>` sends it.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     pub async fn get_ok(&self, path: &str) -> bytes::Bytes {
