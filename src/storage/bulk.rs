@@ -27,6 +27,9 @@ pub async fn insert_rows(
         "{table}: {} values are not rows of {width}",
         values.len()
     );
+    if conn.dialect() == sql::Dialect::Postgres {
+        return copy_rows(org, conn, table, columns, values).await;
+    }
     let mut remaining = values.len() / width;
     let per_statement = (MAX_PARAMS / (width + 1)).max(1);
     let mut all_columns = vec!["org_id"];
@@ -54,7 +57,28 @@ pub async fn insert_rows(
         }
         sql::execute_rendered(conn, text, batch).await?;
     }
-    if conn.dialect() == sql::Dialect::Postgres && columns.contains(&"id") {
+    Ok(())
+}
+
+/// PostgreSQL's bulk load: one `COPY` of every row, each with `org_id` first.
+async fn copy_rows(
+    org: &OrgScope,
+    conn: &mut Conn,
+    table: &'static str,
+    columns: &[&'static str],
+    values: Vec<BulkValue>,
+) -> StoreResult<()> {
+    let width = columns.len();
+    let mut all_columns = vec!["org_id"];
+    all_columns.extend_from_slice(columns);
+    let mut rows = Vec::with_capacity(values.len() / width * (width + 1));
+    let mut values = values.into_iter();
+    while values.len() > 0 {
+        rows.push(BulkValue::Int(org.id));
+        rows.extend(values.by_ref().take(width));
+    }
+    sql::copy_rows(conn, table, &all_columns, rows).await?;
+    if columns.contains(&"id") {
         // Rows given their ids: the table's identity sequence moves past
         // them, as SQLite's next rowid follows the largest id by itself.
         let sync = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))");

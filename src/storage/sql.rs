@@ -307,6 +307,68 @@ impl<T: Into<BulkValue>> From<Option<T>> for BulkValue {
     }
 }
 
+/// PostgreSQL's `COPY table (columns) FROM STDIN`: streams `values` (rows of
+/// `columns.len()`, one after the other) in COPY's text format, several
+/// times faster than multi-row `INSERT`s for a bulk load; triggers fire as
+/// for an insert. Returns the rows copied. Not for SQLite, which has no COPY.
+pub async fn copy_rows(
+    conn: &mut Conn,
+    table: &'static str,
+    columns: &[&'static str],
+    values: Vec<BulkValue>,
+) -> Result<u64, sqlx::Error> {
+    let Raw::Pg(c) = conn.raw() else {
+        return Err(sqlx::Error::Protocol("COPY is PostgreSQL's; SQLite loads with INSERT".into()));
+    };
+    let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    let statement = format!("COPY \"{table}\" ({}) FROM STDIN", quoted.join(", "));
+    let mut copy = c.copy_in_raw(&statement).await?;
+    // Sent in pieces of about a megabyte: the whole load never sits in
+    // memory twice.
+    const PIECE: usize = 1 << 20;
+    let mut buffer = Vec::with_capacity(PIECE + 4096);
+    for (i, value) in values.iter().enumerate() {
+        let end_of_row = (i + 1) % columns.len() == 0;
+        push_copy_text(&mut buffer, value);
+        buffer.push(if end_of_row { b'\n' } else { b'\t' });
+        if end_of_row && buffer.len() >= PIECE {
+            if let Err(error) = copy.send(std::mem::take(&mut buffer)).await {
+                // The connection must leave COPY mode before anything else.
+                let _ = copy.abort("frontdesk: bulk load failed").await;
+                return Err(error);
+            }
+            buffer.reserve(PIECE + 4096);
+        }
+    }
+    if !buffer.is_empty()
+        && let Err(error) = copy.send(buffer).await
+    {
+        let _ = copy.abort("frontdesk: bulk load failed").await;
+        return Err(error);
+    }
+    copy.finish().await
+}
+
+/// One value in COPY's text format: `\N` for null; backslash, tab, newline
+/// and carriage return escaped.
+fn push_copy_text(buffer: &mut Vec<u8>, value: &BulkValue) {
+    match value {
+        BulkValue::Null => buffer.extend_from_slice(b"\\N"),
+        BulkValue::Int(v) => buffer.extend_from_slice(v.to_string().as_bytes()),
+        BulkValue::Text(text) => {
+            for byte in text.bytes() {
+                match byte {
+                    b'\\' => buffer.extend_from_slice(b"\\\\"),
+                    b'\t' => buffer.extend_from_slice(b"\\t"),
+                    b'\n' => buffer.extend_from_slice(b"\\n"),
+                    b'\r' => buffer.extend_from_slice(b"\\r"),
+                    other => buffer.push(other),
+                }
+            }
+        }
+    }
+}
+
 /// Runs SQL text from [`render`] with `values` bound to its placeholders in
 /// order: for bulk writes, where one rendered shape serves many batches.
 pub async fn execute_rendered(conn: &mut Conn, text: Arc<str>, values: Vec<BulkValue>) -> Result<u64, sqlx::Error> {
@@ -446,4 +508,25 @@ pub async fn set_pragma(conn: &mut Conn, name: &'static str, value: i64) -> Resu
         sqlx::query(AssertSqlSafe(format!("PRAGMA {name} = {value}"))).execute(c).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_text(value: BulkValue) -> String {
+        let mut buffer = Vec::new();
+        push_copy_text(&mut buffer, &value);
+        String::from_utf8(buffer).unwrap()
+    }
+
+    #[test]
+    fn copy_text_escapes_what_the_format_gives_meaning_and_keeps_the_rest() {
+        assert_eq!(copy_text(BulkValue::Null), "\\N");
+        assert_eq!(copy_text(BulkValue::Int(-42)), "-42");
+        assert_eq!(copy_text("a\tb\nc\rd\\e".into()), "a\\tb\\nc\\rd\\\\e");
+        // A text that reads like null is text, not null.
+        assert_eq!(copy_text("\\N".into()), "\\\\N");
+        assert_eq!(copy_text("Zoë «ñ» 🧗".into()), "Zoë «ñ» 🧗");
+    }
 }

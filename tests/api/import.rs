@@ -261,3 +261,25 @@ async fn a_document_with_many_problems_gets_exactly_this_list() {
     assert_eq!(problems, expected);
     assert_eq!(failure.to_string(), format!("{} (and {} more problems)", expected[0], expected.len() - 1));
 }
+
+/// Text that COPY's format escapes (PostgreSQL's bulk load) or that a
+/// careless load mangles comes back exactly as imported, on either backend.
+#[tokio::test]
+async fn text_with_tabs_newlines_backslashes_and_accents_imports_exactly() {
+    let server = TestServer::start_with_clock(fixed_clock("2026-06-15T18:00:00Z")).await;
+    let api = server.api().await;
+    let awkward = "tab\there\nnew line\r\nback\\slash \\N \\t Zoë «ñ» 🧗";
+    server
+        .import(json!({"customers": [{
+            "email": "awkward@example.com", "first_name": "Zoë", "last_name": "O'Brien\\",
+            "birthday": "1990-01-01", "address_street_1": awkward, "tags": ["a\tb", "\\N"],
+        }]}))
+        .await;
+    let customer = api.customer_by_email("awkward@example.com").await;
+    assert_eq!(customer["address_street_1"], json!(awkward));
+    assert_eq!(customer["last_name"], json!("O'Brien\\"));
+    assert_eq!(customer["first_name"], json!("Zoë"));
+    let mut tags: Vec<String> = serde_json::from_value(customer["tags"].clone()).unwrap();
+    tags.sort();
+    assert_eq!(tags, vec!["\\N".to_string(), "a\tb".to_string()]);
+}
