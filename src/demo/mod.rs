@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "930f3d344aca4197327734885902b53f8cfc5f73d58779ebb84807bad2401cb0",
-            "d37869611f38d6b70f4e3b21776b01e379a6d4437397f5ef8fb37ffac74078b4",
-            "60085d2545a0c369a1ff279fd82bd695c85ed181802b06fa8fcc889bb4e5b7d5",
+            "42d492a5b6cf5c17c60c5bf6f46b05e0678302bd5a4bfecaa3504318db5a98e6",
+            "42669bc34369a31a25c894b009fa602422eac2763002f7581bd50c1bd87cf64b",
+            "dea0da5f94e3645a21fb6b82ede47738c8d19ea05c353939e35512c177c497f0",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

@@ -156,7 +156,7 @@ const CUSTOMER_RECORDS: [(&str, &str, &str, &[Col]); 14] = [
         "alerts",
         "alerts",
         "customer_id",
-        &[("message", "message", As::Text), ("prevents_check_in", "prevents_check_in", As::Bool)],
+        &[("message", "message", As::Text), ("prevents_check_in", "prevents_check_in", As::Bool), CREATED_AT],
     ),
     (
         "entry_passes",
@@ -169,6 +169,7 @@ const CUSTOMER_RECORDS: [(&str, &str, &str, &[Col]); 14] = [
             ("expiration_date", "expiration_date", As::Text),
             ("is_association_pass", "is_association_pass", As::Bool),
             ("association_id", "association_id", As::Int),
+            CREATED_AT,
         ],
     ),
     (

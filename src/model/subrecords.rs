@@ -123,7 +123,7 @@ sub_record! {
     pub struct Alert, stored as AlertRow, imported as ImportAlert, written as ALERT_FORM {
         message: Text => required edit(spec("Message", FieldKind::RequiredText).required()),
         prevents_check_in: Flag => default edit(spec("Prevents check-in", FieldKind::Bool)),
-        created_at: Instant,
+        created_at: Instant => omittable,
         updated_at: Instant,
     }
 }
@@ -218,7 +218,7 @@ sub_record! {
         uses_remaining: Count => required,
         expiration_date: Date => optional,
         is_association_pass: Flag => default,
-        created_at: Instant,
+        created_at: Instant => omittable,
         updated_at: Instant,
         association_id: OptId = imported => omittable,
     }

@@ -112,6 +112,7 @@ impl Generator {
                     uses_remaining: left,
                     expiration_date: Some(self.cal.date(expires)),
                     is_association_pass: false,
+                    created_at: Some(self.cal.instant(-purchased_ago, 6 * HOUR)),
                     association_id: None,
                 }]
             }
@@ -127,6 +128,7 @@ impl Generator {
                             uses_remaining: 0,
                             expiration_date: Some(self.cal.date(-bought_ago)),
                             is_association_pass: false,
+                            created_at: Some(self.cal.instant(-bought_ago, 6 * HOUR)),
                             association_id: None,
                         }
                     })
@@ -157,6 +159,7 @@ impl Generator {
             uses_remaining: left,
             expiration_date: Some(self.cal.date(self.rng.between(-20, 150))),
             is_association_pass: true,
+            created_at: Some(self.cal.instant(-purchased_ago, 6 * HOUR)),
             association_id: Some(association),
         }]
     }

@@ -58,7 +58,8 @@ impl Generator {
         }
         if self.rng.percent(4) {
             let (message, prevents_check_in) = self.rng.pick(&ALERTS);
-            c.alerts.push(ImportAlert { message: message.into(), prevents_check_in });
+            let at = self.sometime_since(&p, created);
+            c.alerts.push(ImportAlert { message: message.into(), prevents_check_in, created_at: Some(at) });
         }
         c.tags = self.tags(&p);
         c.proficiencies = self.proficiencies(&p);
@@ -106,6 +107,8 @@ impl Generator {
         c.notes.iter_mut().for_each(|n| fit_opt(&mut n.created_at));
         c.credits.iter_mut().chain(c.payments.iter_mut()).for_each(|a| fit_opt(&mut a.created_at));
         c.event_vouchers.iter_mut().for_each(|v| fit_opt(&mut v.created_at));
+        c.alerts.iter_mut().for_each(|a| fit_opt(&mut a.created_at));
+        c.entry_passes.iter_mut().for_each(|e| fit_opt(&mut e.created_at));
         c.proficiencies.iter_mut().for_each(|p| fit_opt(&mut p.granted_at));
         for ch in &mut c.challenges {
             fit_opt(&mut ch.started_at);

@@ -225,6 +225,10 @@ fn records_are_dated_within_their_customers_history() {
         times.extend(c.documents.iter().filter_map(|d| d.created_at));
         times.extend(c.credits.iter().chain(&c.payments).filter_map(|a| a.created_at));
         times.extend(c.event_vouchers.iter().filter_map(|v| v.created_at));
+        times.extend(c.alerts.iter().filter_map(|a| a.created_at));
+        times.extend(c.entry_passes.iter().filter_map(|e| e.created_at));
+        assert_eq!(c.alerts.iter().filter(|a| a.created_at.is_none()).count(), 0);
+        assert_eq!(c.entry_passes.iter().filter(|e| e.created_at.is_none()).count(), 0);
         assert_eq!(c.emergency_contacts.iter().filter(|e| e.created_at.is_none()).count(), 0);
         for t in times {
             assert!(t >= since && t <= now, "customer {:?}: {t} outside {since}..{now}", c.id);
