@@ -487,28 +487,35 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    use std::io::Write as _;
     let db = crate::admin::open(&args.db).await?;
     let mut conn = db.acquire().await?;
     let org = orgs::org_by_name(&mut conn, &args.org).await?;
     drop(conn);
-    let doc = crate::import::export::export(&db, &org).await?;
-    let mut text = serde_json::to_vec_pretty(&doc)?;
-    text.push(b'\n');
     match &args.file {
         Some(path) => {
-            crate::fs_atomic::write(path, &text, crate::fs_atomic::Access::Private)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            // Written beside the file and renamed over it when whole: a
+            // failed export leaves the last good backup in place.
+            let cannot = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot write {}: {e}", path.display());
+            let mut pending =
+                crate::fs_atomic::Pending::create(path, crate::fs_atomic::Access::Private).map_err(|e| cannot(&e))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, pending.file());
+            let written = crate::import::export::export_to(&db, &org, &mut out).await?;
+            out.flush().map_err(|e| cannot(&e))?;
+            drop(out);
+            pending.commit().map_err(|e| cannot(&e))?;
             eprintln!(
                 "exported {} customers, {} memberships of {} to {}",
-                doc.customers.len(),
-                doc.memberships.len(),
+                written.customers,
+                written.memberships,
                 org.name,
                 path.display()
             );
         }
         None => {
-            use std::io::Write as _;
-            std::io::stdout().write_all(&text)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            crate::import::export::export_to(&db, &org, &mut out).await?;
+            out.flush()?;
         }
     }
     Ok(())

@@ -20,23 +20,50 @@ pub enum Access {
 
 /// Replaces `path` with `bytes`, atomically and durably.
 pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
-    let dir = directory_of(path);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".partial");
-    #[cfg(unix)]
-    if access == Access::Shared {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
+    let mut pending = Pending::create(path, access)?;
+    pending.file().write_all(bytes)?;
+    pending.commit()
+}
+
+/// A replacement of a file being written: [`Pending::commit`] puts it in
+/// place, durably; dropped uncommitted, it is removed and the target is
+/// untouched. For output too large to hold in memory first.
+pub struct Pending {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Pending {
+    /// Starts replacing `path`: a temporary file in its directory.
+    pub fn create(path: &Path, access: Access) -> io::Result<Pending> {
+        let dir = directory_of(path);
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        #[cfg(unix)]
+        if access == Access::Shared {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        #[cfg(not(unix))]
+        let _ = access;
+        let temp = builder.tempfile_in(&dir)?;
+        Ok(Pending { temp, path: path.to_path_buf(), dir })
     }
-    #[cfg(not(unix))]
-    let _ = access;
-    let mut temp = builder.tempfile_in(&dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    sync_directory(&dir)
+
+    /// The file to write the new contents to.
+    pub fn file(&mut self) -> &mut File {
+        self.temp.as_file_mut()
+    }
+
+    /// Syncs the new contents and renames them over the target.
+    pub fn commit(self) -> io::Result<()> {
+        self.temp.as_file().sync_all()?;
+        self.temp.persist(&self.path).map_err(|e| e.error)?;
+        sync_directory(&self.dir)
+    }
 }
 
 /// Removes temporary files a write to `path` left behind when the process

@@ -442,14 +442,14 @@ impl RawDocument {
 
 /// A record written with its external id.
 #[derive(Serialize)]
-struct WithKey<'a, T> {
+pub(super) struct WithKey<'a, T> {
     #[serde(skip_serializing_if = "Option::is_none")]
     external_id: Option<&'a str>,
     #[serde(flatten)]
     record: &'a T,
 }
 
-fn with_keys<'a, T>(records: &'a [T], keys: &'a [RecordKey]) -> Vec<WithKey<'a, T>> {
+pub(super) fn with_keys<'a, T>(records: &'a [T], keys: &'a [RecordKey]) -> Vec<WithKey<'a, T>> {
     records
         .iter()
         .enumerate()
@@ -459,13 +459,13 @@ fn with_keys<'a, T>(records: &'a [T], keys: &'a [RecordKey]) -> Vec<WithKey<'a, 
 
 /// A customer written with its external id and the customer it adds to.
 #[derive(Serialize)]
-struct CustomerWithKey<'a> {
+pub(super) struct CustomerWithKey<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    external_id: Option<&'a str>,
+    pub external_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    existing: Option<&'a CustomerRef>,
+    pub existing: Option<&'a CustomerRef>,
     #[serde(flatten)]
-    record: &'a ImportCustomer,
+    pub record: &'a ImportCustomer,
 }
 
 impl Serialize for ImportDocument {

@@ -12,9 +12,13 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use super::document::{CustomerKey, DocumentKeys, ImportDocument, RecordKey};
+use std::io::Write;
+
+use super::document::{
+    CustomerWithKey, ImportCustomer, ImportDocument, ImportMembership, ImportRelation, RecordKey, with_keys,
+};
 use crate::model::customer::CUSTOMER_FIELDS;
-use crate::storage::bulk::{self, BulkValue};
+use crate::storage::bulk::{self, BulkValue, Within};
 use crate::storage::customers;
 use crate::storage::import_plan::Table;
 use crate::storage::{Conn, Db, OrgScope, StoreError, StoreResult};
@@ -41,9 +45,10 @@ async fn select(
     table: &'static str,
     columns: &[Col],
     order: &[&'static str],
+    within: Option<Within>,
 ) -> StoreResult<Vec<Map<String, Value>>> {
     let read: Vec<(&'static str, bool)> = columns.iter().map(|(_, c, kind)| (*c, matches!(kind, As::Text))).collect();
-    let rows = bulk::read_rows(org, conn, table, &read, order).await?;
+    let rows = bulk::read_rows(org, conn, table, &read, order, within).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut object = Map::new();
@@ -92,26 +97,28 @@ async fn keyed<T: serde::de::DeserializeOwned>(
 ) -> StoreResult<(Vec<T>, Vec<RecordKey>)> {
     let mut records = Vec::new();
     let mut keys = Vec::new();
-    for mut object in select(org, conn, table, columns, order).await? {
+    for mut object in select(org, conn, table, columns, order, None).await? {
         keys.push(external_id(&mut object, kind));
         records.push(shape(table, object)?);
     }
     Ok((records, keys))
 }
 
-/// A customer's records of one kind, by customer id.
+/// Customers' records of one kind, by customer id: of the customers with
+/// ids from `first` to `last`, or of all.
 async fn owned(
     org: &OrgScope,
     conn: &mut Conn,
-    table: &'static str,
-    owner: &'static str,
+    (table, owner): (&'static str, &'static str),
     columns: &[Col],
     order: &[&'static str],
+    customers: Option<(i64, i64)>,
 ) -> StoreResult<HashMap<i64, Vec<Value>>> {
     let mut all: Vec<Col> = vec![("__owner", owner, As::Int)];
     all.extend_from_slice(columns);
+    let within = customers.map(|(first, last)| Within { column: owner, first, last });
     let mut by_owner: HashMap<i64, Vec<Value>> = HashMap::new();
-    for mut object in select(org, conn, table, &all, order).await? {
+    for mut object in select(org, conn, table, &all, order, within).await? {
         let Some(owner) = object.remove("__owner").and_then(|v| v.as_i64()) else { continue };
         by_owner.entry(owner).or_default().push(Value::Object(object));
     }
@@ -254,19 +261,92 @@ const CUSTOMER_RECORDS: [(&str, &str, &str, &[Col]); 14] = [
     ),
 ];
 
-/// The organization's whole data as an import document.
-pub async fn export(db: &Db, org: &OrgScope) -> StoreResult<ImportDocument> {
-    // One consistent state of the data, while the gym goes on writing.
-    let mut conn = db.acquire().await?;
-    bulk::begin_snapshot(&mut conn).await?;
-    let doc = export_in(org, &mut conn).await;
-    bulk::end_snapshot(&mut conn).await?;
-    doc
+/// Customers are read and written this many at a time, so that an export
+/// holds one batch in memory, not the gym.
+const BATCH: usize = 1_000;
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub customers: usize,
+    pub memberships: usize,
 }
 
-async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocument> {
+/// The organization's whole data as an import document (in memory: for
+/// tests and small gyms; `frontdesk export` streams with [`export_to`]).
+pub async fn export(db: &Db, org: &OrgScope) -> anyhow::Result<ImportDocument> {
+    let mut text = Vec::new();
+    export_to(db, org, &mut text).await?;
+    Ok(super::document::parse_document(&text)?)
+}
+
+/// Writes the organization's whole data to `out` as an import document,
+/// one record a line, reading customers a batch at a time from one
+/// consistent state of the data (while the gym goes on writing).
+pub async fn export_to(db: &Db, org: &OrgScope, out: &mut dyn Write) -> anyhow::Result<Exported> {
+    let mut conn = db.acquire().await?;
+    bulk::begin_snapshot(&mut conn).await?;
+    let written = write_document(org, &mut conn, out).await;
+    bulk::end_snapshot(&mut conn).await?;
+    written
+}
+
+async fn write_document(org: &OrgScope, conn: &mut Conn, out: &mut dyn Write) -> anyhow::Result<Exported> {
+    let kinds = read_kinds(org, conn).await?;
+    let k = &kinds.keys;
+    out.write_all(b"{\n")?;
+    write_list(out, "locations", &with_keys(&kinds.locations, &k.locations))?;
+    out.write_all(b",\n")?;
+    write_list(out, "custom_fields", &with_keys(&kinds.custom_fields, &k.custom_fields))?;
+    out.write_all(b",\n")?;
+    write_list(out, "proficiencies", &with_keys(&kinds.proficiencies, &k.proficiencies))?;
+    out.write_all(b",\n")?;
+    write_list(out, "associations", &with_keys(&kinds.associations, &k.associations))?;
+    out.write_all(b",\n")?;
+    write_list(out, "challenges", &with_keys(&kinds.challenges, &k.challenges))?;
+    out.write_all(b",\n")?;
+    write_list(out, "event_types", &with_keys(&kinds.event_types, &k.event_types))?;
+    out.write_all(b",\n")?;
+    write_list(out, "membership_types", &with_keys(&kinds.membership_types, &k.membership_types))?;
+    out.write_all(b",\n\"customers\": [")?;
+    let mut ids: Vec<i64> = bulk::existing_customers(org, conn).await?.into_iter().map(|(id, _, _)| id).collect();
+    ids.sort_unstable();
+    let tag_names: HashMap<i64, String> = bulk::existing_named(org, conn, "tags", "name").await?.into_iter().collect();
+    let mut customers = 0;
+    for batch in ids.chunks(BATCH) {
+        for (record, external_id) in customer_batch(org, conn, batch, &tag_names).await? {
+            out.write_all(if customers == 0 { b"\n" } else { b",\n" })?;
+            let customer = CustomerWithKey { external_id: external_id.as_deref(), existing: None, record: &record };
+            serde_json::to_writer(&mut *out, &customer)?;
+            customers += 1;
+        }
+    }
+    out.write_all(b"\n],\n")?;
+    let (memberships, keys) = read_memberships(org, conn).await?;
+    write_list(out, "memberships", &with_keys(&memberships, &keys))?;
+    out.write_all(b",\n")?;
+    write_list(out, "relations", &read_relations(org, conn).await?)?;
+    out.write_all(b"\n}\n")?;
+    out.flush()?;
+    Ok(Exported { customers, memberships: memberships.len() })
+}
+
+/// `"name": [`, each item on a line of its own, `]`.
+fn write_list<T: serde::Serialize>(out: &mut dyn Write, name: &str, items: &[T]) -> anyhow::Result<()> {
+    write!(out, "\"{name}\": [")?;
+    for (i, item) in items.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, item)?;
+    }
+    out.write_all(b"\n]")?;
+    Ok(())
+}
+
+/// The organization's locations, custom fields, proficiencies, associations,
+/// challenges, event types and membership types, with their keys.
+async fn read_kinds(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocument> {
     let mut doc = ImportDocument::default();
-    let mut keys = DocumentKeys::default();
+    let keys = &mut doc.keys;
     let location_columns = [
         ID,
         NAME,
@@ -299,8 +379,20 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
     ];
     (doc.membership_types, keys.membership_types) =
         keyed(org, conn, ("membership_types", Table::MembershipTypes), &type_columns, &[]).await?;
+    Ok(doc)
+}
 
-    // Customers: their writable fields as the API reads them, then their records.
+/// The customers with ids in `batch` (ascending), each with all their
+/// records and their external id: their writable fields as the API reads
+/// them, then their records.
+async fn customer_batch(
+    org: &OrgScope,
+    conn: &mut Conn,
+    batch: &[i64],
+    tag_names: &HashMap<i64, String>,
+) -> StoreResult<Vec<(ImportCustomer, Option<String>)>> {
+    let (Some(&first), Some(&last)) = (batch.first(), batch.last()) else { return Ok(Vec::new()) };
+    let range = Some((first, last));
     let customer_columns = [
         ID,
         ("is_active", "is_active", As::Bool),
@@ -310,20 +402,27 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
         ("updated_at", "updated_at", As::Instant),
         EXTERNAL_ID,
     ];
-    let mut records = HashMap::new();
+    let mut records = Vec::with_capacity(CUSTOMER_RECORDS.len());
     for (key, table, owner, columns) in CUSTOMER_RECORDS {
-        records.insert(key, owned(org, conn, table, owner, columns, &[]).await?);
+        records.push((key, owned(org, conn, (table, owner), columns, &[], range).await?));
     }
     let associations =
-        owned(org, conn, "association_members", "customer_id", &[("id", "association_id", As::Int)], &[]).await?;
-    let tag_names: HashMap<i64, String> = bulk::existing_named(org, conn, "tags", "name").await?.into_iter().collect();
-    let tags =
-        owned(org, conn, "customer_tags", "customer_id", &[("id", "tag_id", As::Int)], &["customer_id", "tag_id"])
+        owned(org, conn, ("association_members", "customer_id"), &[("id", "association_id", As::Int)], &[], range)
             .await?;
-    let objects = select(org, conn, "customers", &customer_columns, &[]).await?;
-    let ids: Vec<i64> = objects.iter().filter_map(|o| o.get("id").and_then(Value::as_i64)).collect();
+    let tags = owned(
+        org,
+        conn,
+        ("customer_tags", "customer_id"),
+        &[("id", "tag_id", As::Int)],
+        &["customer_id", "tag_id"],
+        range,
+    )
+    .await?;
+    let within = Some(Within { column: "id", first, last });
+    let objects = select(org, conn, "customers", &customer_columns, &[], within).await?;
     let mut read: HashMap<i64, _> =
-        customers::get_many(org, conn, &ids).await?.into_iter().map(|c| (c.id, c)).collect();
+        customers::get_many(org, conn, batch).await?.into_iter().map(|c| (c.id, c)).collect();
+    let mut out = Vec::with_capacity(batch.len());
     for mut object in objects {
         let key = external_id(&mut object, Table::Customers);
         let id = object.get("id").and_then(Value::as_i64).unwrap_or_default();
@@ -346,17 +445,20 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
             .collect();
         names.sort();
         object.insert("tags".into(), json!(names));
-        for (list, by_customer) in &records {
-            if let Some(items) = by_customer.get(&id) {
-                object.insert(list.to_string(), Value::Array(items.clone()));
+        for (list, by_customer) in &mut records {
+            if let Some(items) = by_customer.remove(&id) {
+                object.insert(list.to_string(), Value::Array(items));
             }
         }
         let ids: Vec<Value> = associations.get(&id).into_iter().flatten().map(|a| a["id"].clone()).collect();
         object.insert("association_ids".into(), Value::Array(ids));
-        doc.customers.push(shape("customers", object)?);
-        keys.customers.push(CustomerKey { external_id: key.external_id, ..CustomerKey::default() });
+        out.push((shape("customers", object)?, key.external_id));
     }
+    Ok(out)
+}
 
+/// The organization's memberships with their members, and their keys.
+async fn read_memberships(org: &OrgScope, conn: &mut Conn) -> StoreResult<(Vec<ImportMembership>, Vec<RecordKey>)> {
     let membership_columns = [
         ID,
         ("membership_type_id", "membership_type_id", As::Int),
@@ -372,32 +474,38 @@ async fn export_in(org: &OrgScope, conn: &mut Conn) -> StoreResult<ImportDocumen
     let members = owned(
         org,
         conn,
-        "customer_membership_members",
-        "membership_id",
+        ("customer_membership_members", "membership_id"),
         &[("customer_id", "customer_id", As::Int), ("is_individually_frozen", "is_individually_frozen", As::Bool)],
         &[],
+        None,
     )
     .await?;
-    for mut object in select(org, conn, "customer_memberships", &membership_columns, &[]).await? {
-        keys.memberships.push(external_id(&mut object, Table::Memberships));
+    let mut memberships = Vec::new();
+    let mut keys = Vec::new();
+    for mut object in select(org, conn, "customer_memberships", &membership_columns, &[], None).await? {
+        keys.push(external_id(&mut object, Table::Memberships));
         let id = object.remove("id").and_then(|v| v.as_i64()).unwrap_or_default();
         object.insert("members".into(), Value::Array(members.get(&id).cloned().unwrap_or_default()));
-        doc.memberships.push(shape("customer_memberships", object)?);
+        memberships.push(shape("customer_memberships", object)?);
     }
+    Ok((memberships, keys))
+}
 
-    // Each pair once: the import adds the reverse side.
+/// The organization's relations, each pair once: the import adds the
+/// reverse side.
+async fn read_relations(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<ImportRelation>> {
     let relation_columns = [
         ("customer_id", "customer_id", As::Int),
         ("related_customer_id", "related_customer_id", As::Int),
         ("relation", "relation", As::Text),
         CREATED_AT,
     ];
-    for object in select(org, conn, "relations", &relation_columns, &[]).await? {
+    let mut relations = Vec::new();
+    for object in select(org, conn, "relations", &relation_columns, &[], None).await? {
         let (a, b) = (object["customer_id"].as_i64(), object["related_customer_id"].as_i64());
         if a < b {
-            doc.relations.push(shape("relations", object)?);
+            relations.push(shape("relations", object)?);
         }
     }
-    doc.keys = keys;
-    Ok(doc)
+    Ok(relations)
 }

@@ -231,17 +231,30 @@ pub async fn existing_terms(org: &OrgScope, conn: &mut Conn) -> StoreResult<Vec<
     Ok(sql::fetch_as(conn, &stmt).await?)
 }
 
+/// Rows whose `column` lies between `first` and `last` (both included).
+#[derive(Debug, Clone, Copy)]
+pub struct Within {
+    pub column: &'static str,
+    pub first: i64,
+    pub last: i64,
+}
+
 /// Reads `columns` (each an integer column, or a text one when `true`) of
-/// the organization's rows of `table`, ordered by `order` (by id when empty).
+/// the organization's rows of `table` (only those `within`, when given),
+/// ordered by `order` (by id when empty).
 pub async fn read_rows(
     org: &OrgScope,
     conn: &mut Conn,
     table: &'static str,
     columns: &[(&'static str, bool)],
     order: &[&'static str],
+    within: Option<Within>,
 ) -> StoreResult<Vec<Vec<BulkValue>>> {
     let mut stmt = Query::select();
     stmt.from(table).and_where(Expr::col("org_id").eq(org.id));
+    if let Some(Within { column, first, last }) = within {
+        stmt.and_where(Expr::col(column).between(first, last));
+    }
     for (column, _) in columns {
         stmt.column(*column);
     }
@@ -372,9 +385,9 @@ mod tests {
         assert_eq!(update_row(&org, &mut conn, "tags", 3, &["name"], vec!["Not ours".into()]).await.unwrap(), 0);
         assert_eq!(delete_rows(&org, &mut conn, "tags", &[("id", 4)]).await.unwrap(), 0, "another organization's");
         assert_eq!(delete_rows(&org, &mut conn, "tags", &[("id", 1)]).await.unwrap(), 1);
-        let rows = read_rows(&org, &mut conn, "tags", &[("id", false), ("name", true)], &[]).await.unwrap();
+        let rows = read_rows(&org, &mut conn, "tags", &[("id", false), ("name", true)], &[], None).await.unwrap();
         assert_eq!(rows, vec![vec![BulkValue::Int(2), BulkValue::from("Two")]]);
-        let rows = read_rows(&other, &mut conn, "tags", &[("name", true)], &["name"]).await.unwrap();
+        let rows = read_rows(&other, &mut conn, "tags", &[("name", true)], &["name"], None).await.unwrap();
         assert_eq!(rows, vec![vec![BulkValue::from("T3")], vec![BulkValue::from("T4")]]);
     }
 
