@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "930f3d344aca4197327734885902b53f8cfc5f73d58779ebb84807bad2401cb0",
-            "d37869611f38d6b70f4e3b21776b01e379a6d4437397f5ef8fb37ffac74078b4",
-            "60085d2545a0c369a1ff279fd82bd695c85ed181802b06fa8fcc889bb4e5b7d5",
+            "ae90436035f2e94008fa9aaf6c0af9a33801afe2b41c51485d9cd7e17c291a31",
+            "f9353f551d065c9aa70cc53182684fb526696743806843488d9733a4e09b8c91",
+            "1aa20a17b07145082c6f729bfd127a8f3c705af5309843c8d14d43b02597921f",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }
