@@ -517,16 +517,58 @@ impl Client {
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty().push(&scan.barcode).push("");
         }
-        let mut req =
-            self.request(Method::POST, url).header("Idempotency-Key", scan.key.as_str()).timeout(SCAN_TIMEOUT);
+        self.post_check_in(url, &scan.key, scan.location_id, late.then_some(scan.taken_at)).await
+    }
+
+    /// (ours) `POST customers/{id}/check-ins/`: a check-in of a customer by id (a family member,
+    /// perhaps without a card), with its own `Idempotency-Key`, answered as a scan is. Never retried
+    /// here: the caller sends it again with the same key.
+    pub async fn check_in_customer(
+        &self,
+        customer_id: i64,
+        key: &crate::desk::IdempotencyKey,
+        location_id: Option<i64>,
+    ) -> Delivery {
+        match self.url(&format!("customers/{customer_id}/check-ins/")) {
+            Ok(url) => self.post_check_in(url, key, location_id, None).await,
+            Err(e) => Delivery::Unreachable(e.summary()),
+        }
+    }
+
+    /// (ours) `GET customers/{id}/check-in-preview/`: what a check-in would answer now, nothing
+    /// written. `Ok(None)` when this server has no preview (Capitan: `404`).
+    pub async fn check_in_preview(
+        &self,
+        customer_id: i64,
+        location_id: Option<i64>,
+    ) -> ClientResult<Option<crate::model::check_in_preview::CheckInPreview>> {
+        let url = self.url(&format!("customers/{customer_id}/check-in-preview/"))?;
+        let query: Vec<(String, String)> =
+            location_id.map(|id| ("location_id".to_string(), id.to_string())).into_iter().collect();
+        match self.get_json(url, &query).await {
+            Ok(preview) => Ok(Some(preview)),
+            Err(ClientError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A check-in `POST` to `url` with the key, the location and (for a late scan) `scanned_at`.
+    async fn post_check_in(
+        &self,
+        url: Url,
+        key: &crate::desk::IdempotencyKey,
+        location_id: Option<i64>,
+        scanned_at: Option<jiff::Timestamp>,
+    ) -> Delivery {
+        let mut req = self.request(Method::POST, url).header("Idempotency-Key", key.as_str()).timeout(SCAN_TIMEOUT);
         let mut body = Map::new();
-        if let Some(location_id) = scan.location_id {
+        if let Some(location_id) = location_id {
             body.insert("location_id".into(), location_id.into());
         }
-        if late {
+        if let Some(taken_at) = scanned_at {
             // Whole seconds in UTC (`2026-03-10T16:05:00Z`), cut rather than rounded: never later than the scan.
             let second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
-            let at = scan.taken_at.round(second).unwrap_or(scan.taken_at);
+            let at = taken_at.round(second).unwrap_or(taken_at);
             body.insert("scanned_at".into(), at.to_string().into());
         }
         if !body.is_empty() {

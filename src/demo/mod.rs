@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "42d492a5b6cf5c17c60c5bf6f46b05e0678302bd5a4bfecaa3504318db5a98e6",
-            "42669bc34369a31a25c894b009fa602422eac2763002f7581bd50c1bd87cf64b",
-            "dea0da5f94e3645a21fb6b82ede47738c8d19ea05c353939e35512c177c497f0",
+            "8ddc59044108a3d3c39b45c1e9d1ab19cdc21db5175a229fda54d2b9fd7d1867",
+            "75bd856e4a74af464e6dfbed8a68af3f1b75142a5ff1f3072ec9aeedf34ce041",
+            "c63b0ce539aee108beaa50b4d9d40c59e870f7183e709d8eab8e595bfe6bfa8d",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

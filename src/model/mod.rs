@@ -5,6 +5,7 @@
 //! that the client copes with the real service; the server always fills them.
 
 pub mod check_in;
+pub mod check_in_preview;
 pub mod check_in_rules;
 pub mod customer;
 pub mod customer_write;

@@ -1,7 +1,8 @@
 //! `/api/check-ins/` and `/api/customers/{id}/check-ins/`: the check-ins
 //! list (filters and ordering real clients use), reading one, and voiding a
 //! mistaken one the same day (ours). Check-ins are made by barcode scans
-//! (`gym_endpoints.rs`), never by `POST` here.
+//! (`gym_endpoints.rs`), and (ours) by `POST /api/customers/{id}/check-ins/`,
+//! which `gym_endpoints.rs` answers too: the same check-in by customer id.
 
 use axum::Json;
 use axum::Router;
@@ -24,9 +25,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/check-ins/", get(list).fallback(method_not_allowed))
         .route("/api/check-ins/{id}/", get(read).delete(void).fallback(method_not_allowed))
-        .route("/api/customers/{id}/check-ins/", get(customer_list).fallback(method_not_allowed))
+        .route(
+            "/api/customers/{id}/check-ins/",
+            get(customer_list).post(super::gym_endpoints::customer_check_in).fallback(method_not_allowed),
+        )
         .route("/api/customers/{id}/check-ins/{check_in_id}/", get(customer_read).fallback(method_not_allowed))
         .merge(super::gym_endpoints::routes())
+        .merge(super::check_in_preview::routes())
 }
 
 /// The API shape of a stored check-in. Its `url` is the one `DELETE` voids,

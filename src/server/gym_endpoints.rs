@@ -3,6 +3,10 @@
 //! barcode, answered in Capitan's shapes: JSON on success, plain text meant
 //! for the person at the desk on failure. An `Idempotency-Key` header (ours)
 //! makes a retried scan apply once.
+//!
+//! (ours) `POST /api/customers/{id}/check-ins/` is the same check-in for a customer by id (a child
+//! without a card, checked in from a guardian's scan): the same body, rules, answers and
+//! `Idempotency-Key` handling, through the same [`check_in`].
 
 use axum::Router;
 use axum::body::Bytes;
@@ -18,7 +22,7 @@ use super::auth::Staff;
 use super::error::{ApiError, ApiResult, method_not_allowed};
 use crate::model::check_in::BarcodeCheckIn;
 use crate::model::check_in_rules::Refusal;
-use crate::storage::check_ins::{self, Admitted, Scan};
+use crate::storage::check_ins::{self, Admitted, Scan, Who};
 use crate::storage::idempotency::{self, StoredAnswer};
 use crate::storage::orgs::{self, Location};
 use crate::storage::{Conn, OrgScope, StoreError};
@@ -51,7 +55,19 @@ async fn barcode_check_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    check_in(&state, &staff, Door::Desk, &barcode, &headers, &body).await
+    check_in(&state, &staff, Door::Desk, Who::Barcode(&barcode), &headers, &body).await
+}
+
+/// (ours) `POST /api/customers/{id}/check-ins/`: a check-in of the customer by id, as a desk scan.
+pub(super) async fn customer_check_in(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let id = super::customers::parse_id(&id)?;
+    check_in(&state, &staff, Door::Desk, Who::Customer(id), &headers, &body).await
 }
 
 async fn open_door_check_in(
@@ -61,7 +77,7 @@ async fn open_door_check_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    check_in(&state, &staff, Door::Hardware, &barcode, &headers, &body).await
+    check_in(&state, &staff, Door::Hardware, Who::Barcode(&barcode), &headers, &body).await
 }
 
 /// Who is at the door: staff at the desk, or door hardware (whose check-ins
@@ -85,13 +101,13 @@ async fn check_in(
     state: &AppState,
     staff: &Staff,
     door: Door,
-    barcode: &str,
+    who: Who<'_>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> ApiResult<Response> {
     let requested_location = location_in_body(headers, body)?;
     let key = idempotency_key(headers)?;
-    let fingerprint = fingerprint(door, barcode, requested_location);
+    let fingerprint = fingerprint(door, who, requested_location);
     let now = state.clock().now();
     let scanned_at = scanned_at_in_body(headers, body, now)?;
 
@@ -104,7 +120,7 @@ async fn check_in(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!(
                     "The Idempotency-Key {key:?} was already used for a different check-in request. A retried scan \
-                     must repeat the same barcode and body; a new scan needs a new key."
+                     must repeat the same barcode (or customer) and body; a new scan needs a new key."
                 ),
             ));
         }
@@ -121,7 +137,7 @@ async fn check_in(
     }
     let location = resolve_location(&staff.org, &mut tx, requested_location, staff.location_id).await?;
     let scan = Scan {
-        barcode,
+        who,
         location: &location,
         actor: staff.actor(),
         automatic: door == Door::Hardware,
@@ -311,16 +327,19 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     Ok(Some(key.to_string()))
 }
 
-/// What makes two requests "the same scan": the endpoint, the barcode and
-/// the location asked for.
-fn fingerprint(door: Door, barcode: &str, location_id: Option<i64>) -> String {
-    let text = format!("POST /api/gym-endpoints/{}/\n{barcode}\n{location_id:?}", door.path());
+/// What makes two requests "the same scan": the endpoint, the barcode (or
+/// the customer) and the location asked for.
+fn fingerprint(door: Door, who: Who<'_>, location_id: Option<i64>) -> String {
+    let text = match who {
+        Who::Barcode(barcode) => format!("POST /api/gym-endpoints/{}/\n{barcode}\n{location_id:?}", door.path()),
+        Who::Customer(id) => format!("POST /api/customers/{id}/check-ins/\n{location_id:?}"),
+    };
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Where the check-in happens: the location the body names (it must be the
 /// organization's), else the staff user's own, else the organization's only one.
-async fn resolve_location(
+pub(super) async fn resolve_location(
     org: &OrgScope,
     conn: &mut Conn,
     requested: Option<i64>,
@@ -383,10 +402,12 @@ mod tests {
 
     #[test]
     fn a_retry_has_the_same_fingerprint_and_another_scan_does_not() {
-        let a = fingerprint(Door::Desk, "123", None);
-        assert_eq!(a, fingerprint(Door::Desk, "123", None));
-        assert_ne!(a, fingerprint(Door::Desk, "124", None));
-        assert_ne!(a, fingerprint(Door::Desk, "123", Some(1)));
-        assert_ne!(a, fingerprint(Door::Hardware, "123", None));
+        let a = fingerprint(Door::Desk, Who::Barcode("123"), None);
+        assert_eq!(a, fingerprint(Door::Desk, Who::Barcode("123"), None));
+        assert_ne!(a, fingerprint(Door::Desk, Who::Barcode("124"), None));
+        assert_ne!(a, fingerprint(Door::Desk, Who::Barcode("123"), Some(1)));
+        assert_ne!(a, fingerprint(Door::Hardware, Who::Barcode("123"), None));
+        assert_ne!(a, fingerprint(Door::Desk, Who::Customer(123), None));
+        assert_ne!(fingerprint(Door::Desk, Who::Customer(1), None), fingerprint(Door::Desk, Who::Customer(2), None));
     }
 }

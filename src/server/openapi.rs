@@ -269,6 +269,25 @@ fn check_in_paths(paths: &mut Map<String, Value>) {
         json!({
             "parameters": [path_id("id")],
             "get": op("List a customer's check-ins", "check-ins", list_params(&CHECK_IN_FILTERS[..2]), None, list_responses("CheckIn", true)),
+            "post": op(
+                "Check a customer in by id (ours: a family member, perhaps without a card; as a barcode scan)",
+                "check-ins", vec![idempotency_key()], Some(check_in_body()), check_in_responses(),
+            ),
+        }),
+    );
+    add(
+        paths,
+        "/api/customers/{id}/check-in-preview/".into(),
+        json!({
+            "parameters": [path_id("id")],
+            "get": op(
+                "What a check-in of the customer would answer now, with nothing written (ours)",
+                "check-ins",
+                vec![json!({"name": "location_id", "in": "query", "schema": {"type": "integer"},
+                            "description": "Where; as a check-in's body (default: the staff user's location, else the only one)."})],
+                None,
+                preview_responses(),
+            ),
         }),
     );
     add(
@@ -521,6 +540,27 @@ fn check_in_responses() -> Value {
     common(map)
 }
 
+fn preview_responses() -> Value {
+    let mut map = Map::new();
+    map.insert(
+        "200".into(),
+        with_description(json_content(schema_ref("CheckInPreview")), "The verdict a check-in would get now."),
+    );
+    map.insert(
+        "400".into(),
+        json!({
+            "description": "A `location_id` that is not a number (application/json, keyed by the parameter), or not \
+                            one of the organization's locations (text/plain, as a check-in's).",
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": schema_ref("FieldErrors")},
+            },
+        }),
+    );
+    map.insert("404".into(), detail_response("No such customer."));
+    common(map)
+}
+
 fn login_body() -> Value {
     let schema = json!({
         "type": "object",
@@ -682,6 +722,7 @@ fn schemas() -> Value {
         "CustomFieldValue": record_schema::<CustomFieldValue>(),
         "CheckIn": record_schema::<CheckIn>(),
         "BarcodeCheckIn": record_schema::<BarcodeCheckIn>(),
+        "CheckInPreview": record_schema::<crate::model::check_in_preview::CheckInPreview>(),
         "Gym": gym,
         "EmergencyContact": record_schema::<EmergencyContact>(),
         "MedicalNote": record_schema::<MedicalNote>(),

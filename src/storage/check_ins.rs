@@ -191,10 +191,28 @@ pub async fn list(
     Ok((count, sql::fetch_as(conn, &stmt).await?))
 }
 
-/// A scan of a customer's barcode at a location.
+/// Whom a check-in is for: the customer with a barcode (a scan), or a customer by id (ours: a
+/// family member checked in from a guardian's scan, who may have no card).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who<'a> {
+    Barcode(&'a str),
+    Customer(i64),
+}
+
+impl Who<'_> {
+    /// The customers row it names, as a condition on `c`.
+    fn condition(self) -> SimpleExpr {
+        match self {
+            Who::Barcode(barcode) => Expr::col(("c", "barcode")).eq(barcode),
+            Who::Customer(id) => Expr::col(("c", "id")).eq(id),
+        }
+    }
+}
+
+/// A check-in asked for at a location: a scan of a customer's barcode, or (ours) a customer by id.
 #[derive(Debug, Clone, Copy)]
 pub struct Scan<'a> {
-    pub barcode: &'a str,
+    pub who: Who<'a>,
     pub location: &'a Location,
     pub actor: Actor,
     /// Door hardware rather than a person at the desk.
@@ -244,6 +262,15 @@ impl LocalDay {
     }
 }
 
+/// What the rules would decide for `scan` now, without writing anything (ours: the desk's "as if
+/// scanned now" verdict of a family member). The same facts and the same
+/// [`check_in_rules::judge`] as [`scan`]; a pass's "remaining" counts after the use it would debit.
+pub async fn preview(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResult<Decision> {
+    let day = LocalDay::of(scan.location, scan.now)?;
+    let facts = load_facts(org, conn, scan, &day).await?;
+    Ok(check_in_rules::judge(&facts))
+}
+
 /// Applies Capitan's rules to a scan: loads its facts, lets
 /// [`check_in_rules::judge`] decide, and writes the decision (the check-in,
 /// a pass debit, the customers' summary columns, the activity log) on the
@@ -265,7 +292,7 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
     }
 }
 
-/// The customer behind a barcode with everything the rules look at, as one
+/// The customer behind a barcode (or an id) with everything the rules look at, as one
 /// row (the lists as JSON): a scan is on the desk's critical path, so round
 /// trips count.
 #[derive(sqlx::FromRow)]
@@ -355,7 +382,7 @@ async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &Loca
         .expr_as(sql::scalar(passes_usable(org, today, dialect)), "passes")
         .from_as("customers", "c")
         .and_where(Expr::col(("c", "org_id")).eq(org.id))
-        .and_where(Expr::col(("c", "barcode")).eq(scan.barcode))
+        .and_where(scan.who.condition())
         .to_owned();
     let row = sql::fetch_optional_as::<FactsRow, _>(conn, &stmt).await?;
     let customer = match row {

@@ -47,10 +47,13 @@ pub enum Action {
     KeepMine,
     TakeTheirs,
     Complete,
+    Family,
+    ToggleSelect,
+    CheckInSelected,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 43] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -91,6 +94,9 @@ impl Action {
         Action::KeepMine,
         Action::TakeTheirs,
         Action::Complete,
+        Action::Family,
+        Action::ToggleSelect,
+        Action::CheckInSelected,
     ];
 
     /// The name a config file uses.
@@ -136,6 +142,9 @@ impl Action {
             Action::KeepMine => "keep_mine",
             Action::TakeTheirs => "take_theirs",
             Action::Complete => "complete",
+            Action::Family => "family",
+            Action::ToggleSelect => "toggle_select",
+            Action::CheckInSelected => "check_in_selected",
         }
     }
 
@@ -186,6 +195,9 @@ impl Action {
             Action::KeepMine => "Save your version over the server's",
             Action::TakeTheirs => "Take the server's version into the form",
             Action::Complete => "Complete the file name",
+            Action::Family => "Into (or out of) the scanned customer's family list",
+            Action::ToggleSelect => "Select or clear a family member",
+            Action::CheckInSelected => "Check in every selected family member",
         }
     }
 
@@ -226,6 +238,9 @@ impl Action {
             Action::KeepMine => "keep mine",
             Action::TakeTheirs => "take theirs",
             Action::Complete => "complete",
+            Action::Family => "family",
+            Action::ToggleSelect => "select",
+            Action::CheckInSelected => "check in selected",
         }
     }
 }

@@ -222,6 +222,7 @@ impl App {
             Screen::Desk => {}
             Screen::Photo => return KeyContext::PhotoPick,
             Screen::CheckIn if self.check_in.confirm_undo.is_some() => return KeyContext::Confirm,
+            Screen::CheckIn if self.check_in.family.focused => return KeyContext::Family,
             Screen::CheckIn => return KeyContext::CheckIn,
             Screen::Form => {
                 return match &self.editor.form {
@@ -330,6 +331,8 @@ impl App {
             Msg::Timer { timer: Timer::Bell, generation } => self.on_bell_timer(generation, &mut out),
             Msg::ScanAnswered { request, scan, outcome } => self.on_scan_answered(request, scan, outcome, &mut out),
             Msg::CheckInVoided { request, result } => self.on_voided(request, result),
+            Msg::FamilyLoaded { request, result } => self.on_family_loaded(request, result),
+            Msg::MemberCheckedIn { request, delivery } => self.on_member_checked_in(request, delivery),
             Msg::JournalOpened { pending, problem } => self.on_journal_opened(pending, problem),
             Msg::QueueDrained(report) => self.on_queue_drained(report),
             Msg::LoggedIn(result) => self.on_logged_in(result, &mut out),
@@ -684,6 +687,7 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
 
 mod check_in;
 mod editing;
+mod family;
 mod geometry;
 mod keys;
 mod mouse;
@@ -695,6 +699,8 @@ mod status;
 mod check_in_tests;
 #[cfg(test)]
 mod edit_tests;
+#[cfg(test)]
+mod family_tests;
 #[cfg(test)]
 mod login_tests;
 #[cfg(test)]

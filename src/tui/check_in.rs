@@ -341,6 +341,8 @@ pub struct CheckInState {
     /// Queued scans the server refused on delivery, one line each: the customer is already inside,
     /// so these stay (red, on the status line) until staff acknowledge them.
     pub refused_on_delivery: Vec<String>,
+    /// The scanned customer's family, each with their own verdict (see [`family`]).
+    pub family: family::Family,
 }
 
 impl CheckInState {
@@ -357,6 +359,7 @@ impl CheckInState {
         self.confirm_undo = None;
         if self.verdict.as_ref().is_some_and(|v| v.level != Level::Checking && v.level != Level::Queued) {
             self.verdict = None;
+            self.family = family::Family::default();
         }
     }
 
@@ -364,6 +367,7 @@ impl CheckInState {
     pub fn started(&mut self, request: RequestId, barcode: &str) {
         self.verdict = Some(Verdict::checking(request, barcode, self.lookup));
         self.confirm_undo = None;
+        self.family = family::Family::default();
         if !self.lookup {
             self.today.push_front(TodayEntry::new(Some(request), barcode));
             self.today.truncate(TODAY_KEPT);
@@ -510,7 +514,9 @@ impl CheckInState {
 }
 
 pub mod banner;
+pub mod family;
 pub mod outcome;
+pub mod relative;
 #[cfg(test)]
 mod tests;
 pub mod update;

@@ -20,6 +20,7 @@ pub enum KeyContext {
     Filters,
     FilterEdit,
     CheckIn,
+    Family,
     Confirm,
     QuitQuestion,
     Form,
@@ -31,7 +32,7 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 15] = [
+    pub const ALL: [KeyContext; 16] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -39,6 +40,7 @@ impl KeyContext {
         KeyContext::Filters,
         KeyContext::FilterEdit,
         KeyContext::CheckIn,
+        KeyContext::Family,
         KeyContext::Confirm,
         KeyContext::QuitQuestion,
         KeyContext::Form,
@@ -59,6 +61,7 @@ impl KeyContext {
             KeyContext::Filters => "filters",
             KeyContext::FilterEdit => "filter_edit",
             KeyContext::CheckIn => "check_in",
+            KeyContext::Family => "family",
             KeyContext::Confirm => "confirm",
             KeyContext::QuitQuestion => "quit",
             KeyContext::Form => "form",
@@ -79,6 +82,7 @@ impl KeyContext {
             KeyContext::Filters => "Filters",
             KeyContext::FilterEdit => "Typing a filter value",
             KeyContext::CheckIn => "Check-in screen (the scan field)",
+            KeyContext::Family => "Check-in screen: the scanned customer's family list",
             KeyContext::Confirm => "A yes/no question",
             KeyContext::QuitQuestion => {
                 "Quit anyway? (asked when scans are queued, edits unsaved, or a demo would stop)"
@@ -159,11 +163,15 @@ impl KeyContext {
                 Action::Submit,
                 Action::Undo,
                 Action::LookupMode,
+                Action::Family,
                 Action::Edit,
                 Action::Back,
                 Action::Help,
                 Action::Quit,
             ],
+            KeyContext::Family => {
+                &[Action::Down, Action::ToggleSelect, Action::CheckInSelected, Action::Undo, Action::Back, Action::Help]
+            }
             KeyContext::Confirm => &[Action::Confirm, Action::Back],
             KeyContext::QuitQuestion => &[Action::Confirm, Action::Back],
             KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
@@ -423,6 +431,13 @@ impl Default for KeyMap {
             (X::CheckIn, ctrl('z'), A::Undo),
             (X::CheckIn, ctrl('l'), A::LookupMode),
             (X::CheckIn, ctrl('u'), A::ClearSearch),
+            (X::CheckIn, k(C::F(6)), A::Family),
+            (X::Family, k(C::Up), A::Up),
+            (X::Family, k(C::Down), A::Down),
+            (X::Family, ch(' '), A::ToggleSelect),
+            (X::Family, k(C::Enter), A::CheckInSelected),
+            (X::Family, k(C::F(6)), A::Family),
+            (X::Family, ctrl('z'), A::Undo),
             (X::Confirm, ch('y'), A::Confirm),
             (X::Confirm, k(C::Enter), A::Confirm),
             (X::Confirm, ch('n'), A::Back),

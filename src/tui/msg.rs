@@ -7,12 +7,13 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::check_in::outcome::ScanOutcome;
+use super::check_in::relative::Relative;
 use super::login::Secret;
 use super::photo_view::{EncodedPhoto, PreparedUpload};
 pub use super::request::RequestId;
 use crate::client::records::Location;
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
-use crate::desk::{DrainReport, Scan};
+use crate::desk::{Delivery, DrainReport, IdempotencyKey, Scan};
 use crate::model::{Customer, Page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,16 @@ pub enum Msg {
         request: RequestId,
         result: Result<(), ClientError>,
     },
+    /// The scanned customer's relatives, each with their own verdict as if scanned now; or why not.
+    FamilyLoaded {
+        request: RequestId,
+        result: Result<Vec<Relative>, String>,
+    },
+    /// A family member's check-in answered (or not: the server could not be reached).
+    MemberCheckedIn {
+        request: RequestId,
+        delivery: Delivery,
+    },
     /// The offline journal at start-up: scans an earlier run left queued, or why none can be kept.
     JournalOpened {
         pending: Vec<Scan>,
@@ -185,6 +196,17 @@ pub enum Command {
     LookUp {
         request: RequestId,
         barcode: String,
+    },
+    /// The customer's relations, and for each relative their record and check-in preview.
+    LoadFamily {
+        request: RequestId,
+        customer_id: i64,
+    },
+    /// `POST customers/{id}/check-ins/` with `key` as `Idempotency-Key` (a family member).
+    CheckInMember {
+        request: RequestId,
+        customer_id: i64,
+        key: IdempotencyKey,
     },
     /// `DELETE check-ins/{id}/`.
     VoidCheckIn {

@@ -253,3 +253,4 @@ pub async fn open_journal(
         Err(e) => (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(e.to_string()) }),
     }
 }
+mod family;

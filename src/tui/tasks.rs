@@ -106,6 +106,10 @@ impl Tasks {
                 let scans = self.scans.clone();
                 tokio::spawn(async move { scans.look_up(request, barcode, tx).await });
             }
+            family @ (Command::LoadFamily { .. } | Command::CheckInMember { .. }) => {
+                let scans = self.scans.clone();
+                tokio::spawn(async move { scans.family(family, tx).await });
+            }
             Command::VoidCheckIn { request, id } => {
                 let scans = self.scans.clone();
                 tokio::spawn(async move { scans.void(request, id, tx).await });

@@ -18,6 +18,7 @@ mod customer_list;
 mod customers;
 mod demo;
 mod export;
+mod family;
 mod filters;
 mod import;
 mod import_cli;

@@ -8,6 +8,7 @@
 mod support;
 
 mod desk;
+mod family;
 mod outage;
 mod pty;
 mod signals;

@@ -117,9 +117,16 @@ impl Generator {
         c.guest_pass_usages.iter_mut().for_each(|g| fit(&mut g.used_at));
     }
 
+    /// Whether the customer has a key tag of their own. Most do; young children often have none, and
+    /// a parent's scan checks them in (family check-in). One draw either way, so the rest of the demo
+    /// stays as it was.
+    fn has_card(&mut self, p: &Person) -> bool {
+        self.rng.percent(if p.age < 12 { 40 } else { 96 })
+    }
+
     pub(super) fn fields(&mut self, i: usize, p: &Person) -> Map<String, Value> {
         // Numeric key tags, unique: an affine map of the customer's index.
-        let barcode = if self.rng.percent(96) {
+        let barcode = if self.has_card(p) {
             format!("{:08}", 10_000_000 + (i as u64 * 7_919 + self.barcode_offset) % 90_000_000)
         } else {
             String::new()

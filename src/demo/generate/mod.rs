@@ -35,7 +35,7 @@ pub const TIME_ZONE: &str = "America/Denver";
 
 /// Changes whenever the generator's output does, so that caches of generated
 /// databases (the benchmarks') know to rebuild.
-pub const GENERATOR_VERSION: u32 = 3;
+pub const GENERATOR_VERSION: u32 = 4;
 
 /// How far back customers' histories reach.
 const HISTORY_DAYS: i64 = 6 * 365;

@@ -101,13 +101,30 @@ fn waivers_passes_and_records_cover_what_the_front_desk_meets() {
 }
 
 #[test]
+fn families_have_children_without_cards_whose_parent_has_one() {
+    let doc = generate(1, 3000, midday()).unwrap();
+    let carded = |id: i64| {
+        doc.customers.iter().find(|c| c.id == Some(id)).is_some_and(|c| c.fields["barcode"].as_str() != Some(""))
+    };
+    let no_card_children: Vec<i64> = doc
+        .relations
+        .iter()
+        .filter(|r| r.relation == "CHI" && !carded(r.related_customer_id))
+        .map(|r| r.customer_id)
+        .collect();
+    let parents_with_cards = no_card_children.iter().filter(|&&parent| carded(parent)).count();
+    assert!(parents_with_cards >= 20, "a parent's scan for a child without a card: {parents_with_cards}");
+}
+
+#[test]
 fn names_emails_and_barcodes_are_varied_and_unique() {
     let doc = generate(1, 3000, midday()).unwrap();
     let text = |c: &ImportCustomer, k: &str| c.fields[k].as_str().unwrap_or("").to_string();
     let emails: HashSet<String> = doc.customers.iter().map(|c| text(c, "email").to_lowercase()).collect();
     assert_eq!(emails.len(), doc.customers.len());
     let barcodes: Vec<String> = doc.customers.iter().map(|c| text(c, "barcode")).filter(|b| !b.is_empty()).collect();
-    assert!(barcodes.len() > doc.customers.len() * 9 / 10);
+    // Most have a key tag; young children often have none (a parent's scan checks them in).
+    assert!(barcodes.len() > doc.customers.len() * 85 / 100);
     assert!(barcodes.iter().all(|b| b.len() == 8 && b.chars().all(|c| c.is_ascii_digit())));
     assert_eq!(barcodes.iter().collect::<HashSet<_>>().len(), barcodes.len());
 

@@ -91,6 +91,8 @@ impl App {
         if let Some(level) = shown {
             out.extend(self.check_in.ring(level));
             self.load_photo(out);
+            // The family fills in behind the verdict, which never waits for it.
+            self.load_family(&outcome, out);
         }
     }
 

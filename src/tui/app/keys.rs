@@ -142,6 +142,8 @@ impl App {
             _ => {}
         }
         match context {
+            KeyContext::CheckIn if action == Action::Family => self.enter_family(out),
+            KeyContext::Family => self.family_action(action, out),
             KeyContext::CheckIn | KeyContext::Confirm => {
                 self.check_in_action(context == KeyContext::Confirm, action, out)
             }

@@ -101,7 +101,7 @@ fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![Span::styled(PROMPT, theme.key()), shown, Span::raw(" ".repeat(pad))];
     spans.extend(right);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if !app.help.is_open() && app.check_in.confirm_undo.is_none() {
+    if !app.help.is_open() && app.check_in.confirm_undo.is_none() && !app.check_in.family.focused {
         let cursor = input.visual_cursor().saturating_sub(scroll);
         frame.set_cursor_position(Position::new(area.x + (PROMPT.width() + cursor) as u16, area.y));
     }
@@ -178,6 +178,8 @@ fn customer_lines(app: &App, verdict: &Verdict, c: &Customer, width: usize) -> V
         }
         lines.extend(wrap(&entry, width).into_iter().map(Line::raw));
     }
+    // The family under who and how, where the eye already is (F6 moves into it).
+    lines.extend(super::family::lines(app, width));
 
     let tone_style = |tone| match tone {
         Tone::Ok => theme.ok(),
