@@ -263,9 +263,20 @@ impl Client {
     }
 
     fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        self.request_as(method, url, None)
+    }
+
+    /// [`Client::request`] under another staff member's token (`None`: this client's own).
+    fn request_as(&self, method: Method, url: Url, token: Option<&str>) -> reqwest::RequestBuilder {
         let authorized = self.same_origin(&url);
         let req = self.http.request(method, url);
-        if authorized { req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token())) } else { req }
+        if !authorized {
+            return req;
+        }
+        match token {
+            Some(token) => req.header(reqwest::header::AUTHORIZATION, format!("Token {token}")),
+            None => req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token())),
+        }
     }
 
     /// A GET answering JSON, retried while the failure is transient.
@@ -498,17 +509,26 @@ impl Client {
     /// `Idempotency-Key` (so a repeat is applied once) and its location. Never retried here: a scan
     /// the server may not have seen goes to the offline journal, which sends it again with the same key.
     pub async fn deliver_scan(&self, scan: &Scan) -> Delivery {
-        self.send_scan(scan, false).await
+        self.send_scan(scan, false, None).await
+    }
+
+    /// (ours) A scan the rules refused, sent again with `override_reason`: our server lets the
+    /// customer in and keeps the reason; a server without overrides ignores the field (Capitan) or
+    /// refuses the scan again. `token`: a manager's, when the override needs one (`None`: the
+    /// desk's own). Never retried, never queued.
+    pub async fn deliver_override(&self, scan: &Scan, reason: &str, token: Option<&str>) -> Delivery {
+        self.send_scan(scan, false, Some((reason, token))).await
     }
 
     /// Sends a scan from the offline queue: as [`Client::deliver_scan`], with the moment it was taken
     /// as `scanned_at` (our server's extension, RFC 3339 UTC; Capitan ignores it), so the check-in is
     /// dated when the customer was scanned, not when the server came back.
     pub async fn deliver_queued_scan(&self, scan: &Scan) -> Delivery {
-        self.send_scan(scan, true).await
+        self.send_scan(scan, true, None).await
     }
 
-    async fn send_scan(&self, scan: &Scan, late: bool) -> Delivery {
+    /// `overriding`: the override's reason and the token to send it under.
+    async fn send_scan(&self, scan: &Scan, late: bool, overriding: Option<(&str, Option<&str>)>) -> Delivery {
         let mut url = match self.url("gym-endpoints/barcode-check-in/") {
             Ok(url) => url,
             Err(e) => return Delivery::Unreachable(e.summary()),
@@ -517,8 +537,11 @@ impl Client {
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty().push(&scan.barcode).push("");
         }
-        let mut req =
-            self.request(Method::POST, url).header("Idempotency-Key", scan.key.as_str()).timeout(SCAN_TIMEOUT);
+        let token = overriding.and_then(|(_, token)| token);
+        let mut req = self
+            .request_as(Method::POST, url, token)
+            .header("Idempotency-Key", scan.key.as_str())
+            .timeout(SCAN_TIMEOUT);
         let mut body = Map::new();
         if let Some(location_id) = scan.location_id {
             body.insert("location_id".into(), location_id.into());
@@ -528,6 +551,9 @@ impl Client {
             let second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
             let at = scan.taken_at.round(second).unwrap_or(scan.taken_at);
             body.insert("scanned_at".into(), at.to_string().into());
+        }
+        if let Some((reason, _)) = overriding {
+            body.insert("override_reason".into(), reason.into());
         }
         if !body.is_empty() {
             req = req.json(&body);

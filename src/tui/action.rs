@@ -35,6 +35,7 @@ pub enum Action {
     LookupMode,
     Submit,
     Undo,
+    Override,
     Edit,
     NewCustomer,
     UploadPhoto,
@@ -50,7 +51,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -79,6 +80,7 @@ impl Action {
         Action::LookupMode,
         Action::Submit,
         Action::Undo,
+        Action::Override,
         Action::Edit,
         Action::NewCustomer,
         Action::UploadPhoto,
@@ -124,6 +126,7 @@ impl Action {
             Action::LookupMode => "lookup_mode",
             Action::Submit => "submit",
             Action::Undo => "undo",
+            Action::Override => "override",
             Action::Edit => "edit",
             Action::NewCustomer => "new_customer",
             Action::UploadPhoto => "upload_photo",
@@ -174,6 +177,7 @@ impl Action {
             Action::LookupMode => "Look scanned codes up without checking in (on or off)",
             Action::Submit => "Check in (or look up) the typed code",
             Action::Undo => "Undo the last check-in",
+            Action::Override => "Let a refused customer in anyway, with a reason (kept with the check-in)",
             Action::Edit => "Edit the customer's details",
             Action::NewCustomer => "New customer (a walk-in)",
             Action::UploadPhoto => "Upload a new photo from a file",
@@ -215,6 +219,7 @@ impl Action {
             Action::LookupMode => "lookup",
             Action::Submit => "check in",
             Action::Undo => "undo",
+            Action::Override => "override",
             Action::Edit => "edit",
             Action::NewCustomer => "new",
             Action::UploadPhoto => "photo",

@@ -20,6 +20,8 @@ pub enum KeyContext {
     Filters,
     FilterEdit,
     CheckIn,
+    /// F8's list of override reasons (and typing one).
+    Override,
     Confirm,
     QuitQuestion,
     Form,
@@ -31,7 +33,7 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 15] = [
+    pub const ALL: [KeyContext; 16] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -39,6 +41,7 @@ impl KeyContext {
         KeyContext::Filters,
         KeyContext::FilterEdit,
         KeyContext::CheckIn,
+        KeyContext::Override,
         KeyContext::Confirm,
         KeyContext::QuitQuestion,
         KeyContext::Form,
@@ -59,6 +62,7 @@ impl KeyContext {
             KeyContext::Filters => "filters",
             KeyContext::FilterEdit => "filter_edit",
             KeyContext::CheckIn => "check_in",
+            KeyContext::Override => "override",
             KeyContext::Confirm => "confirm",
             KeyContext::QuitQuestion => "quit",
             KeyContext::Form => "form",
@@ -79,6 +83,7 @@ impl KeyContext {
             KeyContext::Filters => "Filters",
             KeyContext::FilterEdit => "Typing a filter value",
             KeyContext::CheckIn => "Check-in screen (the scan field)",
+            KeyContext::Override => "Override: the reason to let a refused customer in",
             KeyContext::Confirm => "A yes/no question",
             KeyContext::QuitQuestion => {
                 "Quit anyway? (asked when scans are queued, edits unsaved, or a demo would stop)"
@@ -102,6 +107,7 @@ impl KeyContext {
                 | KeyContext::Detail
                 | KeyContext::FilterEdit
                 | KeyContext::CheckIn
+                | KeyContext::Override
                 | KeyContext::Form
                 | KeyContext::FormChoice
                 | KeyContext::PhotoPick
@@ -158,12 +164,14 @@ impl KeyContext {
             KeyContext::CheckIn => &[
                 Action::Submit,
                 Action::Undo,
+                Action::Override,
                 Action::LookupMode,
                 Action::Edit,
                 Action::Back,
                 Action::Help,
                 Action::Quit,
             ],
+            KeyContext::Override => &[Action::Down, Action::Confirm, Action::Back],
             KeyContext::Confirm => &[Action::Confirm, Action::Back],
             KeyContext::QuitQuestion => &[Action::Confirm, Action::Back],
             KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
@@ -423,6 +431,10 @@ impl Default for KeyMap {
             (X::CheckIn, ctrl('z'), A::Undo),
             (X::CheckIn, ctrl('l'), A::LookupMode),
             (X::CheckIn, ctrl('u'), A::ClearSearch),
+            (X::CheckIn, k(C::F(8)), A::Override),
+            (X::Override, k(C::Up), A::Up),
+            (X::Override, k(C::Down), A::Down),
+            (X::Override, k(C::Enter), A::Confirm),
             (X::Confirm, ch('y'), A::Confirm),
             (X::Confirm, k(C::Enter), A::Confirm),
             (X::Confirm, ch('n'), A::Back),

@@ -186,6 +186,13 @@ pub enum Command {
         request: RequestId,
         barcode: String,
     },
+    /// (ours) The same POST with `override_reason`: a refused customer let in anyway. Never queued
+    /// offline (see `docs/check-in.md`).
+    OverrideCheckIn {
+        request: RequestId,
+        barcode: String,
+        reason: String,
+    },
     /// `DELETE check-ins/{id}/`.
     VoidCheckIn {
         request: RequestId,

@@ -9,6 +9,7 @@ mod support;
 
 mod desk;
 mod outage;
+mod r#override;
 mod pty;
 mod signals;
 

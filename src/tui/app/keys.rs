@@ -68,7 +68,7 @@ impl App {
                 }
             }
             KeyContext::Form => self.form_typed(request),
-            KeyContext::CheckIn => self.check_in_typed(request),
+            KeyContext::CheckIn | KeyContext::Override => self.check_in_typed(request),
             KeyContext::PhotoPick => self.photo_typed(request),
             _ => {}
         }
@@ -95,7 +95,7 @@ impl App {
                 }
                 return;
             }
-            KeyContext::CheckIn => {
+            KeyContext::CheckIn | KeyContext::Override => {
                 for c in text.chars() {
                     self.check_in_typed(InputRequest::InsertChar(c));
                 }
@@ -142,7 +142,7 @@ impl App {
             _ => {}
         }
         match context {
-            KeyContext::CheckIn | KeyContext::Confirm => {
+            KeyContext::CheckIn | KeyContext::Confirm | KeyContext::Override => {
                 self.check_in_action(context == KeyContext::Confirm, action, out)
             }
             KeyContext::PhotoPick => self.photo_action(action, out),
