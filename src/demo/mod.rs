@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "930f3d344aca4197327734885902b53f8cfc5f73d58779ebb84807bad2401cb0",
-            "d37869611f38d6b70f4e3b21776b01e379a6d4437397f5ef8fb37ffac74078b4",
-            "60085d2545a0c369a1ff279fd82bd695c85ed181802b06fa8fcc889bb4e5b7d5",
+            "4647902da1283452277368c5282e49c89cecf363a872226860ba6b109d4d09d7",
+            "161ee98502347bd4d90c85f6041be4e36336ed18fc4fe00d8063b1ba7b928d59",
+            "e1320782c48d61f3bc338672776bcbd2d41b7fcf5805293ee7f912e9ae27536b",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }
