@@ -7,7 +7,9 @@
 //! waiver in force, a usable pass or a reservation on today is the shared
 //! definition in `storage::derived` (the customer list's flags read it too):
 //! the loader hands over only those, and their location and priority are
-//! judged here. `docs/check-in.md` states the rules.
+//! judged here. `docs/check-in.md` states the rules. Ours beside Capitan's: a minor's waiver
+//! lapses at 18 and is worth a word the month before (`coming_of_age`), and staff may let a
+//! refused customer in with a reason (`overrides`).
 
 use jiff::civil::{Date, DateTime};
 

@@ -304,3 +304,28 @@ pub async fn open_journal(
         Err(e) => (None, Msg::JournalOpened { pending: Vec::new(), problem: Some(e.to_string()) }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overrides_refusal_is_told_apart_from_a_refusal_of_the_customer() {
+        // Our server never answers an override with the rules' own refusal: Capitan does.
+        let capitan = "The following alert is preventing you from checking in: No waiver.";
+        assert_eq!(not_overridden(400, capitan).as_deref(), Some(NO_OVERRIDES));
+        let bad_reason =
+            r#"{"override_reason": ["override_reason may not be blank: say why the customer is let in."]}"#;
+        assert_eq!(
+            not_overridden(400, bad_reason).as_deref(),
+            Some(
+                "The server did not take the reason: override_reason may not be blank: say why the customer is let in."
+            )
+        );
+        assert_eq!(
+            not_overridden(404, "Unknown or deactivated customer account."),
+            None,
+            "an unknown card is a refusal"
+        );
+    }
+}
