@@ -43,6 +43,7 @@ fn options() -> AppOptions {
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        override_reasons: Vec::new(),
         stops_server: false,
     }
 }

@@ -91,11 +91,42 @@ pub struct CheckInConfig {
     /// Where scans wait while the server cannot be reached (default: one
     /// file per server in the user's data directory).
     pub journal: Option<PathBuf>,
+    /// The reasons F8 offers to let a refused customer in anyway; one ending in `(type it)` asks
+    /// for the reason to be typed.
+    pub override_reasons: Vec<String>,
 }
+
+/// F8's reasons when the config names none.
+pub const DEFAULT_OVERRIDE_REASONS: [&str; 4] =
+    ["waiver signed on paper", "manager approved", "pass sold at the counter", "other (type it)"];
 
 impl Default for CheckInConfig {
     fn default() -> Self {
-        CheckInConfig { start: false, bells_in: 1, bells_refused: 3, bell_gap_ms: 180, journal: None }
+        CheckInConfig {
+            start: false,
+            bells_in: 1,
+            bells_refused: 3,
+            bell_gap_ms: 180,
+            journal: None,
+            override_reasons: DEFAULT_OVERRIDE_REASONS.map(str::to_string).to_vec(),
+        }
+    }
+}
+
+impl CheckInConfig {
+    /// Each override reason is one line the server accepts (`override_reason`), and there is one.
+    fn validate_override_reasons(&self) -> Result<(), String> {
+        if self.override_reasons.is_empty() {
+            return Err(
+                "check_in.override_reasons must name at least one reason (or leave it out for the defaults)".into()
+            );
+        }
+        for reason in &self.override_reasons {
+            crate::model::check_in_rules::parse_override_reason(reason).map_err(|e| {
+                format!("check_in.override_reasons: {reason:?}: {}", e.replace("override_reason", "a reason"))
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -285,6 +316,7 @@ pub fn parse(text: &str, path: &Path, check_keys: KeysCheck) -> Result<Config, C
             bells.bell_gap_ms
         )));
     }
+    bells.validate_override_reasons().map_err(invalid)?;
     Ok(Config {
         base_url,
         token: file.token.filter(|t| !t.trim().is_empty()),
@@ -370,6 +402,7 @@ terminators = []
 [check_in]
 start = true
 bells_refused = 2
+override_reasons = ["coach vouched", "other (type it)"]
 "##,
         )
         .unwrap();
@@ -384,6 +417,7 @@ bells_refused = 2
         assert!(c.scanner.terminators.is_empty());
         assert!(c.check_in.start);
         assert_eq!((c.check_in.bells_in, c.check_in.bells_refused), (1, 2));
+        assert_eq!(c.check_in.override_reasons, ["coach vouched", "other (type it)"]);
     }
 
     #[test]
@@ -399,6 +433,8 @@ bells_refused = 2
         assert!(msg("base_url = \"http://x/api/\"\n[scanner]\nprefix = \"\\u0003\"").contains("Ctrl+C"));
         assert!(msg("base_url = \"http://x/api/\"\n[check_in]\nbell_gap_ms = 9000").contains("bell_gap_ms"));
         assert!(msg("base_url = \"http://x/api/\"\n[check_in]\nbells = 1").contains("bells"));
+        assert!(msg("base_url = \"http://x/api/\"\n[check_in]\noverride_reasons = []").contains("override_reasons"));
+        assert!(msg("base_url = \"http://x/api/\"\n[check_in]\noverride_reasons = [\" \"]").contains("blank"));
         let missing =
             load(Some(Path::new("/nonexistent/frontdesk.toml")), crate::tui::check_keys).unwrap_err().to_string();
         assert!(missing.contains("base_url = "), "{missing}");

@@ -273,6 +273,7 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
                 uses_remaining,
                 expiration_date: rng.percent(50).then(|| day(rng.below(400) as i64 - 30)),
                 is_association_pass: false,
+                created_at: None,
                 association_id: None,
             });
         }
@@ -283,11 +284,16 @@ pub fn gym(customers: usize, check_ins: usize) -> ImportDocument {
                 uses_remaining: 1 + rng.below(20) as i64,
                 expiration_date: None,
                 is_association_pass: true,
+                created_at: None,
                 association_id: Some(1),
             });
         }
         if rng.percent(1) {
-            c.alerts.push(ImportAlert { message: "See the manager before climbing".into(), prevents_check_in: true });
+            c.alerts.push(ImportAlert {
+                message: "See the manager before climbing".into(),
+                prevents_check_in: true,
+                created_at: None,
+            });
         }
         if rng.percent(1) {
             let starts_at = anchor + SignedDuration::from_hours(rng.below(8) as i64);

@@ -263,9 +263,20 @@ impl Client {
     }
 
     fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        self.request_as(method, url, None)
+    }
+
+    /// [`Client::request`] under another staff member's token (`None`: this client's own).
+    fn request_as(&self, method: Method, url: Url, token: Option<&str>) -> reqwest::RequestBuilder {
         let authorized = self.same_origin(&url);
         let req = self.http.request(method, url);
-        if authorized { req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token())) } else { req }
+        if !authorized {
+            return req;
+        }
+        match token {
+            Some(token) => req.header(reqwest::header::AUTHORIZATION, format!("Token {token}")),
+            None => req.header(reqwest::header::AUTHORIZATION, format!("Token {}", self.token())),
+        }
     }
 
     /// A GET answering JSON, retried while the failure is transient.
@@ -498,17 +509,26 @@ impl Client {
     /// `Idempotency-Key` (so a repeat is applied once) and its location. Never retried here: a scan
     /// the server may not have seen goes to the offline journal, which sends it again with the same key.
     pub async fn deliver_scan(&self, scan: &Scan) -> Delivery {
-        self.send_scan(scan, false).await
+        self.send_scan(scan, false, None).await
+    }
+
+    /// (ours) A scan the rules refused, sent again with `override_reason`: our server lets the
+    /// customer in and keeps the reason; a server without overrides ignores the field (Capitan) or
+    /// refuses the scan again. `token`: a manager's, when the override needs one (`None`: the
+    /// desk's own). Never retried, never queued.
+    pub async fn deliver_override(&self, scan: &Scan, reason: &str, token: Option<&str>) -> Delivery {
+        self.send_scan(scan, false, Some((reason, token))).await
     }
 
     /// Sends a scan from the offline queue: as [`Client::deliver_scan`], with the moment it was taken
     /// as `scanned_at` (our server's extension, RFC 3339 UTC; Capitan ignores it), so the check-in is
     /// dated when the customer was scanned, not when the server came back.
     pub async fn deliver_queued_scan(&self, scan: &Scan) -> Delivery {
-        self.send_scan(scan, true).await
+        self.send_scan(scan, true, None).await
     }
 
-    async fn send_scan(&self, scan: &Scan, late: bool) -> Delivery {
+    /// `overriding`: the override's reason and the token to send it under.
+    async fn send_scan(&self, scan: &Scan, late: bool, overriding: Option<(&str, Option<&str>)>) -> Delivery {
         let mut url = match self.url("gym-endpoints/barcode-check-in/") {
             Ok(url) => url,
             Err(e) => return Delivery::Unreachable(e.summary()),
@@ -517,7 +537,7 @@ impl Client {
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty().push(&scan.barcode).push("");
         }
-        self.post_check_in(url, &scan.key, scan.location_id, late.then_some(scan.taken_at)).await
+        self.post_check_in(url, &scan.key, scan.location_id, late.then_some(scan.taken_at), overriding).await
     }
 
     /// (ours) `POST customers/{id}/check-ins/`: a check-in of a customer by id (a family member,
@@ -530,7 +550,7 @@ impl Client {
         location_id: Option<i64>,
     ) -> Delivery {
         match self.url(&format!("customers/{customer_id}/check-ins/")) {
-            Ok(url) => self.post_check_in(url, key, location_id, None).await,
+            Ok(url) => self.post_check_in(url, key, location_id, None, None).await,
             Err(e) => Delivery::Unreachable(e.summary()),
         }
     }
@@ -552,15 +572,19 @@ impl Client {
         }
     }
 
-    /// A check-in `POST` to `url` with the key, the location and (for a late scan) `scanned_at`.
+    /// A check-in `POST` to `url` with the key, the location, (for a late scan) `scanned_at` and
+    /// (for an override) its reason and the token to send it under.
     async fn post_check_in(
         &self,
         url: Url,
         key: &crate::desk::IdempotencyKey,
         location_id: Option<i64>,
         scanned_at: Option<jiff::Timestamp>,
+        overriding: Option<(&str, Option<&str>)>,
     ) -> Delivery {
-        let mut req = self.request(Method::POST, url).header("Idempotency-Key", key.as_str()).timeout(SCAN_TIMEOUT);
+        let token = overriding.and_then(|(_, token)| token);
+        let mut req =
+            self.request_as(Method::POST, url, token).header("Idempotency-Key", key.as_str()).timeout(SCAN_TIMEOUT);
         let mut body = Map::new();
         if let Some(location_id) = location_id {
             body.insert("location_id".into(), location_id.into());
@@ -570,6 +594,9 @@ impl Client {
             let second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
             let at = taken_at.round(second).unwrap_or(taken_at);
             body.insert("scanned_at".into(), at.to_string().into());
+        }
+        if let Some((reason, _)) = overriding {
+            body.insert("override_reason".into(), reason.into());
         }
         if !body.is_empty() {
             req = req.json(&body);

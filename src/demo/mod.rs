@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "8ddc59044108a3d3c39b45c1e9d1ab19cdc21db5175a229fda54d2b9fd7d1867",
-            "75bd856e4a74af464e6dfbed8a68af3f1b75142a5ff1f3072ec9aeedf34ce041",
-            "c63b0ce539aee108beaa50b4d9d40c59e870f7183e709d8eab8e595bfe6bfa8d",
+            "1369e7cc734315e91938ef28570ff0ee8331a6336d7de2b1f1b6eddeab1c1561",
+            "4fd8e48c81d5066bcdab13e72851d6f4fde694cd226db9f8e1eb9d40276a095a",
+            "1aa57df978763d17907cde99a5c63eec621e775bb6284e727c72ed1c036c39b3",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

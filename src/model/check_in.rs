@@ -40,15 +40,19 @@ pub enum EntryMethod {
     GuestPass,
     FreeEntry,
     Event,
+    /// (ours) Let in by staff against the rules, with a reason (`override_reason`): no pass was
+    /// available, so nothing was debited.
+    Override,
 }
 
 impl EntryMethod {
-    pub const ALL: [EntryMethod; 5] = [
+    pub const ALL: [EntryMethod; 6] = [
         EntryMethod::Membership,
         EntryMethod::EntryPass,
         EntryMethod::GuestPass,
         EntryMethod::FreeEntry,
         EntryMethod::Event,
+        EntryMethod::Override,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +62,7 @@ impl EntryMethod {
             EntryMethod::GuestPass => "GUE",
             EntryMethod::FreeEntry => "FRE",
             EntryMethod::Event => "EVE",
+            EntryMethod::Override => "OVR",
         }
     }
 
@@ -68,6 +73,7 @@ impl EntryMethod {
             EntryMethod::GuestPass => "Guest pass",
             EntryMethod::FreeEntry => "Free entry",
             EntryMethod::Event => "Event",
+            EntryMethod::Override => "Override",
         }
     }
 
@@ -202,6 +208,20 @@ pub struct BarcodeCheckIn {
     /// made and nothing was debited; `id` is the earlier check-in.
     #[serde(deserialize_with = "null_as_default")]
     pub combined: bool,
+    /// (ours) Null unless the entry was free: for an override without a pass, the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_entry_reason: Option<String>,
+    /// (ours) The `override_reason` the request carried, echoed (absent without one): a client
+    /// sent one and finds none here is talking to a server without overrides (Capitan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
+    /// (ours) True when the rules refused and the override let the customer in.
+    #[serde(deserialize_with = "null_as_default", skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
+    /// (ours) What the desk should notice, from the rules (`Turns 18 on 12 Jan: adult waiver needed
+    /// from then`); absent from a server that does not judge these (Capitan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notices: Option<Vec<String>>,
 }
 
 impl BarcodeCheckIn {

@@ -7,11 +7,18 @@
 //! waiver in force, a usable pass or a reservation on today is the shared
 //! definition in `storage::derived` (the customer list's flags read it too):
 //! the loader hands over only those, and their location and priority are
-//! judged here. `docs/check-in.md` states the rules.
+//! judged here. `docs/check-in.md` states the rules. Ours beside Capitan's: a minor's waiver
+//! lapses at 18 and is worth a word the month before (`coming_of_age`), and staff may let a
+//! refused customer in with a reason (`overrides`).
 
 use jiff::civil::{Date, DateTime};
 
 use super::check_in::{EntryMethod, NO_ENTRY_METHOD, NO_WAIVER_ALERT, UNKNOWN_ACCOUNT, blocking_alert_message};
+
+pub mod coming_of_age;
+pub mod overrides;
+
+pub use overrides::{OVERRIDE_REASON_MAX, Overridden, judge_with_override, parse_override_reason};
 
 /// Everything the rules look at for one scan.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +45,9 @@ pub struct CustomerFacts {
     pub blocking_alert: Option<String>,
     /// A waiver in force today.
     pub has_waiver: bool,
+    /// The local date the most recently signed of the waivers in force was signed (`None` when
+    /// unknown): one signed before the 18th birthday is a minor's waiver.
+    pub latest_waiver_signed: Option<Date>,
     /// A check-in through the door endpoint before this scan.
     pub has_automatic_check_ins: bool,
     /// The organization's milestone interval.
@@ -60,6 +70,8 @@ pub struct MembershipFact {
     pub location_id: Option<i64>,
     /// `YYYY-MM-DD`.
     pub start_date: String,
+    /// The type is youth programming (`is_youth_programming`).
+    pub is_youth: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +139,10 @@ pub struct Admission {
     /// For the milestones, once the new total is known.
     pub milestone_every: i64,
     pub birthday_today: bool,
+    /// What the desk should notice (turning 18 soon, for a minor's waiver or youth membership).
+    pub notices: Vec<String>,
+    /// Let in by an override, against this refusal.
+    pub overridden: Option<Overridden>,
 }
 
 /// What lets the customer in.
@@ -138,6 +154,24 @@ pub struct Entry {
     pub reservation_id: Option<i64>,
     /// The pass to debit one use from.
     pub pass: Option<PassDebit>,
+    /// Why the entry was free (an override's reason); `None` otherwise.
+    pub free_entry_reason: Option<String>,
+    /// The membership is youth programming.
+    pub youth_membership: bool,
+}
+
+impl Default for Entry {
+    fn default() -> Entry {
+        Entry {
+            method: EntryMethod::FreeEntry,
+            description: String::new(),
+            membership_id: None,
+            reservation_id: None,
+            pass: None,
+            free_entry_reason: None,
+            youth_membership: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +195,9 @@ pub fn judge(facts: &ScanFacts) -> Decision {
     if !customer.has_waiver {
         return Decision::Refuse(Refusal::BlockingAlert(NO_WAIVER_ALERT.to_string()));
     }
+    if let Some(adult) = coming_of_age::minor_waiver_lapsed(customer, facts.today) {
+        return Decision::Refuse(Refusal::BlockingAlert(coming_of_age::lapsed_alert(adult)));
+    }
     if facts.combine_same_day_check_ins
         && let Some(check_in_id) = customer.earlier_check_in_today
     {
@@ -168,18 +205,29 @@ pub fn judge(facts: &ScanFacts) -> Decision {
         let has_any_automatic_check_ins = customer.has_automatic_check_ins;
         return Decision::Combine { check_in_id, has_any_automatic_check_ins };
     }
-    let entry = membership_entry(customer, facts.location_id)
-        .or_else(|| event_entry(customer, facts.location_id, facts.today))
-        .or_else(|| pass_entry(customer));
-    match entry {
-        Some(entry) => Decision::Admit(Admission {
-            customer_id: customer.id,
-            entry,
-            has_any_automatic_check_ins: customer.has_automatic_check_ins || facts.automatic,
-            milestone_every: customer.milestone_every,
-            birthday_today: customer.birthday.is_some_and(|b| is_birthday(b, facts.today)),
-        }),
+    match entry_for(customer, facts) {
+        Some(entry) => Decision::Admit(admission(customer, facts, entry)),
         None => Decision::Refuse(Refusal::NoEntryMethod),
+    }
+}
+
+/// The entry method by priority: membership, event, pass.
+fn entry_for(customer: &CustomerFacts, facts: &ScanFacts) -> Option<Entry> {
+    membership_entry(customer, facts.location_id)
+        .or_else(|| event_entry(customer, facts.location_id, facts.today))
+        .or_else(|| pass_entry(customer))
+}
+
+/// A new check-in of `customer` by `entry`, with what to notice.
+fn admission(customer: &CustomerFacts, facts: &ScanFacts, entry: Entry) -> Admission {
+    Admission {
+        customer_id: customer.id,
+        notices: coming_of_age::turning_adult_notices(customer, &entry, facts.today),
+        entry,
+        has_any_automatic_check_ins: customer.has_automatic_check_ins || facts.automatic,
+        milestone_every: customer.milestone_every,
+        birthday_today: customer.birthday.is_some_and(|b| is_birthday(b, facts.today)),
+        overridden: None,
     }
 }
 
@@ -199,8 +247,8 @@ fn membership_entry(customer: &CustomerFacts, location_id: i64) -> Option<Entry>
         method: EntryMethod::Membership,
         description: m.type_name.clone(),
         membership_id: Some(m.membership_id),
-        reservation_id: None,
-        pass: None,
+        youth_membership: m.is_youth,
+        ..Entry::default()
     })
 }
 
@@ -218,13 +266,7 @@ fn event_entry(customer: &CustomerFacts, location_id: i64, today: Date) -> Optio
     } else {
         r.event_name.clone()
     };
-    Some(Entry {
-        method: EntryMethod::Event,
-        description,
-        membership_id: None,
-        reservation_id: Some(r.reservation_id),
-        pass: None,
-    })
+    Some(Entry { method: EntryMethod::Event, description, reservation_id: Some(r.reservation_id), ..Entry::default() })
 }
 
 /// Association passes first, then the customer's own before shared ones,
@@ -250,9 +292,8 @@ fn pass_entry(customer: &CustomerFacts) -> Option<Entry> {
     Some(Entry {
         method: EntryMethod::EntryPass,
         description,
-        membership_id: None,
-        reservation_id: None,
         pass: Some(PassDebit { pass_id: pass.pass_id, owner_id: pass.owner_id }),
+        ..Entry::default()
     })
 }
 

@@ -35,7 +35,7 @@ fn facts() -> ScanFacts {
 }
 
 fn membership(id: i64, name: &str, location_id: Option<i64>, start: &str) -> MembershipFact {
-    MembershipFact { membership_id: id, type_name: name.into(), location_id, start_date: start.into() }
+    MembershipFact { membership_id: id, type_name: name.into(), location_id, start_date: start.into(), is_youth: false }
 }
 
 fn reservation(id: i64, name: &str, location_id: Option<i64>, starts: DateTime) -> ReservationFact {
@@ -439,4 +439,159 @@ fn leap_day_birthdays_are_celebrated_on_the_28th_in_other_years() {
     assert!(is_birthday(date(2000, 2, 29), date(2028, 2, 29)));
     assert!(!is_birthday(date(2000, 2, 29), date(2028, 2, 28)));
     assert!(!is_birthday(date(2030, 3, 10), date(2026, 3, 10)), "not born yet");
+}
+
+/// A member born on `birthday` whose latest waiver in force was signed on `signed`.
+fn minor(f: &mut ScanFacts, birthday: Date, signed: Date) {
+    customer(f).birthday = Some(birthday);
+    customer(f).latest_waiver_signed = Some(signed);
+    customer(f).memberships.push(membership(1, "Monthly Membership", None, "2026-01-01"));
+}
+
+#[test]
+fn a_minors_waiver_lapses_at_18_and_is_worth_a_word_the_month_before() {
+    let lapsed = "The following alert is preventing you from checking in: Minor's waiver no longer valid: turned 18 \
+                  on 10 Mar 2026, an adult waiver is needed.";
+    check(vec![
+        (
+            "18 today, waiver signed as a minor: refused",
+            |f| minor(f, date(2008, 3, 10), date(2025, 1, 5)),
+            Refused(lapsed),
+        ),
+        (
+            "18 since last year, waiver signed at 17: refused",
+            |f| minor(f, date(2007, 3, 10), date(2024, 1, 5)),
+            Refused(
+                "The following alert is preventing you from checking in: Minor's waiver no longer valid: turned 18 \
+                 on 10 Mar 2025, an adult waiver is needed.",
+            ),
+        ),
+        (
+            "born 29 February: 18 on 1 March in a common year",
+            |f| minor(f, date(2008, 2, 29), date(2025, 1, 5)),
+            Refused(
+                "The following alert is preventing you from checking in: Minor's waiver no longer valid: turned 18 \
+                 on 1 Mar 2026, an adult waiver is needed.",
+            ),
+        ),
+        (
+            "18 today with a waiver signed today (an adult's): in",
+            |f| minor(f, date(2008, 3, 10), date(2026, 3, 10)),
+            Admitted(Membership, "Monthly Membership", None),
+        ),
+        (
+            "18 tomorrow: still a minor's waiver, in",
+            |f| minor(f, date(2008, 3, 11), date(2025, 1, 5)),
+            Admitted(Membership, "Monthly Membership", None),
+        ),
+        (
+            "a waiver with no known signing date counts as an adult's",
+            |f| {
+                minor(f, date(2008, 3, 1), date(2025, 1, 5));
+                customer(f).latest_waiver_signed = None;
+            },
+            Admitted(Membership, "Monthly Membership", None),
+        ),
+        (
+            "no birthday: no age rule",
+            |f| {
+                minor(f, date(2008, 3, 1), date(2025, 1, 5));
+                customer(f).birthday = None;
+            },
+            Admitted(Membership, "Monthly Membership", None),
+        ),
+        (
+            "a staff alert still comes first",
+            |f| {
+                minor(f, date(2008, 3, 1), date(2025, 1, 5));
+                customer(f).blocking_alert = Some("See manager".into());
+            },
+            Refused("The following alert is preventing you from checking in: See manager."),
+        ),
+    ]);
+}
+
+#[test]
+fn turning_18_within_30_days_names_the_day_for_a_minors_waiver_or_youth_membership() {
+    let notices = |birthday: Date, signed: Date, youth: bool| {
+        let mut f = facts();
+        minor(&mut f, birthday, signed);
+        customer(&mut f).memberships[0].is_youth = youth;
+        admission(&f).notices
+    };
+    let waiver = "Turns 18 on 11 Mar: adult waiver needed from then".to_string();
+    assert_eq!(notices(date(2008, 3, 11), date(2025, 1, 5), false), vec![waiver.clone()], "tomorrow");
+    assert_eq!(
+        notices(date(2008, 4, 9), date(2025, 1, 5), false),
+        vec!["Turns 18 on 9 Apr: adult waiver needed from then".to_string()],
+        "in 30 days"
+    );
+    assert!(notices(date(2008, 4, 10), date(2025, 1, 5), false).is_empty(), "31 days away is not yet worth a word");
+    assert!(notices(date(1990, 3, 11), date(2025, 1, 5), false).is_empty(), "an adult's birthday is not a notice");
+    assert_eq!(
+        notices(date(2008, 3, 11), date(2025, 1, 5), true),
+        vec![waiver, "Turns 18 on 11 Mar: Monthly Membership is a youth membership".to_string()],
+        "a youth membership too"
+    );
+    assert!(notices(date(1990, 6, 1), date(2025, 1, 5), false).is_empty(), "the base customer is an adult");
+}
+
+#[test]
+fn an_override_sets_aside_a_refusal_but_not_an_unknown_account() {
+    let judged = |change: fn(&mut ScanFacts)| {
+        let mut f = facts();
+        change(&mut f);
+        judge_with_override(&f, "manager approved")
+    };
+    let over = |d: &Decision| match d {
+        Decision::Admit(a) => (a.entry.clone(), a.overridden.clone()),
+        other => panic!("expected an admission, got {other:?}"),
+    };
+    // Nothing lets them in: OVR, free, the reason kept, nothing debited.
+    let (entry, overridden) = over(&judged(|_| {}));
+    assert_eq!(entry.method, EntryMethod::Override);
+    assert_eq!(entry.description, "Override: manager approved");
+    assert_eq!(entry.free_entry_reason.as_deref(), Some("manager approved"));
+    assert_eq!((entry.pass, entry.membership_id), (None, None));
+    assert_eq!(
+        overridden,
+        Some(Overridden { reason: "manager approved".into(), refusal: NO_ENTRY.into() }),
+        "the refusal set aside is kept"
+    );
+    // No waiver, but a pass: the pass is used as usual.
+    let (entry, overridden) = over(&judged(|f| {
+        customer(f).has_waiver = false;
+        customer(f).passes.push(pass(5, CUSTOMER, 3, false, None));
+    }));
+    assert_eq!((entry.method, entry.pass.map(|p| p.pass_id)), (EntryMethod::EntryPass, Some(5)));
+    assert_eq!(entry.free_entry_reason, None);
+    assert!(overridden.unwrap().refusal.ends_with("No waiver."));
+    // A blocking alert with a membership: in by the membership.
+    let (entry, _) = over(&judged(|f| {
+        customer(f).blocking_alert = Some("See manager".into());
+        customer(f).memberships.push(membership(1, "Monthly Membership", None, "2026-01-01"));
+    }));
+    assert_eq!(entry.method, EntryMethod::Membership);
+    // Admitted by the rules anyway: an ordinary admission, not an override.
+    let plain = judged(|f| customer(f).memberships.push(membership(1, "Monthly Membership", None, "2026-01-01")));
+    assert!(matches!(&plain, Decision::Admit(a) if a.overridden.is_none()));
+    // Nobody to let in.
+    assert_eq!(judged(|f| f.customer = None), Decision::Refuse(Refusal::UnknownAccount));
+    assert_eq!(judged(|f| customer(f).is_active = false), Decision::Refuse(Refusal::UnknownAccount));
+    // Already in today at a combining location: the earlier check-in.
+    let combined = judged(|f| {
+        f.combine_same_day_check_ins = true;
+        customer(f).has_waiver = false;
+        customer(f).earlier_check_in_today = Some(41);
+    });
+    assert_eq!(combined, Decision::Combine { check_in_id: 41, has_any_automatic_check_ins: false });
+}
+
+#[test]
+fn an_override_reason_is_one_line_of_at_most_200_characters() {
+    assert_eq!(parse_override_reason("  manager approved ").unwrap(), "manager approved");
+    assert!(parse_override_reason("   ").unwrap_err().contains("override_reason"));
+    assert!(parse_override_reason(&"x".repeat(201)).unwrap_err().contains("200"));
+    assert!(parse_override_reason(&"é".repeat(200)).is_ok(), "characters, not bytes");
+    assert!(parse_override_reason("two\nlines").unwrap_err().contains("override_reason"));
 }

@@ -47,6 +47,7 @@ async fn preview(
         automatic: false,
         now,
         recorded_at: now,
+        override_reason: None,
     };
     let decision = check_ins::preview(&staff.org, &mut conn, &scan).await?;
     let mut body = CheckInPreview {

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::auth::Staff;
+use super::check_in_override;
 use super::error::{ApiError, ApiResult, method_not_allowed};
 use crate::model::check_in::BarcodeCheckIn;
 use crate::model::check_in_rules::Refusal;
@@ -107,7 +108,9 @@ async fn check_in(
 ) -> ApiResult<Response> {
     let requested_location = location_in_body(headers, body)?;
     let key = idempotency_key(headers)?;
-    let fingerprint = fingerprint(door, who, requested_location);
+    let override_reason = check_in_override::override_reason_in_body(headers, body)?;
+    let fingerprint =
+        fingerprint(door, who, requested_location) + &check_in_override::fingerprint_part(override_reason.as_deref());
     let now = state.clock().now();
     let scanned_at = scanned_at_in_body(headers, body, now)?;
 
@@ -143,9 +146,10 @@ async fn check_in(
         automatic: door == Door::Hardware,
         now: scanned_at.unwrap_or(now),
         recorded_at: now,
+        override_reason: override_reason.as_deref(),
     };
     let outcome = check_ins::scan(&staff.org, &mut tx, &scan).await?;
-    let answer = answer(state, outcome, fingerprint)?;
+    let answer = answer(state, outcome, fingerprint, override_reason.as_deref())?;
     if let Some(key) = &key {
         idempotency::store(&staff.org, &mut tx, key, &answer, now.as_microsecond()).await?;
     }
@@ -154,11 +158,17 @@ async fn check_in(
 }
 
 /// The scan's answer, in the form it is sent and remembered.
-fn answer(state: &AppState, outcome: Result<Admitted, Refusal>, fingerprint: String) -> ApiResult<StoredAnswer> {
+fn answer(
+    state: &AppState,
+    outcome: Result<Admitted, Refusal>,
+    fingerprint: String,
+    override_reason: Option<&str>,
+) -> ApiResult<StoredAnswer> {
     let (status, content_type, body) = match outcome {
         Ok(admitted) => {
-            let body =
-                serde_json::to_string(&success_body(state, admitted)).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let mut body = success_body(state, admitted);
+            body.override_reason = override_reason.map(str::to_string);
+            let body = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
             (StatusCode::OK, JSON, body)
         }
         Err(refusal @ Refusal::UnknownAccount) => (StatusCode::NOT_FOUND, TEXT, refusal.text()),
@@ -192,6 +202,10 @@ fn success_body(state: &AppState, admitted: Admitted) -> BarcodeCheckIn {
         location_name: c.location_name,
         check_in_datetime: crate::model::check_in::local_datetime_opt::parse(&c.local_datetime),
         combined: admitted.combined,
+        free_entry_reason: c.free_entry_reason,
+        override_reason: None,
+        overridden: admitted.overridden,
+        notices: Some(admitted.notices),
     }
 }
 

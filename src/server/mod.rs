@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod check_in_override;
 pub mod check_in_preview;
 pub mod check_ins;
 pub mod customers;

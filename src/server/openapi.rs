@@ -26,6 +26,7 @@ use serde_json::{Map, Value, json};
 use super::AppState;
 use super::error::method_not_allowed;
 use crate::model::check_in::{BarcodeCheckIn, CheckIn, EntryMethod};
+use crate::model::check_in_rules::OVERRIDE_REASON_MAX;
 use crate::model::customer::CUSTOMER_FIELDS;
 use crate::model::customer::Gender;
 use crate::model::fields::{FieldKind, FieldSpec};
@@ -526,7 +527,8 @@ fn check_in_responses() -> Value {
         json!({
             "description": "Refused, in words for the desk: a blocking alert, no entitlement, a bad body \
                             (text/plain); or (ours) a `scanned_at` that is not a moment of the last 24 hours, \
-                            in DRF's field-keyed shape (application/json).",
+                            or an `override_reason` that is blank, too long or not text, in DRF's field-keyed \
+                            shape (application/json).",
             "content": {
                 "text/plain": {"schema": {"type": "string"}},
                 "application/json": {"schema": schema_ref("FieldErrors")},
@@ -579,6 +581,10 @@ fn check_in_body() -> Value {
         "scanned_at": {
             "type": ["string", "null"], "format": "date-time",
             "description": "Our extension: the moment of the scan (RFC 3339), for a scan sent late; at most 24 hours old and not in the future.",
+        },
+        "override_reason": {
+            "type": ["string", "null"], "minLength": 1, "maxLength": OVERRIDE_REASON_MAX,
+            "description": "Our extension: let the customer in even if the rules refuse, for this reason (one line). A pass, membership or booking is used as usual; with none, entry_method is OVR, free, with free_entry_reason = the reason. An unknown card stays 404.",
         },
     }});
     json!({"required": false, "content": {
@@ -666,6 +672,22 @@ fn customer_patch_body() -> Value {
 }
 
 /// A record's schema from its struct: the names it serializes, their types.
+/// The scan's answer, with our fields that a default record leaves out.
+fn barcode_check_in_schema() -> Value {
+    let mut schema = record_schema::<BarcodeCheckIn>();
+    let ours = json!({
+        "free_entry_reason": {"type": ["string", "null"], "description": "Our extension: why the entry was free (an override without a pass: its reason)."},
+        "override_reason": {"type": ["string", "null"], "description": "Our extension: the request's override_reason, echoed; absent without one."},
+        "overridden": {"type": "boolean", "description": "Our extension: the rules refused and the override let the customer in."},
+        "notices": {"type": "array", "items": {"type": "string"}, "description": "Our extension: what the desk should notice, from the rules (a minor turning 18 within 30 days)."},
+    });
+    if let (Some(properties), Value::Object(ours)) = (schema.get_mut("properties").and_then(Value::as_object_mut), ours)
+    {
+        properties.extend(ours);
+    }
+    schema
+}
+
 fn record_schema<T: Serialize + Default>() -> Value {
     record_schema_of(&T::default())
 }
@@ -721,7 +743,7 @@ fn schemas() -> Value {
         "Customer": customer,
         "CustomFieldValue": record_schema::<CustomFieldValue>(),
         "CheckIn": record_schema::<CheckIn>(),
-        "BarcodeCheckIn": record_schema::<BarcodeCheckIn>(),
+        "BarcodeCheckIn": barcode_check_in_schema(),
         "CheckInPreview": record_schema::<crate::model::check_in_preview::CheckInPreview>(),
         "Gym": gym,
         "EmergencyContact": record_schema::<EmergencyContact>(),

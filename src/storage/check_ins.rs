@@ -10,7 +10,7 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
+use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, TableRef, UnionType};
 use serde_json::Value;
 
 use super::activity::{self, Actor, Change};
@@ -223,6 +223,9 @@ pub struct Scan<'a> {
     pub now: Timestamp,
     /// When the server records it (`created_at`, the activity log, the customer's summary columns).
     pub recorded_at: Timestamp,
+    /// (ours) Staff let the customer in even if the rules refuse, for this reason (already checked
+    /// by [`check_in_rules::parse_override_reason`]): see [`check_in_rules::judge_with_override`].
+    pub override_reason: Option<&'a str>,
 }
 
 /// A scan that let the customer in.
@@ -234,6 +237,24 @@ pub struct Admitted {
     /// The location combines same-day check-ins and this one is the
     /// customer's earlier check-in of the day: nothing new was written.
     pub combined: bool,
+    /// What the desk should notice, from the rules.
+    pub notices: Vec<String>,
+    /// The rules refused and the scan's override let the customer in.
+    pub overridden: bool,
+}
+
+impl Admitted {
+    /// The customer's earlier check-in of the day, answered again: nothing new.
+    fn combined(check_in: CheckInRecord, has_any_automatic_check_ins: bool) -> Admitted {
+        Admitted {
+            check_in,
+            milestones: Vec::new(),
+            has_any_automatic_check_ins,
+            combined: true,
+            notices: Vec::new(),
+            overridden: false,
+        }
+    }
 }
 
 /// The day of a scan at its location: the local date and its instants.
@@ -279,7 +300,11 @@ pub async fn scan(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>) -> StoreResu
     let day = LocalDay::of(scan.location, scan.now)?;
     let mut facts = load_facts(org, conn, scan, &day).await?;
     loop {
-        match apply(org, conn, scan, &day, check_in_rules::judge(&facts)).await? {
+        let decision = match scan.override_reason {
+            Some(reason) => check_in_rules::judge_with_override(&facts, reason),
+            None => check_in_rules::judge(&facts),
+        };
+        match apply(org, conn, scan, &day, decision).await? {
             Applied::Done(outcome) => return Ok(*outcome),
             // A pass can run out between reading and debiting only outside a
             // serialized transaction: judge again without it.
@@ -304,6 +329,7 @@ struct FactsRow {
     blocking_alert: Option<String>,
     #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     has_waiver: bool,
+    latest_waiver_signed: Option<i64>,
     #[sqlx(try_from = "crate::storage::sql::IntFlag")]
     has_automatic_check_ins: bool,
     milestone_every: i64,
@@ -346,6 +372,13 @@ async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &Loca
         .and_where(of_customer("d", "customer_id"))
         .cond_where(derived::waiver_active(today))
         .to_owned();
+    let latest_signed = Query::select()
+        .expr(Func::max(Expr::col(("d", "created_at"))))
+        .from_as("documents", "d")
+        .and_where(Expr::col(("d", "org_id")).eq(org.id))
+        .and_where(of_customer("d", "customer_id"))
+        .cond_where(derived::waiver_active(today))
+        .to_owned();
     let automatic = Query::select()
         .expr(Expr::val(1))
         .from_as("check_ins", "k")
@@ -374,6 +407,7 @@ async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &Loca
         .columns([("c", "id"), ("c", "is_active"), ("c", "birthday")])
         .expr_as(sql::scalar(alert), "blocking_alert")
         .expr_as(Expr::exists(waiver), "has_waiver")
+        .expr_as(sql::scalar(latest_signed), "latest_waiver_signed")
         .expr_as(Expr::exists(automatic), "has_automatic_check_ins")
         .expr_as(sql::scalar(every), "milestone_every")
         .expr_as(sql::scalar(earlier), "earlier_check_in_today")
@@ -399,7 +433,7 @@ async fn load_facts(org: &OrgScope, conn: &mut Conn, scan: &Scan<'_>, day: &Loca
 }
 
 fn customer_facts(row: FactsRow, day: &LocalDay) -> StoreResult<CustomerFacts> {
-    let memberships: Vec<(i64, String, Option<i64>, String)> = from_json(&row.memberships)?;
+    let memberships: Vec<(i64, String, Option<i64>, String, i64)> = from_json(&row.memberships)?;
     let reservations: Vec<(i64, String, Option<i64>, i64)> = from_json(&row.reservations)?;
     type PassRow = (i64, String, i64, i64, String, String, i64, Option<String>);
     let passes: Vec<PassRow> = from_json(&row.passes)?;
@@ -409,16 +443,18 @@ fn customer_facts(row: FactsRow, day: &LocalDay) -> StoreResult<CustomerFacts> {
         birthday: row.birthday.parse::<Date>().ok(),
         blocking_alert: row.blocking_alert,
         has_waiver: row.has_waiver,
+        latest_waiver_signed: row.latest_waiver_signed.map(|at| day.local(at).date()),
         has_automatic_check_ins: row.has_automatic_check_ins,
         milestone_every: row.milestone_every,
         earlier_check_in_today: row.earlier_check_in_today,
         memberships: memberships
             .into_iter()
-            .map(|(membership_id, type_name, location_id, start_date)| MembershipFact {
+            .map(|(membership_id, type_name, location_id, start_date, youth)| MembershipFact {
                 membership_id,
                 type_name,
                 location_id,
                 start_date,
+                is_youth: youth != 0,
             })
             .collect(),
         reservations: reservations
@@ -450,7 +486,10 @@ fn customer_facts(row: FactsRow, day: &LocalDay) -> StoreResult<CustomerFacts> {
 /// Memberships covering the customer `c`, active on `today`, at any location.
 fn memberships_in_force(org: &OrgScope, today: Date, dialect: Dialect) -> SelectStatement {
     derived::covering_memberships()
-        .expr(json_rows(dialect, [("cm", "id"), ("mt", "name"), ("mt", "location_id"), ("cm", "start_date")]))
+        .expr(json_rows(
+            dialect,
+            [("cm", "id"), ("mt", "name"), ("mt", "location_id"), ("cm", "start_date"), ("mt", "is_youth_programming")],
+        ))
         .and_where(Expr::col(("m", "org_id")).eq(org.id))
         .and_where(Expr::col(("m", "customer_id")).equals(("c", "id")))
         .cond_where(derived::membership_active(today))
@@ -527,8 +566,7 @@ async fn apply(
         Decision::Refuse(refusal) => return Ok(Applied::Done(Box::new(Err(refusal)))),
         Decision::Combine { check_in_id, has_any_automatic_check_ins } => {
             let check_in = get(org, conn, check_in_id).await?.ok_or(StoreError::NotFound)?;
-            let admitted = Admitted { check_in, milestones: Vec::new(), has_any_automatic_check_ins, combined: true };
-            return Ok(Applied::Done(Box::new(Ok(admitted))));
+            return Ok(Applied::Done(Box::new(Ok(Admitted::combined(check_in, has_any_automatic_check_ins)))));
         }
         Decision::Admit(admission) => admission,
     };
@@ -550,6 +588,7 @@ async fn apply(
             "local_datetime",
             "entry_method",
             "entry_method_description",
+            "free_entry_reason",
             "membership_id",
             "entry_pass_id",
             "reservation_id",
@@ -565,6 +604,7 @@ async fn apply(
             day.wall_clock(now).into(),
             entry.method.code().into(),
             entry.description.as_str().into(),
+            entry.free_entry_reason.clone().into(),
             entry.membership_id.into(),
             entry.pass.map(|p| p.pass_id).into(),
             entry.reservation_id.into(),
@@ -579,11 +619,7 @@ async fn apply(
     let mut touched = vec![customer_id];
     touched.extend(entry.pass.map(|p| p.owner_id).filter(|owner| *owner != customer_id));
     derived::refresh_customers(org, conn, Some(&touched), org.local_date(scan.recorded_at)).await?;
-    let changes = [
-        Change::new("location", Value::Null, scan.location.name.as_str().into()),
-        Change::new("entry_method", Value::Null, entry.method.code().into()),
-        Change::new("entry_method_description", Value::Null, entry.description.as_str().into()),
-    ];
+    let changes = check_in_changes(scan, &admission);
     activity::record(org, conn, customer_id, scan.actor, "check_in", "check_in", Some(id), &changes, recorded_at)
         .await?;
 
@@ -597,7 +633,25 @@ async fn apply(
         check_in,
         has_any_automatic_check_ins: admission.has_any_automatic_check_ins,
         combined: false,
+        notices: admission.notices,
+        overridden: admission.overridden.is_some(),
     }))))
+}
+
+/// The activity log's record of a new check-in: where and by what; for an override, why, and the
+/// refusal it set aside (who let them in is the entry's actor).
+fn check_in_changes(scan: &Scan<'_>, admission: &check_in_rules::Admission) -> Vec<Change> {
+    let entry = &admission.entry;
+    let mut changes = vec![
+        Change::new("location", Value::Null, scan.location.name.as_str().into()),
+        Change::new("entry_method", Value::Null, entry.method.code().into()),
+        Change::new("entry_method_description", Value::Null, entry.description.as_str().into()),
+    ];
+    if let Some(overridden) = &admission.overridden {
+        changes.push(Change::new("override_reason", Value::Null, overridden.reason.as_str().into()));
+        changes.push(Change::new("overridden_refusal", Value::Null, overridden.refusal.as_str().into()));
+    }
+    changes
 }
 
 /// Debits one use. Conditional, so a use can never be debited below zero

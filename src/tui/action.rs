@@ -35,6 +35,7 @@ pub enum Action {
     LookupMode,
     Submit,
     Undo,
+    Override,
     Edit,
     NewCustomer,
     UploadPhoto,
@@ -53,7 +54,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -82,6 +83,7 @@ impl Action {
         Action::LookupMode,
         Action::Submit,
         Action::Undo,
+        Action::Override,
         Action::Edit,
         Action::NewCustomer,
         Action::UploadPhoto,
@@ -130,6 +132,7 @@ impl Action {
             Action::LookupMode => "lookup_mode",
             Action::Submit => "submit",
             Action::Undo => "undo",
+            Action::Override => "override",
             Action::Edit => "edit",
             Action::NewCustomer => "new_customer",
             Action::UploadPhoto => "upload_photo",
@@ -183,6 +186,7 @@ impl Action {
             Action::LookupMode => "Look scanned codes up without checking in (on or off)",
             Action::Submit => "Check in (or look up) the typed code",
             Action::Undo => "Undo the last check-in",
+            Action::Override => "Let a refused customer in anyway, with a reason (kept with the check-in)",
             Action::Edit => "Edit the customer's details",
             Action::NewCustomer => "New customer (a walk-in)",
             Action::UploadPhoto => "Upload a new photo from a file",
@@ -227,6 +231,7 @@ impl Action {
             Action::LookupMode => "lookup",
             Action::Submit => "check in",
             Action::Undo => "undo",
+            Action::Override => "override",
             Action::Edit => "edit",
             Action::NewCustomer => "new",
             Action::UploadPhoto => "photo",

@@ -57,6 +57,8 @@ pub struct AppOptions {
     /// Open on the check-in screen.
     pub start_checking_in: bool,
     pub bells: Bells,
+    /// F8's reasons (`[check_in] override_reasons`).
+    pub override_reasons: Vec<String>,
     /// Quitting the app also stops the server (`frontdesk demo`), so quitting asks first.
     pub stops_server: bool,
 }
@@ -140,7 +142,7 @@ impl App {
             locations_failed: false,
             scanner,
             provisional: Provisional::default(),
-            check_in: CheckInState::new(options.bells),
+            check_in: CheckInState::new(options.bells).with_override_reasons(&options.override_reasons),
             quit_question: None,
             stops_server: options.stops_server,
             notice: None,
@@ -222,6 +224,7 @@ impl App {
             Screen::Desk => {}
             Screen::Photo => return KeyContext::PhotoPick,
             Screen::CheckIn if self.check_in.confirm_undo.is_some() => return KeyContext::Confirm,
+            Screen::CheckIn if self.check_in.choosing_override.is_some() => return KeyContext::Override,
             Screen::CheckIn if self.check_in.family.focused => return KeyContext::Family,
             Screen::CheckIn => return KeyContext::CheckIn,
             Screen::Form => {

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use tui_input::Input;
 
 pub use outcome::{Details, Holdings, ScanOutcome};
+pub use override_choice::OverrideChoice;
 
 use super::request::RequestId;
 use crate::desk::{Answer, IdempotencyKey, JournalEntry, Scan, ScanState};
@@ -19,7 +20,7 @@ use crate::model::check_in::{BarcodeCheckIn, UNKNOWN_ACCOUNT};
 /// A waiver expiring within this many days is worth a word at the desk.
 pub const WAIVER_SOON_DAYS: i64 = 14;
 /// A minor turning 18 within this many days is worth a word (the paperwork changes).
-pub const TURNS_ADULT_SOON_DAYS: i64 = 30;
+pub use crate::model::check_in_rules::coming_of_age::TURNS_ADULT_SOON_DAYS;
 /// How many of the latest check-ins the card and the profile list.
 pub const LAST_CHECK_INS: usize = 5;
 /// Scans the today list keeps.
@@ -79,7 +80,7 @@ impl Verdict {
             ScanOutcome::CheckedIn { check_in, details } => {
                 let notices = notices(check_in, details, today);
                 verdict.level = if notices.is_empty() { Level::In } else { Level::Notice };
-                verdict.headline = "IN";
+                verdict.headline = if check_in.overridden { "IN BY OVERRIDE" } else { "IN" };
                 verdict.reason = entry_line(check_in);
                 verdict.notices = notices;
                 verdict.check_in = Some((**check_in).clone());
@@ -102,6 +103,11 @@ impl Verdict {
                 verdict.level = Level::Refused;
                 verdict.headline = "NOT CHECKED IN";
                 verdict.reason = format!("{reason}: check this customer in by hand later");
+            }
+            ScanOutcome::NotOverridden { reason } => {
+                verdict.level = Level::Refused;
+                verdict.headline = "NOT OVERRIDDEN";
+                verdict.reason = reason.clone();
             }
             ScanOutcome::Found { details } => {
                 verdict.level = Level::Info;
@@ -151,8 +157,7 @@ fn days_until(today: Date, date: Date) -> i64 {
 
 /// The day the customer turns 18, if they have a birthday (29 February turns on 1 March).
 pub fn eighteenth_birthday(birthday: Date) -> Option<Date> {
-    let year = birthday.year().checked_add(18)?;
-    Date::new(year, birthday.month(), birthday.day()).ok().or_else(|| Date::new(year, 3, 1).ok())
+    crate::model::check_in_rules::coming_of_age::eighteenth_birthday(birthday)
 }
 
 /// When the customer last checked in earlier the same local day at the location of this check-in
@@ -175,6 +180,14 @@ fn earlier_today(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> O
 /// What a person at the desk should notice about a customer who got in.
 pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec<String> {
     let mut out = Vec::new();
+    if check_in.overridden {
+        let reason = check_in.override_reason.as_deref().unwrap_or("no reason given");
+        out.push(format!("Override: {reason} (the rules refused; kept with the check-in)"));
+    } else if check_in.override_reason.is_some() {
+        out.push("No override was needed: the rules let them in".to_string());
+    }
+    // The rules' own notices (our server: turning 18 for a minor's waiver or youth membership).
+    out.extend(check_in.notices.iter().flatten().cloned());
     if check_in.combined {
         out.push("Already checked in today: this scan made no new check-in".to_string());
     } else if let Some(earlier) = earlier_today(check_in, details, today) {
@@ -194,7 +207,9 @@ pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec
     if uses_left(&check_in.entry_method_description) == Some(0) {
         out.push("Last use of the pass: none left after today".to_string());
     }
-    if let Some(customer) = &details.customer
+    // A server that judges notices (ours) has said what turning 18 means for this customer.
+    if check_in.notices.is_none()
+        && let Some(customer) = &details.customer
         && let Some(birthday) = customer.birthday
         && customer.age_on(today).is_some_and(|age| age < 18)
         && let Some(adult) = eighteenth_birthday(birthday)
@@ -343,6 +358,10 @@ pub struct CheckInState {
     pub refused_on_delivery: Vec<String>,
     /// The scanned customer's family, each with their own verdict (see [`family`]).
     pub family: family::Family,
+    /// F8's reasons, from the config.
+    pub override_reasons: Vec<String>,
+    /// F8's chooser, while it is open.
+    pub choosing_override: Option<OverrideChoice>,
 }
 
 impl CheckInState {
@@ -412,6 +431,7 @@ impl CheckInState {
                 ScanOutcome::Refused { text, .. } => TodayState::Refused(text.trim().to_string()),
                 ScanOutcome::Queued { .. } => TodayState::Queued,
                 ScanOutcome::NotQueued { reason } => TodayState::Lost(reason.clone()),
+                ScanOutcome::NotOverridden { reason } => TodayState::Refused(reason.clone()),
                 ScanOutcome::Found { .. } | ScanOutcome::NotFound | ScanOutcome::Failed(_) => entry.state.clone(),
             };
         }
@@ -516,6 +536,7 @@ impl CheckInState {
 pub mod banner;
 pub mod family;
 pub mod outcome;
+pub mod override_choice;
 pub mod relative;
 #[cfg(test)]
 mod tests;

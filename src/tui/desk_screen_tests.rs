@@ -21,6 +21,8 @@ use crate::model::check_in::{BarcodeCheckIn, NO_ENTRY_METHOD, blocking_alert_mes
 
 const SMALL: (u16, u16) = (80, 24);
 const LARGE: (u16, u16) = (160, 48);
+pub(crate) const SMALL_SIZE: (u16, u16) = SMALL;
+pub(crate) const LARGE_SIZE: (u16, u16) = LARGE;
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -21,6 +21,8 @@ pub enum KeyContext {
     FilterEdit,
     CheckIn,
     Family,
+    /// F8's list of override reasons (and typing one).
+    Override,
     Confirm,
     QuitQuestion,
     Form,
@@ -32,7 +34,7 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 16] = [
+    pub const ALL: [KeyContext; 17] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -41,6 +43,7 @@ impl KeyContext {
         KeyContext::FilterEdit,
         KeyContext::CheckIn,
         KeyContext::Family,
+        KeyContext::Override,
         KeyContext::Confirm,
         KeyContext::QuitQuestion,
         KeyContext::Form,
@@ -62,6 +65,7 @@ impl KeyContext {
             KeyContext::FilterEdit => "filter_edit",
             KeyContext::CheckIn => "check_in",
             KeyContext::Family => "family",
+            KeyContext::Override => "override",
             KeyContext::Confirm => "confirm",
             KeyContext::QuitQuestion => "quit",
             KeyContext::Form => "form",
@@ -83,6 +87,7 @@ impl KeyContext {
             KeyContext::FilterEdit => "Typing a filter value",
             KeyContext::CheckIn => "Check-in screen (the scan field)",
             KeyContext::Family => "Check-in screen: the scanned customer's family list",
+            KeyContext::Override => "Override: the reason to let a refused customer in",
             KeyContext::Confirm => "A yes/no question",
             KeyContext::QuitQuestion => {
                 "Quit anyway? (asked when scans are queued, edits unsaved, or a demo would stop)"
@@ -106,6 +111,7 @@ impl KeyContext {
                 | KeyContext::Detail
                 | KeyContext::FilterEdit
                 | KeyContext::CheckIn
+                | KeyContext::Override
                 | KeyContext::Form
                 | KeyContext::FormChoice
                 | KeyContext::PhotoPick
@@ -162,6 +168,7 @@ impl KeyContext {
             KeyContext::CheckIn => &[
                 Action::Submit,
                 Action::Undo,
+                Action::Override,
                 Action::LookupMode,
                 Action::Family,
                 Action::Edit,
@@ -172,6 +179,7 @@ impl KeyContext {
             KeyContext::Family => {
                 &[Action::Down, Action::ToggleSelect, Action::CheckInSelected, Action::Undo, Action::Back, Action::Help]
             }
+            KeyContext::Override => &[Action::Down, Action::Confirm, Action::Back],
             KeyContext::Confirm => &[Action::Confirm, Action::Back],
             KeyContext::QuitQuestion => &[Action::Confirm, Action::Back],
             KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
@@ -438,6 +446,10 @@ impl Default for KeyMap {
             (X::Family, k(C::Enter), A::CheckInSelected),
             (X::Family, k(C::F(6)), A::Family),
             (X::Family, ctrl('z'), A::Undo),
+            (X::CheckIn, k(C::F(8)), A::Override),
+            (X::Override, k(C::Up), A::Up),
+            (X::Override, k(C::Down), A::Down),
+            (X::Override, k(C::Enter), A::Confirm),
             (X::Confirm, ch('y'), A::Confirm),
             (X::Confirm, k(C::Enter), A::Confirm),
             (X::Confirm, ch('n'), A::Back),

@@ -45,6 +45,8 @@ mod gym_clock_tests;
 #[cfg(test)]
 mod layout_tests;
 #[cfg(test)]
+mod override_screen_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod typing_tests;
@@ -205,6 +207,7 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
         scanner: config.scanner.clone(),
         start_checking_in: config.check_in.start,
         bells,
+        override_reasons: config.check_in.override_reasons.clone(),
         stops_server: false,
     })
 }

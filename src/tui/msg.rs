@@ -208,6 +208,13 @@ pub enum Command {
         customer_id: i64,
         key: IdempotencyKey,
     },
+    /// (ours) The same POST with `override_reason`: a refused customer let in anyway. Never queued
+    /// offline (see `docs/check-in.md`).
+    OverrideCheckIn {
+        request: RequestId,
+        barcode: String,
+        reason: String,
+    },
     /// `DELETE check-ins/{id}/`.
     VoidCheckIn {
         request: RequestId,

@@ -103,6 +103,39 @@ impl ScanLink {
         let _ = tx.send(Msg::ScanAnswered { request, scan: Some(scan), outcome });
     }
 
+    /// (ours) F8: the refused customer let in anyway, with the reason. Sent at once and never
+    /// queued: offline, nobody is checked in and staff are told so (an override is a judgement
+    /// about the refusal on screen; sent later it could admit someone nobody is looking at).
+    pub async fn override_check_in(
+        &self,
+        request: RequestId,
+        barcode: String,
+        reason: String,
+        tx: UnboundedSender<Msg>,
+    ) {
+        let scan = Scan::taken_now(barcode, self.location_id);
+        let outcome = match self.client.deliver_override(&scan, &reason, None).await {
+            Delivery::Unreachable(why) => ScanOutcome::NotOverridden {
+                reason: format!("Not sent ({why}): nobody was checked in. F8 tries again once the server answers"),
+            },
+            Delivery::Answered(Answer::Refused { status, text }) => match not_overridden(status, &text) {
+                Some(reason) => ScanOutcome::NotOverridden { reason },
+                None => self.outcome(&scan.barcode, Answer::Refused { status, text }).await,
+            },
+            Delivery::Answered(answer) => match self.outcome(&scan.barcode, answer).await {
+                ScanOutcome::CheckedIn { mut check_in, details } => {
+                    if check_in.override_reason.is_none() {
+                        // 200 without the echo: a server without overrides let them in by its own rules.
+                        check_in.notices.get_or_insert_with(Vec::new).insert(0, NO_OVERRIDES_BUT_IN.to_string());
+                    }
+                    ScanOutcome::CheckedIn { check_in, details }
+                }
+                other => other,
+            },
+        };
+        let _ = tx.send(Msg::ScanAnswered { request, scan: Some(scan), outcome });
+    }
+
     /// What a settled answer means, with the customer's record for the verdict.
     async fn outcome(&self, barcode: &str, answer: Answer) -> ScanOutcome {
         match answer {
@@ -159,6 +192,24 @@ impl ScanLink {
         let result = self.client.void_check_in(id).await;
         let _ = tx.send(Msg::CheckInVoided { request, result });
     }
+}
+
+/// Said when an override comes back `200` without its reason: the server does not know overrides.
+pub const NO_OVERRIDES_BUT_IN: &str = "This server does not keep override reasons: it checked them in by its own rules";
+/// Said when a server without overrides refuses the scan again.
+pub const NO_OVERRIDES: &str = "Overrides are not available on this server: it refused the scan again by its own rules";
+
+/// Why an override's refusal is not a verdict on the customer: a reason the server rejected
+/// (`{"override_reason": [..]}`), or a server without overrides (it answered the rules' own
+/// refusal, which ours never does to an override). `None`: a real refusal (an unknown card).
+fn not_overridden(status: u16, text: &str) -> Option<String> {
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text)
+        && let Some(problem) = map.get("override_reason")
+    {
+        let message = problem.get(0).and_then(|m| m.as_str()).unwrap_or("not accepted");
+        return Some(format!("The server did not take the reason: {message}"));
+    }
+    (status == 400).then(|| NO_OVERRIDES.to_string())
 }
 
 /// The customer and everything the card shows of them (alerts, notes, memberships, passes,
@@ -254,3 +305,28 @@ pub async fn open_journal(
     }
 }
 mod family;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overrides_refusal_is_told_apart_from_a_refusal_of_the_customer() {
+        // Our server never answers an override with the rules' own refusal: Capitan does.
+        let capitan = "The following alert is preventing you from checking in: No waiver.";
+        assert_eq!(not_overridden(400, capitan).as_deref(), Some(NO_OVERRIDES));
+        let bad_reason =
+            r#"{"override_reason": ["override_reason may not be blank: say why the customer is let in."]}"#;
+        assert_eq!(
+            not_overridden(400, bad_reason).as_deref(),
+            Some(
+                "The server did not take the reason: override_reason may not be blank: say why the customer is let in."
+            )
+        );
+        assert_eq!(
+            not_overridden(404, "Unknown or deactivated customer account."),
+            None,
+            "an unknown card is a refusal"
+        );
+    }
+}

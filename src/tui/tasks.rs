@@ -110,6 +110,10 @@ impl Tasks {
                 let scans = self.scans.clone();
                 tokio::spawn(async move { scans.family(family, tx).await });
             }
+            Command::OverrideCheckIn { request, barcode, reason } => {
+                let scans = self.scans.clone();
+                tokio::spawn(async move { scans.override_check_in(request, barcode, reason, tx).await });
+            }
             Command::VoidCheckIn { request, id } => {
                 let scans = self.scans.clone();
                 tokio::spawn(async move { scans.void(request, id, tx).await });

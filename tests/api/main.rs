@@ -29,6 +29,7 @@ mod media_store;
 mod multi_server;
 mod openapi;
 mod operations;
+mod r#override;
 mod paging;
 mod photos;
 mod power_cut;

@@ -10,6 +10,7 @@ mod support;
 mod desk;
 mod family;
 mod outage;
+mod r#override;
 mod pty;
 mod signals;
 

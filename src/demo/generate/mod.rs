@@ -8,6 +8,7 @@
 mod calendar;
 mod catalog;
 mod check_ins;
+mod coming_of_age;
 mod customer;
 mod memberships;
 mod people;
@@ -35,7 +36,7 @@ pub const TIME_ZONE: &str = "America/Denver";
 
 /// Changes whenever the generator's output does, so that caches of generated
 /// databases (the benchmarks') know to rebuild.
-pub const GENERATOR_VERSION: u32 = 4;
+pub const GENERATOR_VERSION: u32 = 5;
 
 /// How far back customers' histories reach.
 const HISTORY_DAYS: i64 = 6 * 365;
@@ -68,6 +69,7 @@ pub fn generate(seed: u64, customers: usize, now: Timestamp) -> Result<ImportDoc
         let remaining = customers - g.people.len();
         g.household(remaining);
     }
+    g.some_turn_18_soon();
     g.doc.customers = (0..g.people.len()).map(|i| g.customer(i)).collect();
     Ok(g.doc)
 }

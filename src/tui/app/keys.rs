@@ -68,7 +68,7 @@ impl App {
                 }
             }
             KeyContext::Form => self.form_typed(request),
-            KeyContext::CheckIn => self.check_in_typed(request),
+            KeyContext::CheckIn | KeyContext::Override => self.check_in_typed(request),
             KeyContext::PhotoPick => self.photo_typed(request),
             _ => {}
         }
@@ -95,7 +95,7 @@ impl App {
                 }
                 return;
             }
-            KeyContext::CheckIn => {
+            KeyContext::CheckIn | KeyContext::Override => {
                 for c in text.chars() {
                     self.check_in_typed(InputRequest::InsertChar(c));
                 }
@@ -144,7 +144,7 @@ impl App {
         match context {
             KeyContext::CheckIn if action == Action::Family => self.enter_family(out),
             KeyContext::Family => self.family_action(action, out),
-            KeyContext::CheckIn | KeyContext::Confirm => {
+            KeyContext::CheckIn | KeyContext::Confirm | KeyContext::Override => {
                 self.check_in_action(context == KeyContext::Confirm, action, out)
             }
             KeyContext::PhotoPick => self.photo_action(action, out),

@@ -21,6 +21,7 @@ pub(crate) fn options() -> AppOptions {
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        override_reasons: crate::config::DEFAULT_OVERRIDE_REASONS.map(str::to_string).to_vec(),
         stops_server: false,
     }
 }

@@ -50,6 +50,11 @@ pub enum ScanOutcome {
     NotQueued {
         reason: String,
     },
+    /// (ours) An override (F8) that let nobody in: not sent (offline), its reason rejected, or a
+    /// server without overrides.
+    NotOverridden {
+        reason: String,
+    },
     /// A lookup found the customer.
     Found {
         details: Details,

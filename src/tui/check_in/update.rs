@@ -27,9 +27,14 @@ pub enum CheckInStep {
 }
 
 impl CheckInState {
-    /// A key typed into the scan field.
+    /// A key typed into the scan field (or into F8's reason, while it is open).
     pub fn typed(&mut self, request: InputRequest) {
-        self.input.handle(request);
+        match &mut self.choosing_override {
+            Some(choice) => choice.typed(request),
+            None => {
+                self.input.handle(request);
+            }
+        }
     }
 
     /// A scan (or a lookup, in lookup mode) of `code`: the verdict says "checking" until the answer.
@@ -58,6 +63,9 @@ impl CheckInState {
                 _ => CheckInStep::Stay,
             };
         }
+        if self.choosing_override.is_some() {
+            return self.override_action(action, requests);
+        }
         match action {
             // Enter on an empty scan field: the refusals on delivery have been seen.
             Action::Submit | Action::Confirm
@@ -84,6 +92,7 @@ impl CheckInState {
                 }))
             }
             Action::Undo => self.ask_undo(),
+            Action::Override => self.open_override(),
             Action::CheckInMode | Action::Back => CheckInStep::Leave,
             _ => CheckInStep::Stay,
         }

@@ -69,6 +69,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     render_today(frame, areas.today, app);
     render_undo_question(frame, app);
+    super::override_choice::render(frame, app);
 }
 
 fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
@@ -101,7 +102,11 @@ fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![Span::styled(PROMPT, theme.key()), shown, Span::raw(" ".repeat(pad))];
     spans.extend(right);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if !app.help.is_open() && app.check_in.confirm_undo.is_none() && !app.check_in.family.focused {
+    if !app.help.is_open()
+        && app.check_in.confirm_undo.is_none()
+        && !app.check_in.family.focused
+        && app.check_in.choosing_override.is_none()
+    {
         let cursor = input.visual_cursor().saturating_sub(scroll);
         frame.set_cursor_position(Position::new(area.x + (PROMPT.width() + cursor) as u16, area.y));
     }

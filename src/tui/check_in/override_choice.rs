@@ -1,0 +1,195 @@
+//! F8 on a refused scan: the list of override reasons (from `[check_in] override_reasons`), and the
+//! reason typed when the chosen one asks for it. Pure: the check-in screen opens it, routes its
+//! keys here, and sends the override it returns.
+
+use tui_input::{Input, InputRequest};
+
+use super::update::CheckInStep;
+use super::{CheckInState, Level};
+use crate::model::check_in::UNKNOWN_ACCOUNT;
+use crate::model::check_in_rules::parse_override_reason;
+use crate::tui::action::Action;
+use crate::tui::msg::Command;
+use crate::tui::request::Requests;
+use crate::tui::status::Notice;
+
+/// A reason ending in this asks for the reason to be typed.
+pub const TYPE_IT: &str = "(type it)";
+
+/// The open chooser.
+#[derive(Debug, Clone)]
+pub struct OverrideChoice {
+    /// Who is let in: the refused scan's barcode, and their name when known.
+    pub barcode: String,
+    pub who: String,
+    /// Why the rules refused (the red verdict's words).
+    pub refusal: String,
+    pub reasons: Vec<String>,
+    pub selected: usize,
+    /// The reason being typed, once a "(type it)" reason was chosen.
+    pub typing: Option<Input>,
+    /// Why the typed reason cannot be sent, until it changes.
+    pub problem: Option<String>,
+}
+
+/// What a key did to the chooser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceStep {
+    Stay,
+    /// Send the override with this reason.
+    Chosen(String),
+    /// Closed without an override.
+    Closed,
+}
+
+impl OverrideChoice {
+    pub fn new(barcode: &str, who: &str, refusal: &str, reasons: &[String]) -> OverrideChoice {
+        OverrideChoice {
+            barcode: barcode.to_string(),
+            who: who.to_string(),
+            refusal: refusal.to_string(),
+            reasons: reasons.to_vec(),
+            selected: 0,
+            typing: None,
+            problem: None,
+        }
+    }
+
+    pub fn action(&mut self, action: Action) -> ChoiceStep {
+        match (action, self.typing.is_some()) {
+            (Action::Back, true) => {
+                // Back to the list, the typed text given up.
+                self.typing = None;
+                self.problem = None;
+                ChoiceStep::Stay
+            }
+            (Action::Back, false) => ChoiceStep::Closed,
+            (Action::Up, false) => {
+                self.selected = self.selected.checked_sub(1).unwrap_or(self.reasons.len().saturating_sub(1));
+                ChoiceStep::Stay
+            }
+            (Action::Down, false) => {
+                self.selected = (self.selected + 1) % self.reasons.len().max(1);
+                ChoiceStep::Stay
+            }
+            (Action::Confirm | Action::Submit, false) => self.choose(),
+            (Action::Confirm | Action::Submit, true) => self.submit_typed(),
+            _ => ChoiceStep::Stay,
+        }
+    }
+
+    fn choose(&mut self) -> ChoiceStep {
+        let Some(reason) = self.reasons.get(self.selected) else { return ChoiceStep::Closed };
+        if reason.trim_end().ends_with(TYPE_IT) {
+            self.typing = Some(Input::default());
+            return ChoiceStep::Stay;
+        }
+        ChoiceStep::Chosen(reason.trim().to_string())
+    }
+
+    fn submit_typed(&mut self) -> ChoiceStep {
+        let typed = self.typing.as_ref().map(|i| i.value().to_string()).unwrap_or_default();
+        match parse_override_reason(&typed) {
+            Ok(reason) => ChoiceStep::Chosen(reason),
+            Err(e) => {
+                self.problem = Some(e.replace("override_reason", "The reason"));
+                ChoiceStep::Stay
+            }
+        }
+    }
+
+    /// A key typed while the reason is being typed (ignored on the list).
+    pub fn typed(&mut self, request: InputRequest) {
+        if let Some(input) = &mut self.typing {
+            input.handle(request);
+            self.problem = None;
+        }
+    }
+}
+
+impl CheckInState {
+    /// F8 offers these reasons (the config's).
+    pub fn with_override_reasons(mut self, reasons: &[String]) -> CheckInState {
+        self.override_reasons = reasons.to_vec();
+        self
+    }
+
+    /// F8: the chooser, for the refused scan on screen; else a word on why not.
+    pub fn open_override(&mut self) -> CheckInStep {
+        let Some(v) = &self.verdict else {
+            return CheckInStep::Notice(Notice::warn("F8 lets a refused customer in: scan them first"));
+        };
+        let refused = v.level == Level::Refused && matches!(v.headline, "REFUSED" | "NOT OVERRIDDEN");
+        if !refused {
+            return CheckInStep::Notice(Notice::warn("F8 lets a refused customer in: this verdict is not a refusal"));
+        }
+        if v.reason == UNKNOWN_ACCOUNT && v.customer().is_none() {
+            return CheckInStep::Notice(Notice::warn("Nobody to let in: no active customer has this barcode"));
+        }
+        let who = v.customer().map(|c| format!("{} {}", c.first_name, c.last_name)).unwrap_or_default();
+        self.choosing_override = Some(OverrideChoice::new(&v.barcode, &who, &v.reason, &self.override_reasons));
+        self.confirm_undo = None;
+        CheckInStep::Redraw
+    }
+
+    /// A key while the chooser is open: the override to send once a reason is chosen.
+    pub fn override_action(&mut self, action: Action, requests: &mut Requests) -> CheckInStep {
+        let Some(choice) = &mut self.choosing_override else { return CheckInStep::Stay };
+        match choice.action(action) {
+            ChoiceStep::Stay => CheckInStep::Redraw,
+            ChoiceStep::Closed => {
+                self.choosing_override = None;
+                CheckInStep::Notice(Notice::say("No override: the customer was not let in"))
+            }
+            ChoiceStep::Chosen(reason) => {
+                let barcode = choice.barcode.clone();
+                self.choosing_override = None;
+                let request = requests.issue();
+                self.started(request, &barcode);
+                if let Some(v) = &mut self.verdict {
+                    v.headline = "OVERRIDING";
+                    v.reason = format!("Letting {barcode} in: {reason}");
+                }
+                CheckInStep::Send(Command::OverrideCheckIn { request, barcode, reason })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chooser() -> OverrideChoice {
+        let reasons = crate::config::DEFAULT_OVERRIDE_REASONS.map(str::to_string);
+        OverrideChoice::new("100042", "Ann Smith", "No waiver", &reasons)
+    }
+
+    #[test]
+    fn arrows_move_through_the_reasons_and_enter_chooses_one() {
+        let mut c = chooser();
+        assert_eq!(c.action(Action::Down), ChoiceStep::Stay);
+        assert_eq!(c.action(Action::Confirm), ChoiceStep::Chosen("manager approved".into()));
+        c.action(Action::Up);
+        c.action(Action::Up);
+        assert_eq!(c.selected, 3, "up from the first wraps to the last");
+        assert_eq!(c.action(Action::Back), ChoiceStep::Closed);
+    }
+
+    #[test]
+    fn other_asks_for_the_reason_and_a_blank_one_is_named() {
+        let mut c = chooser();
+        c.selected = 3;
+        assert_eq!(c.action(Action::Confirm), ChoiceStep::Stay);
+        assert!(c.typing.is_some());
+        assert_eq!(c.action(Action::Confirm), ChoiceStep::Stay);
+        assert!(c.problem.as_deref().unwrap().contains("The reason may not be blank"));
+        for ch in "coach vouched".chars() {
+            c.typed(InputRequest::InsertChar(ch));
+        }
+        assert_eq!(c.problem, None, "typing clears the problem");
+        assert_eq!(c.action(Action::Confirm), ChoiceStep::Chosen("coach vouched".into()));
+        assert_eq!(c.action(Action::Back), ChoiceStep::Stay, "Esc leaves the typing for the list");
+        assert!(c.typing.is_none());
+    }
+}
