@@ -241,3 +241,21 @@ async fn a_minors_waiver_lapses_at_18_and_the_month_before_says_when() {
         (StatusCode::OK, json!("MEM"), json!(true))
     );
 }
+
+/// A family member checked in by customer id (no card) takes `override_reason` as a scan does.
+#[tokio::test]
+async fn a_check_in_by_customer_id_takes_an_override_reason_as_a_scan_does() {
+    let server = start().await;
+    server.import(json!({"customers": [person(1, "NOTHING", json!({}))]})).await;
+    let api = server.api().await;
+    let id = api.customer_by_email("nothing@example.com").await["id"].clone();
+    let path = format!("/api/customers/{id}/check-ins/");
+    let (status, refused) = api.post(&path, json!({})).await;
+    assert_eq!((status, refused), (StatusCode::BAD_REQUEST, json!(NO_ENTRY)));
+    let (status, body) = api.post(&path, json!({"override_reason": "waiver signed on paper"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["entry_method"].clone(), body["overridden"].clone()), (json!("OVR"), json!(true)));
+    assert_eq!(body["free_entry_reason"], "waiver signed on paper");
+    let (status, body) = api.post(&path, json!({"override_reason": " "})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a blank reason is refused here too: {body}");
+}
