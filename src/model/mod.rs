@@ -8,6 +8,7 @@ pub mod check_in;
 pub mod check_in_rules;
 pub mod customer;
 pub mod customer_write;
+pub mod duplicates;
 pub mod fields;
 pub mod filters;
 pub mod gender;

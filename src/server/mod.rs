@@ -7,6 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod check_ins;
 pub mod customers;
+pub mod duplicates;
 pub mod error;
 pub mod filters;
 pub mod floor;
@@ -267,6 +268,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .merge(auth::routes())
         .merge(customers::routes())
+        .merge(duplicates::routes())
         .merge(gyms::routes())
         .merge(check_ins::routes())
         .merge(subcollections::routes())
