@@ -47,10 +47,11 @@ pub enum Action {
     KeepMine,
     TakeTheirs,
     Complete,
+    CreateAnyway,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -91,6 +92,7 @@ impl Action {
         Action::KeepMine,
         Action::TakeTheirs,
         Action::Complete,
+        Action::CreateAnyway,
     ];
 
     /// The name a config file uses.
@@ -136,6 +138,7 @@ impl Action {
             Action::KeepMine => "keep_mine",
             Action::TakeTheirs => "take_theirs",
             Action::Complete => "complete",
+            Action::CreateAnyway => "create_anyway",
         }
     }
 
@@ -186,6 +189,7 @@ impl Action {
             Action::KeepMine => "Save your version over the server's",
             Action::TakeTheirs => "Take the server's version into the form",
             Action::Complete => "Complete the file name",
+            Action::CreateAnyway => "Create the new customer anyway (none of these is them)",
         }
     }
 
@@ -226,6 +230,7 @@ impl Action {
             Action::KeepMine => "keep mine",
             Action::TakeTheirs => "take theirs",
             Action::Complete => "complete",
+            Action::CreateAnyway => "create anyway",
         }
     }
 }

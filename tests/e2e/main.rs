@@ -8,6 +8,7 @@
 mod support;
 
 mod desk;
+mod duplicates;
 mod outage;
 mod pty;
 mod signals;
