@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "930f3d344aca4197327734885902b53f8cfc5f73d58779ebb84807bad2401cb0",
-            "d37869611f38d6b70f4e3b21776b01e379a6d4437397f5ef8fb37ffac74078b4",
-            "60085d2545a0c369a1ff279fd82bd695c85ed181802b06fa8fcc889bb4e5b7d5",
+            "4ce7d3a4acaf22c9bdf27986d5c25a6309dd8a58e5fa65c84649a0ad213b8d9f",
+            "58a8c0c93a48ff48ab6d01c253b6f718cd9941708cb9e9e0b13b762b93f92995",
+            "1bfa6488e14d3550e1308f50e09091bf73503caeb234f0f2dfcda1c5061171f6",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }
