@@ -153,3 +153,53 @@ async fn the_keys_follow_edits_imports_and_older_rows() {
     assert_eq!(ids(&api, "telephone=5557778888").await, [id]);
     assert_eq!(ids(&api, "first_name=zoe&last_name=import&birthday=2001-01-01").await, [imported]);
 }
+
+#[tokio::test]
+async fn the_demo_has_second_accounts_the_check_catches() {
+    let args = frontdesk::cli::DemoArgs {
+        customers: 80,
+        db: None,
+        seed: 11,
+        no_app: true,
+        listen: None,
+        distribution: Default::default(),
+    };
+    let demo = frontdesk::demo::start(&args).await.expect("demo starts");
+    let anon = Api::anonymous(&demo.base_url);
+    let (status, body) =
+        anon.post("/api/get-token/", json!({"username": demo.username, "password": demo.password})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let api = Api { token: Some(body["token"].as_str().unwrap().to_string()), ..anon };
+    let everyone = api.all("/api/customers/?page_size=100").await;
+    assert_eq!(everyone.len(), 80);
+    let query = |c: &Value, fields: &[&str]| {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for f in fields {
+            q.append_pair(f, c[*f].as_str().unwrap());
+        }
+        q.finish()
+    };
+    // The same name and birthday, spelled differently (an accent, capitals).
+    let mut by_name = 0;
+    // The same phone number written another way.
+    let mut by_phone = 0;
+    for c in &everyone {
+        let page = api.ok(&format!("{PATH}?{}", query(c, &["first_name", "last_name", "birthday"]))).await;
+        let others = page["results"].as_array().unwrap().iter().filter(|o| o["id"] != c["id"]).count();
+        if others > 0 {
+            by_name += 1;
+        }
+        if c["telephone"].as_str().unwrap().len() >= 7 {
+            let page = api.ok(&format!("{PATH}?{}", query(c, &["telephone"]))).await;
+            let written_otherwise = page["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["id"] != c["id"] && o["telephone"] != c["telephone"]);
+            by_phone += usize::from(written_otherwise);
+        }
+    }
+    assert!(by_name >= 4, "{by_name} customers share a name and birthday with another");
+    assert!(by_phone >= 4, "{by_phone} customers share a phone number written another way");
+    demo.stop().await.unwrap();
+}
