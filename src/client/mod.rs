@@ -4,6 +4,7 @@
 //! Reads are retried a bounded number of times with backoff when the network
 //! or the server fails; writes never are. Every failure is a [`ClientError`].
 
+mod duplicates;
 pub mod error;
 pub mod records;
 

@@ -516,9 +516,9 @@ mod tests {
             digest(Distribution::Realistic, 3, 600, "2026-11-25T19:30:00Z"),
         ];
         let pinned = [
-            "1369e7cc734315e91938ef28570ff0ee8331a6336d7de2b1f1b6eddeab1c1561",
-            "4fd8e48c81d5066bcdab13e72851d6f4fde694cd226db9f8e1eb9d40276a095a",
-            "1aa57df978763d17907cde99a5c63eec621e775bb6284e727c72ed1c036c39b3",
+            "d5991ccf981fde3b3171e096bcab025de98aef4956b1d1846e14327c0e5aa7e3",
+            "9f8c6e45c6447b4bd8893e681792b64e98447fc8cf8b9e61c4810885e8fd60db",
+            "f351c8b6c45acf0262609ed0c2f76cc9bc2ed4310f0151dd9698ca6e682725ee",
         ];
         assert_eq!(got, pinned, "generator version {}", generate::GENERATOR_VERSION);
     }

@@ -9,6 +9,7 @@ pub mod check_in_preview;
 pub mod check_in_rules;
 pub mod customer;
 pub mod customer_write;
+pub mod duplicates;
 pub mod fields;
 pub mod filters;
 pub mod gender;

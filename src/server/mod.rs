@@ -9,6 +9,7 @@ pub mod check_in_override;
 pub mod check_in_preview;
 pub mod check_ins;
 pub mod customers;
+pub mod duplicates;
 pub mod error;
 pub mod filters;
 pub mod floor;
@@ -269,6 +270,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .merge(auth::routes())
         .merge(customers::routes())
+        .merge(duplicates::routes())
         .merge(gyms::routes())
         .merge(check_ins::routes())
         .merge(subcollections::routes())

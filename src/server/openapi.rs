@@ -194,6 +194,7 @@ fn customer_paths(paths: &mut Map<String, Value>) {
             "post": op("Create a customer", "customers", vec![], Some(customer_body(true)), write_responses("Customer", "201", false)),
         }),
     );
+    add(paths, super::duplicates::PATH.into(), possible_duplicates());
     add(
         paths,
         "/api/customers/{id}/".into(),
@@ -416,6 +417,39 @@ fn list_params(filters: &[(&str, &str, &str)]) -> Vec<Value> {
         params.push(param);
     }
     params
+}
+
+/// `GET /api/customers/possible-duplicates/` (our extension): its parameters and answers.
+fn possible_duplicates() -> Value {
+    let param = |name: &str, schema: Value, description: &str| json!({"name": name, "in": "query", "schema": schema, "description": description});
+    let text = json!({"type": "string"});
+    let parameters = vec![
+        param(
+            "first_name",
+            text.clone(),
+            "Compared with last_name and birthday, accents, case and punctuation ignored.",
+        ),
+        param("last_name", text.clone(), "Compared with first_name and birthday."),
+        param("birthday", json!({"type": "string", "format": "date"}), "Compared with first_name and last_name."),
+        param("email", text.clone(), "Compared case-insensitively."),
+        param(
+            "telephone",
+            text,
+            "Its last 9 digits are compared (at least 7 digits), so a leading country code or trunk 0 does not matter.",
+        ),
+    ];
+    let mut answers = list_responses("Customer", false);
+    answers["200"]["description"] = json!(
+        "The organization's customers sharing an email, a phone number, or first and last name with birthday, best match first (more signals first, then the same name, then the oldest customer), at most 20; `next` and `previous` are null."
+    );
+    answers["400"] = with_description(
+        field_errors(),
+        "`birthday` not a date, or `non_field_errors` when nothing can be compared (no email, no telephone of 7 digits, no full name with birthday).",
+    );
+    if let Some(map) = answers.as_object_mut() {
+        map.remove("404");
+    }
+    json!({ "get": op("Possible duplicates of a customer about to be created (our extension)", "customers", parameters, None, answers) })
 }
 
 fn schema_ref(name: &str) -> Value {

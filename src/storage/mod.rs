@@ -11,6 +11,7 @@ pub mod customer_filters;
 pub mod customer_index;
 pub mod customers;
 pub mod derived;
+pub mod duplicates;
 pub mod events;
 pub mod idempotency;
 pub mod import_plan;
@@ -302,7 +303,9 @@ impl Db {
         // them where they are missing or stale (a no-op when they are current).
         sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&pool).await?;
         tokio::spawn(checkpoint_in_background(pool.clone()));
-        Ok(Db { pool: Pool::Sqlite(pool), writer: Arc::new(tokio::sync::Mutex::new(())) })
+        let db = Db { pool: Pool::Sqlite(pool), writer: Arc::new(tokio::sync::Mutex::new(())) };
+        duplicates::backfill(&db).await?;
+        Ok(db)
     }
 
     /// Opens the database at `location`: a SQLite file (with `durability`)
@@ -313,7 +316,9 @@ impl Db {
             DbLocation::File(path) => Db::open_with(path, durability).await,
             DbLocation::Postgres(url) => {
                 let pool = postgres::connect(url).await?;
-                Ok(Db { pool: Pool::Postgres(pool), writer: Arc::new(tokio::sync::Mutex::new(())) })
+                let db = Db { pool: Pool::Postgres(pool), writer: Arc::new(tokio::sync::Mutex::new(())) };
+                duplicates::backfill(&db).await?;
+                Ok(db)
             }
         }
     }

@@ -51,10 +51,11 @@ pub enum Action {
     Family,
     ToggleSelect,
     CheckInSelected,
+    CreateAnyway,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -99,6 +100,7 @@ impl Action {
         Action::Family,
         Action::ToggleSelect,
         Action::CheckInSelected,
+        Action::CreateAnyway,
     ];
 
     /// The name a config file uses.
@@ -148,6 +150,7 @@ impl Action {
             Action::Family => "family",
             Action::ToggleSelect => "toggle_select",
             Action::CheckInSelected => "check_in_selected",
+            Action::CreateAnyway => "create_anyway",
         }
     }
 
@@ -202,6 +205,7 @@ impl Action {
             Action::Family => "Into (or out of) the scanned customer's family list",
             Action::ToggleSelect => "Select or clear a family member",
             Action::CheckInSelected => "Check in every selected family member",
+            Action::CreateAnyway => "Create the new customer anyway (none of these is them)",
         }
     }
 
@@ -246,6 +250,7 @@ impl Action {
             Action::Family => "family",
             Action::ToggleSelect => "select",
             Action::CheckInSelected => "check in selected",
+            Action::CreateAnyway => "create anyway",
         }
     }
 }

@@ -229,6 +229,7 @@ impl App {
             Screen::CheckIn => return KeyContext::CheckIn,
             Screen::Form => {
                 return match &self.editor.form {
+                    Some(_) if self.editor.duplicates.is_some() => KeyContext::Duplicates,
                     Some(form) if form.conflict.is_some() => KeyContext::Conflict,
                     Some(form) if form.focused_field().is_choice() => KeyContext::FormChoice,
                     _ => KeyContext::Form,
@@ -345,6 +346,7 @@ impl App {
             Msg::PhotoUploaded { request, result } => self.on_photo_uploaded(request, result, &mut out),
             Msg::CustomerLoaded { request, result } => self.on_fresh_customer(request, result, &mut out),
             Msg::CustomerSaved { request, result } => self.on_customer_saved(request, result, &mut out),
+            Msg::DuplicatesChecked { request, result } => self.on_duplicates_checked(request, result, &mut out),
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
         }
         // Keys still held (they may start a scan) appear in the search bar at once, whatever the
@@ -689,6 +691,7 @@ fn photo_url(customer: &Customer, rect: Rect) -> Option<String> {
 }
 
 mod check_in;
+mod duplicates;
 mod editing;
 mod family;
 mod geometry;
@@ -700,6 +703,8 @@ mod status;
 
 #[cfg(test)]
 mod check_in_tests;
+#[cfg(test)]
+mod duplicates_tests;
 #[cfg(test)]
 mod edit_tests;
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use tui_input::InputRequest;
 
 use super::action::Action;
+use super::duplicates::{self, DuplicateWarning};
 use super::form::{Form, Target};
 use super::msg::Command;
 use super::request::{RequestId, Requests};
@@ -59,8 +60,18 @@ pub enum SaveFailed {
 #[derive(Debug, Default)]
 pub struct Editor {
     pub form: Option<Form>,
-    /// The save (or its check for changes on the server) in flight.
+    /// The save (or its check for changes on the server, or a walk-in's duplicate check) in flight.
     saving: Option<RequestId>,
+    /// The walk-in's possible duplicates, listed over the form until a key decides.
+    pub duplicates: Option<DuplicateWarning>,
+    /// The next save of a walk-in skips the duplicate check (create anyway, none found, or the
+    /// check failed and the form says so); used once.
+    pub skip_duplicate_check: bool,
+    /// The server has no duplicate check (Capitan): not asked again this session.
+    pub no_duplicate_check: bool,
+    /// The walk-in's save in flight was sent without a check (already decided): a `401` answering
+    /// it sends it again after the login without asking again.
+    unchecked_save: bool,
 }
 
 impl Editor {
@@ -79,6 +90,8 @@ impl Editor {
 
     /// The form closes (saved, or left); it is handed back for what it was about.
     pub fn close(&mut self) -> Option<Form> {
+        self.duplicates = None;
+        self.skip_duplicate_check = false;
         self.form.take()
     }
 
@@ -121,7 +134,7 @@ impl Editor {
         let Some(form) = &mut self.form else { return EditStep::Stay };
         let step = form_action(form, action, locations, saving);
         if step == EditStep::Close {
-            self.form = None;
+            self.close();
         }
         step
     }
@@ -136,6 +149,16 @@ impl Editor {
         let form = self.form.as_mut()?;
         match first_step(form, || requests.issue()) {
             Ok((request, command)) => {
+                let skip = std::mem::take(&mut self.skip_duplicate_check) || self.no_duplicate_check;
+                let command = match command {
+                    // A walk-in is checked for possible duplicates before it is created.
+                    Command::SaveCustomer { id: None, .. } if !skip => {
+                        let probe = duplicates::probe(form);
+                        if probe.has_signal() { Command::CheckDuplicates { request, probe } } else { command }
+                    }
+                    other => other,
+                };
+                self.unchecked_save = matches!(command, Command::SaveCustomer { id: None, .. });
                 out.push(command);
                 self.saving = Some(request);
                 None
@@ -193,6 +216,9 @@ impl Editor {
     /// A save that did not happen: everything typed stays, with the reason beside it.
     pub fn failed(&mut self, e: ClientError) -> SaveFailed {
         let Some(form) = &mut self.form else { return SaveFailed::Gone };
+        if matches!(e, ClientError::Unauthorized(_)) && self.unchecked_save {
+            self.skip_duplicate_check = true;
+        }
         match e {
             ClientError::Validation(errors) => {
                 form.apply_server_errors(&errors);

@@ -28,13 +28,15 @@ pub enum KeyContext {
     Form,
     FormChoice,
     Conflict,
+    /// The walk-in form's save found customers who may be the same person.
+    Duplicates,
     Records,
     PhotoPick,
     Help,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 17] = [
+    pub const ALL: [KeyContext; 18] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -49,6 +51,7 @@ impl KeyContext {
         KeyContext::Form,
         KeyContext::FormChoice,
         KeyContext::Conflict,
+        KeyContext::Duplicates,
         KeyContext::Records,
         KeyContext::PhotoPick,
         KeyContext::Help,
@@ -71,6 +74,7 @@ impl KeyContext {
             KeyContext::Form => "form",
             KeyContext::FormChoice => "form_choice",
             KeyContext::Conflict => "conflict",
+            KeyContext::Duplicates => "duplicates",
             KeyContext::Records => "records",
             KeyContext::PhotoPick => "photo",
             KeyContext::Help => "help",
@@ -95,6 +99,7 @@ impl KeyContext {
             KeyContext::Form => "Edit form, typing in a field",
             KeyContext::FormChoice => "Edit form, on a choice (gender, yes/no, location)",
             KeyContext::Conflict => "Changed on the server while you edited",
+            KeyContext::Duplicates => "A new customer may already exist (possible duplicates)",
             KeyContext::Records => "Contacts, notes or alerts list",
             KeyContext::PhotoPick => "New photo: file name",
             KeyContext::Help => "This list",
@@ -185,6 +190,7 @@ impl KeyContext {
             KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
             KeyContext::FormChoice => &[Action::CycleNext, Action::NextField, Action::Save, Action::Back, Action::Help],
             KeyContext::Conflict => &[Action::KeepMine, Action::TakeTheirs, Action::Back],
+            KeyContext::Duplicates => &[Action::Down, Action::Open, Action::CreateAnyway, Action::Back],
             KeyContext::Records => &[Action::Down, Action::Open, Action::Back],
             KeyContext::PhotoPick => &[Action::Complete, Action::Open, Action::Save, Action::Back],
             KeyContext::Help => &[Action::Down, Action::Back],
@@ -478,6 +484,11 @@ impl Default for KeyMap {
             (X::FormChoice, ctrl('p'), A::UploadPhoto),
             (X::Conflict, ch('k'), A::KeepMine),
             (X::Conflict, ch('t'), A::TakeTheirs),
+            (X::Duplicates, k(C::Up), A::Up),
+            (X::Duplicates, k(C::Down), A::Down),
+            (X::Duplicates, k(C::Enter), A::Open),
+            (X::Duplicates, ctrl('s'), A::CreateAnyway),
+            (X::Duplicates, k(C::F(10)), A::CreateAnyway),
             (X::Records, k(C::Up), A::Up),
             (X::Records, ch('k'), A::Up),
             (X::Records, k(C::Down), A::Down),

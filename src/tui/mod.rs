@@ -7,6 +7,7 @@ pub mod app;
 pub mod badges;
 pub mod check_in;
 pub mod clock;
+pub mod duplicates;
 pub mod editor;
 pub mod filter_set;
 pub mod filters;

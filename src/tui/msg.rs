@@ -92,6 +92,11 @@ pub enum Msg {
         request: RequestId,
         result: Result<Customer, ClientError>,
     },
+    /// A walk-in's possible duplicates (`None`: the server has no such check).
+    DuplicatesChecked {
+        request: RequestId,
+        result: Result<Option<Vec<Customer>>, ClientError>,
+    },
     RecordSaved {
         request: RequestId,
         result: Result<serde_json::Value, ClientError>,
@@ -178,6 +183,11 @@ pub enum Command {
         request: RequestId,
         id: Option<i64>,
         body: serde_json::Map<String, serde_json::Value>,
+    },
+    /// `GET customers/possible-duplicates/` before a walk-in is created.
+    CheckDuplicates {
+        request: RequestId,
+        probe: crate::model::duplicates::DuplicateProbe,
     },
     /// `PATCH` of `url`, or `POST` to the customer's sub-collection without one.
     SaveRecord {

@@ -31,6 +31,15 @@ impl Tasks {
         Tasks { scans, ..self }
     }
 
+    /// A walk-in's duplicate check (issue 16).
+    fn check_duplicates(&self, request: super::msg::RequestId, probe: crate::model::duplicates::DuplicateProbe) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = client.possible_duplicates(&probe).await;
+            let _ = tx.send(Msg::DuplicatesChecked { request, result });
+        });
+    }
+
     /// Starts a command; its answer arrives on the app's channel. A send
     /// that fails means the app has quit, and the answer is not needed.
     pub fn run(&self, command: Command) {
@@ -88,6 +97,7 @@ impl Tasks {
                     let _ = tx.send(Msg::CustomerSaved { request, result });
                 });
             }
+            Command::CheckDuplicates { request, probe } => self.check_duplicates(request, probe),
             Command::SaveRecord { request, customer_id, kind, url, body } => {
                 let client = self.client.clone();
                 tokio::spawn(async move {

@@ -17,6 +17,7 @@ mod customer_index;
 mod customer_list;
 mod customers;
 mod demo;
+mod duplicates;
 mod export;
 mod family;
 mod filters;

@@ -8,6 +8,7 @@
 mod support;
 
 mod desk;
+mod duplicates;
 mod family;
 mod outage;
 mod r#override;

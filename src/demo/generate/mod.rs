@@ -10,6 +10,7 @@ mod catalog;
 mod check_ins;
 mod coming_of_age;
 mod customer;
+mod duplicates;
 mod memberships;
 mod people;
 mod rng;
@@ -36,7 +37,7 @@ pub const TIME_ZONE: &str = "America/Denver";
 
 /// Changes whenever the generator's output does, so that caches of generated
 /// databases (the benchmarks') know to rebuild.
-pub const GENERATOR_VERSION: u32 = 5;
+pub const GENERATOR_VERSION: u32 = 6;
 
 /// How far back customers' histories reach.
 const HISTORY_DAYS: i64 = 6 * 365;
@@ -65,12 +66,20 @@ pub fn generate(seed: u64, customers: usize, now: Timestamp) -> Result<ImportDoc
         doc: fixed_records(),
     };
     g.barcode_offset = g.rng.below(90_000_000);
+    let second_accounts = duplicates::how_many(customers);
+    while g.people.len() < customers - second_accounts {
+        let remaining = customers - second_accounts - g.people.len();
+        g.household(remaining);
+    }
+    let pairs = g.likely_duplicates(second_accounts);
+    // Had nobody been fit to have a second account, households fill the count.
     while g.people.len() < customers {
         let remaining = customers - g.people.len();
         g.household(remaining);
     }
     g.some_turn_18_soon();
     g.doc.customers = (0..g.people.len()).map(|i| g.customer(i)).collect();
+    g.keep_their_phones(&pairs);
     Ok(g.doc)
 }
 

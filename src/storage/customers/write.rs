@@ -31,15 +31,20 @@ pub(crate) fn stored_value(name: &str, value: &FieldValue) -> Value {
 }
 
 /// Columns computed from the written fields: keys for uniqueness, ordering and search.
-const KEY_COLUMNS: [&str; 5] = ["email_key", "address_postcode_key", "sort_last", "sort_first", "search_text"];
+/// The duplicate check's keys (`dup_name`, `dup_phone`) are among them.
+const KEY_COLUMNS: [&str; 7] =
+    ["email_key", "address_postcode_key", "sort_last", "sort_first", "search_text", "dup_name", "dup_phone"];
 
-fn key_values(c: &Customer) -> [BulkValue; 5] {
+fn key_values(c: &Customer) -> [BulkValue; 7] {
+    let [dup_name, dup_phone] = crate::storage::duplicates::key_values(c);
     [
         c.email.to_lowercase().into(),
         c.address_postcode.trim().to_lowercase().into(),
         sort_key(&c.last_name).into(),
         sort_key(&c.first_name).into(),
         columns::search_text(c).into(),
+        dup_name,
+        dup_phone,
     ]
 }
 

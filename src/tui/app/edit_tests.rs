@@ -199,7 +199,10 @@ fn a_walk_in_is_created_through_the_same_form_and_selected() {
     assert!(save(&mut app).is_empty(), "the birthday is required");
     assert_eq!(app.editor.form.as_ref().unwrap().focused_field().name, "birthday");
     typed(&mut app, "2001-02-03");
-    let post = save(&mut app);
+    // Possible duplicates are asked for first; none, and the customer is created.
+    let check = save(&mut app);
+    let [Command::CheckDuplicates { request, .. }] = check.as_slice() else { panic!("{check:?}") };
+    let post = app.update(Msg::DuplicatesChecked { request: *request, result: Ok(Some(vec![])) });
     let [Command::SaveCustomer { request, id: None, body }] = post.as_slice() else { panic!("{post:?}") };
     assert_eq!(body["birthday"], "2001-02-03");
     let created = Customer { id: 9, email: "walk.in@example.com".into(), ..customer(9, "Walk", "In") };

@@ -225,7 +225,7 @@ impl App {
     }
 
     /// A save that did not happen: everything typed stays, with the reason beside it.
-    fn save_failed(&mut self, e: ClientError) {
+    pub(super) fn save_failed(&mut self, e: ClientError) {
         match self.editor.failed(e) {
             SaveFailed::Gone => {}
             SaveFailed::Refused(notice) => self.show(notice),

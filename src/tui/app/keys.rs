@@ -149,6 +149,7 @@ impl App {
             }
             KeyContext::PhotoPick => self.photo_action(action, out),
             KeyContext::Form | KeyContext::FormChoice | KeyContext::Conflict => self.form_action(action, out),
+            KeyContext::Duplicates => self.duplicates_action(action, out),
             KeyContext::Records => self.records_action(action),
             _ => self.desk_action(context, action, out),
         }

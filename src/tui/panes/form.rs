@@ -22,6 +22,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane_block(format!(" {} ", form.title()), !app.help.is_open(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if let Some(warning) = &app.editor.duplicates {
+        super::duplicates::render(frame, inner, app, warning);
+        return;
+    }
     if let Some((conflicts, _)) = &form.conflict {
         render_conflict(frame, inner, app, conflicts);
         return;

@@ -2,6 +2,7 @@
 
 pub mod check_in;
 pub mod detail;
+pub mod duplicates;
 pub mod family;
 pub mod filters;
 pub mod form;
