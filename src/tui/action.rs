@@ -47,10 +47,12 @@ pub enum Action {
     KeepMine,
     TakeTheirs,
     Complete,
+    #[serde(rename = "command_palette")]
+    Palette,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -91,6 +93,7 @@ impl Action {
         Action::KeepMine,
         Action::TakeTheirs,
         Action::Complete,
+        Action::Palette,
     ];
 
     /// The name a config file uses.
@@ -136,6 +139,7 @@ impl Action {
             Action::KeepMine => "keep_mine",
             Action::TakeTheirs => "take_theirs",
             Action::Complete => "complete",
+            Action::Palette => "command_palette",
         }
     }
 
@@ -186,6 +190,7 @@ impl Action {
             Action::KeepMine => "Save your version over the server's",
             Action::TakeTheirs => "Take the server's version into the form",
             Action::Complete => "Complete the file name",
+            Action::Palette => "Command palette: find any action by name and run it",
         }
     }
 
@@ -226,6 +231,7 @@ impl Action {
             Action::KeepMine => "keep mine",
             Action::TakeTheirs => "take theirs",
             Action::Complete => "complete",
+            Action::Palette => "commands",
         }
     }
 }

@@ -15,6 +15,7 @@ use super::help::HelpOverlay;
 use super::keymap::{KeyContext, KeyMap};
 use super::login::LoginPrompt;
 pub use super::msg::{Command, KeyRead, Msg, PhotoKey, PhotoMode, Timer};
+use super::palette::Palette;
 pub use super::photo_upload::{PhotoUpload, PhotoUploader};
 use super::photo_view::EncodedPhoto;
 pub use super::photo_view::PreparedUpload;
@@ -67,6 +68,8 @@ pub struct App {
     pub focus: Focus,
     /// The `?` overlay and its scroll.
     pub help: HelpOverlay,
+    /// The command palette (ctrl-k).
+    pub palette: Palette,
     pub search: SearchBar,
     pub filters: FilterPane,
     pub list: ResultList,
@@ -127,6 +130,7 @@ impl App {
             screen: if options.start_checking_in { Screen::CheckIn } else { Screen::Desk },
             focus: Focus::Search,
             help: HelpOverlay::default(),
+            palette: Palette::default(),
             search: SearchBar::default(),
             filters: FilterPane::new(),
             list: ResultList::default(),
@@ -217,6 +221,9 @@ impl App {
         }
         if self.help.is_open() {
             return KeyContext::Help;
+        }
+        if self.palette.is_open() {
+            return KeyContext::Palette;
         }
         match self.screen {
             Screen::Desk => {}
@@ -469,6 +476,8 @@ impl App {
     /// A barcode scanned anywhere: into the form's barcode field when that is where staff are
     /// (a new key tag), else it is a customer to find.
     fn on_scan(&mut self, code: String, out: &mut Vec<Command>) {
+        // A scan is a customer at the desk, whatever was being looked for in the palette.
+        self.palette.close();
         if self.screen == Screen::Form && self.editor.scanned(&code) {
             self.say(format!("Scanned {code} into Barcode"));
             return;
@@ -687,6 +696,7 @@ mod editing;
 mod geometry;
 mod keys;
 mod mouse;
+mod palette;
 mod photo_upload;
 mod search_screen;
 mod status;

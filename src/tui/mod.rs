@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod layout;
 pub mod login;
 pub mod msg;
+pub mod palette;
 pub mod panes;
 pub mod paths;
 pub mod photo_upload;
@@ -44,6 +45,8 @@ mod desk_screen_tests;
 mod gym_clock_tests;
 #[cfg(test)]
 mod layout_tests;
+#[cfg(test)]
+mod palette_tests;
 #[cfg(test)]
 mod screen_tests;
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod support;
 
 mod desk;
 mod outage;
+mod palette;
 mod pty;
 mod signals;
 

@@ -6,6 +6,7 @@ pub mod filters;
 pub mod form;
 pub mod help;
 pub mod login;
+pub mod palette;
 pub mod photo_upload;
 pub mod records;
 pub mod results;
