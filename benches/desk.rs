@@ -51,6 +51,7 @@ fn options() -> AppOptions {
         scanner: ScannerConfig::default(),
         start_checking_in: true,
         bells: Bells { checked_in: 1, refused: 3, gap: Duration::from_millis(180) },
+        sounds: Default::default(),
         stops_server: false,
     }
 }

@@ -43,6 +43,7 @@ fn options() -> AppOptions {
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        sounds: Default::default(),
         stops_server: false,
     }
 }

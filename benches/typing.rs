@@ -76,6 +76,7 @@ fn options(scanner: ScannerConfig) -> AppOptions {
         scanner,
         start_checking_in: false,
         bells: Bells { checked_in: 1, refused: 3, gap: Duration::from_millis(180) },
+        sounds: Default::default(),
         stops_server: false,
     }
 }

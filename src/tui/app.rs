@@ -58,6 +58,8 @@ pub struct AppOptions {
     /// Open on the check-in screen.
     pub start_checking_in: bool,
     pub bells: Bells,
+    /// `[sounds]`: each check-in outcome's pattern or command, and quiet hours.
+    pub sounds: crate::config::SoundsConfig,
     /// Quitting the app also stops the server (`frontdesk demo`), so quitting asks first.
     pub stops_server: bool,
 }
@@ -144,7 +146,7 @@ impl App {
             locations_failed: false,
             scanner,
             provisional: Provisional::default(),
-            check_in: CheckInState::new(options.bells),
+            check_in: CheckInState::new(options.bells).with_sounds(options.sounds),
             quit_question: None,
             stops_server: options.stops_server,
             notice: None,
@@ -347,6 +349,7 @@ impl App {
             Msg::CustomerLoaded { request, result } => self.on_fresh_customer(request, result, &mut out),
             Msg::CustomerSaved { request, result } => self.on_customer_saved(request, result, &mut out),
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
+            Msg::SoundFailed { program, error } => self.on_sound_failed(&program, &error),
         }
         // Keys still held (they may start a scan) appear in the search bar at once, whatever the
         // message (a focus change may have brought the bar back).

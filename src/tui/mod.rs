@@ -50,6 +50,8 @@ mod palette_tests;
 #[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
+mod sound_tests;
+#[cfg(test)]
 mod typing_tests;
 
 use std::io::Write;
@@ -208,6 +210,7 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
         scanner: config.scanner.clone(),
         start_checking_in: config.check_in.start,
         bells,
+        sounds: config.sounds.clone(),
         stops_server: false,
     })
 }

@@ -21,6 +21,7 @@ pub(crate) fn options() -> AppOptions {
         scanner: Default::default(),
         start_checking_in: false,
         bells: Default::default(),
+        sounds: Default::default(),
         stops_server: false,
     }
 }
