@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 pub use crate::desk::ScannerConfig;
+pub use sounds::{QuietHours, Sound, SoundsConfig};
+
+mod sounds;
 
 /// Environment variable that overrides the token in any file.
 pub const TOKEN_ENV: &str = "FRONTDESK_TOKEN";
@@ -73,6 +76,8 @@ struct ConfigFile {
     scanner: ScannerConfig,
     #[serde(default)]
     check_in: CheckInConfig,
+    #[serde(default)]
+    sounds: sounds::SoundsFile,
 }
 
 /// The `[check_in]` table: the desk's check-in screen.
@@ -158,6 +163,8 @@ pub struct Config {
     /// How a barcode scanner's keys are told from a person's.
     pub scanner: ScannerConfig,
     pub check_in: CheckInConfig,
+    /// How each check-in outcome sounds, and when nothing does.
+    pub sounds: SoundsConfig,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -175,6 +182,7 @@ impl Config {
             colors: Colors::default(),
             scanner: ScannerConfig::default(),
             check_in: CheckInConfig::default(),
+            sounds: SoundsConfig::default(),
             path: None,
         }
     }
@@ -317,6 +325,7 @@ pub fn parse(text: &str, path: &Path, check_keys: KeysCheck) -> Result<Config, C
         )));
     }
     bells.validate_override_reasons().map_err(invalid)?;
+    let sounds = file.sounds.check().map_err(invalid)?;
     Ok(Config {
         base_url,
         token: file.token.filter(|t| !t.trim().is_empty()),
@@ -327,6 +336,7 @@ pub fn parse(text: &str, path: &Path, check_keys: KeysCheck) -> Result<Config, C
         colors: file.colors,
         scanner: file.scanner,
         check_in: file.check_in,
+        sounds,
         path: Some(path.to_path_buf()),
     })
 }

@@ -52,10 +52,12 @@ pub enum Action {
     ToggleSelect,
     CheckInSelected,
     CreateAnyway,
+    #[serde(rename = "command_palette")]
+    Palette,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -101,6 +103,7 @@ impl Action {
         Action::ToggleSelect,
         Action::CheckInSelected,
         Action::CreateAnyway,
+        Action::Palette,
     ];
 
     /// The name a config file uses.
@@ -151,6 +154,7 @@ impl Action {
             Action::ToggleSelect => "toggle_select",
             Action::CheckInSelected => "check_in_selected",
             Action::CreateAnyway => "create_anyway",
+            Action::Palette => "command_palette",
         }
     }
 
@@ -206,6 +210,7 @@ impl Action {
             Action::ToggleSelect => "Select or clear a family member",
             Action::CheckInSelected => "Check in every selected family member",
             Action::CreateAnyway => "Create the new customer anyway (none of these is them)",
+            Action::Palette => "Command palette: find any action by name and run it",
         }
     }
 
@@ -251,6 +256,7 @@ impl Action {
             Action::ToggleSelect => "select",
             Action::CheckInSelected => "check in selected",
             Action::CreateAnyway => "create anyway",
+            Action::Palette => "commands",
         }
     }
 }

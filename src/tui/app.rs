@@ -15,6 +15,7 @@ use super::help::HelpOverlay;
 use super::keymap::{KeyContext, KeyMap};
 use super::login::LoginPrompt;
 pub use super::msg::{Command, KeyRead, Msg, PhotoKey, PhotoMode, Timer};
+use super::palette::Palette;
 pub use super::photo_upload::{PhotoUpload, PhotoUploader};
 use super::photo_view::EncodedPhoto;
 pub use super::photo_view::PreparedUpload;
@@ -59,6 +60,8 @@ pub struct AppOptions {
     pub bells: Bells,
     /// F8's reasons (`[check_in] override_reasons`).
     pub override_reasons: Vec<String>,
+    /// `[sounds]`: each check-in outcome's pattern or command, and quiet hours.
+    pub sounds: crate::config::SoundsConfig,
     /// Quitting the app also stops the server (`frontdesk demo`), so quitting asks first.
     pub stops_server: bool,
 }
@@ -69,6 +72,8 @@ pub struct App {
     pub focus: Focus,
     /// The `?` overlay and its scroll.
     pub help: HelpOverlay,
+    /// The command palette (ctrl-k).
+    pub palette: Palette,
     pub search: SearchBar,
     pub filters: FilterPane,
     pub list: ResultList,
@@ -129,6 +134,7 @@ impl App {
             screen: if options.start_checking_in { Screen::CheckIn } else { Screen::Desk },
             focus: Focus::Search,
             help: HelpOverlay::default(),
+            palette: Palette::default(),
             search: SearchBar::default(),
             filters: FilterPane::new(),
             list: ResultList::default(),
@@ -142,7 +148,9 @@ impl App {
             locations_failed: false,
             scanner,
             provisional: Provisional::default(),
-            check_in: CheckInState::new(options.bells).with_override_reasons(&options.override_reasons),
+            check_in: CheckInState::new(options.bells)
+                .with_override_reasons(&options.override_reasons)
+                .with_sounds(options.sounds),
             quit_question: None,
             stops_server: options.stops_server,
             notice: None,
@@ -219,6 +227,9 @@ impl App {
         }
         if self.help.is_open() {
             return KeyContext::Help;
+        }
+        if self.palette.is_open() {
+            return KeyContext::Palette;
         }
         match self.screen {
             Screen::Desk => {}
@@ -348,6 +359,7 @@ impl App {
             Msg::CustomerSaved { request, result } => self.on_customer_saved(request, result, &mut out),
             Msg::DuplicatesChecked { request, result } => self.on_duplicates_checked(request, result, &mut out),
             Msg::RecordSaved { request, result } => self.on_record_saved(request, result, &mut out),
+            Msg::SoundFailed { program, error } => self.on_sound_failed(&program, &error),
         }
         // Keys still held (they may start a scan) appear in the search bar at once, whatever the
         // message (a focus change may have brought the bar back).
@@ -477,6 +489,8 @@ impl App {
     /// A barcode scanned anywhere: into the form's barcode field when that is where staff are
     /// (a new key tag), else it is a customer to find.
     fn on_scan(&mut self, code: String, out: &mut Vec<Command>) {
+        // A scan is a customer at the desk, whatever was being looked for in the palette.
+        self.palette.close();
         if self.screen == Screen::Form && self.editor.scanned(&code) {
             self.say(format!("Scanned {code} into Barcode"));
             return;
@@ -697,6 +711,7 @@ mod family;
 mod geometry;
 mod keys;
 mod mouse;
+mod palette;
 mod photo_upload;
 mod search_screen;
 mod status;

@@ -338,6 +338,8 @@ pub struct CheckInState {
     pub bell_pattern: Bells,
     /// The bells of the latest verdict.
     ringing: BellState,
+    /// `[sounds]`: each outcome's pattern or command, quiet hours.
+    pub sounds: sounds::Sounds,
     /// The scan field: always armed; a code typed by hand and Enter is a scan too.
     pub input: Input,
     /// Scans show the customer without checking in.
@@ -538,6 +540,7 @@ pub mod family;
 pub mod outcome;
 pub mod override_choice;
 pub mod relative;
+pub mod sounds;
 #[cfg(test)]
 mod tests;
 pub mod update;

@@ -48,7 +48,7 @@ pub enum HelpLine {
     Note(&'static str),
 }
 
-const NOTES: [&str; 10] = [
+const NOTES: [&str; 11] = [
     "In the search bar, the results list and the profile every printable key is typed: there it starts",
     "a new search and does nothing else. Actions are on ctrl- and f-keys; ? and / act only in the",
     "filters, lists and this overlay.",
@@ -59,6 +59,7 @@ const NOTES: [&str; 10] = [
     "Ctrl-N on the check-in screen after an unknown key tag starts the walk-in with that barcode.",
     "Mouse: click to select or open, wheel to scroll, click a chip to remove it.",
     "Keys can be changed in the config file: [keys.results] \"ctrl-o\" = \"open\".",
+    "Ctrl-K (anywhere) opens the command palette: type part of an action's name, Enter runs it there.",
 ];
 
 pub fn lines(keymap: &KeyMap) -> Vec<HelpLine> {

@@ -33,10 +33,11 @@ pub enum KeyContext {
     Records,
     PhotoPick,
     Help,
+    Palette,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 18] = [
+    pub const ALL: [KeyContext; 19] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -55,6 +56,7 @@ impl KeyContext {
         KeyContext::Records,
         KeyContext::PhotoPick,
         KeyContext::Help,
+        KeyContext::Palette,
     ];
 
     /// The config's name for it (`[keys.results]`).
@@ -78,6 +80,7 @@ impl KeyContext {
             KeyContext::Records => "records",
             KeyContext::PhotoPick => "photo",
             KeyContext::Help => "help",
+            KeyContext::Palette => "palette",
         }
     }
 
@@ -103,6 +106,7 @@ impl KeyContext {
             KeyContext::Records => "Contacts, notes or alerts list",
             KeyContext::PhotoPick => "New photo: file name",
             KeyContext::Help => "This list",
+            KeyContext::Palette => "Command palette (type to find an action)",
         }
     }
 
@@ -120,6 +124,7 @@ impl KeyContext {
                 | KeyContext::Form
                 | KeyContext::FormChoice
                 | KeyContext::PhotoPick
+                | KeyContext::Palette
         )
     }
 
@@ -136,6 +141,7 @@ impl KeyContext {
                 Action::ToggleFilters,
                 Action::ClearSearch,
                 Action::CheckInMode,
+                Action::Palette,
                 Action::Help,
                 Action::Quit,
             ],
@@ -145,6 +151,7 @@ impl KeyContext {
                 Action::Bottom,
                 Action::Back,
                 Action::ToggleFilters,
+                Action::Palette,
                 Action::Help,
                 Action::Quit,
             ],
@@ -157,6 +164,7 @@ impl KeyContext {
                 Action::Notes,
                 Action::Alerts,
                 Action::Back,
+                Action::Palette,
                 Action::Help,
                 Action::Quit,
             ],
@@ -178,6 +186,7 @@ impl KeyContext {
                 Action::Family,
                 Action::Edit,
                 Action::Back,
+                Action::Palette,
                 Action::Help,
                 Action::Quit,
             ],
@@ -187,13 +196,16 @@ impl KeyContext {
             KeyContext::Override => &[Action::Down, Action::Confirm, Action::Back],
             KeyContext::Confirm => &[Action::Confirm, Action::Back],
             KeyContext::QuitQuestion => &[Action::Confirm, Action::Back],
-            KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Help],
-            KeyContext::FormChoice => &[Action::CycleNext, Action::NextField, Action::Save, Action::Back, Action::Help],
+            KeyContext::Form => &[Action::NextField, Action::Save, Action::Back, Action::Palette, Action::Help],
+            KeyContext::FormChoice => {
+                &[Action::CycleNext, Action::NextField, Action::Save, Action::Back, Action::Palette, Action::Help]
+            }
             KeyContext::Conflict => &[Action::KeepMine, Action::TakeTheirs, Action::Back],
             KeyContext::Duplicates => &[Action::Down, Action::Open, Action::CreateAnyway, Action::Back],
             KeyContext::Records => &[Action::Down, Action::Open, Action::Back],
             KeyContext::PhotoPick => &[Action::Complete, Action::Open, Action::Save, Action::Back],
             KeyContext::Help => &[Action::Down, Action::Back],
+            KeyContext::Palette => &[Action::Down, Action::Confirm, Action::Back],
         }
     }
 }
@@ -393,6 +405,7 @@ impl Default for KeyMap {
             (X::Global, ctrl('t'), A::CheckInMode),
             (X::Global, k(C::F(4)), A::Edit),
             (X::Global, ctrl('n'), A::NewCustomer),
+            (X::Global, ctrl('k'), A::Palette),
             (X::Search, k(C::Down), A::Down),
             (X::Search, k(C::Enter), A::Open),
             (X::Search, ctrl('u'), A::ClearSearch),
@@ -509,6 +522,12 @@ impl Default for KeyMap {
             (X::Help, ch('?'), A::Back),
             (X::Help, k(C::F(1)), A::Back),
             (X::Help, ch('q'), A::Back),
+            (X::Palette, k(C::Up), A::Up),
+            (X::Palette, k(C::Down), A::Down),
+            (X::Palette, k(C::PageUp), A::PageUp),
+            (X::Palette, k(C::PageDown), A::PageDown),
+            (X::Palette, k(C::Enter), A::Confirm),
+            (X::Palette, ctrl('u'), A::ClearSearch),
         ];
         KeyMap { bindings: table.iter().map(|&(context, key, action)| Binding { context, key, action }).collect() }
     }

@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 pub mod login;
 pub mod msg;
+pub mod palette;
 pub mod panes;
 pub mod paths;
 pub mod photo_upload;
@@ -48,7 +49,11 @@ mod layout_tests;
 #[cfg(test)]
 mod override_screen_tests;
 #[cfg(test)]
+mod palette_tests;
+#[cfg(test)]
 mod screen_tests;
+#[cfg(test)]
+mod sound_tests;
 #[cfg(test)]
 mod typing_tests;
 
@@ -209,6 +214,7 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
         start_checking_in: config.check_in.start,
         bells,
         override_reasons: config.check_in.override_reasons.clone(),
+        sounds: config.sounds.clone(),
         stops_server: false,
     })
 }

@@ -148,6 +148,11 @@ pub enum Msg {
         request: RequestId,
         result: Result<Customer, ClientError>,
     },
+    /// A check-in sound's command could not run, or failed: why, naming the program.
+    SoundFailed {
+        program: String,
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -253,5 +258,10 @@ pub enum Command {
         request: RequestId,
         customer_id: i64,
         jpeg: std::sync::Arc<Vec<u8>>,
+    },
+    /// Starts a check-in sound's command (`[sounds]`), on a blocking thread: never waited for here.
+    PlaySound {
+        program: String,
+        args: Vec<String>,
     },
 }

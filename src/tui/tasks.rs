@@ -129,6 +129,13 @@ impl Tasks {
                 tokio::spawn(async move { scans.void(request, id, tx).await });
             }
             Command::SendQueued => self.scans.send_queued(),
+            Command::PlaySound { program, args } => {
+                tokio::task::spawn_blocking(move || {
+                    if let Err(error) = super::check_in::sounds::play(&program, &args) {
+                        let _ = tx.send(Msg::SoundFailed { program, error });
+                    }
+                });
+            }
             Command::LogIn { username, password } => {
                 let client = self.client.clone();
                 tokio::spawn(async move {

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     panes::status::render_status(frame, status, app);
     panes::status::render_footer(frame, footer, app);
+    panes::palette::render(frame, app);
     panes::help::render(frame, app);
     panes::login::render(frame, app);
 }

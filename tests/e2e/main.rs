@@ -12,6 +12,7 @@ mod duplicates;
 mod family;
 mod outage;
 mod r#override;
+mod palette;
 mod pty;
 mod signals;
 

@@ -89,10 +89,18 @@ impl App {
             out.push(Command::SendQueued);
         }
         if let Some(level) = shown {
-            out.extend(self.check_in.ring(level));
+            let local = self.clock.now().to_zoned(self.time_zone.clone()).time();
+            out.extend(self.check_in.ring(level, local));
             self.load_photo(out);
             // The family fills in behind the verdict, which never waits for it.
             self.load_family(&outcome, out);
+        }
+    }
+
+    /// A sound's command failed: said once per program.
+    pub(super) fn on_sound_failed(&mut self, program: &str, error: &str) {
+        if let Some(notice) = self.check_in.sound_failed(program, error) {
+            self.show(notice);
         }
     }
 

@@ -28,13 +28,12 @@ impl App {
         self.notice = None;
         let context = self.key_context();
         let action = self.keymap.action(context, &key);
-        if (action != Some(Action::Back) || context == KeyContext::QuitQuestion) && self.screen == Screen::Form {
+        if let Some(action) = action {
+            return self.dispatch(context, action, out);
+        }
+        if self.screen == Screen::Form {
             // Only an Esc right after the warning discards.
             self.editor.disarm_discard();
-        }
-        if let Some(action) = action {
-            self.on_action(action, out);
-            return;
         }
         let Some(request) = tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key)) else {
             return;
@@ -70,8 +69,18 @@ impl App {
             KeyContext::Form => self.form_typed(request),
             KeyContext::CheckIn | KeyContext::Override => self.check_in_typed(request),
             KeyContext::PhotoPick => self.photo_typed(request),
+            KeyContext::Palette => self.palette.typed(request),
             _ => {}
         }
+    }
+
+    /// A key's action where the keys go (`context`), or the command palette's choice run as its key would.
+    pub(super) fn dispatch(&mut self, context: KeyContext, action: Action, out: &mut Vec<Command>) {
+        if (action != Action::Back || context == KeyContext::QuitQuestion) && self.screen == Screen::Form {
+            // Only an Esc right after the warning discards.
+            self.editor.disarm_discard();
+        }
+        self.on_action(action, out);
     }
 
     pub(super) fn filters_changed(&mut self, out: &mut Vec<Command>) {
@@ -86,6 +95,10 @@ impl App {
             return;
         }
         if self.help.is_open() {
+            return;
+        }
+        if self.palette.is_open() {
+            self.palette.paste(text);
             return;
         }
         match self.key_context() {
@@ -133,6 +146,8 @@ impl App {
                 }
                 return;
             }
+            _ if context == KeyContext::Palette => return self.palette_action(action, out),
+            Action::Palette => return self.open_palette(),
             Action::Help => {
                 self.help.toggle();
                 return;

@@ -22,6 +22,10 @@ impl App {
             self.redraw = true;
             return;
         }
+        // The command palette is for the keyboard.
+        if self.palette.is_open() {
+            return;
+        }
         // The other screens and the record list are for the keyboard.
         if self.screen != Screen::Desk || self.records.is_open() {
             return;

@@ -66,6 +66,9 @@ impl App {
             if context == KeyContext::CheckIn && self.check_in.lookup && words == Action::Submit.short() {
                 words = "look up (no check-in)";
             }
+            if context == KeyContext::Palette && words == Action::Confirm.short() {
+                words = "run";
+            }
             let len = keys.chars().count() + words.chars().count() + 1;
             if used + len > width && !row.is_empty() {
                 rows.push(std::mem::take(&mut row));

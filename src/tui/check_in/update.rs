@@ -145,18 +145,13 @@ impl CheckInState {
         })
     }
 
-    /// Starts the bell pattern of a verdict shown at `level`; returns the timer for the next bell.
-    pub fn ring(&mut self, level: Level) -> Option<Command> {
-        let rings = match level {
-            Level::In | Level::Notice => self.bell_pattern.checked_in,
-            Level::Refused => self.bell_pattern.refused,
-            Level::Checking | Level::Queued | Level::Info => 0,
-        };
+    /// Starts the sound of a verdict shown at `level` at `at` (the gym's local time; see
+    /// [`super::sounds::choose`]): the first bell and the timer for the next, or the command to run.
+    pub fn ring(&mut self, level: Level, at: jiff::civil::Time) -> Option<Command> {
         self.ringing.generation += 1;
-        if rings == 0 {
-            self.ringing.left = 0;
-            return None;
-        }
+        self.ringing.left = 0;
+        let sound = super::sounds::choose(level, &self.bell_pattern, &self.sounds.config, at)?;
+        let crate::config::Sound::Bells(rings) = sound else { return super::sounds::command(&sound) };
         self.ringing.due += 1;
         self.ringing.left = rings - 1;
         self.next_bell()

@@ -9,6 +9,7 @@ pub mod form;
 pub mod help;
 pub mod login;
 pub mod override_choice;
+pub mod palette;
 pub mod photo_upload;
 pub mod records;
 pub mod results;
