@@ -47,10 +47,12 @@ pub enum Action {
     KeepMine,
     TakeTheirs,
     Complete,
+    LockDesk,
+    SignIn,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 42] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -91,6 +93,8 @@ impl Action {
         Action::KeepMine,
         Action::TakeTheirs,
         Action::Complete,
+        Action::LockDesk,
+        Action::SignIn,
     ];
 
     /// The name a config file uses.
@@ -136,6 +140,8 @@ impl Action {
             Action::KeepMine => "keep_mine",
             Action::TakeTheirs => "take_theirs",
             Action::Complete => "complete",
+            Action::LockDesk => "lock_desk",
+            Action::SignIn => "sign_in",
         }
     }
 
@@ -186,6 +192,8 @@ impl Action {
             Action::KeepMine => "Save your version over the server's",
             Action::TakeTheirs => "Take the server's version into the form",
             Action::Complete => "Complete the file name",
+            Action::LockDesk => "Lock the desk for the next staff member (scans still check in)",
+            Action::SignIn => "Sign in: 4 to 8 digits are sent as your PIN, anything else as your password",
         }
     }
 
@@ -226,6 +234,8 @@ impl Action {
             Action::KeepMine => "keep mine",
             Action::TakeTheirs => "take theirs",
             Action::Complete => "complete",
+            Action::LockDesk => "lock",
+            Action::SignIn => "sign in",
         }
     }
 }

@@ -28,10 +28,11 @@ pub enum KeyContext {
     Records,
     PhotoPick,
     Help,
+    Lock,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 15] = [
+    pub const ALL: [KeyContext; 16] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -47,6 +48,7 @@ impl KeyContext {
         KeyContext::Records,
         KeyContext::PhotoPick,
         KeyContext::Help,
+        KeyContext::Lock,
     ];
 
     /// The config's name for it (`[keys.results]`).
@@ -67,6 +69,7 @@ impl KeyContext {
             KeyContext::Records => "records",
             KeyContext::PhotoPick => "photo",
             KeyContext::Help => "help",
+            KeyContext::Lock => "lock",
         }
     }
 
@@ -89,6 +92,7 @@ impl KeyContext {
             KeyContext::Records => "Contacts, notes or alerts list",
             KeyContext::PhotoPick => "New photo: file name",
             KeyContext::Help => "This list",
+            KeyContext::Lock => "Lock screen (F12): sign in as yourself",
         }
     }
 
@@ -105,6 +109,7 @@ impl KeyContext {
                 | KeyContext::Form
                 | KeyContext::FormChoice
                 | KeyContext::PhotoPick
+                | KeyContext::Lock
         )
     }
 
@@ -172,6 +177,7 @@ impl KeyContext {
             KeyContext::Records => &[Action::Down, Action::Open, Action::Back],
             KeyContext::PhotoPick => &[Action::Complete, Action::Open, Action::Save, Action::Back],
             KeyContext::Help => &[Action::Down, Action::Back],
+            KeyContext::Lock => &[Action::NextField, Action::SignIn, Action::Back, Action::Quit],
         }
     }
 }
@@ -371,6 +377,7 @@ impl Default for KeyMap {
             (X::Global, ctrl('t'), A::CheckInMode),
             (X::Global, k(C::F(4)), A::Edit),
             (X::Global, ctrl('n'), A::NewCustomer),
+            (X::Global, k(C::F(12)), A::LockDesk),
             (X::Search, k(C::Down), A::Down),
             (X::Search, k(C::Enter), A::Open),
             (X::Search, ctrl('u'), A::ClearSearch),
@@ -471,6 +478,12 @@ impl Default for KeyMap {
             (X::Help, ch('?'), A::Back),
             (X::Help, k(C::F(1)), A::Back),
             (X::Help, ch('q'), A::Back),
+            (X::Lock, k(C::Tab), A::NextField),
+            (X::Lock, k(C::Down), A::NextField),
+            (X::Lock, k(C::BackTab), A::PrevField),
+            (X::Lock, k(C::Up), A::PrevField),
+            (X::Lock, k(C::Enter), A::SignIn),
+            (X::Lock, ctrl('u'), A::ClearSearch),
         ];
         KeyMap { bindings: table.iter().map(|&(context, key, action)| Binding { context, key, action }).collect() }
     }

@@ -18,6 +18,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::status::render_footer(frame, footer, app);
     panes::help::render(frame, app);
     panes::login::render(frame, app);
+    panes::lock::render(frame, main, app);
 }
 
 fn draw_desk(frame: &mut Frame, app: &App) {

@@ -30,6 +30,7 @@ mod openapi;
 mod operations;
 mod paging;
 mod photos;
+mod pin_login;
 mod power_cut;
 mod relations;
 mod reservations;

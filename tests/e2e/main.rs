@@ -11,6 +11,7 @@ mod desk;
 mod outage;
 mod pty;
 mod signals;
+mod staff;
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod filters;
 pub mod form;
 pub mod help;
+pub mod lock;
 pub mod login;
 pub mod photo_upload;
 pub mod records;

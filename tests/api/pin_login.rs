@@ -1,0 +1,180 @@
+//! Staff PINs (issue 16): `frontdesk admin set-pin` and `POST /api/get-token/`
+//! with `{"username", "pin"}`; five wrong logins in a row (PIN or password)
+//! lock that username's logins for a minute, in the database, so every server
+//! on it agrees, and a correct login after the minute clears the count.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{Api, ORG, PASSWORD, TestServer, USER, fixed_clock};
+
+const PIN: &str = "2468";
+const NOW: &str = "2026-03-10T18:00:00Z";
+
+/// A login's status, its `Retry-After` (seconds) and its body.
+async fn log_in(base: &str, body: Value) -> (StatusCode, Option<u64>, Value) {
+    let resp = Api::anonymous(base).request(Method::POST, "/api/get-token/").json(&body).send().await.unwrap();
+    let retry_after = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().parse().unwrap());
+    let status = resp.status();
+    (status, retry_after, resp.json().await.unwrap())
+}
+
+fn pin(pin: &str) -> Value {
+    json!({"username": USER, "pin": pin})
+}
+
+fn password(password: &str) -> Value {
+    json!({"username": USER, "password": password})
+}
+
+async fn with_pin(server: &TestServer) {
+    frontdesk::admin::set_pin(&server.db, ORG, USER, PIN).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_pin_logs_in_as_its_staff_user_and_the_password_still_works() {
+    let server = TestServer::start().await;
+    let (status, _, body) = log_in(&server.base, pin(PIN)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no PIN set yet: {body}");
+    assert_eq!(body["non_field_errors"][0], "Unable to log in with provided credentials.");
+
+    with_pin(&server).await;
+    let (status, _, body) = log_in(&server.base, pin(PIN)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let api = Api { token: Some(body["token"].as_str().unwrap().to_string()), ..Api::anonymous(&server.base) };
+    let id = api.create_customer("ann@example.com", "Ann", "Smith").await;
+    let log = api.ok(&format!("/api/customers/{id}/activity-log/")).await;
+    assert_eq!(log["results"][0]["staff_username"], USER, "the PIN's token acts as its user");
+
+    assert_eq!(log_in(&server.base, password(PASSWORD)).await.0, StatusCode::OK);
+    let (status, _, body) = log_in(&server.base, pin("1357")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["non_field_errors"][0], "Unable to log in with provided credentials.");
+    // A form body takes the PIN too.
+    let resp = Api::anonymous(&server.base)
+        .request(Method::POST, "/api/get-token/")
+        .form(&[("username", USER), ("pin", PIN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_malformed_pin_login_names_the_problem_and_is_not_counted() {
+    let server = TestServer::start().await;
+    with_pin(&server).await;
+    let (status, _, body) = log_in(&server.base, pin("12")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["pin"][0], "A PIN is 4 to 8 digits (0-9); this one has 2 digits.");
+    let (_, _, body) = log_in(&server.base, json!({"username": USER, "pin": 2468})).await;
+    assert_eq!(body["pin"][0], "Not a valid string.");
+    let (_, _, body) = log_in(&server.base, json!({"username": USER, "pin": PIN, "password": PASSWORD})).await;
+    assert_eq!(body["non_field_errors"][0], "Send a password or a PIN, not both.");
+    let (_, _, body) = log_in(&server.base, json!({"username": USER})).await;
+    assert_eq!(body["password"][0], "This field is required.", "without a PIN, the password is asked for");
+    for _ in 0..6 {
+        assert_eq!(log_in(&server.base, pin("12a4")).await.0, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(log_in(&server.base, pin(PIN)).await.0, StatusCode::OK, "malformed PINs are not wrong tries");
+}
+
+#[tokio::test]
+async fn set_pin_checks_the_rule_and_the_user() {
+    let server = TestServer::start().await;
+    let err = frontdesk::admin::set_pin(&server.db, ORG, USER, "123").await.unwrap_err().to_string();
+    assert!(err.contains("A PIN is 4 to 8 digits"), "{err}");
+    let err = frontdesk::admin::set_pin(&server.db, ORG, USER, "12345a").await.unwrap_err().to_string();
+    assert!(err.contains("not a digit"), "{err}");
+    let err = frontdesk::admin::set_pin(&server.db, ORG, "nobody", PIN).await.unwrap_err().to_string();
+    assert!(err.contains("no staff user named \"nobody\""), "{err}");
+    let err = frontdesk::admin::set_pin(&server.db, "No Such Gym", USER, PIN).await.unwrap_err().to_string();
+    assert!(err.contains("no organization"), "{err}");
+    // A new PIN replaces the old one.
+    with_pin(&server).await;
+    frontdesk::admin::set_pin(&server.db, ORG, USER, "97531").await.unwrap();
+    assert_eq!(log_in(&server.base, pin(PIN)).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(log_in(&server.base, pin("97531")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn five_wrong_tries_in_a_row_lock_pin_and_password_logins_for_a_minute() {
+    let mut server = TestServer::start_with_clock(fixed_clock(NOW)).await;
+    with_pin(&server).await;
+    frontdesk::admin::create_user(&server.db, ORG, "sam", PASSWORD, None).await.unwrap();
+    // Four wrong, then a right one: the count starts over.
+    for _ in 0..4 {
+        assert_eq!(log_in(&server.base, pin("0000")).await.0, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(log_in(&server.base, pin(PIN)).await.0, StatusCode::OK);
+    // Five wrong in a row, PINs and passwords alike (the username in any case).
+    for body in [pin("0000"), password("wrong"), pin("1111"), json!({"username": "DESK", "pin": "2222"})] {
+        assert_eq!(log_in(&server.base, body).await.0, StatusCode::BAD_REQUEST);
+    }
+    let (status, _, body) = log_in(&server.base, password("still wrong")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the fifth wrong try is answered as wrong: {body}");
+
+    // Now even the right PIN or password waits a minute, and says so.
+    for body in [pin(PIN), password(PASSWORD)] {
+        let (status, retry_after, body) = log_in(&server.base, body).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert_eq!(retry_after, Some(60));
+        assert_eq!(
+            body["detail"],
+            "Too many wrong PINs or passwords in a row: this user's logins are locked. Try again in 60 seconds."
+        );
+    }
+    // Another staff member logs in meanwhile.
+    assert_eq!(log_in(&server.base, json!({"username": "sam", "password": PASSWORD})).await.0, StatusCode::OK);
+
+    // 45 seconds later (another server process on the same database): 15 seconds to go.
+    server.restart_with_clock(fixed_clock("2026-03-10T18:00:45Z")).await;
+    let (status, retry_after, _) = log_in(&server.base, pin(PIN)).await;
+    assert_eq!((status, retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(15)));
+
+    // After the minute the right PIN logs in, and the count is cleared: four wrong tries lock nothing.
+    server.restart_with_clock(fixed_clock("2026-03-10T18:01:01Z")).await;
+    assert_eq!(log_in(&server.base, pin(PIN)).await.0, StatusCode::OK);
+    for _ in 0..4 {
+        assert_eq!(log_in(&server.base, pin("0000")).await.0, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(log_in(&server.base, password(PASSWORD)).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_wrong_try_after_the_lock_locks_again_until_a_right_one() {
+    let mut server = TestServer::start_with_clock(fixed_clock(NOW)).await;
+    with_pin(&server).await;
+    for _ in 0..5 {
+        assert_eq!(log_in(&server.base, pin("0000")).await.0, StatusCode::BAD_REQUEST);
+    }
+    server.restart_with_clock(fixed_clock("2026-03-10T18:01:00Z")).await;
+    assert_eq!(log_in(&server.base, pin("0000")).await.0, StatusCode::BAD_REQUEST);
+    let (status, retry_after, _) = log_in(&server.base, pin(PIN)).await;
+    assert_eq!((status, retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(60)), "one more wrong try: locked again");
+}
+
+#[tokio::test]
+async fn the_lock_out_is_kept_in_the_database_every_server_on_it_agrees() {
+    let server = TestServer::start_with_clock(fixed_clock(NOW)).await;
+    with_pin(&server).await;
+    let other = server.serve_also(frontdesk::server::ServeOptions::default(), fixed_clock(NOW)).await;
+    for base in [&server.base, &other, &server.base, &other, &server.base] {
+        assert_eq!(log_in(base, pin("0000")).await.0, StatusCode::BAD_REQUEST);
+    }
+    for base in [&server.base, &other] {
+        let (status, retry_after, _) = log_in(base, pin(PIN)).await;
+        assert_eq!((status, retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(60)), "{base}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_username_is_locked_out_like_a_known_one() {
+    let server = TestServer::start_with_clock(fixed_clock(NOW)).await;
+    let nobody = |secret: &str| json!({"username": "nobody", "pin": secret});
+    for _ in 0..5 {
+        assert_eq!(log_in(&server.base, nobody("0000")).await.0, StatusCode::BAD_REQUEST);
+    }
+    let (status, retry_after, _) = log_in(&server.base, nobody("1234")).await;
+    assert_eq!((status, retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(60)), "no hint that nobody does not exist");
+}
