@@ -53,7 +53,8 @@ async fn a_pin_logs_in_as_its_staff_user_and_the_password_still_works() {
     // A form body takes the PIN too.
     let resp = Api::anonymous(&server.base)
         .request(Method::POST, "/api/get-token/")
-        .form(&[("username", USER), ("pin", PIN)])
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username={USER}&pin={PIN}"))
         .send()
         .await
         .unwrap();
@@ -177,4 +178,23 @@ async fn an_unknown_username_is_locked_out_like_a_known_one() {
     }
     let (status, retry_after, _) = log_in(&server.base, nobody("1234")).await;
     assert_eq!((status, retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(60)), "no hint that nobody does not exist");
+}
+
+#[tokio::test]
+async fn the_demo_staff_sign_in_with_the_pins_its_banner_prints() {
+    let args = frontdesk::cli::DemoArgs {
+        customers: 20,
+        db: None,
+        seed: 3,
+        no_app: true,
+        listen: None,
+        distribution: Default::default(),
+    };
+    let demo = frontdesk::demo::start(&args).await.expect("demo starts");
+    let (second, _, second_pin) = frontdesk::demo::SECOND_STAFF;
+    for (username, pin) in [(frontdesk::demo::USERNAME, frontdesk::demo::PIN), (second, second_pin)] {
+        let (status, _, body) = log_in(&demo.base_url, json!({"username": username, "pin": pin})).await;
+        assert_eq!(status, StatusCode::OK, "{username}: {body}");
+    }
+    demo.stop().await.unwrap();
 }
