@@ -126,16 +126,7 @@ impl Tasks {
                     let _ = tx.send(Msg::LoggedIn(result));
                 });
             }
-            Command::SwitchStaff { username, credential } => {
-                let (client, files) = (self.client.clone(), self.token_files.clone());
-                tokio::spawn(async move {
-                    let (result, kept) = match client.switch_staff(&username, &credential).await {
-                        Ok(token) => (Ok(()), keep_token(files, username.clone(), token).await),
-                        Err(e) => (Err(e), Ok(())),
-                    };
-                    let _ = tx.send(Msg::StaffSignedIn { username, result, kept });
-                });
-            }
+            Command::SwitchStaff { username, credential } => self.switch_staff(username, credential),
             Command::CompletePath { request, typed } => {
                 tokio::spawn(async move {
                     let result = tokio::task::spawn_blocking(move || {
@@ -191,6 +182,21 @@ impl Tasks {
                 });
             }
         }
+    }
+}
+
+impl Tasks {
+    /// Signs in on the lock screen: the client's token becomes the staff member's (for every task),
+    /// and is kept in their file.
+    fn switch_staff(&self, username: String, credential: crate::client::staff::Credential) {
+        let (client, files, tx) = (self.client.clone(), self.token_files.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let (result, kept) = match client.switch_staff(&username, &credential).await {
+                Ok(token) => (Ok(()), keep_token(files, username.clone(), token).await),
+                Err(e) => (Err(e), Ok(())),
+            };
+            let _ = tx.send(Msg::StaffSignedIn { username, result, kept });
+        });
     }
 }
 

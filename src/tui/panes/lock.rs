@@ -79,9 +79,9 @@ fn render_scan(frame: &mut Frame, area: Rect, app: &App, screen: &LockScreen) {
 /// `10 minutes`, `90 seconds`, `1 hour`.
 fn words(d: std::time::Duration) -> String {
     let secs = d.as_secs();
-    let (n, unit) = if secs % 3600 == 0 {
+    let (n, unit) = if secs.is_multiple_of(3600) {
         (secs / 3600, "hour")
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         (secs / 60, "minute")
     } else {
         (secs, "second")
