@@ -109,8 +109,18 @@ pub async fn request_token(base: &Url, username: &str, credential: &Credential) 
 impl Client {
     /// Signs in as `username` and uses their token from now on, in every clone of this client; the
     /// token, for keeping. On any failure the token in use stays as it was (the last staff member's).
+    ///
+    /// A server without our PIN extension (Capitan) answers a `pin` by asking for the `password`: the
+    /// same digits are then sent as the password (they may be one).
     pub async fn switch_staff(&self, username: &str, credential: &Credential) -> Result<String, StaffLoginError> {
-        let token = request_token(&self.base, username, credential).await?;
+        let token = match (request_token(&self.base, username, credential).await, credential) {
+            (Err(StaffLoginError::Failed(ClientError::Validation(errors))), Credential::Pin(digits))
+                if errors.get("password").is_some() && errors.get("pin").is_none() =>
+            {
+                request_token(&self.base, username, &Credential::Password(digits.clone())).await?
+            }
+            (answer, _) => answer?,
+        };
         *self.token.write().unwrap_or_else(std::sync::PoisonError::into_inner) = token.clone();
         Ok(token)
     }

@@ -198,3 +198,65 @@ async fn the_demo_staff_sign_in_with_the_pins_its_banner_prints() {
     }
     demo.stop().await.unwrap();
 }
+
+/// The app's client: a lock-screen sign-in switches the token every clone uses, so what it writes
+/// next is the new staff member's; a lock-out comes back with its wait.
+#[tokio::test]
+async fn the_clients_staff_switch_writes_as_the_new_staff_member_and_reports_a_lock_out() {
+    use frontdesk::client::staff::{Credential, StaffLoginError};
+    let server = TestServer::start().await;
+    frontdesk::admin::create_user(&server.db, ORG, "sam", PASSWORD, None).await.unwrap();
+    frontdesk::admin::set_pin(&server.db, ORG, "sam", PIN).await.unwrap();
+    let base = frontdesk::client::parse_base_url(&format!("{}/api/", server.base)).unwrap();
+    let token = frontdesk::client::get_token(&base, USER, PASSWORD).await.unwrap();
+    let client = frontdesk::client::Client::new(base, &token).unwrap();
+    let used_by_tasks = client.clone();
+    let kept = client.switch_staff("sam", &Credential::Pin(PIN.into())).await.unwrap();
+    assert_ne!(kept, token);
+    let body = json!({"email": "ann@example.com", "first_name": "Ann", "last_name": "Smith", "birthday": "1990-05-17"});
+    let created = used_by_tasks.create_customer(body.as_object().unwrap()).await.unwrap();
+    let api = server.api().await;
+    let log = api.ok(&format!("/api/customers/{}/activity-log/", created.id)).await;
+    assert_eq!(log["results"][0]["staff_username"], "sam", "a clone writes with the new token");
+
+    for _ in 0..5 {
+        let wrong = client.switch_staff("sam", &Credential::Pin("0000".into())).await.unwrap_err();
+        assert!(matches!(wrong, StaffLoginError::Failed(frontdesk::client::ClientError::Validation(_))), "{wrong:?}");
+    }
+    let locked = client.switch_staff("sam", &Credential::Pin(PIN.into())).await.unwrap_err();
+    let StaffLoginError::LockedOut { retry_after, message } = locked else { panic!("{locked:?}") };
+    assert!((59..=60).contains(&retry_after.as_secs()), "{retry_after:?}");
+    assert!(message.starts_with("Too many wrong PINs or passwords in a row"), "{message}");
+    // The failed tries left the token as it was: still sam's.
+    let change = json!({"first_name": "Anne"});
+    used_by_tasks.update_customer(created.id, change.as_object().unwrap()).await.unwrap();
+    let log = api.ok(&format!("/api/customers/{}/activity-log/", created.id)).await;
+    assert_eq!((&log["results"][0]["action"], &log["results"][0]["staff_username"]), (&json!("update"), &json!("sam")));
+}
+
+/// A server without PINs (Capitan) asks for the password when given a `pin`: the app's client then
+/// sends the same digits as the password.
+#[tokio::test]
+async fn digits_are_sent_as_the_password_to_a_server_that_takes_no_pin() {
+    use axum::Json;
+    let app = axum::Router::new().route(
+        "/api/get-token/",
+        axum::routing::post(|Json(body): Json<Value>| async move {
+            match body.get("password").and_then(Value::as_str) {
+                Some("246810") => (reqwest::StatusCode::OK, Json(json!({"token": "capitan-token"}))),
+                Some(_) => (
+                    reqwest::StatusCode::BAD_REQUEST,
+                    Json(json!({"non_field_errors": ["Unable to log in with provided credentials."]})),
+                ),
+                None => (reqwest::StatusCode::BAD_REQUEST, Json(json!({"password": ["This field is required."]}))),
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = frontdesk::client::parse_base_url(&base).unwrap();
+    let client = frontdesk::client::Client::new(base, "old").unwrap();
+    let credential = frontdesk::client::staff::Credential::from_typed("246810");
+    assert_eq!(client.switch_staff("desk", &credential).await.unwrap(), "capitan-token");
+}
