@@ -1,6 +1,6 @@
 //! The administrative operations behind `frontdesk admin ...`: creating
-//! organizations, locations and staff users. Used by the command line, the
-//! demo and tests.
+//! organizations, locations and staff users, and staff PINs. Used by the
+//! command line, the demo and tests.
 
 use crate::storage::{Clock, Db, DbLocation, Durability, StoreError, auth, orgs};
 
@@ -50,6 +50,31 @@ pub async fn create_user(
         None => None,
     };
     let id = orgs::create_user(&org, &mut tx, username, &hash, location_id, Clock::System.now_micros()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets a staff user's PIN (`frontdesk admin set-pin`): 4 to 8 digits
+/// ([`crate::model::pin`]), kept as an argon2 hash like the password. The
+/// user's id. A PIN that breaks the rule, or an unknown username, is an error
+/// that says so.
+pub async fn set_pin(db: &Db, org: &str, username: &str, pin: &str) -> Result<i64, StoreError> {
+    if let Some(problem) = crate::model::pin::pin_problem(pin) {
+        return Err(StoreError::Conflict(problem));
+    }
+    let pin = pin.to_string();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pin))
+        .await
+        .map_err(|e| StoreError::Conflict(e.to_string()))?
+        .map_err(|e| StoreError::Conflict(format!("cannot hash the PIN: {e}")))?;
+    let mut tx = db.begin_write().await?;
+    let org_scope = orgs::org_by_name(&mut tx, org).await?;
+    let id = match auth::set_pin_hash(&org_scope, &mut tx, username, Some(&hash)).await {
+        Err(StoreError::NotFound) => {
+            return Err(StoreError::Conflict(format!("no staff user named {username:?} in {org:?}")));
+        }
+        other => other?,
+    };
     tx.commit().await?;
     Ok(id)
 }

@@ -143,20 +143,11 @@ fn parse_http_url(text: &str) -> Result<String, String> {
 
 /// `3600s`, `90m`, `12h`, `30d` (a bare number is seconds).
 fn parse_ttl(text: &str) -> Result<std::time::Duration, String> {
-    let (digits, unit) =
-        text.trim().split_at(text.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(text.trim().len()));
-    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 90m, 12h or 30d"))?;
-    let secs = match unit {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(format!("unknown unit in {text:?} (use s, m, h or d)")),
-    };
-    if n == 0 {
+    let ttl = crate::config::parse_duration(text)?;
+    if ttl.is_zero() {
         return Err("the token lifetime must be more than zero".into());
     }
-    Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
+    Ok(ttl)
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,6 +195,20 @@ pub enum AdminCommand {
         /// The user's own location (used for check-ins that name none).
         #[arg(long, value_name = "NAME")]
         location: Option<String>,
+    },
+    /// Set a staff user's PIN for the app's lock screen (4 to 8 digits, kept as an argon2 hash); prints their id.
+    SetPin {
+        /// The database: a SQLite file's path, or a `postgres://` URL (default: $DATABASE_URL).
+        #[arg(long, value_name = "PATH|URL", env = "DATABASE_URL", hide_env_values = true)]
+        db: DbLocation,
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        #[arg(long, value_name = "U")]
+        username: String,
+        /// Read the PIN from the first line of standard input (required: a PIN on the command line
+        /// would be visible to other users of this machine).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
     },
     /// List API tokens: organization, user, issued (never the token itself).
     ListTokens {
@@ -416,6 +421,12 @@ async fn admin(cmd: AdminCommand) -> anyhow::Result<()> {
             };
             let db = crate::admin::open(&db).await?;
             crate::admin::create_user(&db, &org, &username, &password, location.as_deref()).await?
+        }
+        AdminCommand::SetPin { db, org, username, pin_stdin: _ } => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let pin = line.trim_end_matches(['\r', '\n']);
+            crate::admin::set_pin(&crate::admin::open(&db).await?, &org, &username, pin).await?
         }
         AdminCommand::ListTokens { db } => {
             for t in crate::admin::list_tokens(&crate::admin::open(&db).await?).await? {

@@ -78,6 +78,47 @@ struct ConfigFile {
     check_in: CheckInConfig,
     #[serde(default)]
     sounds: sounds::SoundsFile,
+    #[serde(default)]
+    staff: StaffFile,
+}
+
+/// The `[staff]` table as written: staff switching on a shared desk (issue 16).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StaffFile {
+    lock_after: Option<String>,
+    scan_while_locked: Option<bool>,
+}
+
+/// The `[staff]` settings: when the desk locks itself, and what a scan does while it is locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffConfig {
+    /// Lock the desk after this long without a key, a paste or a click (`None`: never).
+    pub lock_after: Option<std::time::Duration>,
+    /// While locked, a scan still checks the customer in under the last staff member signed in.
+    pub scan_while_locked: bool,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        StaffConfig { lock_after: None, scan_while_locked: true }
+    }
+}
+
+/// A duration as the config and the command line write it: a whole number and a unit, `90s`,
+/// `10m`, `1h` or `2d` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let trimmed = text.trim();
+    let (digits, unit) = trimmed.split_at(trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len()));
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 90s, 10m or 1h"))?;
+    let secs = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit in {text:?} (use s, m, h or d)")),
+    };
+    Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
 }
 
 /// The `[check_in]` table: the desk's check-in screen.
@@ -165,6 +206,7 @@ pub struct Config {
     pub check_in: CheckInConfig,
     /// How each check-in outcome sounds, and when nothing does.
     pub sounds: SoundsConfig,
+    pub staff: StaffConfig,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -183,6 +225,7 @@ impl Config {
             scanner: ScannerConfig::default(),
             check_in: CheckInConfig::default(),
             sounds: SoundsConfig::default(),
+            staff: StaffConfig::default(),
             path: None,
         }
     }
@@ -326,6 +369,7 @@ pub fn parse(text: &str, path: &Path, check_keys: KeysCheck) -> Result<Config, C
     }
     bells.validate_override_reasons().map_err(invalid)?;
     let sounds = file.sounds.check().map_err(invalid)?;
+    let staff = staff_config(&file.staff).map_err(invalid)?;
     Ok(Config {
         base_url,
         token: file.token.filter(|t| !t.trim().is_empty()),
@@ -337,8 +381,26 @@ pub fn parse(text: &str, path: &Path, check_keys: KeysCheck) -> Result<Config, C
         scanner: file.scanner,
         check_in: file.check_in,
         sounds,
+        staff,
         path: Some(path.to_path_buf()),
     })
+}
+
+/// The `[staff]` table's settings, or what is wrong with them.
+fn staff_config(file: &StaffFile) -> Result<StaffConfig, String> {
+    let lock_after = match file.lock_after.as_deref() {
+        None => None,
+        Some(text) => {
+            let after = parse_duration(text).map_err(|e| format!("staff.lock_after: {e}"))?;
+            if after < std::time::Duration::from_secs(10) {
+                return Err(format!(
+                    "staff.lock_after = {text:?} is under 10 seconds; write for example \"10m\", or leave it out to never lock by itself"
+                ));
+            }
+            Some(after)
+        }
+    };
+    Ok(StaffConfig { lock_after, scan_while_locked: file.scan_while_locked.unwrap_or(true) })
 }
 
 /// A token saved after a password login, for the same server and user.
@@ -352,6 +414,14 @@ pub struct StoredToken {
 /// Where a password login's token is kept.
 pub fn token_path() -> Option<PathBuf> {
     config_dir().map(|d| d.join("token.toml"))
+}
+
+/// Where the token of a staff member who signed in on the lock screen is kept (issue 16): one
+/// file per server and user, `tokens/<digest>.toml` beside `token.toml`, in the same form and as
+/// private. The config's own `username` keeps `token.toml` ([`token_path`]).
+pub fn staff_token_path(base_url: &str, username: &str) -> Option<PathBuf> {
+    let digest = sha2::Sha256::digest(format!("{base_url}\n{username}").as_bytes());
+    config_dir().map(|d| d.join("tokens").join(format!("{}.toml", &hex::encode(digest)[..16])))
 }
 
 /// The saved token for this server and user, if there is one.
@@ -474,6 +544,7 @@ override_reasons = ["coach vouched", "other (type it)"]
         assert_eq!(c.photos, PhotoProtocol::Auto);
         assert_eq!(c.scanner, ScannerConfig::default());
         assert_eq!(c.check_in, CheckInConfig::default());
+        assert_eq!(c.staff, StaffConfig::default());
     }
 
     #[test]
@@ -501,6 +572,36 @@ override_reasons = ["coach vouched", "other (type it)"]
         assert_eq!(first.journal_path(), login("http://localhost:8000/api/", "demo").journal_path());
         assert_ne!(first.journal_path(), login("http://127.0.0.1:52002/api/", "other").journal_path());
         assert_ne!(first.journal_path(), login("http://10.0.0.5:41001/api/", "demo").journal_path());
+    }
+
+    #[test]
+    fn the_staff_table_reads_durations_and_names_bad_ones() {
+        let base = "base_url = \"http://x/api/\"\n";
+        assert_eq!(parse_str(base).unwrap().staff, StaffConfig { lock_after: None, scan_while_locked: true });
+        let c = parse_str(&format!("{base}[staff]\nlock_after = \"10m\"\nscan_while_locked = false\n")).unwrap();
+        assert_eq!(c.staff.lock_after, Some(std::time::Duration::from_secs(600)));
+        assert!(!c.staff.scan_while_locked);
+        for (text, secs) in [("90s", 90), ("1h", 3600), ("45", 45), (" 2m ", 120)] {
+            assert_eq!(parse_duration(text), Ok(std::time::Duration::from_secs(secs)), "{text}");
+        }
+        let msg = |t: &str| parse_str(&format!("{base}[staff]\n{t}\n")).unwrap_err().to_string();
+        assert!(
+            msg("lock_after = \"10 minutes\"").contains("staff.lock_after: unknown unit"),
+            "{}",
+            msg("lock_after = \"10 minutes\"")
+        );
+        assert!(msg("lock_after = \"soon\"").contains("is not a duration such as 90s, 10m or 1h"));
+        assert!(msg("lock_after = \"5s\"").contains("under 10 seconds"));
+        assert!(msg("lock_when = \"1m\"").contains("lock_when"));
+    }
+
+    #[test]
+    fn each_staff_member_has_their_own_token_file() {
+        let a = staff_token_path("http://a/api/", "desk");
+        assert_ne!(a, staff_token_path("http://a/api/", "sam"));
+        assert_ne!(a, staff_token_path("http://b/api/", "desk"));
+        assert_eq!(a, staff_token_path("http://a/api/", "desk"));
+        assert!(a.is_none_or(|p| p.parent().is_some_and(|d| d.ends_with("tokens"))));
     }
 
     #[test]

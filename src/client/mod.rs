@@ -7,6 +7,7 @@
 mod duplicates;
 pub mod error;
 pub mod records;
+pub mod staff;
 
 use std::time::Duration;
 
@@ -202,28 +203,9 @@ fn build_http(timeouts: &Timeouts) -> ClientResult<reqwest::Client> {
         .map_err(|e| ClientError::Offline(format!("cannot start the HTTP client: {e}")))
 }
 
-/// `POST get-token/`: trades a username and password for a token.
+/// `POST get-token/`: trades a username and password for a token (see [`staff::request_token`]).
 pub async fn get_token(base: &Url, username: &str, password: &str) -> ClientResult<String> {
-    let http = build_http(&Timeouts::default())?;
-    let url = base.join("get-token/").map_err(|e| ClientError::BadResponse(e.to_string()))?;
-    let resp = http
-        .post(url)
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await
-        .map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
-    let status = resp.status();
-    let text = resp.text().await.map_err(|e| ClientError::Offline(error::describe_transport(&e)))?;
-    if !status.is_success() {
-        return Err(error::from_status(status.as_u16(), &text));
-    }
-    #[derive(serde::Deserialize)]
-    struct TokenAnswer {
-        token: String,
-    }
-    serde_json::from_str::<TokenAnswer>(&text)
-        .map(|a| a.token)
-        .map_err(|_| ClientError::BadResponse("get-token answered without a token".into()))
+    Ok(staff::request_token(base, username, &staff::Credential::Password(password.to_string())).await?)
 }
 
 impl Client {

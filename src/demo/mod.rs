@@ -30,6 +30,11 @@ pub use realistic::Distribution;
 /// secret: the demo listens on loopback only.
 pub const USERNAME: &str = "demo";
 pub const PASSWORD: &str = "demo";
+/// The demo staff login's PIN, for the app's lock screen (F12).
+pub const PIN: &str = "1234";
+/// A second staff member, so that switching staff on the lock screen can be tried: username,
+/// password and PIN (the same kind of documented demo login).
+pub const SECOND_STAFF: (&str, &str, &str) = ("sam", "sam", "5678");
 /// The staff login's own location (check-ins that name none happen there).
 pub const STAFF_LOCATION: &str = "Basecamp Boulder";
 
@@ -316,7 +321,11 @@ pub async fn build_as(
     if let Some(media_dir) = photos {
         attach_photos(db, &org, media_dir, seed, now).await?;
     }
+    let (second, second_password, second_pin) = SECOND_STAFF;
+    crate::admin::create_user(db, ORG_NAME, second, second_password, Some(STAFF_LOCATION)).await?;
+    crate::admin::set_pin(db, ORG_NAME, second, second_pin).await?;
     crate::admin::create_user(db, ORG_NAME, USERNAME, PASSWORD, Some(STAFF_LOCATION)).await?;
+    crate::admin::set_pin(db, ORG_NAME, USERNAME, PIN).await?;
     Ok(BuildReport { summary, generate_time, import_time })
 }
 
@@ -440,7 +449,12 @@ fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> Stri
             "          ({old}, where this database was served last time, is in use: apps set to it must change)\n"
         ));
     }
-    out.push_str(&format!("  Login:  username {}, password {}\n", demo.username, demo.password));
+    out.push_str(&format!("  Login:  username {}, password {}, PIN {PIN}\n", demo.username, demo.password));
+    let (second, second_password, second_pin) = SECOND_STAFF;
+    out.push_str(&format!(
+        "          F12 locks the desk; sign in again as {}, or as {second} (password {second_password}, PIN {second_pin})\n",
+        demo.username
+    ));
     let lifetime = if demo.temporary { " (removed when the demo stops)" } else { "" };
     out.push_str(&format!("  Data:   {}{lifetime}\n", demo.db));
     match app_config {

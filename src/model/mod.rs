@@ -14,6 +14,7 @@ pub mod fields;
 pub mod filters;
 pub mod gender;
 pub mod paging;
+pub mod pin;
 pub mod subrecords;
 pub mod terms;
 pub mod time;

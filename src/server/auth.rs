@@ -16,7 +16,7 @@ use super::error::{ApiError, ApiResult, method_not_allowed};
 use crate::model::FieldErrors;
 use crate::model::validation::{MSG_BLANK, MSG_NOT_STRING, MSG_REQUIRED};
 use crate::storage::activity::Actor;
-use crate::storage::{OrgScope, auth, orgs};
+use crate::storage::{OrgScope, auth, orgs, throttle};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/get-token/", post(get_token).delete(revoke_token).fallback(method_not_allowed))
@@ -143,19 +143,16 @@ async fn held(state: &AppState, refusal: ApiError) -> ApiError {
     refusal
 }
 
-/// `POST /api/get-token/` with `{"username", "password"}` (JSON or a form).
-///
-/// Throttled per client address and per username (see `docs/reliability.md`),
-/// and the password is checked on a bounded pool of argon2 workers.
-async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axum::Json<Value>> {
-    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    let form = media_type(&req).as_deref() == Some("application/x-www-form-urlencoded");
-    let bytes = read_limited(req.into_body(), JSON_LIMIT).await?;
-    let fields = if form {
-        form_urlencoded::parse(&bytes).into_owned().map(|(k, v)| (k, Value::String(v))).collect()
-    } else {
-        parse_object(&bytes)?
-    };
+/// What a login proves itself with: the password, or (ours, issue 16) the
+/// staff member's short PIN.
+enum Credential {
+    Password(String),
+    Pin(String),
+}
+
+/// The login's fields: `username` and either `password` or `pin`, DRF's
+/// messages for a field missing, blank or not a string, and the PIN rule.
+fn login_fields(fields: &serde_json::Map<String, Value>) -> Result<(String, Credential), ApiError> {
     let mut errors = FieldErrors::new();
     let mut text = |name: &str| -> Option<String> {
         match fields.get(name) {
@@ -174,42 +171,111 @@ async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axu
             }
         }
     };
-    let (username, password) = (text("username"), text("password"));
-    let (Some(username), Some(password)) = (username, password) else {
+    let given = |name: &str| fields.get(name).is_some_and(|v| !v.is_null());
+    if given("pin") && given("password") {
+        return Err(ApiError::field("non_field_errors", "Send a password or a PIN, not both."));
+    }
+    let username = text("username");
+    let credential =
+        if given("pin") { text("pin").map(Credential::Pin) } else { text("password").map(Credential::Password) };
+    let (Some(username), Some(credential)) = (username, credential) else {
         return Err(ApiError::Validation(errors));
     };
+    if let Credential::Pin(pin) = &credential
+        && let Some(problem) = crate::model::pin::pin_problem(pin)
+    {
+        return Err(ApiError::field("pin", problem));
+    }
+    Ok((username, credential))
+}
+
+/// The lock-out's `429`: how long, and why, in words the lock screen shows.
+fn locked_out(until: i64, now: i64) -> ApiError {
+    let micros = u64::try_from(until.saturating_sub(now)).unwrap_or(0);
+    let secs = micros.div_ceil(1_000_000).max(1);
+    ApiError::TooManyRequests {
+        retry_after_secs: secs,
+        message: format!(
+            "Too many wrong PINs or passwords in a row: this user's logins are locked. Try again in {secs} seconds."
+        ),
+    }
+}
+
+/// `POST /api/get-token/` with `{"username", "password"}` or (ours)
+/// `{"username", "pin"}`, JSON or a form.
+///
+/// Throttled per client address and per username (see `docs/reliability.md`);
+/// five wrong logins in a row lock the username's logins for a minute, in the
+/// database, so every server sharing it agrees (`storage::throttle`). The
+/// password or PIN is checked on a bounded pool of argon2 workers.
+async fn get_token(State(state): State<AppState>, req: Request) -> ApiResult<axum::Json<Value>> {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let form = media_type(&req).as_deref() == Some("application/x-www-form-urlencoded");
+    let bytes = read_limited(req.into_body(), JSON_LIMIT).await?;
+    let fields = if form {
+        form_urlencoded::parse(&bytes).into_owned().map(|(k, v)| (k, Value::String(v))).collect()
+    } else {
+        parse_object(&bytes)?
+    };
+    let (username, credential) = login_fields(&fields)?;
 
     let keys = throttle_keys(peer, &username);
     let now = std::time::Instant::now();
     if let Some(wait) = keys.iter().filter_map(|k| state.login_throttle().retry_after(k, now)).max() {
         return Err(held(&state, throttled(wait)).await);
     }
-
+    let lockout_key = throttle::lockout_key(&username);
     let mut conn = state.db().acquire().await?;
+    let now_us = state.now_micros();
+    if let Some(until) = throttle::locked_until(&mut conn, &lockout_key, now_us).await? {
+        return Err(held(&state, locked_out(until, now_us)).await);
+    }
     let credentials = auth::credentials(&mut conn, username.trim()).await?;
     drop(conn);
-    let stored = credentials.as_ref().map_or_else(|| dummy_hash().to_string(), |c| c.password_hash.clone());
-    let Ok(password_ok) = state.passwords().verify(password, stored).await else {
-        let busy = ApiError::TooManyRequests {
-            retry_after_secs: 1,
-            message: "Too many logins at once. Try again in a second.".into(),
-        };
-        return Err(held(&state, busy).await);
-    };
-    let Some(credentials) = credentials.filter(|_| password_ok) else {
+    let Some(credentials) = check_credential(&state, credentials, credential).await? else {
         let now = std::time::Instant::now();
         for key in &keys {
             state.login_throttle().record_failure(key, now);
         }
+        let mut tx = state.db().begin_write().await?;
+        let policy = throttle::LockoutPolicy::default();
+        throttle::record_wrong_login(&mut tx, &lockout_key, state.now_micros(), &policy).await?;
+        tx.commit().await.map_err(crate::storage::StoreError::from)?;
         return Err(ApiError::field("non_field_errors", "Unable to log in with provided credentials."));
     };
     state.login_throttle().clear(&keys[0]);
 
     let mut tx = state.db().begin_write().await?;
+    throttle::clear_wrong_logins(&mut tx, &lockout_key).await?;
     let org = orgs::org_by_id(&mut tx, credentials.org_id).await?;
     let token = auth::issue_token(&org, &mut tx, credentials.user_id, state.now_micros()).await?;
     tx.commit().await.map_err(crate::storage::StoreError::from)?;
     Ok(axum::Json(json!({ "token": token })))
+}
+
+/// Checks the password or PIN against the user's hash (a dummy hash when the
+/// username is unknown or has no PIN, so that every refusal takes as long);
+/// the user's credentials when it matches. Every password worker busy is a
+/// held `429`.
+async fn check_credential(
+    state: &AppState,
+    credentials: Option<auth::StaffCredentials>,
+    credential: Credential,
+) -> ApiResult<Option<auth::StaffCredentials>> {
+    let (secret, stored) = match credential {
+        Credential::Password(password) => (password, credentials.as_ref().map(|c| c.password_hash.clone())),
+        Credential::Pin(pin) => (pin, credentials.as_ref().and_then(|c| c.pin_hash.clone())),
+    };
+    let known = stored.is_some();
+    let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
+    let Ok(matches) = state.passwords().verify(secret, stored).await else {
+        let busy = ApiError::TooManyRequests {
+            retry_after_secs: 1,
+            message: "Too many logins at once. Try again in a second.".into(),
+        };
+        return Err(held(state, busy).await);
+    };
+    Ok(credentials.filter(|_| matches && known))
 }
 
 #[cfg(test)]

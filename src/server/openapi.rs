@@ -163,11 +163,11 @@ fn auth_paths(paths: &mut Map<String, Value>) {
     add(
         paths,
         "/api/get-token/".into(),
-        json!({ "post": public(op("Log in: a token for a username and password", "auth", vec![], Some(login_body()), responses(vec![
+        json!({ "post": public(op("Log in: a token for a username and password (or, our extension, PIN)", "auth", vec![], Some(login_body()), responses(vec![
             ("200", json_content(json!({"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]})), "The token to send as `Authorization: Token …`."),
             ("400", field_errors(), "Missing fields, or `non_field_errors` when the credentials are wrong."),
             ("415", json_content(schema_ref("Detail")), "Neither JSON nor a form."),
-            ("429", json_content(schema_ref("Detail")), "Too many failed logins from this address or for this username, or every password check is busy: try again after `Retry-After` seconds."),
+            ("429", json_content(schema_ref("Detail")), "Too many failed logins from this address or for this username, five wrong PINs or passwords in a row for this username (its logins locked for a minute), or every password check is busy: try again after `Retry-After` seconds."),
         ]))),
         "delete": op("Log out: revoke the token this request carries (our extension)", "auth", vec![], None, responses(vec![
             ("204", json!({}), "The token no longer works."),
@@ -600,8 +600,16 @@ fn preview_responses() -> Value {
 fn login_body() -> Value {
     let schema = json!({
         "type": "object",
-        "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
-        "required": ["username", "password"],
+        "properties": {
+            "username": {"type": "string"},
+            "password": {"type": "string"},
+            "pin": {
+                "type": "string", "pattern": "^[0-9]{4,8}$",
+                "description": "Our extension: the staff member's PIN (`frontdesk admin set-pin`), instead of the password.",
+            },
+        },
+        "required": ["username"],
+        "oneOf": [{"required": ["password"]}, {"required": ["pin"]}],
     });
     json!({"required": true, "content": {
         "application/json": {"schema": schema},

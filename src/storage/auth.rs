@@ -138,6 +138,8 @@ pub struct StaffCredentials {
     pub user_id: i64,
     pub org_id: i64,
     pub password_hash: String,
+    /// The PIN's argon2 hash, if the user has one (issue 16).
+    pub pin_hash: Option<String>,
 }
 
 /// Looks up an active staff user by username (the password is checked by the
@@ -145,12 +147,33 @@ pub struct StaffCredentials {
 pub async fn credentials(conn: &mut Conn, username: &str) -> StoreResult<Option<StaffCredentials>> {
     let stmt = Query::select()
         .expr_as(Expr::col("id"), "user_id")
-        .columns(["org_id", "password_hash"])
+        .columns(["org_id", "password_hash", "pin_hash"])
         .from("staff_users")
         .and_where(Expr::col("username").eq(username))
         .and_where(Expr::col("is_active").eq(true))
         .to_owned();
     Ok(sql::fetch_optional_as(conn, &stmt).await?)
+}
+
+/// Sets (or with `None` removes) the PIN hash of the staff user `username`
+/// of `org`; the user's id. An unknown username is `NotFound`.
+pub async fn set_pin_hash(org: &OrgScope, conn: &mut Conn, username: &str, pin_hash: Option<&str>) -> StoreResult<i64> {
+    let user = Query::select()
+        .column("id")
+        .from("staff_users")
+        .and_where(Expr::col("org_id").eq(org.id))
+        .and_where(Expr::col("username").eq(username))
+        .to_owned();
+    let Some((user_id,)) = sql::fetch_optional_as::<(i64,), _>(conn, &user).await? else {
+        return Err(super::StoreError::NotFound);
+    };
+    let stmt = Query::update()
+        .table("staff_users")
+        .value("pin_hash", pin_hash.map(str::to_string))
+        .and_where(Expr::col("id").eq(user_id))
+        .to_owned();
+    sql::execute(conn, &stmt).await?;
+    Ok(user_id)
 }
 
 /// Issues a new token for the user and stores its digest.

@@ -54,10 +54,12 @@ pub enum Action {
     CreateAnyway,
     #[serde(rename = "command_palette")]
     Palette,
+    LockDesk,
+    SignIn,
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 48] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -104,6 +106,8 @@ impl Action {
         Action::CheckInSelected,
         Action::CreateAnyway,
         Action::Palette,
+        Action::LockDesk,
+        Action::SignIn,
     ];
 
     /// The name a config file uses.
@@ -155,6 +159,8 @@ impl Action {
             Action::CheckInSelected => "check_in_selected",
             Action::CreateAnyway => "create_anyway",
             Action::Palette => "command_palette",
+            Action::LockDesk => "lock_desk",
+            Action::SignIn => "sign_in",
         }
     }
 
@@ -211,6 +217,8 @@ impl Action {
             Action::CheckInSelected => "Check in every selected family member",
             Action::CreateAnyway => "Create the new customer anyway (none of these is them)",
             Action::Palette => "Command palette: find any action by name and run it",
+            Action::LockDesk => "Lock the desk for the next staff member (scans still check in)",
+            Action::SignIn => "Sign in: 4 to 8 digits are sent as your PIN, anything else as your password",
         }
     }
 
@@ -257,6 +265,8 @@ impl Action {
             Action::CheckInSelected => "check in selected",
             Action::CreateAnyway => "create anyway",
             Action::Palette => "commands",
+            Action::LockDesk => "lock",
+            Action::SignIn => "sign in",
         }
     }
 }

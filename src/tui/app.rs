@@ -28,6 +28,7 @@ use super::results::ListAnswer;
 pub use super::results::{PREFETCH_MARGIN, ResultList, SELECTION_SETTLE};
 pub use super::screen::{Focus, Screen};
 use super::search_bar::SearchBar;
+use super::staff::{StaffLock, StaffSettings};
 pub use super::status::{Notice, Problem};
 use super::theme::Theme;
 use crate::client::records::Location;
@@ -108,6 +109,8 @@ pub struct App {
     /// Work a `401` stopped, sent again once the login succeeds (a `401` means the server did
     /// nothing with it).
     after_login: Vec<Redo>,
+    /// Who is signed in, and the lock screen while the desk is locked (see [`super::staff`]).
+    pub staff: StaffLock,
     pub spinner: usize,
     pub size: Rect,
     pub keymap: KeyMap,
@@ -157,6 +160,7 @@ impl App {
             problem: None,
             login: None,
             after_login: Vec::new(),
+            staff: StaffLock::new(StaffSettings::default(), options.clock.now()),
             spinner: 0,
             size,
             keymap: options.keymap,
@@ -172,6 +176,12 @@ impl App {
             requests: Requests::default(),
             redraw: true,
         }
+    }
+
+    /// The app with the config's `[staff]` settings and the staff member it opens signed in as.
+    pub fn with_staff(mut self, settings: StaffSettings) -> App {
+        self.staff = StaffLock::new(settings, self.clock.now());
+        self
     }
 
     /// The first list (everyone, newest search state) when the app opens.
@@ -224,6 +234,9 @@ impl App {
     pub fn key_context(&self) -> KeyContext {
         if self.quit_question.is_some() {
             return KeyContext::QuitQuestion;
+        }
+        if self.staff.is_locked() {
+            return KeyContext::Lock;
         }
         if self.help.is_open() {
             return KeyContext::Help;
@@ -294,6 +307,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let mut out = Vec::new();
         self.follow_the_clock();
+        self.follow_staff_clock(&msg);
         match msg {
             Msg::Key(key) => {
                 self.redraw = true;
@@ -314,6 +328,7 @@ impl App {
                 self.on_typed(keys, &mut out);
                 self.on_paste(&text);
             }
+            Msg::Mouse(_) if self.staff.is_locked() => {}
             Msg::Mouse(mouse) => {
                 let keys = self.scanner.flush();
                 self.on_typed(keys, &mut out);
@@ -351,6 +366,7 @@ impl App {
             Msg::JournalOpened { pending, problem } => self.on_journal_opened(pending, problem),
             Msg::QueueDrained(report) => self.on_queue_drained(report),
             Msg::LoggedIn(result) => self.on_logged_in(result, &mut out),
+            Msg::StaffSignedIn { username, result, kept } => self.on_staff_signed_in(username, result, kept, &mut out),
             Msg::PathCompleted { request, result } => self.on_path_completed(request, result),
             Msg::PhotoPrepared { request, result } => self.on_photo_prepared(request, result),
             Msg::UploadProgress { request, sent, total } => self.on_upload_progress(request, sent, total),
@@ -491,6 +507,9 @@ impl App {
     fn on_scan(&mut self, code: String, out: &mut Vec<Command>) {
         // A scan is a customer at the desk, whatever was being looked for in the palette.
         self.palette.close();
+        if self.staff.is_locked() {
+            return self.scanned_while_locked(code, out);
+        }
         if self.screen == Screen::Form && self.editor.scanned(&code) {
             self.say(format!("Scanned {code} into Barcode"));
             return;
@@ -588,6 +607,7 @@ impl App {
         let Some(prompt) = &mut self.login else { return };
         if let Some(who) = prompt.answered(result) {
             self.login = None;
+            self.staff.signed_in = Some(who.clone());
             self.problem = None;
             self.retry(out);
             self.redo_after_login(out);
@@ -714,6 +734,7 @@ mod mouse;
 mod palette;
 mod photo_upload;
 mod search_screen;
+mod staff;
 mod status;
 
 #[cfg(test)]
@@ -728,5 +749,7 @@ mod family_tests;
 mod login_tests;
 #[cfg(test)]
 mod relogin_tests;
+#[cfg(test)]
+mod staff_tests;
 #[cfg(test)]
 pub(crate) mod tests;

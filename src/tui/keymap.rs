@@ -34,10 +34,11 @@ pub enum KeyContext {
     PhotoPick,
     Help,
     Palette,
+    Lock,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 19] = [
+    pub const ALL: [KeyContext; 20] = [
         KeyContext::Global,
         KeyContext::Search,
         KeyContext::Results,
@@ -57,6 +58,7 @@ impl KeyContext {
         KeyContext::PhotoPick,
         KeyContext::Help,
         KeyContext::Palette,
+        KeyContext::Lock,
     ];
 
     /// The config's name for it (`[keys.results]`).
@@ -81,6 +83,7 @@ impl KeyContext {
             KeyContext::PhotoPick => "photo",
             KeyContext::Help => "help",
             KeyContext::Palette => "palette",
+            KeyContext::Lock => "lock",
         }
     }
 
@@ -107,6 +110,7 @@ impl KeyContext {
             KeyContext::PhotoPick => "New photo: file name",
             KeyContext::Help => "This list",
             KeyContext::Palette => "Command palette (type to find an action)",
+            KeyContext::Lock => "Lock screen (F12): sign in as yourself",
         }
     }
 
@@ -125,6 +129,7 @@ impl KeyContext {
                 | KeyContext::FormChoice
                 | KeyContext::PhotoPick
                 | KeyContext::Palette
+                | KeyContext::Lock
         )
     }
 
@@ -206,6 +211,7 @@ impl KeyContext {
             KeyContext::PhotoPick => &[Action::Complete, Action::Open, Action::Save, Action::Back],
             KeyContext::Help => &[Action::Down, Action::Back],
             KeyContext::Palette => &[Action::Down, Action::Confirm, Action::Back],
+            KeyContext::Lock => &[Action::NextField, Action::SignIn, Action::Back, Action::Quit],
         }
     }
 }
@@ -406,6 +412,7 @@ impl Default for KeyMap {
             (X::Global, k(C::F(4)), A::Edit),
             (X::Global, ctrl('n'), A::NewCustomer),
             (X::Global, ctrl('k'), A::Palette),
+            (X::Global, k(C::F(12)), A::LockDesk),
             (X::Search, k(C::Down), A::Down),
             (X::Search, k(C::Enter), A::Open),
             (X::Search, ctrl('u'), A::ClearSearch),
@@ -528,6 +535,12 @@ impl Default for KeyMap {
             (X::Palette, k(C::PageDown), A::PageDown),
             (X::Palette, k(C::Enter), A::Confirm),
             (X::Palette, ctrl('u'), A::ClearSearch),
+            (X::Lock, k(C::Tab), A::NextField),
+            (X::Lock, k(C::Down), A::NextField),
+            (X::Lock, k(C::BackTab), A::PrevField),
+            (X::Lock, k(C::Up), A::PrevField),
+            (X::Lock, k(C::Enter), A::SignIn),
+            (X::Lock, ctrl('u'), A::ClearSearch),
         ];
         KeyMap { bindings: table.iter().map(|&(context, key, action)| Binding { context, key, action }).collect() }
     }

@@ -32,6 +32,7 @@ pub mod runtime;
 pub mod scans;
 pub mod screen;
 pub mod search_bar;
+pub mod staff;
 pub mod status;
 pub mod tasks;
 pub mod text;
@@ -230,14 +231,23 @@ async fn open(config: Config, client: Client, stops_server: bool) -> anyhow::Res
         Some(p) => PhotoMode::On { clear_on_change: photo_view::clears_on_change(p) },
     };
     let options = AppOptions { stops_server, ..options(&config, photos, server_label(client.base_url()))? };
-    let mut app = App::new(options, runtime::initial_size(&terminal));
+    let staff = staff::StaffSettings {
+        lock_after: config.staff.lock_after,
+        scan_while_locked: config.staff.scan_while_locked,
+        signed_in: config.username.clone(),
+    };
+    let mut app = App::new(options, runtime::initial_size(&terminal)).with_staff(staff);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (journal, opened) = scans::open_journal(config.journal_path(), config.legacy_journal_path()).await;
     let _ = tx.send(opened);
     let link = scans::ScanLink::new(client.clone(), journal, config.location_id);
     link.spawn_sender(tx.clone());
     runtime::spawn_input(tx.clone());
-    let tasks = tasks::Tasks::new(client, picker, tx).with_scans(link);
+    let mut tasks = tasks::Tasks::new(client, picker, tx).with_scans(link);
+    // A demo's server and logins are temporary: its staff tokens are not kept.
+    if !stops_server {
+        tasks = tasks.with_token_files(staff::TokenFiles { base_url: config.base_url.clone() });
+    }
     let clear = matches!(photos, PhotoMode::On { clear_on_change: true });
     let stats = runtime::LoopStats::default();
     let mut ring = || {

@@ -12,6 +12,7 @@ use super::login::Secret;
 use super::photo_view::{EncodedPhoto, PreparedUpload};
 pub use super::request::RequestId;
 use crate::client::records::Location;
+use crate::client::staff::{Credential, StaffLoginError};
 use crate::client::{ClientError, CustomerQuery, SubCollection, SubRecords};
 use crate::desk::{Delivery, DrainReport, IdempotencyKey, Scan};
 use crate::model::{Customer, Page};
@@ -130,6 +131,13 @@ pub enum Msg {
     QueueDrained(DrainReport),
     /// The answer to a new login after a `401`.
     LoggedIn(Result<(), ClientError>),
+    /// The answer to a sign-in on the lock screen; `kept` says whether the staff member's token
+    /// was saved for them.
+    StaffSignedIn {
+        username: String,
+        result: Result<(), StaffLoginError>,
+        kept: Result<(), String>,
+    },
     /// Tab in the photo's file name: the new text and the candidates.
     PathCompleted {
         request: RequestId,
@@ -241,6 +249,12 @@ pub enum Command {
     LogIn {
         username: String,
         password: Secret,
+    },
+    /// Sign in on the lock screen as another staff member: on success the client's token is theirs
+    /// for every task, and it is kept in their token file.
+    SwitchStaff {
+        username: String,
+        credential: Credential,
     },
     CompletePath {
         request: RequestId,

@@ -152,8 +152,9 @@ pub async fn drive<B: Backend>(
             tokio::select! {
                 msg = rx.recv() => msg,
                 () = until_deadline => Some(Msg::ScannerDeadline(Instant::now())),
-                // Local midnight at the desk: the today list and every countdown move on.
-                () = tokio::time::sleep(app.until_next_day()) => Some(Msg::Tick),
+                // Local midnight at the desk (the today list and every countdown move on), the idle
+                // lock, or the lock screen's countdown.
+                () = tokio::time::sleep(app.next_wake()) => Some(Msg::Tick),
             }
         };
         let Some(msg) = msg else { break };

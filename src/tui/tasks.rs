@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::msg::{Command, Msg};
 use super::photo_view::{decode_photo, encode_photo, prepare_upload};
 use super::scans::ScanLink;
+use super::staff::TokenFiles;
 use crate::client::{Client, LIST_PAGE_SIZE, SubCollection};
 
 #[derive(Clone)]
@@ -17,13 +18,20 @@ pub struct Tasks {
     picker: Option<Picker>,
     tx: UnboundedSender<Msg>,
     scans: ScanLink,
+    /// Where staff members' tokens are kept after a lock-screen sign-in (`None`: not kept).
+    token_files: Option<TokenFiles>,
 }
 
 impl Tasks {
     /// Tasks whose scans go straight to the server (no offline journal; see [`Tasks::with_scans`]).
     pub fn new(client: Client, picker: Option<Picker>, tx: UnboundedSender<Msg>) -> Tasks {
         let scans = ScanLink::new(client.clone(), None, None);
-        Tasks { client, picker, tx, scans }
+        Tasks { client, picker, tx, scans, token_files: None }
+    }
+
+    /// Keeps each staff member's token in `files` after they sign in on the lock screen.
+    pub fn with_token_files(self, files: TokenFiles) -> Tasks {
+        Tasks { token_files: Some(files), ..self }
     }
 
     /// Scans through `scans` (its journal and location).
@@ -143,6 +151,7 @@ impl Tasks {
                     let _ = tx.send(Msg::LoggedIn(result));
                 });
             }
+            Command::SwitchStaff { username, credential } => self.switch_staff(username, credential),
             Command::CompletePath { request, typed } => {
                 tokio::spawn(async move {
                     let result = tokio::task::spawn_blocking(move || {
@@ -199,4 +208,27 @@ impl Tasks {
             }
         }
     }
+}
+
+impl Tasks {
+    /// Signs in on the lock screen: the client's token becomes the staff member's (for every task),
+    /// and is kept in their file.
+    fn switch_staff(&self, username: String, credential: crate::client::staff::Credential) {
+        let (client, files, tx) = (self.client.clone(), self.token_files.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let (result, kept) = match client.switch_staff(&username, &credential).await {
+                Ok(token) => (Ok(()), keep_token(files, username.clone(), token).await),
+                Err(e) => (Err(e), Ok(())),
+            };
+            let _ = tx.send(Msg::StaffSignedIn { username, result, kept });
+        });
+    }
+}
+
+/// Saves a staff member's new token in their file, off the runtime.
+async fn keep_token(files: Option<TokenFiles>, username: String, token: String) -> Result<(), String> {
+    let Some(files) = files else { return Ok(()) };
+    tokio::task::spawn_blocking(move || files.keep(&username, &token))
+        .await
+        .unwrap_or_else(|e| Err(format!("keeping the token failed: {e}")))
 }

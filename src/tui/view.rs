@@ -19,6 +19,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::palette::render(frame, app);
     panes::help::render(frame, app);
     panes::login::render(frame, app);
+    panes::lock::render(frame, main, app);
 }
 
 fn draw_desk(frame: &mut Frame, app: &App) {

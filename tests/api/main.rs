@@ -33,6 +33,7 @@ mod operations;
 mod r#override;
 mod paging;
 mod photos;
+mod pin_login;
 mod power_cut;
 mod relations;
 mod reservations;

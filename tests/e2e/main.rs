@@ -15,6 +15,7 @@ mod r#override;
 mod palette;
 mod pty;
 mod signals;
+mod staff;
 
 use std::time::Duration;
 

@@ -11,6 +11,10 @@ use crate::tui::login::LoginKey;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent, out: &mut Vec<Command>) {
+        self.staff.touch(self.clock.now());
+        if self.key_context() == KeyContext::Lock {
+            return self.lock_key(key, out);
+        }
         if let Some(prompt) = &mut self.login {
             match prompt.key(key) {
                 LoginKey::NotMine => {}
@@ -102,6 +106,7 @@ impl App {
             return;
         }
         match self.key_context() {
+            KeyContext::Lock => return self.lock_paste(text),
             KeyContext::Form => {
                 for c in text.chars() {
                     self.form_typed(InputRequest::InsertChar(c));
@@ -152,6 +157,7 @@ impl App {
                 self.help.toggle();
                 return;
             }
+            Action::LockDesk => return self.lock_desk(),
             Action::Edit if context != KeyContext::Help => return self.open_edit(out),
             Action::NewCustomer if context != KeyContext::Help => return self.open_new_customer(),
             _ => {}

@@ -46,7 +46,8 @@ impl App {
                 Some(count) if (count as usize) > shown => format!(" · {shown} loaded"),
                 _ => String::new(),
             };
-            (format!(" ● {}{more}", self.server_label), theme.ok())
+            let who = self.staff.signed_in.as_ref().map(|user| format!("{user} @ ")).unwrap_or_default();
+            (format!(" ● {who}{}{more}", self.server_label), theme.ok())
         }
     }
 

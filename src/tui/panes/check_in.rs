@@ -112,7 +112,7 @@ fn render_scan(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn banner_style(app: &App, level: Level) -> Style {
+pub(super) fn banner_style(app: &App, level: Level) -> Style {
     let theme = &app.theme;
     match level {
         Level::In => theme.fill_ok(),

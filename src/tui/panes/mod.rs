@@ -7,6 +7,7 @@ pub mod family;
 pub mod filters;
 pub mod form;
 pub mod help;
+pub mod lock;
 pub mod login;
 pub mod override_choice;
 pub mod palette;
