@@ -568,13 +568,22 @@ pub async fn load(
     // Indexes built once after a load that dwarfs their table cost far less
     // than indexes updated row by row.
     let mut set_aside = Vec::new();
+    // PostgreSQL's customer indexes (set aside only in a new database) come
+    // back after the summary columns are written, which would otherwise
+    // rewrite every entry of all twenty of them.
+    let mut customers_aside = Vec::new();
     let mut loaded_in_bulk = false;
     for rows in tables {
         let started = std::time::Instant::now();
         let (table, count) = (rows.table.name(), rows.len());
         if count >= BULK_LOAD_ROWS && count as i64 >= bulk::row_count(conn, table).await? {
             loaded_in_bulk = true;
-            set_aside.extend(bulk::set_indexes_aside(conn, table).await?);
+            let indexes = bulk::set_indexes_aside(conn, table).await?;
+            if rows.table == Table::Customers && conn.dialect() == Dialect::Postgres {
+                customers_aside = indexes;
+            } else {
+                set_aside.extend(indexes);
+            }
         }
         let columns = rows.table.columns();
         bulk::insert_rows(org, conn, table, &columns, rows.values)
@@ -613,6 +622,9 @@ pub async fn load(
         derived::refresh_customer_range(org, conn, first, last, today).await?;
     }
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "summary columns computed");
+    let started = std::time::Instant::now();
+    bulk::restore_indexes(conn, customers_aside).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "customer indexes restored");
     if large {
         // The data's shape changed enough for the planner's statistics to matter.
         let started = std::time::Instant::now();

@@ -283,3 +283,42 @@ async fn text_with_tabs_newlines_backslashes_and_accents_imports_exactly() {
     tags.sort();
     assert_eq!(tags, vec!["\\N".to_string(), "a\tb".to_string()]);
 }
+
+/// The indexes of `tables`, by table.
+async fn indexes(server: &TestServer, tables: &[&'static str]) -> Vec<Vec<String>> {
+    let mut conn = server.db.acquire().await.unwrap();
+    let mut out = Vec::new();
+    for table in tables {
+        out.push(frontdesk::storage::bulk::index_names(&mut conn, table).await.unwrap());
+    }
+    out
+}
+
+/// A first load large enough for the import to set its tables' indexes aside
+/// (10,000 rows: built again once after the load, and on PostgreSQL the
+/// customers' after their summary columns) ends with every index back and
+/// the usual answers.
+#[tokio::test]
+async fn a_bulk_first_load_puts_every_index_back_and_answers_as_usual() {
+    let server = TestServer::start_with_clock(fixed_clock("2026-06-15T18:00:00Z")).await;
+    let tables = ["customers", "check_ins"];
+    let before = indexes(&server, &tables).await;
+    assert!(before.iter().all(|names| names.len() > 2), "{before:?}");
+    let customers: Vec<Value> = (0..10_000)
+        .map(|i| {
+            json!({"email": format!("bulk{i}@example.com"), "first_name": "Bulk",
+                   "last_name": format!("Person{i:05}"), "birthday": "1990-01-01",
+                   "check_ins": [{"location_id": 1, "checked_in_at": "2026-06-01T12:00:00Z"}]})
+        })
+        .collect();
+    server.import(json!({"locations": [{"id": 1, "name": "Upstairs"}], "customers": customers})).await;
+    assert_eq!(indexes(&server, &tables).await, before, "every index is back");
+    let api = server.api().await;
+    assert_eq!(api.ok("/api/customers/").await["count"], json!(10_000));
+    let found = api.ok("/api/customers/?search=person0999").await;
+    assert_eq!(found["count"], json!(10), "{found}");
+    let one = api.customer_by_email("bulk9999@example.com").await;
+    assert_eq!(one["check_in_count"], json!(1), "the summary columns are computed");
+    let counted = api.ok("/api/customers/?check_in_count_min=1&page_size=1").await;
+    assert_eq!(counted["count"], json!(10_000), "{counted}");
+}
