@@ -82,8 +82,9 @@ fn print_figures(backend: &str, f: &support::BuildFigures, built_now: bool) {
 enum Op {
     /// `GET /api/customers/{id}/` over random ids.
     Read,
-    /// `GET /api/customers/?<query>`.
-    List { query: String, target: Option<Target> },
+    /// `GET <path>`: a customer list (`/api/customers/?<query>`) or another
+    /// paged answer with a `count`.
+    List { path: String, target: Option<Target> },
     /// `POST /api/gym-endpoints/barcode-check-in/{barcode}/`, the barcodes in turn.
     CheckIn,
 }
@@ -177,8 +178,7 @@ async fn run(customers: usize, samples: usize, postgres: Option<String>) -> anyh
                     })
                     .await
                 }
-                Op::List { query, target } => {
-                    let path = format!("/api/customers/?{query}");
+                Op::List { path, target } => {
                     let body = server.get_ok(&path).await;
                     let count = serde_json::from_slice::<serde_json::Value>(&body)?["count"].as_u64().unwrap_or(0);
                     let mut s = measure(&case.name, 10, samples, *target, |_| {
@@ -339,8 +339,19 @@ fn cases(customers: usize) -> anyhow::Result<Vec<Case>> {
 
     lists.push(("page of 100".into(), "page_size=100".into(), None));
     for (name, query, target) in lists {
-        out.push(Case { name: format!("list {name}"), op: Op::List { query, target } });
+        out.push(Case {
+            name: format!("list {name}"),
+            op: Op::List { path: format!("/api/customers/?{query}"), target },
+        });
     }
+    // Issue 16's check before a walk-in is created: every signal at once
+    // (a common name, so the name lookup finds many with other birthdays).
+    let duplicates = "/api/customers/possible-duplicates/?first_name=Anna&last_name=Smith&birthday=1990-01-01\
+                      &email=anna.smith%40example.com&telephone=303-555-0142";
+    out.push(Case {
+        name: "possible duplicates (all signals)".into(),
+        op: Op::List { path: duplicates.into(), target: Some(TARGET) },
+    });
     out.push(Case { name: "barcode check-in".into(), op: Op::CheckIn });
     Ok(out)
 }
