@@ -179,7 +179,7 @@ async fn run(customers: usize, samples: usize, postgres: Option<String>) -> anyh
                     .await
                 }
                 Op::List { path, target } => {
-                    let body = server.get_ok(&path).await;
+                    let body = server.get_ok(path).await;
                     let count = serde_json::from_slice::<serde_json::Value>(&body)?["count"].as_u64().unwrap_or(0);
                     let mut s = measure(&case.name, 10, samples, *target, |_| {
                         let path = &path;
