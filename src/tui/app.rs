@@ -516,6 +516,11 @@ impl App {
         if self.staff.is_locked() {
             return self.scanned_while_locked(code, out);
         }
+        if self.screen == Screen::CheckIn && self.check_in.pin_fields_take(&code) {
+            // Digits typed fast into the manager's PIN are typing, never a barcode sent anywhere.
+            self.redraw = true;
+            return;
+        }
         if self.screen == Screen::Form && self.editor.scanned(&code) {
             self.say(format!("Scanned {code} into Barcode"));
             return;

@@ -140,3 +140,21 @@ fn with_the_setting_off_a_chosen_reason_sends_the_override_at_once() {
     assert_has(&lines, &["OVERRIDING"]);
     assert!(!lines.iter().any(|l| l.contains("PIN")), "no PIN asked:\n{}", lines.join("\n"));
 }
+
+#[test]
+fn a_pin_typed_as_fast_as_a_scanner_goes_into_the_pin_field_and_is_never_scanned() {
+    let mut app = refused_with_chooser(true);
+    let mut typing = vec![key(KeyCode::Enter)];
+    typing.extend(keys("maria"));
+    typing.push(key(KeyCode::Tab));
+    press(&mut app, typing);
+    assert!(app.check_in.pin_fields_take("4321"));
+    let lines = screen(&app);
+    assert_has(&lines, &["PIN:     ••••", "✖ REFUSED"]);
+    assert!(!lines.iter().any(|l| l.contains("4321")), "not scanned:\n{}", lines.join("\n"));
+    let (.., pin) = sent(&press(&mut app, vec![key(KeyCode::Enter)]));
+    assert_eq!(pin, Credential::Pin("4321".into()));
+    // Anywhere else a burst is a scan as before.
+    let mut reasons = refused_with_chooser(true);
+    assert!(!reasons.check_in.pin_fields_take("100042"));
+}

@@ -215,6 +215,14 @@ impl CheckInState {
         }
     }
 
+    /// A scanner burst while the manager's username and PIN are asked for: typed into the field
+    /// with the keys (a PIN typed fast looks like a scan), never scanned. Whether it was taken.
+    pub fn pin_fields_take(&mut self, code: &str) -> bool {
+        let Some(manager) = self.choosing_override.as_mut().and_then(|c| c.manager.as_mut()) else { return false };
+        code.chars().for_each(|c| manager.typed(InputRequest::InsertChar(c)));
+        true
+    }
+
     /// The verdict while the override is on its way.
     fn overriding(&mut self, request: RequestId, barcode: &str, reason: &str) {
         self.started(request, barcode);
