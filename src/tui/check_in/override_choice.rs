@@ -216,9 +216,13 @@ impl CheckInState {
     }
 
     /// A scanner burst while the manager's username and PIN are asked for: typed into the field
-    /// with the keys (a PIN typed fast looks like a scan), never scanned. Whether it was taken.
+    /// with the keys (a PIN typed fast looks like a scan), never scanned. Whether it was taken: not
+    /// while the PIN is being checked (the fields take no keys then, and a scan is not lost).
     pub fn pin_fields_take(&mut self, code: &str) -> bool {
         let Some(manager) = self.choosing_override.as_mut().and_then(|c| c.manager.as_mut()) else { return false };
+        if manager.waiting.is_some() {
+            return false;
+        }
         code.chars().for_each(|c| manager.typed(InputRequest::InsertChar(c)));
         true
     }
