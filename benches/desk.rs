@@ -52,6 +52,7 @@ fn options() -> AppOptions {
         start_checking_in: true,
         bells: Bells { checked_in: 1, refused: 3, gap: Duration::from_millis(180) },
         override_reasons: Vec::new(),
+        override_needs_manager_pin: false,
         sounds: Default::default(),
         stops_server: false,
     }

@@ -44,6 +44,7 @@ fn options() -> AppOptions {
         start_checking_in: false,
         bells: Default::default(),
         override_reasons: Vec::new(),
+        override_needs_manager_pin: false,
         sounds: Default::default(),
         stops_server: false,
     }

@@ -77,6 +77,7 @@ fn options(scanner: ScannerConfig) -> AppOptions {
         start_checking_in: false,
         bells: Bells { checked_in: 1, refused: 3, gap: Duration::from_millis(180) },
         override_reasons: Vec::new(),
+        override_needs_manager_pin: false,
         sounds: Default::default(),
         stops_server: false,
     }

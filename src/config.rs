@@ -140,6 +140,9 @@ pub struct CheckInConfig {
     /// The reasons F8 offers to let a refused customer in anyway; one ending in `(type it)` asks
     /// for the reason to be typed.
     pub override_reasons: Vec<String>,
+    /// F8 asks for a manager's username and PIN after the reason, and the override goes out
+    /// under the manager's token (so the server records the manager as who let them in).
+    pub override_needs_manager_pin: bool,
 }
 
 /// F8's reasons when the config names none.
@@ -155,6 +158,7 @@ impl Default for CheckInConfig {
             bell_gap_ms: 180,
             journal: None,
             override_reasons: DEFAULT_OVERRIDE_REASONS.map(str::to_string).to_vec(),
+            override_needs_manager_pin: false,
         }
     }
 }
@@ -483,6 +487,7 @@ terminators = []
 start = true
 bells_refused = 2
 override_reasons = ["coach vouched", "other (type it)"]
+override_needs_manager_pin = true
 "##,
         )
         .unwrap();
@@ -498,6 +503,7 @@ override_reasons = ["coach vouched", "other (type it)"]
         assert!(c.check_in.start);
         assert_eq!((c.check_in.bells_in, c.check_in.bells_refused), (1, 2));
         assert_eq!(c.check_in.override_reasons, ["coach vouched", "other (type it)"]);
+        assert!(c.check_in.override_needs_manager_pin);
     }
 
     #[test]

@@ -113,16 +113,22 @@ impl Client {
     /// A server without our PIN extension (Capitan) answers a `pin` by asking for the `password`: the
     /// same digits are then sent as the password (they may be one).
     pub async fn switch_staff(&self, username: &str, credential: &Credential) -> Result<String, StaffLoginError> {
-        let token = match (request_token(&self.base, username, credential).await, credential) {
+        let token = self.token_of(username, credential).await?;
+        *self.token.write().unwrap_or_else(std::sync::PoisonError::into_inner) = token.clone();
+        Ok(token)
+    }
+
+    /// `username`'s token, for one request (a manager's PIN on an override): the token in use is
+    /// left as it is. A PIN a server without PINs asks a password for is sent as the password.
+    pub async fn token_of(&self, username: &str, credential: &Credential) -> Result<String, StaffLoginError> {
+        Ok(match (request_token(&self.base, username, credential).await, credential) {
             (Err(StaffLoginError::Failed(ClientError::Validation(errors))), Credential::Pin(digits))
                 if errors.get("password").is_some() && errors.get("pin").is_none() =>
             {
                 request_token(&self.base, username, &Credential::Password(digits.clone())).await?
             }
             (answer, _) => answer?,
-        };
-        *self.token.write().unwrap_or_else(std::sync::PoisonError::into_inner) = token.clone();
-        Ok(token)
+        })
     }
 }
 

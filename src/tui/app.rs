@@ -61,6 +61,8 @@ pub struct AppOptions {
     pub bells: Bells,
     /// F8's reasons (`[check_in] override_reasons`).
     pub override_reasons: Vec<String>,
+    /// `[check_in] override_needs_manager_pin`: F8 asks for a manager's PIN after the reason.
+    pub override_needs_manager_pin: bool,
     /// `[sounds]`: each check-in outcome's pattern or command, and quiet hours.
     pub sounds: crate::config::SoundsConfig,
     /// Quitting the app also stops the server (`frontdesk demo`), so quitting asks first.
@@ -153,6 +155,7 @@ impl App {
             provisional: Provisional::default(),
             check_in: CheckInState::new(options.bells)
                 .with_override_reasons(&options.override_reasons)
+                .with_manager_pin(options.override_needs_manager_pin)
                 .with_sounds(options.sounds),
             quit_question: None,
             stops_server: options.stops_server,
@@ -366,6 +369,9 @@ impl App {
             Msg::JournalOpened { pending, problem } => self.on_journal_opened(pending, problem),
             Msg::QueueDrained(report) => self.on_queue_drained(report),
             Msg::LoggedIn(result) => self.on_logged_in(result, &mut out),
+            Msg::ManagerPinAnswered { request, result } => {
+                self.redraw |= self.check_in.manager_answered(request, result)
+            }
             Msg::StaffSignedIn { username, result, kept } => self.on_staff_signed_in(username, result, kept, &mut out),
             Msg::PathCompleted { request, result } => self.on_path_completed(request, result),
             Msg::PhotoPrepared { request, result } => self.on_photo_prepared(request, result),
@@ -509,6 +515,11 @@ impl App {
         self.palette.close();
         if self.staff.is_locked() {
             return self.scanned_while_locked(code, out);
+        }
+        if self.screen == Screen::CheckIn && self.check_in.pin_fields_take(&code) {
+            // Digits typed fast into the manager's PIN are typing, never a barcode sent anywhere.
+            self.redraw = true;
+            return;
         }
         if self.screen == Screen::Form && self.editor.scanned(&code) {
             self.say(format!("Scanned {code} into Barcode"));

@@ -364,6 +364,8 @@ pub struct CheckInState {
     pub override_reasons: Vec<String>,
     /// F8's chooser, while it is open.
     pub choosing_override: Option<OverrideChoice>,
+    /// `[check_in] override_needs_manager_pin`: the chooser asks for a manager's PIN.
+    pub override_needs_pin: bool,
 }
 
 impl CheckInState {
@@ -537,6 +539,7 @@ impl CheckInState {
 
 pub mod banner;
 pub mod family;
+pub mod manager_pin;
 pub mod outcome;
 pub mod override_choice;
 pub mod relative;

@@ -476,6 +476,8 @@ impl Default for KeyMap {
             (X::Override, k(C::Up), A::Up),
             (X::Override, k(C::Down), A::Down),
             (X::Override, k(C::Enter), A::Confirm),
+            (X::Override, k(C::Tab), A::NextField),
+            (X::Override, k(C::BackTab), A::PrevField),
             (X::Confirm, ch('y'), A::Confirm),
             (X::Confirm, k(C::Enter), A::Confirm),
             (X::Confirm, ch('n'), A::Back),

@@ -48,6 +48,8 @@ mod gym_clock_tests;
 #[cfg(test)]
 mod layout_tests;
 #[cfg(test)]
+mod manager_pin_screen_tests;
+#[cfg(test)]
 mod override_screen_tests;
 #[cfg(test)]
 mod palette_tests;
@@ -215,6 +217,7 @@ pub fn options(config: &Config, photos: PhotoMode, server_label: String) -> anyh
         start_checking_in: config.check_in.start,
         bells,
         override_reasons: config.check_in.override_reasons.clone(),
+        override_needs_manager_pin: config.check_in.override_needs_manager_pin,
         sounds: config.sounds.clone(),
         stops_server: false,
     })

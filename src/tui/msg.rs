@@ -131,6 +131,13 @@ pub enum Msg {
     QueueDrained(DrainReport),
     /// The answer to a new login after a `401`.
     LoggedIn(Result<(), ClientError>),
+    /// The manager's PIN asked for by an override (`[check_in] override_needs_manager_pin`): `Ok`
+    /// when it gave a token, and the override is then on its way under it (its answer follows as
+    /// `ScanAnswered` for the same request).
+    ManagerPinAnswered {
+        request: RequestId,
+        result: Result<(), StaffLoginError>,
+    },
     /// The answer to a sign-in on the lock screen; `kept` says whether the staff member's token
     /// was saved for them.
     StaffSignedIn {
@@ -237,6 +244,15 @@ pub enum Command {
         request: RequestId,
         barcode: String,
         reason: String,
+    },
+    /// (ours) An override under a manager's token: `POST get-token/` with their username and PIN,
+    /// then the override sent with that token (dropped after it). Never queued offline.
+    ManagerOverride {
+        request: RequestId,
+        barcode: String,
+        reason: String,
+        username: String,
+        pin: Credential,
     },
     /// `DELETE check-ins/{id}/`.
     VoidCheckIn {

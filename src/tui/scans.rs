@@ -113,8 +113,20 @@ impl ScanLink {
         reason: String,
         tx: UnboundedSender<Msg>,
     ) {
+        self.override_under(request, barcode, &reason, None, tx).await;
+    }
+
+    /// [`ScanLink::override_check_in`] under `token` (a manager's; `None`: the desk's).
+    async fn override_under(
+        &self,
+        request: RequestId,
+        barcode: String,
+        reason: &str,
+        token: Option<&str>,
+        tx: UnboundedSender<Msg>,
+    ) {
         let scan = Scan::taken_now(barcode, self.location_id);
-        let outcome = match self.client.deliver_override(&scan, &reason, None).await {
+        let outcome = match self.client.deliver_override(&scan, reason, token).await {
             Delivery::Unreachable(why) => ScanOutcome::NotOverridden {
                 reason: format!("Not sent ({why}): nobody was checked in. F8 tries again once the server answers"),
             },
@@ -305,6 +317,7 @@ pub async fn open_journal(
     }
 }
 mod family;
+mod manager_pin;
 
 #[cfg(test)]
 mod tests {

@@ -132,6 +132,12 @@ impl Tasks {
                 let scans = self.scans.clone();
                 tokio::spawn(async move { scans.override_check_in(request, barcode, reason, tx).await });
             }
+            Command::ManagerOverride { request, barcode, reason, username, pin } => {
+                let scans = self.scans.clone();
+                tokio::spawn(
+                    async move { scans.manager_override(request, barcode, reason, (username, pin), tx).await },
+                );
+            }
             Command::VoidCheckIn { request, id } => {
                 let scans = self.scans.clone();
                 tokio::spawn(async move { scans.void(request, id, tx).await });

@@ -26,6 +26,7 @@ mod import_cli;
 mod import_incremental;
 mod isolation;
 mod limits;
+mod manager_pin;
 mod media_store;
 mod multi_server;
 mod openapi;

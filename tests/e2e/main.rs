@@ -10,6 +10,7 @@ mod support;
 mod desk;
 mod duplicates;
 mod family;
+mod manager_pin;
 mod outage;
 mod r#override;
 mod palette;

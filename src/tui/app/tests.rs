@@ -22,6 +22,7 @@ pub(crate) fn options() -> AppOptions {
         start_checking_in: false,
         bells: Default::default(),
         override_reasons: crate::config::DEFAULT_OVERRIDE_REASONS.map(str::to_string).to_vec(),
+        override_needs_manager_pin: false,
         sounds: Default::default(),
         stops_server: false,
     }

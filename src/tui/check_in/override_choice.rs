@@ -4,13 +4,15 @@
 
 use tui_input::{Input, InputRequest};
 
+use super::manager_pin::{ManagerPin, PinStep};
 use super::update::CheckInStep;
 use super::{CheckInState, Level};
+use crate::client::staff::{Credential, StaffLoginError};
 use crate::model::check_in::UNKNOWN_ACCOUNT;
 use crate::model::check_in_rules::parse_override_reason;
 use crate::tui::action::Action;
 use crate::tui::msg::Command;
-use crate::tui::request::Requests;
+use crate::tui::request::{RequestId, Requests};
 use crate::tui::status::Notice;
 
 /// A reason ending in this asks for the reason to be typed.
@@ -30,6 +32,10 @@ pub struct OverrideChoice {
     pub typing: Option<Input>,
     /// Why the typed reason cannot be sent, until it changes.
     pub problem: Option<String>,
+    /// `[check_in] override_needs_manager_pin`: a reason chosen asks for a manager's PIN.
+    pub needs_pin: bool,
+    /// The manager's username and PIN, once a reason was chosen (when [`Self::needs_pin`]).
+    pub manager: Option<ManagerPin>,
 }
 
 /// What a key did to the chooser.
@@ -40,6 +46,12 @@ pub enum ChoiceStep {
     Chosen(String),
     /// Closed without an override.
     Closed,
+    /// Log in as this manager and send the override with this reason under their token.
+    Authorize {
+        reason: String,
+        username: String,
+        pin: Credential,
+    },
 }
 
 impl OverrideChoice {
@@ -52,10 +64,43 @@ impl OverrideChoice {
             selected: 0,
             typing: None,
             problem: None,
+            needs_pin: false,
+            manager: None,
         }
     }
 
+    /// A reason chosen asks for a manager's username and PIN.
+    pub fn needing_pin(mut self, needs_pin: bool) -> OverrideChoice {
+        self.needs_pin = needs_pin;
+        self
+    }
+
     pub fn action(&mut self, action: Action) -> ChoiceStep {
+        if let Some(manager) = &mut self.manager {
+            return match manager.action(action) {
+                PinStep::Stay => ChoiceStep::Stay,
+                PinStep::Back => {
+                    // Back to the list of reasons.
+                    self.manager = None;
+                    self.typing = None;
+                    self.problem = None;
+                    ChoiceStep::Stay
+                }
+                PinStep::Send { username, pin } => {
+                    ChoiceStep::Authorize { reason: manager.reason.clone(), username, pin }
+                }
+            };
+        }
+        match self.reason_action(action) {
+            ChoiceStep::Chosen(reason) if self.needs_pin => {
+                self.manager = Some(ManagerPin::new(reason));
+                ChoiceStep::Stay
+            }
+            step => step,
+        }
+    }
+
+    fn reason_action(&mut self, action: Action) -> ChoiceStep {
         match (action, self.typing.is_some()) {
             (Action::Back, true) => {
                 // Back to the list, the typed text given up.
@@ -100,7 +145,9 @@ impl OverrideChoice {
 
     /// A key typed while the reason is being typed (ignored on the list).
     pub fn typed(&mut self, request: InputRequest) {
-        if let Some(input) = &mut self.typing {
+        if let Some(manager) = &mut self.manager {
+            manager.typed(request);
+        } else if let Some(input) = &mut self.typing {
             input.handle(request);
             self.problem = None;
         }
@@ -111,6 +158,12 @@ impl CheckInState {
     /// F8 offers these reasons (the config's).
     pub fn with_override_reasons(mut self, reasons: &[String]) -> CheckInState {
         self.override_reasons = reasons.to_vec();
+        self
+    }
+
+    /// `[check_in] override_needs_manager_pin`.
+    pub fn with_manager_pin(mut self, needs_pin: bool) -> CheckInState {
+        self.override_needs_pin = needs_pin;
         self
     }
 
@@ -127,7 +180,10 @@ impl CheckInState {
             return CheckInStep::Notice(Notice::warn("Nobody to let in: no active customer has this barcode"));
         }
         let who = v.customer().map(|c| format!("{} {}", c.first_name, c.last_name)).unwrap_or_default();
-        self.choosing_override = Some(OverrideChoice::new(&v.barcode, &who, &v.reason, &self.override_reasons));
+        self.choosing_override = Some(
+            OverrideChoice::new(&v.barcode, &who, &v.reason, &self.override_reasons)
+                .needing_pin(self.override_needs_pin),
+        );
         self.confirm_undo = None;
         CheckInStep::Redraw
     }
@@ -145,14 +201,57 @@ impl CheckInState {
                 let barcode = choice.barcode.clone();
                 self.choosing_override = None;
                 let request = requests.issue();
-                self.started(request, &barcode);
-                if let Some(v) = &mut self.verdict {
-                    v.headline = "OVERRIDING";
-                    v.reason = format!("Letting {barcode} in: {reason}");
-                }
+                self.overriding(request, &barcode, &reason);
                 CheckInStep::Send(Command::OverrideCheckIn { request, barcode, reason })
             }
+            ChoiceStep::Authorize { reason, username, pin } => {
+                let request = requests.issue();
+                if let Some(manager) = &mut choice.manager {
+                    manager.waiting = Some(request);
+                }
+                let barcode = choice.barcode.clone();
+                CheckInStep::Send(Command::ManagerOverride { request, barcode, reason, username, pin })
+            }
         }
+    }
+
+    /// A scanner burst while the manager's username and PIN are asked for: typed into the field
+    /// with the keys (a PIN typed fast looks like a scan), never scanned. Whether it was taken: not
+    /// while the PIN is being checked (the fields take no keys then, and a scan is not lost).
+    pub fn pin_fields_take(&mut self, code: &str) -> bool {
+        let Some(manager) = self.choosing_override.as_mut().and_then(|c| c.manager.as_mut()) else { return false };
+        if manager.waiting.is_some() {
+            return false;
+        }
+        code.chars().for_each(|c| manager.typed(InputRequest::InsertChar(c)));
+        true
+    }
+
+    /// The verdict while the override is on its way.
+    fn overriding(&mut self, request: RequestId, barcode: &str, reason: &str) {
+        self.started(request, barcode);
+        if let Some(v) = &mut self.verdict {
+            v.headline = "OVERRIDING";
+            v.reason = format!("Letting {barcode} in: {reason}");
+        }
+    }
+
+    /// The manager's PIN checked for the override `request`: taken, the chooser closes and the
+    /// verdict waits for the override; refused, the chooser shows why for another try. Whether the
+    /// screen changed.
+    pub fn manager_answered(&mut self, request: RequestId, result: Result<(), StaffLoginError>) -> bool {
+        let Some(choice) = &mut self.choosing_override else { return false };
+        let Some(manager) = choice.manager.as_mut().filter(|m| m.waiting == Some(request)) else { return false };
+        match result {
+            Ok(()) => {
+                let (barcode, reason) = (choice.barcode.clone(), manager.reason.clone());
+                let who = manager.username.value().trim().to_string();
+                self.choosing_override = None;
+                self.overriding(request, &barcode, &format!("{reason} (manager: {who})"));
+            }
+            Err(e) => manager.refused(e),
+        }
+        true
     }
 }
 
