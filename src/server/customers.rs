@@ -116,7 +116,7 @@ async fn read(State(state): State<AppState>, staff: Staff, Path(id): Path<String
 /// The organization's customer index when it can answer: current as of the
 /// change number read with the token (no statement), or brought up to date
 /// now; `None` when it is off or rebuilding (answer by SQL).
-async fn indexed(state: &AppState, staff: &Staff) -> ApiResult<Option<Arc<OrgIndex>>> {
+pub(super) async fn indexed(state: &AppState, staff: &Staff) -> ApiResult<Option<Arc<OrgIndex>>> {
     let Some(index) = state.customer_index() else { return Ok(None) };
     if let Some(list) = index.current(&staff.org, staff.list_seq) {
         return Ok(Some(list));
@@ -131,7 +131,7 @@ fn json_response(body: String) -> Response {
 }
 
 /// A page of already-rendered records, byte for byte what `Json(Page)` sends.
-fn rendered_page(page: Page<Arc<str>>) -> Response {
+pub(super) fn rendered_page(page: Page<Arc<str>>) -> Response {
     let text = |value: &Option<String>| serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
     let size: usize = page.results.iter().map(|r| r.len() + 1).sum();
     let mut body = String::with_capacity(size + 256);

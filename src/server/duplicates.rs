@@ -3,9 +3,12 @@
 //! created, best match first, at most 20, in the customer list's page shape.
 //! What counts as a match and how they rank: [`crate::model::duplicates`].
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::civil::Date;
 
@@ -29,19 +32,25 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(PATH, get(possible_duplicates).fallback(method_not_allowed))
 }
 
-async fn possible_duplicates(
-    State(state): State<AppState>,
-    staff: Staff,
-    req: ListRequest,
-) -> ApiResult<Json<Page<Customer>>> {
+async fn possible_duplicates(State(state): State<AppState>, staff: Staff, req: ListRequest) -> ApiResult<Response> {
     let query = parse(&req)?;
     let mut conn = state.db().acquire().await?;
     let ranked = duplicates::find(&staff.org, &mut conn, &query).await?;
+    drop(conn);
     let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+    // The candidates as the customer index has them rendered (the list's
+    // bytes), when it holds every one; else read and rendered here.
+    if let Some(list) = super::customers::indexed(&state, &staff).await?
+        && let Some(results) = ids.iter().map(|id| list.record(*id)).collect::<Option<Vec<Arc<str>>>>()
+    {
+        let count = results.len() as u64;
+        return Ok(super::customers::rendered_page(Page { count, next: None, previous: None, results }));
+    }
+    let mut conn = state.db().acquire().await?;
     let mut records = customers::get_many(&staff.org, &mut conn, &ids).await?;
     records.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
     let results: Vec<Customer> = records.into_iter().map(|c| to_api(&state, c)).collect();
-    Ok(Json(Page { count: results.len() as u64, next: None, previous: None, results }))
+    Ok(Json(Page { count: results.len() as u64, next: None, previous: None, results }).into_response())
 }
 
 /// The query, or `400` naming what is wrong: a birthday that is not a date,

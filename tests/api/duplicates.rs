@@ -203,3 +203,25 @@ async fn the_demo_has_second_accounts_the_check_catches() {
     assert!(by_phone >= 4, "{by_phone} customers share a phone number written another way");
     demo.stop().await.unwrap();
 }
+
+/// Each candidate is the customer exactly as the API reads it, whether the
+/// answer comes from the customer index or from SQL (`--customer-index off`),
+/// and a write made just before the check is in its answer.
+#[tokio::test]
+async fn each_candidate_is_the_customer_as_the_api_reads_it_with_or_without_the_index() {
+    let server = TestServer::start().await;
+    let index = server.api().await;
+    let options = frontdesk::server::ServeOptions { customer_index: false, ..Default::default() };
+    let sql = Api { base: server.serve_also(options, server.clock.clone()).await, ..index.clone() };
+    let ann = create(&index, person("ann@example.com", "Ann", "Lee", "1985-02-03", "303 555 0100")).await;
+    for (n, api) in [&index, &sql, &index].into_iter().enumerate() {
+        let name = format!("Lee-{n}");
+        let page = api.ok(&format!("{PATH}?telephone=3035550100")).await;
+        let read = api.ok(&format!("/api/customers/{ann}/")).await;
+        assert_eq!(page["results"][0], read, "{}", api.base);
+        let (status, _) = api.patch(&format!("/api/customers/{ann}/"), json!({"last_name": name})).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = api.ok(&format!("{PATH}?telephone=3035550100")).await;
+        assert_eq!(page["results"][0]["last_name"], json!(name), "the write just made is in the answer");
+    }
+}
