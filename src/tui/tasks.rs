@@ -6,7 +6,7 @@ use ratatui::layout::Size;
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::msg::{Command, Msg};
+use super::msg::{Command, Msg, PhotoKey, RequestId};
 use super::photo_view::{decode_photo, encode_photo, prepare_upload};
 use super::scans::ScanLink;
 use super::staff::TokenFiles;
@@ -40,7 +40,7 @@ impl Tasks {
     }
 
     /// A walk-in's duplicate check (issue 16).
-    fn check_duplicates(&self, request: super::msg::RequestId, probe: crate::model::duplicates::DuplicateProbe) {
+    fn check_duplicates(&self, request: RequestId, probe: crate::model::duplicates::DuplicateProbe) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
         tokio::spawn(async move {
             let result = client.possible_duplicates(&probe).await;
@@ -158,60 +158,10 @@ impl Tasks {
                 });
             }
             Command::SwitchStaff { username, credential } => self.switch_staff(username, credential),
-            Command::CompletePath { request, typed } => {
-                tokio::spawn(async move {
-                    let result = tokio::task::spawn_blocking(move || {
-                        let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-                        super::paths::complete(&typed, home.as_deref())
-                    })
-                    .await
-                    .unwrap_or_else(|e| Err(format!("completion failed: {e}")));
-                    let _ = tx.send(Msg::PathCompleted { request, result });
-                });
-            }
-            Command::PreparePhoto { request, path, width, height } => {
-                let picker = self.picker.clone();
-                tokio::spawn(async move {
-                    let result = tokio::task::spawn_blocking(move || {
-                        prepare_upload(&path, picker.as_ref(), Size::new(width, height))
-                    })
-                    .await
-                    .unwrap_or_else(|e| Err(format!("photo worker failed: {e}")));
-                    let _ = tx.send(Msg::PhotoPrepared { request, result });
-                });
-            }
-            Command::UploadPhoto { request, customer_id, jpeg } => {
-                let client = self.client.clone();
-                tokio::spawn(async move {
-                    let progress = tx.clone();
-                    let report = move |sent, total| {
-                        let _ = progress.send(Msg::UploadProgress { request, sent, total });
-                    };
-                    let result = client.upload_photo(customer_id, jpeg.to_vec(), report).await;
-                    let _ = tx.send(Msg::PhotoUploaded { request, result });
-                });
-            }
-            Command::FetchPhoto { request, key } => {
-                let client = self.client.clone();
-                let Some(picker) = self.picker.clone() else {
-                    let _ = tx.send(Msg::PhotoLoaded { request, key, result: Err("photos are off".into()) });
-                    return;
-                };
-                tokio::spawn(async move {
-                    let result = match client.photo(&key.url).await {
-                        Ok(bytes) => {
-                            let cells = Size::new(key.width, key.height);
-                            tokio::task::spawn_blocking(move || {
-                                decode_photo(&bytes).and_then(|image| encode_photo(&picker, image, cells))
-                            })
-                            .await
-                            .unwrap_or_else(|e| Err(format!("photo worker failed: {e}")))
-                        }
-                        Err(e) => Err(e.summary()),
-                    };
-                    let _ = tx.send(Msg::PhotoLoaded { request, key, result });
-                });
-            }
+            Command::CompletePath { request, typed } => self.complete_path(request, typed),
+            Command::PreparePhoto { request, path, width, height } => self.prepare_photo(request, path, width, height),
+            Command::UploadPhoto { request, customer_id, jpeg } => self.upload_photo(request, customer_id, jpeg),
+            Command::FetchPhoto { request, key } => self.fetch_photo(request, key),
         }
     }
 }
@@ -237,4 +187,71 @@ async fn keep_token(files: Option<TokenFiles>, username: String, token: String) 
     tokio::task::spawn_blocking(move || files.keep(&username, &token))
         .await
         .unwrap_or_else(|e| Err(format!("keeping the token failed: {e}")))
+}
+
+impl Tasks {
+    /// Completes a typed file path (the photo upload's field), off the render loop.
+    fn complete_path(&self, request: RequestId, typed: String) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = tokio::task::spawn_blocking(move || {
+                let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+                super::paths::complete(&typed, home.as_deref())
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("completion failed: {e}")));
+            let _ = tx.send(Msg::PathCompleted { request, result });
+        });
+    }
+
+    /// Reads, crops and encodes a photo to upload, on a blocking thread.
+    fn prepare_photo(&self, request: RequestId, path: String, width: u16, height: u16) {
+        let tx = self.tx.clone();
+        let picker = self.picker.clone();
+        tokio::spawn(async move {
+            let result =
+                tokio::task::spawn_blocking(move || prepare_upload(&path, picker.as_ref(), Size::new(width, height)))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("photo worker failed: {e}")));
+            let _ = tx.send(Msg::PhotoPrepared { request, result });
+        });
+    }
+
+    /// Uploads a prepared photo, reporting its progress.
+    fn upload_photo(&self, request: RequestId, customer_id: i64, jpeg: std::sync::Arc<Vec<u8>>) {
+        let tx = self.tx.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let progress = tx.clone();
+            let report = move |sent, total| {
+                let _ = progress.send(Msg::UploadProgress { request, sent, total });
+            };
+            let result = client.upload_photo(customer_id, jpeg.to_vec(), report).await;
+            let _ = tx.send(Msg::PhotoUploaded { request, result });
+        });
+    }
+
+    /// Fetches a customer's photo and decodes it for the terminal, on a blocking thread.
+    fn fetch_photo(&self, request: RequestId, key: PhotoKey) {
+        let tx = self.tx.clone();
+        let client = self.client.clone();
+        let Some(picker) = self.picker.clone() else {
+            let _ = tx.send(Msg::PhotoLoaded { request, key, result: Err("photos are off".into()) });
+            return;
+        };
+        tokio::spawn(async move {
+            let result = match client.photo(&key.url).await {
+                Ok(bytes) => {
+                    let cells = Size::new(key.width, key.height);
+                    tokio::task::spawn_blocking(move || {
+                        decode_photo(&bytes).and_then(|image| encode_photo(&picker, image, cells))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(format!("photo worker failed: {e}")))
+                }
+                Err(e) => Err(e.summary()),
+            };
+            let _ = tx.send(Msg::PhotoLoaded { request, key, result });
+        });
+    }
 }
