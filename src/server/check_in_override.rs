@@ -3,7 +3,7 @@
 //! (the barcode scan, and any other that checks a customer in), so the field means the same on each;
 //! the rules are `model::check_in_rules::judge_with_override`, applied by `storage::check_ins::scan`.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
@@ -13,21 +13,11 @@ use crate::model::check_in_rules::parse_override_reason;
 pub const FIELD: &str = "override_reason";
 
 /// The optional `override_reason` of a check-in body (JSON or a form; the caller has already
-/// refused a body of another kind): `None` when absent, null or empty, else a reason
-/// [`parse_override_reason`] accepts, or a `400` naming the field in DRF's shape.
+/// refused a body of another kind): `None` when absent or null, else a reason
+/// [`parse_override_reason`] accepts (an empty one is refused), or a `400` naming the field in
+/// DRF's shape.
 pub fn override_reason_in_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<Option<String>> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let raw = if media.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
-        form_urlencoded::parse(body).find(|(k, _)| k == FIELD).map(|(_, v)| Value::String(v.into_owned()))
-    } else {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(mut map)) => map.remove(FIELD),
-            _ => None,
-        }
-    };
+    let raw = super::gym_endpoints::body_field(headers, body, FIELD);
     match raw {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_override_reason(&s).map(Some).map_err(|e| ApiError::field(FIELD, e)),
@@ -44,7 +34,7 @@ pub fn fingerprint_part(reason: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
 
     fn json() -> HeaderMap {
         let mut h = HeaderMap::new();
