@@ -175,6 +175,21 @@ impl StaffLock {
         LockStep::Redraw
     }
 
+    /// A scanner-fast burst while the PIN or password field has the cursor: typed into it (a PIN
+    /// typed fast looks like a scan), never checked in as a barcode. Whether it was taken: not
+    /// while a sign-in is in flight, nor with the cursor in the username field (a card scanned
+    /// there is a customer at the desk).
+    pub fn secret_field_takes(&mut self, code: &str) -> bool {
+        let Some(screen) = &mut self.screen else { return false };
+        if !screen.on_secret || screen.waiting {
+            return false;
+        }
+        for c in code.chars() {
+            screen.secret.handle(InputRequest::InsertChar(c));
+        }
+        true
+    }
+
     /// Typing into the field with the cursor.
     pub fn typed(&mut self, request: InputRequest) {
         if let Some(screen) = &mut self.screen {

@@ -82,6 +82,9 @@ impl App {
     /// `scan_while_locked = false`, the lock screen says it was not taken.
     pub(super) fn scanned_while_locked(&mut self, code: String, out: &mut Vec<Command>) {
         self.redraw = true;
+        if self.staff.secret_field_takes(&code) {
+            return;
+        }
         if self.staff.scan_allowed() {
             self.scanned_elsewhere(code, out);
         }

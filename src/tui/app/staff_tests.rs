@@ -222,3 +222,24 @@ fn the_help_lists_f12_and_the_lock_screens_keys() {
     assert!(lock.iter().any(|(keys, what)| keys == "enter" && what.starts_with("Sign in")), "{lock:?}");
     assert!(lock.iter().any(|(keys, _)| keys.starts_with("tab")), "{lock:?}");
 }
+
+#[test]
+fn a_pin_typed_as_fast_as_a_scanner_goes_into_the_pin_field_and_is_never_checked_in() {
+    let (mut app, _) = desk_app(StaffSettings::default());
+    app.update(f12());
+    app.update(key(KeyCode::Tab));
+    // A burst well after the Tab (which the detector would count as typing before it), as
+    // `scan` sends one, then Enter.
+    let start = Instant::now() + Duration::from_millis(500);
+    let mut sent = Vec::new();
+    for (i, c) in "5678".chars().map(KeyCode::Char).chain([KeyCode::Enter]).enumerate() {
+        let at = start + Duration::from_millis(4 * i as u64);
+        sent.extend(app.update(Msg::Read(KeyRead { key: KeyEvent::from(c), at })));
+    }
+    assert!(
+        !sent.iter().any(|c| matches!(c, Command::CheckIn { .. } | Command::LookUp { .. })),
+        "a PIN is never a barcode: {sent:?}"
+    );
+    let screen = app.staff.screen.as_ref().unwrap();
+    assert_eq!((screen.secret.value(), screen.waiting), ("5678", false), "typed in, not yet sent");
+}
