@@ -289,7 +289,7 @@ pub enum Command {
         customer_id: i64,
         jpeg: std::sync::Arc<Vec<u8>>,
     },
-    /// Starts a check-in sound's command (`[sounds]`), on a blocking thread: never waited for here.
+    /// Starts a check-in sound's command (`[sounds]`), on a task that awaits its end without holding a thread: the render loop never waits for it.
     PlaySound {
         program: String,
         args: Vec<String>,

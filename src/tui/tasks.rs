@@ -144,8 +144,8 @@ impl Tasks {
             }
             Command::SendQueued => self.scans.send_queued(),
             Command::PlaySound { program, args } => {
-                tokio::task::spawn_blocking(move || {
-                    if let Err(error) = super::check_in::sounds::play(&program, &args) {
+                tokio::spawn(async move {
+                    if let Err(error) = super::check_in::sounds::play(&program, &args).await {
                         let _ = tx.send(Msg::SoundFailed { program, error });
                     }
                 });

@@ -51,16 +51,18 @@ impl CheckInState {
     }
 }
 
-/// Runs a sound command to its end (on a blocking thread, never the render loop), its output
-/// discarded so it cannot draw over the screen. `Err` says what went wrong, naming the program.
-pub fn play(program: &str, args: &[String]) -> Result<(), String> {
+/// Runs a sound command to its end, waited for asynchronously (no thread is held while it
+/// plays, and it never runs on the render loop), its output discarded so it cannot draw over the
+/// screen. `Err` says what went wrong, naming the program.
+pub async fn play(program: &str, args: &[String]) -> Result<(), String> {
     use std::process::Stdio;
-    let status = std::process::Command::new(program)
+    let status = tokio::process::Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
+        .await
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{program} failed ({status})")) }
 }
@@ -131,16 +133,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_configured_command_runs_and_a_failing_one_says_why() {
+    #[tokio::test]
+    async fn a_configured_command_runs_and_a_failing_one_says_why() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("played");
         let script = format!("echo refused > '{}'", file.display());
-        play("sh", &["-c".to_string(), script]).unwrap();
+        play("sh", &["-c".to_string(), script]).await.unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "refused\n");
-        let missing = play("/nonexistent/player", &[]).unwrap_err();
+        let missing = play("/nonexistent/player", &[]).await.unwrap_err();
         assert!(missing.contains("cannot run /nonexistent/player"), "{missing}");
-        let failed = play("sh", &["-c".to_string(), "exit 3".to_string()]).unwrap_err();
+        let failed = play("sh", &["-c".to_string(), "exit 3".to_string()]).await.unwrap_err();
         assert!(failed.contains("sh failed"), "{failed}");
     }
 
