@@ -115,7 +115,7 @@ fn dummy_hash() -> &'static str {
 /// The throttle keys of a login attempt: the client's address (when known)
 /// and the username, case-folded.
 fn throttle_keys(peer: Option<std::net::IpAddr>, username: &str) -> Vec<String> {
-    let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+    let mut keys = vec![format!("user:{}", crate::storage::throttle::lockout_key(username))];
     if let Some(ip) = peer {
         keys.push(format!("addr:{ip}"));
     }
