@@ -65,3 +65,20 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
         parse_object(&bytes).map(JsonObject)
     }
 }
+
+/// One field of a check-in body, JSON or a form (`None` for an empty body or an absent field): the
+/// body is known to be one of the two, `location_in_body` refused anything else first.
+pub(super) fn body_field(headers: &axum::http::HeaderMap, body: &[u8], name: &str) -> Option<serde_json::Value> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let media = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if media.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| serde_json::Value::String(v.into_owned()))
+    } else {
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(serde_json::Value::Object(mut map)) => map.remove(name),
+            _ => None,
+        }
+    }
+}

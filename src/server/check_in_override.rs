@@ -17,7 +17,7 @@ pub const FIELD: &str = "override_reason";
 /// [`parse_override_reason`] accepts (an empty one is refused), or a `400` naming the field in
 /// DRF's shape.
 pub fn override_reason_in_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<Option<String>> {
-    let raw = super::gym_endpoints::body_field(headers, body, FIELD);
+    let raw = super::body::body_field(headers, body, FIELD);
     match raw {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_override_reason(&s).map(Some).map_err(|e| ApiError::field(FIELD, e)),

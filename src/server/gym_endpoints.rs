@@ -274,23 +274,6 @@ fn location_in_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<Option<i64>> 
     }
 }
 
-/// One field of a check-in body, JSON or a form (`None` for an empty body or an absent field): the
-/// body is known to be one of the two, `location_in_body` refused anything else first.
-pub(super) fn body_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<Value> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return None;
-    }
-    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if media.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
-        form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| Value::String(v.into_owned()))
-    } else {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(mut map)) => map.remove(name),
-            _ => None,
-        }
-    }
-}
-
 /// How far a `scanned_at` may lie ahead of the server's clock (a desk clock running a little fast):
 /// within it the scan counts as made now.
 pub const SCANNED_AT_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
@@ -303,7 +286,7 @@ const MSG_SCANNED_AT: &str = "Enter the moment of the scan as an RFC 3339 date a
 /// (from an offline queue). Not in the future (beyond [`SCANNED_AT_SKEW`], which reads as `now`) and
 /// at most [`SCANNED_AT_MAX_AGE`] old; else a `400` naming the field, in DRF's shape.
 fn scanned_at_in_body(headers: &HeaderMap, body: &[u8], now: jiff::Timestamp) -> ApiResult<Option<jiff::Timestamp>> {
-    let text = match body_field(headers, body, "scanned_at") {
+    let text = match super::body::body_field(headers, body, "scanned_at") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
         Some(Value::String(s)) => s,
