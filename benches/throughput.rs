@@ -19,8 +19,10 @@
 //!   (the floor always runs);
 //! - `FRONTDESK_BENCH_CUSTOMERS` (default 100000);
 //! - `FRONTDESK_BENCH_INDEX` (default `off,on`): the server answers customer
-//!   lists and records by SQL alone (`off`, the "before") and from the
-//!   in-memory customer index (`on`), one after the other in one run.
+//!   lists and records by SQL alone with every token looked up by SQL (`off`,
+//!   the "before"), and from the in-memory customer index with the token
+//!   cache (`on`), one after the other in one run. `uncached` is the index
+//!   with every token looked up by SQL (`serve --token-cache off`).
 // Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
@@ -305,13 +307,14 @@ async fn run_dataset(
     customers: usize,
     connections: &[usize],
     secs: u64,
-    index: bool,
+    (index, token_cache): (bool, bool),
 ) -> anyhow::Result<()> {
     let data = support::dataset_as(distribution, SEED, customers).await?;
     let f = &data.figures;
     println!(
-        "\n## {distribution:?} dataset, customer index {}: {} customers, {} check-ins, {} memberships (seed {SEED}, built {}; import {:.1} s)",
+        "\n## {distribution:?} dataset, customer index {}, token cache {}: {} customers, {} check-ins, {} memberships (seed {SEED}, built {}; import {:.1} s)",
         if index { "on" } else { "off" },
+        if token_cache { "on" } else { "off" },
         f.customers,
         f.check_ins,
         f.memberships,
@@ -319,7 +322,7 @@ async fn run_dataset(
         f.import_secs
     );
     let (copy, _dir) = support::served_copy(&data, "frontdesk-throughput-")?;
-    let options = frontdesk::server::ServeOptions { customer_index: index, ..Default::default() };
+    let options = frontdesk::server::ServeOptions { customer_index: index, token_cache, ..Default::default() };
     let server = BenchServer::start_with(&copy.path, options).await?;
     let token = server.token().to_string();
 
@@ -408,12 +411,13 @@ fn main() -> anyhow::Result<()> {
                 other => anyhow::bail!("unknown dataset {other:?}: even or realistic"),
             };
             for mode in modes.split(',') {
-                let index = match mode.trim() {
-                    "on" => true,
-                    "off" => false,
-                    other => anyhow::bail!("FRONTDESK_BENCH_INDEX: {other:?} is not on or off"),
+                let settings = match mode.trim() {
+                    "on" => (true, true),
+                    "uncached" => (true, false),
+                    "off" => (false, false),
+                    other => anyhow::bail!("FRONTDESK_BENCH_INDEX: {other:?} is not on, uncached or off"),
                 };
-                run_dataset(distribution, customers, &connections, secs, index).await?;
+                run_dataset(distribution, customers, &connections, secs, settings).await?;
             }
         }
         Ok(())

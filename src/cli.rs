@@ -100,6 +100,11 @@ pub struct ServeArgs {
     /// them by SQL alone.
     #[arg(long, value_name = "on|off", default_value = "on")]
     pub customer_index: Switch,
+    /// On SQLite, remember whom each token speaks for while nothing is
+    /// committed to the database (checked with SQLite's data version before
+    /// every request); `off` looks every request's token up by SQL.
+    #[arg(long, value_name = "on|off", default_value = "on")]
+    pub token_cache: Switch,
     /// A request's head (request line and headers) must arrive within this
     /// of its first byte, or the connection is closed: `10s`, `500ms`.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
@@ -340,6 +345,7 @@ fn serve_options(args: &ServeArgs) -> crate::server::ServeOptions {
     options.durability = args.durability;
     options.token_ttl = args.token_ttl;
     options.customer_index = args.customer_index == Switch::On;
+    options.token_cache = args.token_cache == Switch::On;
     options
 }
 

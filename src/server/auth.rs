@@ -66,11 +66,12 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = token_from_header(parts.headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()))?;
-        let mut conn = state.db().acquire().await?;
-        let identity = auth::identity(&mut conn, &token, issued_after(state))
-            .await?
-            .ok_or(ApiError::Unauthorized("Invalid token."))?;
-        drop(conn);
+        let identity = if state.options().token_cache {
+            auth::current_identity(state.db(), &token, issued_after(state)).await?
+        } else {
+            auth::identity(&mut state.db().acquire().await?, &token, issued_after(state)).await?
+        };
+        let identity = identity.ok_or(ApiError::Unauthorized("Invalid token."))?;
         let caught_up = state.ensure_derived_current(&identity.org).await?;
         Ok(Staff {
             org: identity.org,

@@ -90,6 +90,9 @@ pub struct ServeOptions {
     /// Whether customer lists and records are answered from the in-memory
     /// customer index (`storage::customer_index`) rather than by SQL.
     pub customer_index: bool,
+    /// Whether a token's identity is kept while nothing is committed (see
+    /// `storage::auth::current_identity`) rather than read per request.
+    pub token_cache: bool,
 }
 
 impl Default for ServeOptions {
@@ -101,6 +104,7 @@ impl Default for ServeOptions {
             token_ttl: None,
             login_refusal_hold: Duration::from_secs(1),
             customer_index: true,
+            token_cache: true,
         }
     }
 }

@@ -2,6 +2,8 @@
 //! tokens (40 hex characters, as Capitan issues them) only as SHA-256 digests,
 //! so a copy of the database gives no way in.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -11,7 +13,7 @@ use sea_query::{Expr, ExprTrait, Query};
 use sha2::{Digest, Sha256};
 
 use super::sql::{self, Conn};
-use super::{OrgScope, StoreResult, orgs};
+use super::{Db, OrgScope, StoreResult, orgs};
 
 /// Hashes a password with argon2id and a random salt. CPU-heavy: call it off
 /// the async runtime.
@@ -129,7 +131,11 @@ pub fn new_token() -> String {
 }
 
 fn token_digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    hex::encode(token_digest_bytes(token))
+}
+
+fn token_digest_bytes(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 /// A staff user's stored credentials.
@@ -211,6 +217,7 @@ struct TokenRow {
     org_name: String,
     org_time_zone: String,
     list_seq: Option<i64>,
+    created_at: i64,
 }
 
 /// `api_tokens t` joined to its staff user `u` and organization `o`: the
@@ -230,9 +237,19 @@ fn tokens_with_users() -> sea_query::SelectStatement {
 }
 
 /// Resolves a token to its active staff user and organization, in one
-/// statement (it runs before every request). A token issued before
-/// `issued_after` (microseconds; the server's `--token-ttl`) has expired.
+/// statement. A token issued before `issued_after` (microseconds; the
+/// server's `--token-ttl`) has expired. Every request's token goes through
+/// [`current_identity`], which asks this only when something changed.
 pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -> StoreResult<Option<Identity>> {
+    Ok(identity_by_digest(conn, &token_digest(token), issued_after).await?.map(|(identity, _)| identity))
+}
+
+/// [`identity`] by the token's digest, with when the token was issued.
+async fn identity_by_digest(
+    conn: &mut Conn,
+    digest: &str,
+    issued_after: Option<i64>,
+) -> StoreResult<Option<(Identity, i64)>> {
     let stmt = tokens_with_users()
         .expr_as(Expr::col(("t", "org_id")), "org_id")
         .expr_as(Expr::col(("t", "user_id")), "user_id")
@@ -250,7 +267,8 @@ pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -
             ),
             "list_seq",
         )
-        .and_where(Expr::col(("t", "token_sha256")).eq(token_digest(token)))
+        .expr_as(Expr::col(("t", "created_at")), "created_at")
+        .and_where(Expr::col(("t", "token_sha256")).eq(digest))
         .and_where(Expr::col(("u", "is_active")).eq(true))
         .and_where_option(issued_after.map(|t| Expr::col(("t", "created_at")).gt(t)))
         .to_owned();
@@ -258,13 +276,99 @@ pub async fn identity(conn: &mut Conn, token: &str, issued_after: Option<i64>) -
         return Ok(None);
     };
     let org = orgs::OrgRow { id: row.org_id, name: row.org_name, time_zone: row.org_time_zone }.into_scope()?;
-    Ok(Some(Identity {
+    let identity = Identity {
         org,
         user_id: row.user_id,
         username: row.username,
         location_id: row.location_id,
         list_seq: row.list_seq.unwrap_or(0),
-    }))
+    };
+    Ok(Some((identity, row.created_at)))
+}
+
+/// The most tokens [`IdentityCache`] keeps; past it, it starts again empty.
+/// A desk holds one token per staff member, so this is many gyms' worth.
+const MAX_CACHED_TOKENS: usize = 4096;
+
+/// Identities of tokens seen lately, each with the database's change number
+/// ([`Db::change_version`]) it was read at. An identity is used again only
+/// while that number has not moved, i.e. while nothing at all was committed
+/// to the database by anyone: a revoked token, a deactivated user, a renamed
+/// organization and every customer-list change (the identity carries the
+/// list's change number) are all commits, so each is seen by the next
+/// request. Only tokens that were valid are kept, by their SHA-256 digest
+/// (never the token itself).
+#[derive(Default)]
+pub struct IdentityCache {
+    entries: Mutex<HashMap<[u8; 32], CachedIdentity>>,
+    hits: AtomicU64,
+}
+
+struct CachedIdentity {
+    version: i64,
+    created_at: i64,
+    identity: Identity,
+}
+
+impl std::fmt::Debug for IdentityCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityCache").field("hits", &self.hits()).finish_non_exhaustive()
+    }
+}
+
+impl IdentityCache {
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], CachedIdentity>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn get(&self, digest: &[u8; 32], version: i64, issued_after: Option<i64>) -> Option<Identity> {
+        let entries = self.entries();
+        let found = entries.get(digest)?;
+        if found.version != version || issued_after.is_some_and(|t| found.created_at <= t) {
+            return None;
+        }
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(found.identity.clone())
+    }
+
+    fn put(&self, digest: [u8; 32], cached: CachedIdentity) {
+        let mut entries = self.entries();
+        if entries.len() >= MAX_CACHED_TOKENS && !entries.contains_key(&digest) {
+            entries.clear();
+        }
+        entries.insert(digest, cached);
+    }
+
+    /// How many requests were answered from the cache.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+}
+
+/// Who a request's token speaks for, as [`identity`] says, but without a
+/// statement when nothing was committed since this token was last read
+/// (see [`IdentityCache`]). Every request runs this first: on SQLite a
+/// repeated token costs a hash, the change probe and a map lookup.
+pub async fn current_identity(db: &Db, token: &str, issued_after: Option<i64>) -> StoreResult<Option<Identity>> {
+    let digest = token_digest_bytes(token);
+    // Read before the statement: a commit between the two moves the number,
+    // so what is kept can only be newer than the number it is kept under.
+    let version = db.change_version();
+    if let Some(version) = version
+        && let Some(identity) = db.identities().get(&digest, version, issued_after)
+    {
+        return Ok(Some(identity));
+    }
+    let mut conn = db.acquire().await?;
+    let found = identity_by_digest(&mut conn, &hex::encode(digest), issued_after).await?;
+    drop(conn);
+    let Some((identity, created_at)) = found else {
+        return Ok(None);
+    };
+    if let Some(version) = version {
+        db.identities().put(digest, CachedIdentity { version, created_at, identity: identity.clone() });
+    }
+    Ok(Some(identity))
 }
 
 /// Revokes one token (the caller's own, `DELETE /api/get-token/`); false if
@@ -358,6 +462,66 @@ mod tests {
             assert_eq!(r.await.unwrap(), Ok(i % 2 == 0));
         }
         assert!(checker.buffers_kept() <= 2);
+    }
+
+    /// A database file with one organization, one staff user and a token.
+    async fn one_token() -> (tempfile::TempDir, Db, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("tokens.db")).await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        let org_id = orgs::create_org(&mut conn, "Gym", "America/Denver", 1).await.unwrap();
+        let org = orgs::org_by_id(&mut conn, org_id).await.unwrap();
+        let user = orgs::create_user(&org, &mut conn, "desk", "x", None, 1).await.unwrap();
+        let token = issue_token(&org, &mut conn, user, 1_000).await.unwrap();
+        drop(conn);
+        (dir, db, token)
+    }
+
+    #[tokio::test]
+    async fn a_token_read_again_with_nothing_committed_comes_from_the_cache() {
+        let (_dir, db, token) = one_token().await;
+        let first = current_identity(&db, &token, None).await.unwrap().expect("valid");
+        assert_eq!(db.identities().hits(), 0);
+        let again = current_identity(&db, &token, None).await.unwrap().expect("still valid");
+        assert_eq!(db.identities().hits(), 1);
+        assert_eq!((again.username.as_str(), again.list_seq), (first.username.as_str(), first.list_seq));
+        assert!(current_identity(&db, "0".repeat(40).as_str(), None).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn what_another_process_commits_is_seen_by_the_next_request() {
+        let (dir, db, token) = one_token().await;
+        let seq = current_identity(&db, &token, None).await.unwrap().unwrap().list_seq;
+        // Another process, as `sqlite3` or a second server would: a customer
+        // written moves the list's change number the cached identity carries.
+        let other = rusqlite::Connection::open(dir.path().join("tokens.db")).unwrap();
+        other
+            .execute(
+                "INSERT INTO customers (org_id, email, email_key, first_name, last_name, birthday, \
+                 sort_last, sort_first, search_text, created_at, updated_at) \
+                 VALUES (1, 'a@example.com', 'a@example.com', 'A', 'B', '1990-01-01', 'b', 'a', 'a b', 1, 1)",
+                [],
+            )
+            .unwrap();
+        let moved = current_identity(&db, &token, None).await.unwrap().unwrap();
+        assert!(moved.list_seq > seq, "{} after {seq}", moved.list_seq);
+        // The user deactivated by another process: refused at once.
+        other.execute("UPDATE staff_users SET is_active = 0", []).unwrap();
+        assert!(current_identity(&db, &token, None).await.unwrap().is_none());
+        other.execute("UPDATE staff_users SET is_active = 1", []).unwrap();
+        assert!(current_identity(&db, &token, None).await.unwrap().is_some());
+        // Revoked by another process (`frontdesk admin revoke-tokens`).
+        other.execute("DELETE FROM api_tokens", []).unwrap();
+        assert!(current_identity(&db, &token, None).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_cached_token_still_expires_with_the_ttl() {
+        let (_dir, db, token) = one_token().await;
+        assert!(current_identity(&db, &token, Some(999)).await.unwrap().is_some());
+        assert!(current_identity(&db, &token, Some(999)).await.unwrap().is_some());
+        assert_eq!(db.identities().hits(), 1);
+        assert!(current_identity(&db, &token, Some(1_000)).await.unwrap().is_none(), "issued at 1,000");
     }
 
     #[tokio::test]

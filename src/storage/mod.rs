@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod auth;
 pub mod bulk;
+pub mod change_probe;
 pub mod check_ins;
 pub mod customer_filters;
 pub mod customer_index;
@@ -125,6 +126,12 @@ pub struct Db {
     pool: Pool,
     /// Whose turn it is to write, on SQLite; see [`WriteTx`].
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Whether anything was committed since, on SQLite (see
+    /// [`change_probe`]); `None` on PostgreSQL.
+    probe: Option<Arc<change_probe::ChangeProbe>>,
+    /// Identities of tokens seen lately, kept while nothing is committed
+    /// (see [`auth::current_identity`]).
+    identities: Arc<auth::IdentityCache>,
 }
 
 /// The two backends' typed pools.
@@ -303,7 +310,8 @@ impl Db {
         // them where they are missing or stale (a no-op when they are current).
         sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&pool).await?;
         tokio::spawn(checkpoint_in_background(pool.clone()));
-        let db = Db { pool: Pool::Sqlite(pool), writer: Arc::new(tokio::sync::Mutex::new(())) };
+        let probe = change_probe::ChangeProbe::open(path).map(Arc::new);
+        let db = Db { probe, ..Db::with_pool(Pool::Sqlite(pool)) };
         duplicates::backfill(&db).await?;
         Ok(db)
     }
@@ -316,15 +324,36 @@ impl Db {
             DbLocation::File(path) => Db::open_with(path, durability).await,
             DbLocation::Postgres(url) => {
                 let pool = postgres::connect(url).await?;
-                let db = Db { pool: Pool::Postgres(pool), writer: Arc::new(tokio::sync::Mutex::new(())) };
+                let db = Db::with_pool(Pool::Postgres(pool));
                 duplicates::backfill(&db).await?;
                 Ok(db)
             }
         }
     }
 
+    fn with_pool(pool: Pool) -> Db {
+        Db {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            probe: None,
+            identities: Arc::new(auth::IdentityCache::default()),
+        }
+    }
+
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The database's change number now, where it can be read without a
+    /// statement (SQLite's data version; see [`change_probe`]): equal to an
+    /// earlier one exactly when nothing was committed in between. `None`
+    /// when it cannot say (PostgreSQL): assume a change.
+    pub fn change_version(&self) -> Option<i64> {
+        self.probe.as_ref()?.version()
+    }
+
+    pub(crate) fn identities(&self) -> &auth::IdentityCache {
+        &self.identities
     }
 
     /// The SQL this database speaks.
