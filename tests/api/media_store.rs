@@ -440,3 +440,79 @@ async fn photo_urls_point_at_the_stores_public_base_when_one_is_given() {
     let (status, _) = fetch(&format!("{}/media/{name}", server.base)).await;
     assert_eq!(status, StatusCode::OK, "the server still serves it");
 }
+
+/// `frontdesk demo --no-app --db <database> --media-store s3://photos/demo`,
+/// as a user runs it for a demo gym that `frontdesk serve` processes on the
+/// same database and bucket share (on PostgreSQL when FRONTDESK_TEST_POSTGRES
+/// is set, else a SQLite file): the photos the demo draws are objects under
+/// its prefix, and nowhere else; the demo serves them, and so does another
+/// server over the bucket.
+#[tokio::test]
+async fn the_demo_keeps_its_photos_in_the_bucket_it_is_given() {
+    let Some(s3) = S3Server::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let test_db = crate::support::TestDb::new(dir.path(), "demo.db").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["demo", "--no-app", "--customers", "12", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--db", &test_db.location.to_string(), "--media-store", &format!("s3://{BUCKET}/demo")])
+        .envs(s3.env())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _demo = crate::demo::KillOnDrop(child);
+    let anon = Api::anonymous(&base);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(resp) = anon.http.get(format!("{base}/readyz")).send().await
+            && resp.status() == StatusCode::OK
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the demo did not come up within a minute");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let login = json!({"username": frontdesk::demo::USERNAME, "password": frontdesk::demo::PASSWORD});
+    let (status, body) = anon.post("/api/get-token/", login).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let api = Api { token: Some(body["token"].as_str().unwrap().to_string()), ..anon };
+
+    let listed = api.ok("/api/customers/?page_size=12").await;
+    let customers = listed["results"].as_array().unwrap();
+    assert_eq!(customers.len(), 12);
+    let with_photo: Vec<&Value> = customers.iter().filter(|c| c["profile_image"].is_string()).collect();
+    assert!(with_photo.len() >= 6, "{} of 12 have a photo", with_photo.len());
+    let keys: BTreeSet<String> = with_photo
+        .iter()
+        .flat_map(|c| ["profile_image", "profile_image_small"].map(|f| format!("demo/{}", file_name_of(&c[f]))))
+        .collect();
+    assert_eq!(s3.objects(), keys, "every photo the demo drew is an object under its prefix, and nothing else is");
+    let mut local = Vec::new();
+    collect_jpegs(dir.path(), &mut local);
+    assert!(local.is_empty(), "no photo in a local folder: {local:?}");
+
+    let (status, full) = fetch(with_photo[0]["profile_image"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the demo serves its photos from the bucket");
+    let img = image::load_from_memory(&full).unwrap();
+    assert_eq!((img.width(), img.height()), (512, 512));
+    let other = TestServer::start_with_media(s3.store("demo")).await;
+    let name = file_name_of(&with_photo[0]["profile_image_small"]);
+    let (status, small) = fetch(&format!("{}/media/{name}", other.base)).await;
+    assert_eq!(status, StatusCode::OK, "another server over the bucket serves them too");
+    let img = image::load_from_memory(&small).unwrap();
+    assert_eq!((img.width(), img.height()), (128, 128));
+}
+
+fn collect_jpegs(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_jpegs(&path, found);
+        } else if path.extension().is_some_and(|e| e == "jpg") {
+            found.push(path);
+        }
+    }
+}
