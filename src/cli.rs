@@ -75,7 +75,7 @@ pub struct ServeArgs {
     pub media_store: Option<crate::photo::MediaLocation>,
     /// Photo URLs point at `<URL>/<file>` (the bucket's public base, or a CDN
     /// in front of it) instead of this server's /media/<file>.
-    #[arg(long, value_name = "URL", value_parser = parse_http_url)]
+    #[arg(long, value_name = "URL", value_parser = crate::photo::parse_public_url)]
     pub media_public_url: Option<String>,
     /// The base URL clients reach the server at, used in every `url` field
     /// (default: http://<listen>).
@@ -134,16 +134,6 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
         return Err("a timeout must be more than zero".into());
     }
     Ok(std::time::Duration::from_millis(n.saturating_mul(millis)))
-}
-
-/// An absolute http(s) URL, without its trailing slash.
-fn parse_http_url(text: &str) -> Result<String, String> {
-    let url = text.trim().trim_end_matches('/');
-    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    match host {
-        Some(host) if !host.is_empty() => Ok(url.to_string()),
-        _ => Err(format!("{text:?} is not an http:// or https:// URL")),
-    }
 }
 
 /// `3600s`, `90m`, `12h`, `30d` (a bare number is seconds).
@@ -577,6 +567,26 @@ mod tests {
         assert!(err.contains("names no bucket"), "{err}");
         let err = serve_args(&["--media-public-url", "cdn.example"]).unwrap_err().to_string();
         assert!(err.contains("is not an http:// or https:// URL"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_takes_the_media_store_as_serve_does_with_a_database_of_its_own() {
+        use crate::photo::MediaLocation;
+        let demo_args = |flags: &[&str]| -> Result<DemoArgs, clap::Error> {
+            let cli = Cli::try_parse_from([&["frontdesk", "demo"], flags].concat())?;
+            match cli.command {
+                Some(Command::Demo(args)) => Ok(args),
+                other => panic!("not demo: {other:?}"),
+            }
+        };
+        assert_eq!(demo_args(&[]).unwrap().media_store, None);
+        let flags = ["--db", "postgres://db/demo", "--media-store", "s3://gym-photos/demo"];
+        let args = demo_args(&[&flags[..], &["--media-public-url", "https://cdn.example/d/"]].concat()).unwrap();
+        let bucket = MediaLocation::Bucket { bucket: "gym-photos".into(), prefix: "demo".into() };
+        assert_eq!(args.media_store, Some(bucket));
+        assert_eq!(args.media_public_url.as_deref(), Some("https://cdn.example/d"));
+        let err = demo_args(&["--media-store", "s3://gym-photos/demo"]).unwrap_err().to_string();
+        assert!(err.contains("--db"), "a temporary demo's photos go with it: {err}");
     }
 
     #[test]

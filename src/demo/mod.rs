@@ -19,6 +19,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::import::{self, ImportSummary};
+use crate::photo::{MediaLocation, PhotoStore};
 use crate::server::{Server, ServerConfig, shutdown_signal};
 use crate::storage::customer_filters::CustomerFilter;
 use crate::storage::{Clock, Db, DbLocation, OrgScope, auth, customers, orgs};
@@ -64,6 +65,21 @@ pub struct DemoArgs {
     /// (skewed like a real gym's list, for benchmarks).
     #[arg(long, value_enum, default_value_t = Distribution::Even)]
     pub distribution: Distribution,
+    /// Where the demo's photos are stored, as `serve --media-store` takes it:
+    /// a folder, or an S3-compatible bucket, `s3://BUCKET/PREFIX`, with its
+    /// credentials, region and endpoint from AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_ENDPOINT_URL; so that
+    /// `frontdesk serve` processes on the same --db and store serve the demo
+    /// gym's photos too. Needs --db (a temporary demo keeps its photos beside
+    /// its database, and removes both); give the same store each time the
+    /// database is reused (default: beside a SQLite file, or `demo-postgres`
+    /// in the user's data directory).
+    #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX", requires = "db")]
+    pub media_store: Option<MediaLocation>,
+    /// Photo URLs point at `<URL>/<file>` (the bucket's public base, or a CDN
+    /// in front of it) instead of the demo server's /media/<file>.
+    #[arg(long, value_name = "URL", value_parser = crate::photo::parse_public_url)]
+    pub media_public_url: Option<String>,
 }
 
 /// What building a demo database took.
@@ -82,6 +98,8 @@ pub struct DemoServer {
     pub username: &'static str,
     pub password: &'static str,
     pub db: DbLocation,
+    /// Where its photos are stored.
+    pub media: MediaLocation,
     /// Where the demo's own files live: its photos, and the config file and
     /// scan queue of the app it opens (beside a SQLite file; for PostgreSQL,
     /// `demo-postgres` in the user's data directory).
@@ -173,14 +191,13 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         DbLocation::Postgres(_) => media_dir.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     };
     std::fs::create_dir_all(&files)?;
+    let media = open_media(args.media_store.clone().unwrap_or(MediaLocation::Folder(media_dir)), args).await?;
     let db = Db::connect(&location, crate::storage::Durability::Full).await?;
     let prepared = async {
         if existing_demo(&db, &location).await? {
             Ok(None)
         } else {
-            build_as(&db, Some(&media_dir), args.distribution, args.seed, args.customers, Timestamp::now())
-                .await
-                .map(Some)
+            build_as(&db, Some(&media), args.distribution, args.seed, args.customers, Timestamp::now()).await.map(Some)
         }
     }
     .await;
@@ -201,7 +218,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
     let config = |listen| ServerConfig {
         db: location.clone(),
         listen,
-        media: crate::photo::PhotoStore::new(media_dir.clone()),
+        media: media.clone(),
         public_url: None,
         clock: Clock::System,
     };
@@ -235,6 +252,7 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         username: USERNAME,
         password: PASSWORD,
         db: location,
+        media: media.location(),
         files,
         customers,
         built,
@@ -243,6 +261,20 @@ pub async fn start(args: &DemoArgs) -> anyhow::Result<DemoServer> {
         shutdown: Some(tx),
         task: Some(task),
         temp_dir,
+    })
+}
+
+/// The demo's photo store, as `serve` opens it (a bucket from the AWS
+/// environment variables), checked before anything is built: a bucket that
+/// cannot be listed would leave a half-built demo gym behind.
+async fn open_media(location: MediaLocation, args: &DemoArgs) -> anyhow::Result<PhotoStore> {
+    let store =
+        PhotoStore::from_env(&location).map_err(|e| anyhow::anyhow!("cannot open the media store {location}: {e}"))?;
+    store.prepare().await.map_err(|e| anyhow::anyhow!("cannot create the media store {location}: {e}"))?;
+    store.list().await.map_err(|e| anyhow::anyhow!("cannot list the media store {location}: {e}"))?;
+    Ok(match &args.media_public_url {
+        Some(url) => store.with_public_url(url.clone()),
+        None => store,
     })
 }
 
@@ -291,7 +323,7 @@ async fn count_customers(db: &Db) -> anyhow::Result<u64> {
 /// With `photos`, most customers get a generated portrait stored there.
 pub async fn build(
     db: &Db,
-    photos: Option<&Path>,
+    photos: Option<&PhotoStore>,
     seed: u64,
     customers: usize,
     now: Timestamp,
@@ -302,7 +334,7 @@ pub async fn build(
 /// [`build`], with the customers spread as `distribution` says.
 pub async fn build_as(
     db: &Db,
-    photos: Option<&Path>,
+    photos: Option<&PhotoStore>,
     distribution: Distribution,
     seed: u64,
     customers: usize,
@@ -318,8 +350,8 @@ pub async fn build_as(
     let started = Instant::now();
     let summary = import::import(db, &org, &doc, now).await?;
     let import_time = started.elapsed();
-    if let Some(media_dir) = photos {
-        attach_photos(db, &org, media_dir, seed, now).await?;
+    if let Some(store) = photos {
+        attach_photos(db, &org, store, seed, now).await?;
     }
     let (second, second_password, second_pin) = SECOND_STAFF;
     crate::admin::create_user(db, ORG_NAME, second, second_password, Some(STAFF_LOCATION)).await?;
@@ -336,7 +368,7 @@ const DEMO_FACES: u64 = 48;
 
 /// Gives most demo customers (85%) a generated portrait, so the demo shows
 /// photos as a real gym's desk would.
-async fn attach_photos(db: &Db, org: &OrgScope, media_dir: &Path, seed: u64, now: Timestamp) -> anyhow::Result<()> {
+async fn attach_photos(db: &Db, org: &OrgScope, store: &PhotoStore, seed: u64, now: Timestamp) -> anyhow::Result<()> {
     let mut conn = db.acquire().await?;
     let ids = crate::storage::bulk::existing_named(org, &mut conn, "customers", "email").await?;
     drop(conn);
@@ -347,8 +379,7 @@ async fn attach_photos(db: &Db, org: &OrgScope, media_dir: &Path, seed: u64, now
             faces.push((id, seed.wrapping_add(rng.below(DEMO_FACES))));
         }
     }
-    let store = crate::photo::PhotoStore::new(media_dir.to_path_buf());
-    crate::service::customers::attach_portraits(db, org, &store, &faces, now.as_microsecond()).await?;
+    crate::service::customers::attach_portraits(db, org, store, &faces, now.as_microsecond()).await?;
     Ok(())
 }
 
@@ -457,6 +488,7 @@ fn banner(demo: &DemoServer, args: &DemoArgs, app_config: Option<&Path>) -> Stri
     ));
     let lifetime = if demo.temporary { " (removed when the demo stops)" } else { "" };
     out.push_str(&format!("  Data:   {}{lifetime}\n", demo.db));
+    out.push_str(&format!("  Photos: {}{lifetime}\n", demo.media));
     match app_config {
         Some(path) => out.push_str(&format!(
             "Point another terminal app at it with `frontdesk --config {}`, or put base_url = \"{}\" in your \
@@ -484,6 +516,7 @@ mod tests {
             username: USERNAME,
             password: PASSWORD,
             db: DbLocation::File(PathBuf::from("/tmp/x/demo.db")),
+            media: MediaLocation::Folder(PathBuf::from("/tmp/x/media")),
             files: PathBuf::from("/tmp/x"),
             customers: 500,
             built: None,
@@ -496,7 +529,16 @@ mod tests {
     }
 
     fn args() -> DemoArgs {
-        DemoArgs { customers: 500, db: None, seed: 1, no_app: false, listen: None, distribution: Default::default() }
+        DemoArgs {
+            customers: 500,
+            db: None,
+            seed: 1,
+            no_app: false,
+            listen: None,
+            distribution: Default::default(),
+            media_store: None,
+            media_public_url: None,
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use image::RgbImage;
 use image::metadata::Orientation;
 
 pub use decode::{Format, sniff};
-pub use store::{MediaError, MediaLocation, PendingPhoto, PhotoStore, StoredPhoto};
+pub use store::{MediaError, MediaLocation, PendingPhoto, PhotoStore, StoredPhoto, parse_public_url};
 
 /// Side of the stored photo (the seed's "detail" image).
 pub const FULL_SIDE: u32 = 512;

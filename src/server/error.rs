@@ -36,6 +36,10 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64, message: String },
     #[error("internal error: {0}")]
     Internal(String),
+    /// `503` saying `message`: something the server needs (the photo store)
+    /// failed; `cause` is logged, not shown.
+    #[error("unavailable: {message}: {cause}")]
+    Unavailable { message: &'static str, cause: String },
     /// `503` with `Retry-After` (seconds): the server is busy with this kind of work.
     #[error("busy: {1}")]
     Busy(u64, &'static str),
@@ -97,6 +101,10 @@ impl IntoResponse for ApiError {
             ApiError::Internal(message) => {
                 tracing::error!(error = %message, "request failed");
                 detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+            }
+            ApiError::Unavailable { message, cause } => {
+                tracing::error!(error = %cause, "{message}");
+                detail(StatusCode::SERVICE_UNAVAILABLE, message)
             }
             ApiError::Busy(retry_after, message) => {
                 let mut response = detail(StatusCode::SERVICE_UNAVAILABLE, message);

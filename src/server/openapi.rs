@@ -537,7 +537,8 @@ fn write_responses(schema: &str, success: &str, has_id: bool) -> Value {
 fn photo_responses() -> Value {
     let mut responses = write_responses("Customer", "200", true);
     responses["503"] = json!({
-        "description": "Every photo decode slot is busy; try again after `Retry-After` seconds.",
+        "description": "Every photo decode slot is busy: try again after `Retry-After` seconds (the header is \
+            sent then). Or the photo store did not accept the photo: nothing was changed.",
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
         "content": {"application/json": {"schema": schema_ref("Detail")}},
     });

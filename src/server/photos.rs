@@ -24,6 +24,8 @@ pub const MULTIPART_LIMIT: usize = 20 * 1024 * 1024;
 
 const FIELD: &str = "profile_image";
 const BUSY: &str = "Too many photos are being processed right now; try again in a moment.";
+const NOT_STORED: &str =
+    "The photo could not be stored: the photo store did not accept it. The customer was not changed; try again.";
 const NOT_A_FILE: &str = "The submitted data was not a file. Check the encoding type on the form.";
 
 /// What a form says about the photo.
@@ -153,9 +155,14 @@ async fn prepare(bytes: bytes::Bytes) -> ApiResult<photo::PreparedPhoto> {
         })
 }
 
-/// Writes the files under new names, to the folder or the bucket.
+/// Writes the files under new names, to the folder or the bucket. A store
+/// that refuses or fails the write (having removed what it wrote) is `503`
+/// saying the photo could not be stored; the request changes nothing.
 async fn save(store: &PhotoStore, prepared: photo::PreparedPhoto) -> ApiResult<PendingPhoto> {
-    store.save(&prepared).await.map_err(|e| ApiError::Internal(format!("could not write a photo: {e}")))
+    store
+        .save(&prepared)
+        .await
+        .map_err(|e| ApiError::Unavailable { message: NOT_STORED, cause: format!("could not write a photo: {e}") })
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {

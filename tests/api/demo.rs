@@ -16,6 +16,8 @@ fn args(customers: usize, db: Option<std::path::PathBuf>) -> DemoArgs {
         no_app: true,
         listen: None,
         distribution: Default::default(),
+        media_store: None,
+        media_public_url: None,
     }
 }
 
@@ -143,7 +145,7 @@ async fn the_demo_builds_and_serves_a_gym_in_the_database_it_is_given() {
 }
 
 /// A child process killed when the test ends, passed or failed.
-struct KillOnDrop(std::process::Child);
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {

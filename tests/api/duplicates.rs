@@ -163,6 +163,8 @@ async fn the_demo_has_second_accounts_the_check_catches() {
         no_app: true,
         listen: None,
         distribution: Default::default(),
+        media_store: None,
+        media_public_url: None,
     };
     let demo = frontdesk::demo::start(&args).await.expect("demo starts");
     let anon = Api::anonymous(&demo.base_url);

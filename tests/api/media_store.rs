@@ -1,7 +1,8 @@
 //! Photos in an S3-compatible bucket, against a real S3 server: npm's
 //! `s3rver` (installed by `scripts/s3-test-server`), started per test on a
 //! free loopback port over a temporary folder. Uploads, serving from any
-//! server over the bucket, replacing, failed writes and the orphan sweep.
+//! server over the bucket, replacing, failed writes (the database's, and the
+//! bucket's own through a fault-injecting proxy) and the orphan sweep.
 //!
 //! The server is found at `$FRONTDESK_TEST_S3`, else where the script
 //! installs it. Missing, the tests say why and pass, unless `FRONTDESK_TEST_S3`
@@ -11,6 +12,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use frontdesk::photo::{MediaLocation, PhotoStore, PreparedPhoto};
@@ -86,6 +89,16 @@ impl S3Server {
         PhotoStore::open(&location, self.env()).unwrap()
     }
 
+    /// [`store`](Self::store), reaching the bucket at `endpoint` (a proxy in
+    /// front of this server) as `AWS_ENDPOINT_URL` says.
+    fn store_through(&self, prefix: &str, endpoint: &str) -> PhotoStore {
+        let location = MediaLocation::Bucket { bucket: BUCKET.into(), prefix: prefix.into() };
+        let mut env = self.env();
+        env.retain(|(key, _)| key != "AWS_ENDPOINT_URL");
+        env.push(("AWS_ENDPOINT_URL".into(), endpoint.into()));
+        PhotoStore::open(&location, env).unwrap()
+    }
+
     /// The keys in the bucket, read from the server's own folder (not
     /// through the store under test).
     fn objects(&self) -> BTreeSet<String> {
@@ -107,6 +120,90 @@ impl Drop for S3Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A proxy on a loopback port in front of s3rver that, while `refusing`,
+/// answers every PUT of a `*_small.jpg` object `403 AccessDenied` (a client
+/// error, which object_store does not retry) and forwards everything else
+/// unchanged, its Host header too (the request's signature covers it).
+struct FaultyProxy {
+    endpoint: String,
+    refusing: Arc<AtomicBool>,
+    /// How many PUTs it refused.
+    refused: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+const ACCESS_DENIED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"#;
+
+impl FaultyProxy {
+    async fn start(upstream: &str) -> FaultyProxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.strip_prefix("http://").unwrap().to_string();
+        let refusing = Arc::new(AtomicBool::new(false));
+        let refused = Arc::new(AtomicUsize::new(0));
+        let (on, count) = (refusing.clone(), refused.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (upstream, on, count) = (upstream.clone(), on.clone(), count.clone());
+                let service = hyper::service::service_fn(move |req| {
+                    proxy_request(req, upstream.clone(), on.clone(), count.clone())
+                });
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                });
+            }
+        });
+        FaultyProxy { endpoint, refusing, refused, task }
+    }
+
+    fn refuse_small_photos(&self, on: bool) {
+        self.refusing.store(on, Ordering::SeqCst);
+    }
+
+    fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for FaultyProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One request through [`FaultyProxy`]: read whole, then refused or sent on
+/// over a connection of its own, the answer read whole and passed back.
+async fn proxy_request(
+    req: hyper::Request<hyper::body::Incoming>,
+    upstream: String,
+    refusing: Arc<AtomicBool>,
+    refused: Arc<AtomicUsize>,
+) -> Result<hyper::Response<http_body_util::Full<bytes::Bytes>>, std::convert::Infallible> {
+    use http_body_util::{BodyExt, Full};
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let answer =
+        |status: u16, text: bytes::Bytes| Ok(hyper::Response::builder().status(status).body(Full::new(text)).unwrap());
+    if refusing.load(Ordering::SeqCst) && parts.method == hyper::Method::PUT && parts.uri.path().ends_with("_small.jpg")
+    {
+        refused.fetch_add(1, Ordering::SeqCst);
+        let mut response = answer(403, ACCESS_DENIED.into())?;
+        response.headers_mut().insert("content-type", "application/xml".parse().unwrap());
+        return Ok(response);
+    }
+    let Ok(stream) = tokio::net::TcpStream::connect(&upstream).await else {
+        return answer(502, "s3rver is gone".into());
+    };
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    let response = sender.send_request(hyper::Request::from_parts(parts, Full::new(body))).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.unwrap().to_bytes();
+    Ok(hyper::Response::from_parts(parts, Full::new(body)))
 }
 
 fn collect_objects(root: &Path, dir: &Path, keys: &mut BTreeSet<String>) {
@@ -245,6 +342,44 @@ async fn a_write_refused_after_its_upload_leaves_no_object_and_the_old_photo() {
     assert_eq!(api.ok(&path).await["profile_image"], before["profile_image"]);
 }
 
+/// Issue 13's "a failed write removes what it uploaded", for the write that
+/// fails in the bucket itself: the full photo is stored, the bucket refuses
+/// the small one, and the full one is removed again before the request
+/// answers. The customer keeps the photo they had.
+#[tokio::test]
+async fn a_photo_whose_small_file_the_bucket_refuses_leaves_no_object_and_the_old_photo() {
+    let Some(s3) = S3Server::start() else { return };
+    let proxy = FaultyProxy::start(&s3.endpoint).await;
+    let server = TestServer::start_with_media(s3.store_through(PREFIX, &proxy.endpoint)).await;
+    let api = server.api().await;
+    let id = create_customer(&api, "ann@example.com").await;
+    let path = format!("/api/customers/{id}/");
+    let (status, before) = api.patch_multipart(&path, photo_form([200, 30, 30])).await;
+    assert_eq!(status, StatusCode::OK, "through the proxy while it refuses nothing: {before}");
+    assert_eq!(s3.objects(), keys_of(&before));
+
+    proxy.refuse_small_photos(true);
+    let (status, body) = api.patch_multipart(&path, photo_form([30, 30, 200])).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("photo could not be stored"), "{body}");
+    assert_eq!(proxy.refused(), 1, "the small file's PUT was refused, and not retried");
+    assert_eq!(s3.uploads(PREFIX), 3, "the new full photo was stored before the refusal");
+    assert_eq!(s3.objects(), keys_of(&before), "and removed again; only the old photo's two objects are left");
+    let now = api.ok(&path).await;
+    assert_eq!(
+        (&now["profile_image"], &now["profile_image_small"]),
+        (&before["profile_image"], &before["profile_image_small"])
+    );
+    let (status, _) = fetch(before["profile_image"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the old photo is still served");
+
+    proxy.refuse_small_photos(false);
+    let (status, after) = api.patch_multipart(&path, photo_form([30, 200, 30])).await;
+    assert_eq!(status, StatusCode::OK, "the store accepts photos again: {after}");
+    assert_eq!(s3.objects(), keys_of(&after));
+}
+
 #[tokio::test]
 async fn the_sweep_removes_old_orphans_in_the_bucket_and_nothing_a_row_or_another_prefix_holds() {
     let Some(s3) = S3Server::start() else { return };
@@ -304,4 +439,80 @@ async fn photo_urls_point_at_the_stores_public_base_when_one_is_given() {
     assert_eq!(body["profile_image"], format!("https://cdn.example/gym-1/{name}"));
     let (status, _) = fetch(&format!("{}/media/{name}", server.base)).await;
     assert_eq!(status, StatusCode::OK, "the server still serves it");
+}
+
+/// `frontdesk demo --no-app --db <database> --media-store s3://photos/demo`,
+/// as a user runs it for a demo gym that `frontdesk serve` processes on the
+/// same database and bucket share (on PostgreSQL when FRONTDESK_TEST_POSTGRES
+/// is set, else a SQLite file): the photos the demo draws are objects under
+/// its prefix, and nowhere else; the demo serves them, and so does another
+/// server over the bucket.
+#[tokio::test]
+async fn the_demo_keeps_its_photos_in_the_bucket_it_is_given() {
+    let Some(s3) = S3Server::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let test_db = crate::support::TestDb::new(dir.path(), "demo.db").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["demo", "--no-app", "--customers", "12", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--db", &test_db.location.to_string(), "--media-store", &format!("s3://{BUCKET}/demo")])
+        .envs(s3.env())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _demo = crate::demo::KillOnDrop(child);
+    let anon = Api::anonymous(&base);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(resp) = anon.http.get(format!("{base}/readyz")).send().await
+            && resp.status() == StatusCode::OK
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the demo did not come up within a minute");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let login = json!({"username": frontdesk::demo::USERNAME, "password": frontdesk::demo::PASSWORD});
+    let (status, body) = anon.post("/api/get-token/", login).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let api = Api { token: Some(body["token"].as_str().unwrap().to_string()), ..anon };
+
+    let listed = api.ok("/api/customers/?page_size=12").await;
+    let customers = listed["results"].as_array().unwrap();
+    assert_eq!(customers.len(), 12);
+    let with_photo: Vec<&Value> = customers.iter().filter(|c| c["profile_image"].is_string()).collect();
+    assert!(with_photo.len() >= 6, "{} of 12 have a photo", with_photo.len());
+    let keys: BTreeSet<String> = with_photo
+        .iter()
+        .flat_map(|c| ["profile_image", "profile_image_small"].map(|f| format!("demo/{}", file_name_of(&c[f]))))
+        .collect();
+    assert_eq!(s3.objects(), keys, "every photo the demo drew is an object under its prefix, and nothing else is");
+    let mut local = Vec::new();
+    collect_jpegs(dir.path(), &mut local);
+    assert!(local.is_empty(), "no photo in a local folder: {local:?}");
+
+    let (status, full) = fetch(with_photo[0]["profile_image"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the demo serves its photos from the bucket");
+    let img = image::load_from_memory(&full).unwrap();
+    assert_eq!((img.width(), img.height()), (512, 512));
+    let other = TestServer::start_with_media(s3.store("demo")).await;
+    let name = file_name_of(&with_photo[0]["profile_image_small"]);
+    let (status, small) = fetch(&format!("{}/media/{name}", other.base)).await;
+    assert_eq!(status, StatusCode::OK, "another server over the bucket serves them too");
+    let img = image::load_from_memory(&small).unwrap();
+    assert_eq!((img.width(), img.height()), (128, 128));
+}
+
+fn collect_jpegs(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_jpegs(&path, found);
+        } else if path.extension().is_some_and(|e| e == "jpg") {
+            found.push(path);
+        }
+    }
 }

@@ -189,6 +189,8 @@ async fn the_demo_staff_sign_in_with_the_pins_its_banner_prints() {
         no_app: true,
         listen: None,
         distribution: Default::default(),
+        media_store: None,
+        media_public_url: None,
     };
     let demo = frontdesk::demo::start(&args).await.expect("demo starts");
     let (second, _, second_pin) = frontdesk::demo::SECOND_STAFF;

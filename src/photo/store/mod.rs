@@ -81,6 +81,17 @@ impl fmt::Display for MediaLocation {
     }
 }
 
+/// `--media-public-url`: an absolute http(s) URL, without its trailing slash
+/// (`serve` and `demo` both take it).
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() => Ok(url.to_string()),
+        _ => Err(format!("{text:?} is not an http:// or https:// URL")),
+    }
+}
+
 /// A media store that could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
