@@ -96,6 +96,19 @@ impl Pty {
         }
     }
 
+    /// Waits until one of `texts` is on screen; which one (the first listed when several are).
+    pub async fn wait_for_any(&self, texts: &[&str]) -> usize {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if let Some(found) = texts.iter().position(|t| screen.contains(t)) {
+                return found;
+            }
+            assert!(started.elapsed() < PATIENCE, "none of {texts:?} appeared:\n{screen}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Waits until `text` is no longer on screen.
     pub async fn wait_gone(&self, text: &str) {
         let started = Instant::now();
