@@ -165,6 +165,45 @@ pub async fn backfill(db: &Db) -> StoreResult<()> {
 mod tests {
     use super::*;
 
+    /// Rows written before migration 0620 (here: its keys set back to NULL by
+    /// another connection) get their keys when the database opens, in
+    /// batches, however many there are.
+    #[tokio::test]
+    async fn the_backfill_fills_in_every_old_rows_keys_in_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let db = Db::open(&path).await.unwrap();
+        let rows = BACKFILL_BATCH as usize * 2 + 7;
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch("BEGIN; INSERT INTO organizations (name, time_zone, created_at) VALUES ('Gym', 'UTC', 1)")
+            .unwrap();
+        for i in 0..rows {
+            let phone = if i % 2 == 0 { format!("(555) 010-{i:04}") } else { String::new() };
+            old.execute(
+                "INSERT INTO customers (org_id, email, email_key, first_name, last_name, birthday, telephone, \
+                 sort_last, sort_first, search_text, created_at, updated_at) \
+                 VALUES (1, ?1, ?1, 'José', ?2, '1990-01-01', ?3, '', '', '', 1, 1)",
+                rusqlite::params![format!("p{i}@example.com"), format!("Núñez{i}"), phone],
+            )
+            .unwrap();
+        }
+        old.execute_batch("UPDATE customers SET dup_name = NULL, dup_phone = NULL; COMMIT").unwrap();
+
+        backfill(&db).await.unwrap();
+        let mut found =
+            old.prepare("SELECT first_name, last_name, telephone, dup_name, dup_phone FROM customers").unwrap();
+        let keys = found
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect::<Vec<(String, String, String, Option<String>, Option<String>)>>();
+        assert_eq!(keys.len(), rows);
+        for (first, last, telephone, name, phone) in keys {
+            assert_eq!(name, duplicates::name_key(&first, &last), "{last}");
+            assert_eq!(phone, duplicates::phone_key(&telephone), "{last}");
+        }
+    }
+
     fn candidate(id: i64, email: &str, phone: &str, first: &str, last: &str, birthday: &str) -> Candidate {
         Candidate {
             id,

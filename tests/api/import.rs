@@ -324,3 +324,38 @@ async fn a_bulk_first_load_puts_every_index_back_and_answers_as_usual() {
     let counted = api.ok("/api/customers/?check_in_count_min=1&page_size=1").await;
     assert_eq!(counted["count"], json!(10_000), "{counted}");
 }
+
+/// An import's new customers get their check-in figures from one pass over
+/// the check-ins grouped by customer (`storage::derived`): each customer's
+/// own count, first and latest, and 0 and none for a customer with none.
+#[tokio::test]
+async fn an_imports_check_in_figures_are_each_customers_own() {
+    let server = TestServer::start_with_clock(fixed_clock("2026-06-15T18:00:00Z")).await;
+    let visits = |times: &[&str]| -> Vec<Value> {
+        times.iter().map(|t| json!({"location_id": 1, "checked_in_at": t})).collect()
+    };
+    let person = |email: &str, times: &[&str]| {
+        json!({"email": email, "first_name": "Ann", "last_name": email, "birthday": "1990-01-01",
+               "check_ins": visits(times)})
+    };
+    server
+        .import(json!({"locations": [{"id": 1, "name": "Upstairs"}], "customers": [
+            person("none@example.com", &[]),
+            person("three@example.com", &["2026-06-02T12:00:00Z", "2026-05-01T15:30:00Z", "2026-06-10T18:00:00Z"]),
+            person("one@example.com", &["2026-01-07T16:00:00Z"]),
+        ]}))
+        .await;
+    let api = server.api().await;
+    let figures = |c: &Value| {
+        let day = |v: &Value| v.as_str().map(|t| t[..10].to_string());
+        (c["check_in_count"].clone(), day(&c["first_check_in_timestamp"]), day(&c["latest_check_in_timestamp"]))
+    };
+    let none = api.customer_by_email("none@example.com").await;
+    assert_eq!(figures(&none), (json!(0), None, None), "{none}");
+    let three = api.customer_by_email("three@example.com").await;
+    let expected = (json!(3), Some("2026-05-01".to_string()), Some("2026-06-10".to_string()));
+    assert_eq!(figures(&three), expected, "{three}");
+    let one = api.customer_by_email("one@example.com").await;
+    let expected = (json!(1), Some("2026-01-07".to_string()), Some("2026-01-07".to_string()));
+    assert_eq!(figures(&one), expected, "{one}");
+}
