@@ -19,6 +19,9 @@
 //! then prints each backend's table and both side by side with the ratio
 //! PostgreSQL/SQLite. Without it, SQLite only. Barcode check-ins write, so
 //! each backend is served from a copy made for the run.
+//! `FRONTDESK_BENCH_TOKEN_CACHE=off` has SQLite look every request's token up
+//! by SQL (`serve --token-cache off`), one statement per request as on
+//! PostgreSQL, which has no such cache.
 // Test code: a failed expectation is the test (or benchmark run) failing, said with unwrap, expect or panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
@@ -141,12 +144,16 @@ async fn run(customers: usize, samples: usize, postgres: Option<String>) -> anyh
     } else {
         data.path.clone()
     };
+    // `FRONTDESK_BENCH_TOKEN_CACHE=off`: SQLite looks every token up by SQL,
+    // one statement per request as PostgreSQL does (`serve --token-cache off`).
+    let token_cache = std::env::var("FRONTDESK_BENCH_TOKEN_CACHE").map_or(true, |v| v != "off");
+    println!("SQLite token cache: {}", if token_cache { "on" } else { "off" });
     let mut backends = vec![Backend {
         name: "SQLite",
         server: BenchServer::start_at(
             DbLocation::File(sqlite_path.clone()),
             &dir.path().join("media"),
-            ServeOptions::default(),
+            ServeOptions { token_cache, ..ServeOptions::default() },
         )
         .await?,
         results: Vec::new(),
