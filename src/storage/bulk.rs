@@ -68,16 +68,7 @@ async fn copy_rows(
     columns: &[&'static str],
     values: Vec<BulkValue>,
 ) -> StoreResult<()> {
-    let width = columns.len();
-    let mut all_columns = vec!["org_id"];
-    all_columns.extend_from_slice(columns);
-    let mut rows = Vec::with_capacity(values.len() / width * (width + 1));
-    let mut values = values.into_iter();
-    while values.len() > 0 {
-        rows.push(BulkValue::Int(org.id));
-        rows.extend(values.by_ref().take(width));
-    }
-    sql::copy_rows(conn, table, &all_columns, rows).await?;
+    sql::copy_rows(conn, table, Some(("org_id", BulkValue::Int(org.id))), columns, values).await?;
     if columns.contains(&"id") {
         // Rows given their ids: the table's identity sequence moves past
         // them, as SQLite's next rowid follows the largest id by itself.

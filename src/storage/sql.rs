@@ -310,17 +310,27 @@ impl<T: Into<BulkValue>> From<Option<T>> for BulkValue {
 /// PostgreSQL's `COPY table (columns) FROM STDIN`: streams `values` (rows of
 /// `columns.len()`, one after the other) in COPY's text format, several
 /// times faster than multi-row `INSERT`s for a bulk load; triggers fire as
-/// for an insert. Returns the rows copied. Not for SQLite, which has no COPY.
+/// for an insert. A `lead` column gets its one value at the start of every
+/// row (the organization's id), without a copy of the rows to put it there.
+/// Returns the rows copied. Not for SQLite, which has no COPY.
 pub async fn copy_rows(
     conn: &mut Conn,
     table: &'static str,
+    lead: Option<(&'static str, BulkValue)>,
     columns: &[&'static str],
     values: Vec<BulkValue>,
 ) -> Result<u64, sqlx::Error> {
     let Raw::Pg(c) = conn.raw() else {
         return Err(sqlx::Error::Protocol("COPY is PostgreSQL's; SQLite loads with INSERT".into()));
     };
-    let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    // The lead column's one value starts every row, written once as text.
+    let mut lead_text = Vec::new();
+    if let Some((_, value)) = &lead {
+        push_copy_text(&mut lead_text, value);
+        lead_text.push(b'\t');
+    }
+    let all_columns = lead.as_ref().map(|(column, _)| *column).into_iter().chain(columns.iter().copied());
+    let quoted: Vec<String> = all_columns.map(|c| format!("\"{c}\"")).collect();
     let statement = format!("COPY \"{table}\" ({}) FROM STDIN", quoted.join(", "));
     let mut copy = c.copy_in_raw(&statement).await?;
     // Sent in pieces of about a megabyte: the whole load never sits in
@@ -328,6 +338,9 @@ pub async fn copy_rows(
     const PIECE: usize = 1 << 20;
     let mut buffer = Vec::with_capacity(PIECE + 4096);
     for (i, value) in values.iter().enumerate() {
+        if i % columns.len() == 0 {
+            buffer.extend_from_slice(&lead_text);
+        }
         let end_of_row = (i + 1) % columns.len() == 0;
         push_copy_text(&mut buffer, value);
         buffer.push(if end_of_row { b'\n' } else { b'\t' });
