@@ -553,6 +553,15 @@ mod tests {
     }
 
     #[test]
+    fn the_index_and_the_token_cache_are_on_unless_turned_off() {
+        let options = serve_options(&serve_args(&[]).unwrap());
+        assert!(options.customer_index && options.token_cache);
+        let options = serve_options(&serve_args(&["--token-cache", "off", "--customer-index", "off"]).unwrap());
+        assert!(!options.customer_index && !options.token_cache);
+        assert!(serve_args(&["--token-cache", "maybe"]).is_err());
+    }
+
+    #[test]
     fn the_media_store_is_a_folder_or_a_bucket_and_media_dir_still_names_a_folder() {
         use crate::photo::MediaLocation;
         assert_eq!(serve_args(&[]).unwrap().media_store, None);
