@@ -5,6 +5,8 @@
 
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
@@ -37,22 +39,60 @@ pub fn restore_terminal() {
     );
 }
 
-/// Restores the terminal when dropped, however the app ends.
+/// Restores the terminal when dropped, however the app ends, then says what
+/// failed in the background while the app ran.
 pub struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
+        for panic in take_background_panics() {
+            eprintln!("frontdesk: while the app ran, a background task failed: {panic}");
+        }
     }
 }
 
-/// Enters the app's terminal mode and makes a panic restore it before the
-/// panic message prints.
+/// Panics of threads other than the app's own, kept until the terminal is
+/// back (see [`PanicRoute`]).
+static BACKGROUND_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn keep_background_panic(message: String) {
+    BACKGROUND_PANICS.lock().unwrap_or_else(PoisonError::into_inner).push(message);
+}
+
+fn take_background_panics() -> Vec<String> {
+    std::mem::take(&mut *BACKGROUND_PANICS.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// What a panic does to the terminal.
+#[derive(Debug, PartialEq, Eq)]
+enum PanicRoute {
+    /// The app's own thread: the panic ends the app, so the terminal is put
+    /// back before the message prints.
+    EndsTheApp,
+    /// Any other thread (a task of the app, or of the demo's server in the
+    /// same process): tokio or the server catches it and the app goes on,
+    /// so the terminal stays in the app's mode (putting it back left a
+    /// running app echoing keys over a blank screen) and the message waits
+    /// for the app's end instead of printing over the screen.
+    Background,
+}
+
+fn panic_route(panicking: ThreadId, app: ThreadId) -> PanicRoute {
+    if panicking == app { PanicRoute::EndsTheApp } else { PanicRoute::Background }
+}
+
+/// Enters the app's terminal mode and makes a panic of the calling thread
+/// (the app's) restore it before the panic message prints.
 pub fn enter_terminal() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard)> {
     let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        previous(info);
+    let app = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| match panic_route(std::thread::current().id(), app) {
+        PanicRoute::EndsTheApp => {
+            restore_terminal();
+            previous(info);
+        }
+        PanicRoute::Background => keep_background_panic(info.to_string()),
     }));
     enable_raw_mode()?;
     let guard = TerminalGuard;
@@ -177,4 +217,25 @@ pub async fn drive<B: Backend>(
 /// The terminal's size as the app's first layout.
 pub fn initial_size<B: Backend>(terminal: &Terminal<B>) -> Rect {
     terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or(Rect::new(0, 0, 80, 24))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_apps_own_thread_ends_the_app_and_gives_the_terminal_back() {
+        let app = std::thread::current().id();
+        let task = std::thread::spawn(|| std::thread::current().id()).join().unwrap();
+        assert_eq!(panic_route(app, app), PanicRoute::EndsTheApp);
+        assert_eq!(panic_route(task, app), PanicRoute::Background);
+    }
+
+    #[test]
+    fn a_background_panic_is_kept_for_the_end_and_said_once() {
+        keep_background_panic("panicked at src/x.rs:1:1: boom".into());
+        let kept = take_background_panics();
+        assert!(kept.iter().any(|p| p.contains("boom")), "{kept:?}");
+        assert!(!take_background_panics().iter().any(|p| p.contains("boom")), "said once");
+    }
 }
