@@ -121,19 +121,12 @@ pub struct ServeArgs {
 
 /// A connection timeout: `500ms`, `10s`, `2m` (a bare number is seconds); more than zero.
 fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
-    let t = text.trim();
-    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 500ms, 10s or 2m"))?;
-    let millis = match unit {
-        "ms" => 1,
-        "" | "s" => 1_000,
-        "m" => 60_000,
-        _ => return Err(format!("unknown unit in {text:?} (use ms, s or m)")),
-    };
-    if n == 0 {
+    const UNITS: crate::config::DurationUnits = &[("ms", 1), ("", 1_000), ("s", 1_000), ("m", 60_000)];
+    let timeout = crate::config::parse_duration_in(text, UNITS, "500ms, 10s or 2m", "ms, s or m")?;
+    if timeout.is_zero() {
         return Err("a timeout must be more than zero".into());
     }
-    Ok(std::time::Duration::from_millis(n.saturating_mul(millis)))
+    Ok(timeout)
 }
 
 /// `3600s`, `90m`, `12h`, `30d` (a bare number is seconds).

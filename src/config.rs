@@ -108,17 +108,29 @@ impl Default for StaffConfig {
 /// A duration as the config and the command line write it: a whole number and a unit, `90s`,
 /// `10m`, `1h` or `2d` (a bare number is seconds).
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    const UNITS: DurationUnits = &[("", 1_000), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)];
+    parse_duration_in(text, UNITS, "90s, 10m or 1h", "s, m, h or d")
+}
+
+/// The units a duration may be written in, each with its length in milliseconds (`""`: a bare number).
+pub type DurationUnits = &'static [(&'static str, u64)];
+
+/// A whole number and one of `units`, spaces around either allowed; an error names the text and
+/// gives `examples` or the `unit_names`. Each setting chooses its units (a timeout takes `ms`, a
+/// lock-out `d`).
+pub fn parse_duration_in(
+    text: &str,
+    units: DurationUnits,
+    examples: &str,
+    unit_names: &str,
+) -> Result<std::time::Duration, String> {
     let trimmed = text.trim();
     let (digits, unit) = trimmed.split_at(trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len()));
-    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 90s, 10m or 1h"))?;
-    let secs = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(format!("unknown unit in {text:?} (use s, m, h or d)")),
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as {examples}"))?;
+    let Some((_, millis)) = units.iter().find(|(name, _)| *name == unit.trim()) else {
+        return Err(format!("unknown unit in {text:?} (use {unit_names})"));
     };
-    Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
+    Ok(std::time::Duration::from_millis(n.saturating_mul(*millis)))
 }
 
 /// The `[check_in]` table: the desk's check-in screen.
