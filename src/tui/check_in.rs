@@ -386,12 +386,21 @@ impl CheckInState {
         }
     }
 
-    /// A scan sent: the verdict says so until the answer comes.
+    /// A scan sent: the verdict says so until the answer comes. In lookup mode nothing is checked
+    /// in and the today list is left alone.
     pub fn started(&mut self, request: RequestId, barcode: &str) {
-        self.verdict = Some(Verdict::checking(request, barcode, self.lookup));
+        self.sent(request, barcode, self.lookup);
+    }
+
+    /// A request about `barcode` sent; `lookup` when it checks nobody in. Whatever was open for the
+    /// customer before (an undo to confirm, their family, the override chooser) closes with them:
+    /// Enter must not let in someone who is no longer on screen.
+    fn sent(&mut self, request: RequestId, barcode: &str, lookup: bool) {
+        self.verdict = Some(Verdict::checking(request, barcode, lookup));
         self.confirm_undo = None;
         self.family = family::Family::default();
-        if !self.lookup {
+        self.choosing_override = None;
+        if !lookup {
             self.today.push_front(TodayEntry::new(Some(request), barcode));
             self.today.truncate(TODAY_KEPT);
         }

@@ -176,3 +176,35 @@ fn the_help_overlay_lists_f8() {
     let lines = super::help::lines(&app.keymap);
     assert!(lines.iter().any(|l| format!("{l:?}").contains("Let a refused customer in anyway")), "{lines:?}");
 }
+
+/// A scanner burst while the reasons are open is the next customer at the desk: the chooser closes
+/// with the old verdict, so Enter can never let in someone who is no longer on screen.
+#[test]
+fn a_scan_while_the_reasons_are_open_closes_them_and_enter_overrides_nobody() {
+    use std::time::{Duration, Instant};
+    let mut app = refused(LARGE_SIZE);
+    press(&mut app, vec![key(KeyCode::F(8))]);
+    assert_has(&screen(&app), &["Override: why let them in?"]);
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    for (i, code) in "100077".chars().map(KeyCode::Char).chain([KeyCode::Enter]).enumerate() {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        out.extend(app.update(Msg::Read(super::app::KeyRead { key, at: t0 + Duration::from_millis(4 * i as u64) })));
+    }
+    assert!(out.iter().any(|c| matches!(c, Command::CheckIn { barcode, .. } if barcode == "100077")), "{out:?}");
+    assert!(!screen(&app).iter().any(|l| l.contains("why let them in?")), "the chooser closed");
+    let later = press(&mut app, vec![key(KeyCode::Enter)]);
+    assert!(!later.iter().any(|c| matches!(c, Command::OverrideCheckIn { .. })), "{later:?}");
+}
+
+/// Lookup mode turned on after a refusal: the override is still a check-in, listed today (so
+/// ctrl-z can undo it), not a lookup.
+#[test]
+fn an_override_chosen_in_lookup_mode_is_listed_as_a_check_in() {
+    let mut app = refused(LARGE_SIZE);
+    press(&mut app, vec![Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL))]);
+    let commands = press(&mut app, vec![key(KeyCode::F(8)), key(KeyCode::Down), key(KeyCode::Enter)]);
+    let (request, _, _) = sent_override(&commands);
+    assert!(app.check_in.today.iter().any(|e| e.request == Some(request)), "listed today");
+    assert_has(&screen(&app), &["OVERRIDING"]);
+}

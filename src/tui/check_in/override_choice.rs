@@ -227,9 +227,10 @@ impl CheckInState {
         true
     }
 
-    /// The verdict while the override is on its way.
+    /// The verdict while the override is on its way: a check-in, listed today and undone with
+    /// ctrl-z, even when it was chosen on a lookup's refusal.
     fn overriding(&mut self, request: RequestId, barcode: &str, reason: &str) {
-        self.started(request, barcode);
+        self.sent(request, barcode, false);
         if let Some(v) = &mut self.verdict {
             v.headline = "OVERRIDING";
             v.reason = format!("Letting {barcode} in: {reason}");
