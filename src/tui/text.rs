@@ -1,5 +1,10 @@
 //! Text cut, padded and wrapped to a width in columns (what a pane shows, and how many rows it needs).
 
+/// "s" after a count that is not one: `format!("{n} scan{}", plural(n))`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// Cuts text to `width` columns, marking the cut with `…`.
 pub fn fit(text: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;

@@ -9,7 +9,8 @@ use crate::client::ClientError;
 use crate::desk::{DrainReport, Scan};
 use crate::tui::action::Action;
 use crate::tui::check_in::ScanOutcome;
-use crate::tui::check_in::update::{CheckInStep, plural};
+use crate::tui::check_in::update::CheckInStep;
+use crate::tui::text::plural;
 
 impl App {
     /// F3: the check-in screen, or back from it.

@@ -11,6 +11,7 @@ use crate::tui::action::Action;
 use crate::tui::msg::{Command, Timer};
 use crate::tui::request::{RequestId, Requests};
 use crate::tui::status::Notice;
+use crate::tui::text::plural;
 
 /// What a key on the check-in screen asks of the app.
 #[derive(Debug, PartialEq)]
@@ -217,8 +218,4 @@ impl CheckInState {
             Notice::warn(format!("{n} queued scan{} sent; refused: {}", plural(n), refused.join("; ")))
         })
     }
-}
-
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -17,7 +17,8 @@ use crate::tui::app::{App, Focus, PhotoEntry, PhotoMode};
 use crate::tui::badges::{display_name, membership_badge, waiver_badge};
 use crate::tui::layout;
 use crate::tui::profile::SubState;
-use crate::tui::profile::body::{self, or_dash, plural};
+use crate::tui::profile::body::{self, or_dash};
+use crate::tui::text::plural;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -129,7 +130,15 @@ fn header_lines(app: &App, c: &Customer, width: usize) -> Vec<Line<'static>> {
         Span::raw(" · "),
         Span::styled(waiver, waiver_style),
     ]));
-    lines.push(Line::raw(fit(&format!("Barcode {} · {} check-ins", or_dash(&c.barcode), c.check_in_count), width)));
+    lines.push(Line::raw(fit(
+        &format!(
+            "Barcode {} · {} check-in{}",
+            or_dash(&c.barcode),
+            c.check_in_count,
+            plural(usize::try_from(c.check_in_count).unwrap_or(usize::MAX))
+        ),
+        width,
+    )));
     let mut attention = Vec::new();
     if let SubState::Loaded(SubRecords::Alerts(alerts)) = app.detail.sub(SubCollection::Alerts)
         && !alerts.is_empty()

@@ -30,10 +30,6 @@ pub struct ProfileFacts<'a> {
     pub detail: &'a DetailState,
 }
 
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
 pub fn or_dash(s: &str) -> String {
     if s.trim().is_empty() { "—".into() } else { s.to_string() }
 }
