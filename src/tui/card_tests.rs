@@ -114,6 +114,7 @@ fn the_card_shows_memberships_passes_the_waiver_and_the_last_check_ins_in_gym_ti
             notes: Some(vec![]),
             recent_check_ins: Some(recent.clone()),
             holdings: Box::new(holdings.clone()),
+            override_not_kept: false,
         };
         let app =
             scanned(size, ScanOutcome::CheckedIn { check_in: Box::new(check_in("Front Range Monthly")), details });

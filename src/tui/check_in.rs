@@ -185,6 +185,8 @@ pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec
         out.push(format!("Override: {reason} (the rules refused; kept with the check-in)"));
     } else if check_in.override_reason.is_some() {
         out.push("No override was needed: the rules let them in".to_string());
+    } else if details.override_not_kept {
+        out.push(outcome::NO_OVERRIDES_BUT_IN.to_string());
     }
     // The rules' own notices (our server: turning 18 for a minor's waiver or youth membership).
     out.extend(check_in.notices.iter().flatten().cloned());

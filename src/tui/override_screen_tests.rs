@@ -208,3 +208,16 @@ fn an_override_chosen_in_lookup_mode_is_listed_as_a_check_in() {
     assert!(app.check_in.today.iter().any(|e| e.request == Some(request)), "listed today");
     assert_has(&screen(&app), &["OVERRIDING"]);
 }
+
+/// Capitan answers an override `200` without its reason (it let them in by its own rules): the app
+/// says so, and still judges turning 18 itself, as for any answer of a server without notices.
+#[test]
+fn a_server_that_keeps_no_overrides_is_named_and_turning_18_is_still_judged_here() {
+    let today = date(2026, 11, 25);
+    let minor = Customer { birthday: Some(date(2008, 12, 5)), ..ann() };
+    let details = super::check_in::Details { override_not_kept: true, ..details(minor, vec![], vec![]) };
+    let capitan = BarcodeCheckIn { notices: None, ..check_in("") };
+    let said = super::check_in::notices(&capitan, &details, today);
+    assert_eq!(said.first().map(String::as_str), Some(super::scans::NO_OVERRIDES_BUT_IN), "{said:?}");
+    assert!(said.iter().any(|n| n.starts_with("Turns 18 in 10 days")), "{said:?}");
+}

@@ -135,11 +135,9 @@ impl ScanLink {
                 None => self.outcome(&scan.barcode, Answer::Refused { status, text }).await,
             },
             Delivery::Answered(answer) => match self.outcome(&scan.barcode, answer).await {
-                ScanOutcome::CheckedIn { mut check_in, details } => {
-                    if check_in.override_reason.is_none() {
-                        // 200 without the echo: a server without overrides let them in by its own rules.
-                        check_in.notices.get_or_insert_with(Vec::new).insert(0, NO_OVERRIDES_BUT_IN.to_string());
-                    }
+                ScanOutcome::CheckedIn { check_in, mut details } => {
+                    // 200 without the echo: a server without overrides let them in by its own rules.
+                    details.override_not_kept = check_in.override_reason.is_none();
                     ScanOutcome::CheckedIn { check_in, details }
                 }
                 other => other,
@@ -206,8 +204,7 @@ impl ScanLink {
     }
 }
 
-/// Said when an override comes back `200` without its reason: the server does not know overrides.
-pub const NO_OVERRIDES_BUT_IN: &str = "This server does not keep override reasons: it checked them in by its own rules";
+pub use super::check_in::outcome::NO_OVERRIDES_BUT_IN;
 /// Said when a server without overrides refuses the scan again.
 pub const NO_OVERRIDES: &str = "Overrides are not available on this server: it refused the scan again by its own rules";
 
@@ -253,6 +250,7 @@ async fn records(client: &Client, customer_id: i64) -> Details {
     );
     Details {
         customer: None,
+        override_not_kept: false,
         alerts: match alerts {
             Ok(Some(SubRecords::Alerts(a))) => Some(a),
             _ => None,

@@ -17,7 +17,15 @@ pub struct Details {
     pub recent_check_ins: Option<Vec<crate::model::check_in::CheckIn>>,
     /// What they hold (boxed: a message carrying details stays small).
     pub holdings: Box<Holdings>,
+    /// An override came back `200` without its reason: the server (Capitan) does not keep
+    /// overrides and let them in by its own rules ([`NO_OVERRIDES_BUT_IN`] says so). The app's
+    /// own word, kept apart from the server's `notices`, whose absence means "judge turning 18
+    /// here".
+    pub override_not_kept: bool,
 }
+
+/// Said when an override comes back `200` without its reason: the server does not know overrides.
+pub const NO_OVERRIDES_BUT_IN: &str = "This server does not keep override reasons: it checked them in by its own rules";
 
 /// A customer's memberships, passes and waivers, each `None` when the server has none to give.
 #[derive(Debug, Clone, Default, PartialEq)]
