@@ -25,9 +25,6 @@ use crate::storage::duplicates::{self, DuplicateQuery};
 
 pub const PATH: &str = "/api/customers/possible-duplicates/";
 
-/// The query parameters, all optional.
-pub const PARAMS: [&str; 5] = ["first_name", "last_name", "birthday", "email", "telephone"];
-
 pub fn routes() -> Router<AppState> {
     Router::new().route(PATH, get(possible_duplicates).fallback(method_not_allowed))
 }

@@ -68,7 +68,7 @@ async fn copy_rows(
     columns: &[&'static str],
     values: Vec<BulkValue>,
 ) -> StoreResult<()> {
-    sql::copy_rows(conn, table, Some(("org_id", BulkValue::Int(org.id))), columns, values).await?;
+    sql::copy_rows(conn, table, ("org_id", BulkValue::Int(org.id)), columns, values).await?;
     if columns.contains(&"id") {
         // Rows given their ids: the table's identity sequence moves past
         // them, as SQLite's next rowid follows the largest id by itself.

@@ -310,13 +310,13 @@ impl<T: Into<BulkValue>> From<Option<T>> for BulkValue {
 /// PostgreSQL's `COPY table (columns) FROM STDIN`: streams `values` (rows of
 /// `columns.len()`, one after the other) in COPY's text format, several
 /// times faster than multi-row `INSERT`s for a bulk load; triggers fire as
-/// for an insert. A `lead` column gets its one value at the start of every
+/// for an insert. The `lead` column gets its one value at the start of every
 /// row (the organization's id), without a copy of the rows to put it there.
 /// Returns the rows copied. Not for SQLite, which has no COPY.
 pub async fn copy_rows(
     conn: &mut Conn,
     table: &'static str,
-    lead: Option<(&'static str, BulkValue)>,
+    (lead_column, lead): (&'static str, BulkValue),
     columns: &[&'static str],
     values: Vec<BulkValue>,
 ) -> Result<u64, sqlx::Error> {
@@ -325,11 +325,9 @@ pub async fn copy_rows(
     };
     // The lead column's one value starts every row, written once as text.
     let mut lead_text = Vec::new();
-    if let Some((_, value)) = &lead {
-        push_copy_text(&mut lead_text, value);
-        lead_text.push(b'\t');
-    }
-    let all_columns = lead.as_ref().map(|(column, _)| *column).into_iter().chain(columns.iter().copied());
+    push_copy_text(&mut lead_text, &lead);
+    lead_text.push(b'\t');
+    let all_columns = std::iter::once(lead_column).chain(columns.iter().copied());
     let quoted: Vec<String> = all_columns.map(|c| format!("\"{c}\"")).collect();
     let statement = format!("COPY \"{table}\" ({}) FROM STDIN", quoted.join(", "));
     let mut copy = c.copy_in_raw(&statement).await?;
