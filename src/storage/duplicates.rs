@@ -144,19 +144,26 @@ pub async fn backfill(db: &Db) -> StoreResult<()> {
             tx.rollback().await?;
             return Ok(());
         }
+        // One UPDATE per batch: each column a CASE over the batch's ids.
+        let mut keyed = Vec::with_capacity(rows.len());
         for row in rows {
-            let id: i64 = row.try_get("id")?;
-            let first: String = row.try_get("first_name")?;
-            let last: String = row.try_get("last_name")?;
+            let (first, last): (String, String) = (row.try_get("first_name")?, row.try_get("last_name")?);
             let telephone: String = row.try_get("telephone")?;
-            let update = Query::update()
-                .table("customers")
-                .value("dup_name", duplicates::name_key(&first, &last).unwrap_or_default())
-                .value("dup_phone", duplicates::phone_key(&telephone))
-                .and_where(Expr::col("id").eq(id))
-                .to_owned();
-            sql::execute(&mut tx, &update).await?;
+            let name = duplicates::name_key(&first, &last).unwrap_or_default();
+            keyed.push((row.try_get::<i64>("id")?, name, duplicates::phone_key(&telephone)));
         }
+        let (mut names, mut phones) = (sea_query::CaseStatement::new(), sea_query::CaseStatement::new());
+        for (id, name, phone) in &keyed {
+            names = names.case(Expr::col("id").eq(*id), name.clone());
+            phones = phones.case(Expr::col("id").eq(*id), phone.clone());
+        }
+        let update = Query::update()
+            .table("customers")
+            .value("dup_name", names)
+            .value("dup_phone", phones)
+            .and_where(Expr::col("id").is_in(keyed.iter().map(|(id, _, _)| *id)))
+            .to_owned();
+        sql::execute(&mut tx, &update).await?;
         tx.commit().await?;
     }
 }
