@@ -160,6 +160,14 @@ pub fn eighteenth_birthday(birthday: Date) -> Option<Date> {
     crate::model::check_in_rules::coming_of_age::eighteenth_birthday(birthday)
 }
 
+/// A minor born on `birthday` who turns 18 within [`TURNS_ADULT_SOON_DAYS`] of `today`: in how
+/// many days (0: today) and on which day. The check-in verdict and the family list both say it.
+pub fn turns_18_soon(birthday: Date, today: Date) -> Option<(i64, Date)> {
+    let adult = eighteenth_birthday(birthday)?;
+    let n = days_until(today, adult);
+    (0..=TURNS_ADULT_SOON_DAYS).contains(&n).then_some((n, adult))
+}
+
 /// When the customer last checked in earlier the same local day at the location of this check-in
 /// (a location that combines same-day check-ins makes no second one: see `combined`). Check-in
 /// times are the location's wall clock, so "today" is the desk's date.
@@ -212,15 +220,10 @@ pub fn notices(check_in: &BarcodeCheckIn, details: &Details, today: Date) -> Vec
     // A server that judges notices (ours) has said what turning 18 means for this customer.
     if check_in.notices.is_none()
         && let Some(customer) = &details.customer
-        && let Some(birthday) = customer.birthday
-        && customer.age_on(today).is_some_and(|age| age < 18)
-        && let Some(adult) = eighteenth_birthday(birthday)
+        && let Some((n, adult)) = customer.birthday.and_then(|b| turns_18_soon(b, today))
     {
-        let n = days_until(today, adult);
-        if (0..=TURNS_ADULT_SOON_DAYS).contains(&n) {
-            let when = if n == 0 { "today".to_string() } else { format!("in {n} days") };
-            out.push(format!("Turns 18 {when} ({adult})"));
-        }
+        let when = if n == 0 { "today".to_string() } else { format!("in {n} days") };
+        out.push(format!("Turns 18 {when} ({adult})"));
     }
     for alert in details.alerts.iter().flatten() {
         out.push(format!("Alert: {}", alert.message.trim()));

@@ -11,7 +11,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::{CheckInState, TURNS_ADULT_SOON_DAYS, TodayEntry, TodayState, days_until, eighteenth_birthday, uses_left};
+use super::{CheckInState, TodayEntry, TodayState, turns_18_soon, uses_left};
 use crate::desk::{Answer, Delivery, IdempotencyKey};
 use crate::model::check_in::{BarcodeCheckIn, NO_ENTRY_METHOD, UNKNOWN_ACCOUNT, blocking_alert_of};
 use crate::model::check_in_preview::PreviewVerdict;
@@ -99,15 +99,10 @@ impl Member {
         }
     }
 
-    /// "turns 18 in 12 days" for a minor within [`TURNS_ADULT_SOON_DAYS`] of it.
+    /// "turns 18 in 12 days" for a minor within [`super::TURNS_ADULT_SOON_DAYS`] of it.
     fn turns_adult_soon(&self, today: Date) -> Option<String> {
-        let birthday = self.relative.birthday?;
-        let n = days_until(today, eighteenth_birthday(birthday)?);
-        match n {
-            0 => Some("turns 18 today".to_string()),
-            n if (1..=TURNS_ADULT_SOON_DAYS).contains(&n) => Some(format!("turns 18 in {n} days")),
-            _ => None,
-        }
+        let (n, _) = turns_18_soon(self.relative.birthday?, today)?;
+        Some(if n == 0 { "turns 18 today".to_string() } else { format!("turns 18 in {n} days") })
     }
 
     /// Why they would be refused, if they would.
